@@ -1,0 +1,61 @@
+"""Everything one crawl cycle needs, handed to the spider and its pipelines as one object.
+
+Built by `crawler.cycle.run_cycle` from the validated configuration; Scrapy components read it
+from the spider they are opened for and never reach for globals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from crawler.items import SourceSpec
+from crawler.report import CycleReport
+
+
+@dataclass(frozen=True)
+class CrawlSettings:
+    """The `[crawl]` values the crawler itself uses (plain values, no config objects)."""
+
+    allow_private_addresses: bool = False
+    obey_robots_txt: bool = True
+    user_agent: str = "newswatch/0.1"
+    timeout: float = 30.0
+    max_page_size: int = 5 * 1024 * 1024
+    max_redirects: int = 5
+    concurrency: int = 16
+    per_domain_concurrency: int = 2
+    max_articles_per_source: int = 100
+    max_item_age: float = 7 * 86400.0
+    full_fetch_every: float = 86400.0
+    retries: int = 2
+    extract_workers: int = 0
+
+
+@dataclass
+class CycleContext:
+    sources: list[SourceSpec]
+    topics: list[Any]  # compiled topics (crawler.matching)
+    crawl: CrawlSettings
+    sessions: sessionmaker[Session]
+    now: datetime
+    alerting: Any = None  # alerts wiring (scheduler builds it); None: store and match only
+    report: CycleReport = field(default_factory=CycleReport)
+    source_state: dict[str, dict] = field(default_factory=dict)
+    _claimed: set[str] = field(default_factory=set)
+
+    def known(self, canonical_urls: Iterable[str]) -> set[str]:
+        """Canonical URLs stored already, or requested already in this cycle."""
+        from db.store import known_urls
+
+        wanted = list(canonical_urls)
+        with self.sessions() as session:
+            stored = known_urls(session, wanted)
+        return stored | (set(wanted) & self._claimed)
+
+    def claim_url(self, canonical: str) -> None:
+        self._claimed.add(canonical)

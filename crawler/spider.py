@@ -1,0 +1,212 @@
+"""The Scrapy spider: fetch each source's listing, then each new article it lists.
+
+A thin adapter. Parsing listings, choosing what is new and extracting articles are pure functions
+elsewhere (feeds, sitemaps, listing, canonical); this module only turns them into requests and
+items, and counts what happened per source in the cycle's report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import format_datetime
+
+import scrapy
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from crawler.canonical import canonical_url
+from crawler.context import CycleContext
+from crawler.items import FeedEntry, SourceSpec
+
+
+@dataclass
+class PageItem:
+    """A fetched article page (or, for items that can't be fetched, only the listing's entry)."""
+
+    source: str
+    url: str
+    entry: FeedEntry
+    body: bytes | None = None
+    encoding: str | None = None
+
+
+def describe_failure(failure: Failure) -> str:
+    """One line saying why a request failed, for logs and `sources`."""
+    from scrapy.exceptions import IgnoreRequest
+    from scrapy.spidermiddlewares.httperror import HttpError
+
+    error = failure.value
+    if isinstance(error, HttpError):
+        response = error.response
+        return f"HTTP {response.status}"
+    if isinstance(error, IgnoreRequest):
+        return str(error) or "request refused"
+    name = type(error).__name__
+    text = str(error).strip()
+    if "TimeoutError" in name or "timed out" in text.lower():
+        return "time-out"
+    if "DNSLookupError" in name:
+        return f"DNS lookup failed ({text})"
+    if "ConnectionRefused" in name:
+        return "connection refused"
+    return f"{name}: {text}" if text else name
+
+
+class NewsSpider(scrapy.Spider):
+    name = "newswatch"
+    custom_settings: dict = {}
+
+    def __init__(self, context: CycleContext, **kwargs):
+        super().__init__(**kwargs)
+        self.context = context
+
+    async def start(self):
+        context = self.context
+        for spec in context.sources:
+            outcome = context.report.source(spec.name)
+            state = context.source_state.get(spec.name, {})
+            headers = {}
+            full_due = state.get("last_full_fetch_at") is None or (
+                context.now - state["last_full_fetch_at"] >= timedelta(seconds=context.crawl.full_fetch_every)
+            )
+            if full_due:
+                outcome.full_fetch = True
+            else:
+                if state.get("etag"):
+                    headers["If-None-Match"] = state["etag"]
+                if state.get("last_modified"):
+                    headers["If-Modified-Since"] = state["last_modified"]
+            yield scrapy.Request(
+                spec.url, callback=self.parse_listing, errback=self.listing_failed, headers=headers,
+                cb_kwargs={"spec": spec}, meta={"handle_httpstatus_list": [304], "source": spec.name},
+                dont_filter=True, priority=10,
+            )
+
+    # Listings --------------------------------------------------------------------------------
+
+    def parse_listing(self, response: Response, spec: SourceSpec):
+        outcome = self.context.report.source(spec.name)
+        outcome.etag = _header(response, "ETag")
+        outcome.last_modified = _header(response, "Last-Modified")
+        if response.status == 304:
+            outcome.status = "not_modified"
+            return
+        try:
+            entries, children = self._entries(response, spec)
+        except Exception as exc:  # every parser raises its own error type with a readable reason
+            outcome.status, outcome.error = "error", _reason(exc)
+            self.logger.warning("listing failed source=%s url=%s error=%s", spec.name, response.url, outcome.error)
+            return
+        outcome.status = "ok"
+        for child in children:
+            yield scrapy.Request(child, callback=self.parse_listing, errback=self.listing_failed,
+                                 cb_kwargs={"spec": spec}, meta={"source": spec.name}, priority=10)
+        yield from self._follow(entries, spec)
+
+    def _entries(self, response: Response, spec: SourceSpec) -> tuple[list[FeedEntry], list[str]]:
+        body, url = response.body, response.url
+        if spec.type == "sitemap" or (spec.type == "feed" and _looks_like_sitemap(body)):
+            from crawler.sitemaps import parse_sitemap
+
+            sitemap = parse_sitemap(body, url)
+            since = self.context.now - timedelta(seconds=self.context.crawl.max_item_age)
+            children = [child for child, modified in sitemap.children if modified is None or modified >= since]
+            return sitemap.entries, children
+        if spec.type == "page":
+            from crawler.listing import article_links
+
+            return [FeedEntry(url=link) for link in article_links(body, url, spec.link_selector)], []
+        from crawler.feeds import parse_feed
+
+        entries = parse_feed(body, url, _header(response, "Content-Type"))
+        if spec.type == "google_news":
+            from crawler.newsearch import google_news_entry
+
+            entries = [google_news_entry(entry) for entry in entries]
+        elif spec.type == "bing_news":
+            from crawler.newsearch import bing_news_entry
+
+            entries = [bing_news_entry(entry) for entry in entries]
+        return entries, []
+
+    def _follow(self, entries: list[FeedEntry], spec: SourceSpec):
+        context = self.context
+        outcome = context.report.source(spec.name)
+        oldest = context.now - timedelta(seconds=context.crawl.max_item_age)
+        fresh: dict[str, FeedEntry] = {}
+        for entry in entries:
+            moment = entry.published_at or entry.updated_at
+            if moment is not None and moment < oldest:
+                continue
+            try:
+                key = canonical_url(entry.url)
+            except ValueError:
+                continue
+            fresh.setdefault(key, entry)
+        outcome.listed += len(entries)
+        known = context.known(fresh.keys())
+        outcome.known += len(known)
+        new = [(key, entry) for key, entry in fresh.items() if key not in known]
+        for key, entry in new[: context.crawl.max_articles_per_source]:
+            context.claim_url(key)
+            if spec.type in ("google_news", "bing_news") and _is_aggregator_link(entry.url):
+                # Aggregator redirects can't be followed offline; keep what the listing says.
+                yield PageItem(source=spec.name, url=entry.url, entry=entry)
+                continue
+            outcome.requested += 1
+            yield scrapy.Request(entry.url, callback=self.parse_article, errback=self.article_failed,
+                                 cb_kwargs={"spec": spec, "entry": entry}, meta={"source": spec.name})
+
+    def listing_failed(self, failure: Failure):
+        spec: SourceSpec = failure.request.cb_kwargs["spec"]
+        outcome = self.context.report.source(spec.name)
+        outcome.status, outcome.error = "error", describe_failure(failure)
+        self.logger.warning("listing failed source=%s url=%s error=%s", spec.name, failure.request.url, outcome.error)
+
+    # Articles --------------------------------------------------------------------------------
+
+    def parse_article(self, response: Response, spec: SourceSpec, entry: FeedEntry):
+        content_type = (_header(response, "Content-Type") or "").lower()
+        if content_type and not any(kind in content_type for kind in ("html", "xml", "text/plain")):
+            self.context.report.source(spec.name).fail_article(response.url, f"not a web page ({content_type})")
+            return
+        yield PageItem(source=spec.name, url=response.url, entry=entry, body=response.body,
+                       encoding=_charset(content_type))
+
+    def article_failed(self, failure: Failure):
+        spec: SourceSpec = failure.request.cb_kwargs["spec"]
+        reason = describe_failure(failure)
+        self.context.report.source(spec.name).fail_article(failure.request.url, reason)
+        self.logger.warning("article failed source=%s url=%s error=%s", spec.name, failure.request.url, reason)
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def _charset(content_type: str) -> str | None:
+    for part in content_type.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == "charset" and value:
+            return value.strip("\"' ")
+    return None
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text or type(exc).__name__
+
+
+def _looks_like_sitemap(body: bytes) -> bool:
+    head = body[:2000]
+    return b"<urlset" in head or b"<sitemapindex" in head
+
+
+def _is_aggregator_link(url: str) -> bool:
+    return "news.google.com/" in url or "bing.com/news/apiclick" in url
+
+
+def http_date(moment: datetime) -> str:
+    return format_datetime(moment, usegmt=True)

@@ -1,0 +1,310 @@
+"""Reading and writing articles, matches and source state.
+
+The database decides what is new: `save_article` inserts on the unique canonical URL and says
+whether the row is new; only new rows go on to alerts. Near-duplicate lookups go through the LSH
+band table (one indexed query), so they stay fast as the archive grows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from crawler import items
+from db.models import Article, LshBand, Source, TopicMatch
+
+STORY_WINDOW = timedelta(days=3)
+STORY_CANDIDATES = 400
+
+
+@dataclass
+class Saved:
+    """The outcome of `save_article`: the row, and whether it was stored just now."""
+
+    row: Article
+    new: bool
+
+
+def sync_sources(session: Session, specs: Sequence[items.SourceSpec]) -> None:
+    """Make sure every configured source has a row, with its current type and URL."""
+    existing = {row.name: row for row in session.scalars(select(Source))}
+    for spec in specs:
+        row = existing.get(spec.name)
+        if row is None:
+            session.add(Source(name=spec.name, type=spec.type, url=spec.url, status="new",
+                               consecutive_errors=0, last_items=0, last_new=0))
+        elif (row.type, row.url) != (spec.type, spec.url):
+            row.type, row.url = spec.type, spec.url
+            row.etag = row.last_modified = None
+
+
+def known_urls(session: Session, canonical_urls: Iterable[str]) -> set[str]:
+    """Which of `canonical_urls` are stored already."""
+    wanted = list(dict.fromkeys(canonical_urls))
+    found: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        found.update(session.scalars(select(Article.canonical_url).where(Article.canonical_url.in_(chunk))))
+    return found
+
+
+def _find_original(session: Session, content_hash: str | None, signature: bytes | None,
+                   band_keys: Sequence[int], similarity, threshold: float) -> tuple[Article, float] | None:
+    if content_hash:
+        exact = session.scalars(
+            select(Article).where(Article.content_hash == content_hash).order_by(Article.id).limit(1)
+        ).first()
+        if exact is not None:
+            return exact, 1.0
+    if not band_keys or signature is None:
+        return None
+    candidate_ids = list(
+        session.scalars(select(LshBand.article_id).where(LshBand.key.in_(list(band_keys))).distinct().limit(200))
+    )
+    best: tuple[Article, float] | None = None
+    for row in session.scalars(select(Article).where(Article.id.in_(candidate_ids)).order_by(Article.id)):
+        if row.signature is None:
+            continue
+        score = similarity(signature, row.signature)
+        if score >= threshold and (best is None or score > best[1]):
+            best = (row, score)
+    if best is not None and best[0].duplicate_of is not None:
+        original = session.get(Article, best[0].duplicate_of)
+        if original is not None:
+            best = (original, best[1])
+    return best
+
+
+def _find_story(session: Session, article: items.Article, same_event, threshold: float) -> int | None:
+    moment = article.published_at or article.fetched_at
+    window = select(Article.id, Article.title, Article.text, Article.story_id).where(
+        Article.duplicate_of.is_(None),
+        Article.fetched_at >= article.fetched_at - STORY_WINDOW,
+        func.coalesce(Article.published_at, Article.fetched_at) >= moment - STORY_WINDOW,
+    ).order_by(Article.id.desc()).limit(STORY_CANDIDATES)
+    best: tuple[int, float] | None = None
+    for row in session.execute(window):
+        score = same_event(article.title, article.text, row.title, row.text or "")
+        if score >= threshold and (best is None or score > best[1]):
+            best = (row.story_id or row.id, score)
+    return best[0] if best else None
+
+
+def save_article(session: Session, article: items.Article, matches: Sequence[items.Match],
+                 now: datetime) -> Saved:
+    """Store `article` with its matches, its duplicate and story links and its LSH bands.
+
+    Returns the existing row (new=False) when the canonical URL is stored already. The caller
+    owns the transaction.
+    """
+    from crawler import fingerprint
+
+    existing = session.scalars(select(Article).where(Article.canonical_url == article.canonical_url)).first()
+    if existing is not None:
+        return Saved(existing, False)
+    content_hash = fingerprint.content_hash(article.text) if article.text else None
+    fp = fingerprint.fingerprint(article.text) if article.text else None
+    signature = fp.to_bytes() if fp is not None else None
+    band_keys = fingerprint.band_keys(fp) if fp is not None else []
+    original = _find_original(session, content_hash, signature, band_keys, fingerprint.similarity_bytes,
+                              fingerprint.DUPLICATE_THRESHOLD)
+    row = Article(
+        url=article.url, canonical_url=article.canonical_url, source=article.source, title=article.title,
+        text=article.text, published_at=article.published_at, updated_at=article.updated_at,
+        fetched_at=article.fetched_at, language=article.language, authors=list(article.authors),
+        image=article.image, outlet=article.outlet, content_hash=content_hash, signature=signature,
+    )
+    if original is not None:
+        row.duplicate_of = original[0].id
+        row.story_id = original[0].story_id or original[0].id
+        row.similarity = round(original[1], 4)
+    else:
+        row.story_id = _find_story(session, article, fingerprint.same_event, fingerprint.STORY_THRESHOLD)
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        # Another writer stored the same canonical URL between our check and our insert.
+        existing = session.scalars(select(Article).where(Article.canonical_url == article.canonical_url)).one()
+        return Saved(existing, False)
+    if row.story_id is None:
+        row.story_id = row.id
+    session.add_all(LshBand(key=key, article_id=row.id) for key in band_keys)
+    for match in matches:
+        row.matches.append(TopicMatch(
+            topic=match.topic, score=round(match.score, 4), created_at=now,
+            hits=[{"term": h.term, "field": h.field, "snippet": h.snippet} for h in match.hits],
+        ))
+    session.flush()
+    return Saved(row, True)
+
+
+def replace_matches(session: Session, row: Article, matches: Sequence[items.Match], now: datetime,
+                    topics: Sequence[str] | None = None) -> tuple[set[str], set[str]]:
+    """Set `row`'s matches to `matches` (for the given topic names, or all); returns the topic
+    names added and removed."""
+    scope = set(topics) if topics is not None else None
+    current = {m.topic: m for m in row.matches if scope is None or m.topic in scope}
+    wanted = {m.topic: m for m in matches if scope is None or m.topic in scope}
+    for name in current.keys() - wanted.keys():
+        row.matches.remove(current[name])
+    for name, match in wanted.items():
+        hits = [{"term": h.term, "field": h.field, "snippet": h.snippet} for h in match.hits]
+        if name in current:
+            current[name].score, current[name].hits = round(match.score, 4), hits
+        else:
+            row.matches.append(TopicMatch(topic=name, score=round(match.score, 4), hits=hits, created_at=now))
+    session.flush()
+    return wanted.keys() - current.keys(), current.keys() - wanted.keys()
+
+
+# Reading -----------------------------------------------------------------------------------
+
+
+def article_query(topic: str | None = None, source: str | None = None, since: datetime | None = None,
+                  matched_only: bool = True):
+    query = select(Article)
+    if topic:
+        query = query.where(Article.id.in_(select(TopicMatch.article_id).where(TopicMatch.topic == topic)))
+    elif matched_only:
+        query = query.where(Article.id.in_(select(TopicMatch.article_id)))
+    if source:
+        query = query.where(Article.source == source)
+    if since is not None:
+        query = query.where(func.coalesce(Article.published_at, Article.fetched_at) >= since)
+    return query.order_by(func.coalesce(Article.published_at, Article.fetched_at).desc(), Article.id.desc())
+
+
+def list_articles(session: Session, topic: str | None = None, source: str | None = None,
+                  since: datetime | None = None, matched_only: bool = True, limit: int | None = 50) -> list[Article]:
+    query = article_query(topic, source, since, matched_only)
+    if limit:
+        query = query.limit(limit)
+    return list(session.scalars(query))
+
+
+def copies_of(session: Session, article_id: int) -> list[Article]:
+    return list(session.scalars(select(Article).where(Article.duplicate_of == article_id).order_by(Article.id)))
+
+
+def search_articles(session: Session, text: str, limit: int = 50) -> list[Article]:
+    from db import fulltext
+
+    ids = fulltext.search_ids(session.connection(), text, limit)
+    rows = {row.id: row for row in session.scalars(select(Article).where(Article.id.in_(ids)))}
+    return [rows[i] for i in ids if i in rows]
+
+
+def story_articles(session: Session, story_ids: Sequence[int]) -> dict[int, list[Article]]:
+    grouped: dict[int, list[Article]] = {}
+    for row in session.scalars(select(Article).where(Article.story_id.in_(list(story_ids))).order_by(Article.id)):
+        grouped.setdefault(row.story_id, []).append(row)
+    return grouped
+
+
+def source_article_counts(session: Session) -> dict[str, int]:
+    return dict(session.execute(select(Article.source, func.count()).group_by(Article.source)).all())
+
+
+def drop_unmatched_text(session: Session, older_than: datetime) -> int:
+    """Retention: forget the text of old articles that matched no topic (metadata stays, so the
+    URL is still known and never fetched again)."""
+    result = session.execute(
+        update(Article)
+        .where(Article.fetched_at < older_than, Article.text.is_not(None),
+               ~Article.id.in_(select(TopicMatch.article_id)))
+        .values(text=None)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+def forget_bands(session: Session, article_ids: Sequence[int]) -> None:
+    session.execute(delete(LshBand).where(LshBand.article_id.in_(list(article_ids))))
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def article_json(row: Article, with_text: bool = False) -> dict:
+    """The article as CONTRACT.md describes it."""
+    data = {
+        "id": row.id, "url": row.url, "canonical_url": row.canonical_url, "title": row.title,
+        "source": row.source, "outlet": row.outlet, "published_at": iso(row.published_at),
+        "updated_at": iso(row.updated_at), "fetched_at": iso(row.fetched_at), "language": row.language,
+        "authors": list(row.authors or []), "image": row.image,
+        "topics": [
+            {"name": m.topic, "score": m.score, "terms": m.terms, "hits": m.hits}
+            for m in sorted(row.matches, key=lambda m: -m.score)
+        ],
+        "duplicate_of": row.duplicate_of, "story_id": row.story_id,
+    }
+    if with_text:
+        data["text"] = row.text or ""
+    return data
+
+
+def source_states(session: Session) -> dict[str, dict]:
+    """What the crawler needs to know of each source before fetching it."""
+    return {
+        row.name: {"etag": row.etag, "last_modified": row.last_modified,
+                   "last_full_fetch_at": row.last_full_fetch_at, "backoff_until": row.backoff_until,
+                   "consecutive_errors": row.consecutive_errors, "status": row.status}
+        for row in session.scalars(select(Source))
+    }
+
+
+def record_outcome(session: Session, outcome, now: datetime, interval: float) -> Source | None:
+    """Write one source's cycle outcome (crawler.report.SourceOutcome) to its row."""
+    row = session.scalars(select(Source).where(Source.name == outcome.name)).first()
+    if row is None:
+        return None
+    row.last_fetch_at = now
+    row.next_run_at = now + timedelta(seconds=interval)
+    row.last_items, row.last_new = outcome.listed, outcome.stored
+    if outcome.status == "error":
+        row.status, row.error = "error", outcome.summary_error
+        row.consecutive_errors = (row.consecutive_errors or 0) + 1
+        return row
+    row.status = "ok" if outcome.status != "not_modified" else "not_modified"
+    row.error = outcome.summary_error
+    row.consecutive_errors = 0
+    row.last_success_at = now
+    if outcome.stored:
+        row.last_new_at = now
+    if outcome.status == "ok":
+        row.etag, row.last_modified = outcome.etag, outcome.last_modified
+        if outcome.full_fetch:
+            row.last_full_fetch_at = now
+    return row
+
+
+def list_sources(session: Session) -> list[Source]:
+    return list(session.scalars(select(Source).order_by(Source.name)))
+
+
+def list_stories(session: Session, topic: str | None = None, since: datetime | None = None,
+                 limit: int = 30) -> list[tuple[int, list[Article]]]:
+    """Stories newest first, each with its articles (original first)."""
+    latest = func.max(Article.fetched_at)
+    query = select(Article.story_id).where(Article.story_id.is_not(None)).group_by(Article.story_id)
+    if topic:
+        query = query.where(Article.story_id.in_(
+            select(Article.story_id).join(TopicMatch, TopicMatch.article_id == Article.id).where(TopicMatch.topic == topic)
+        ))
+    else:
+        query = query.where(Article.story_id.in_(
+            select(Article.story_id).join(TopicMatch, TopicMatch.article_id == Article.id)
+        ))
+    if since is not None:
+        query = query.having(latest >= since)
+    story_ids = list(session.scalars(query.order_by(latest.desc()).limit(limit)))
+    grouped = story_articles(session, story_ids)
+    return [(story_id, grouped[story_id]) for story_id in story_ids if story_id in grouped]

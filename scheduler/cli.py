@@ -1,0 +1,636 @@
+"""The `newswatch` command: parses arguments, calls the library, formats the answer.
+
+Thin on purpose: logic lives in crawler/, db/ and alerts/; this module turns their errors into
+exit statuses (0 done, 1 runtime failure, 2 usage or configuration error). Heavy packages
+(Scrapy, trafilatura, apprise) are imported only by the commands that need them.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import click
+
+from scheduler.config import Config, ConfigError, load_config
+
+
+class Failure(click.ClickException):
+    """A runtime failure: exit 1 with the message on stderr."""
+
+    exit_code = 1
+
+
+class Usage(click.ClickException):
+    exit_code = 2
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", metavar="PATH", help="Configuration file (default: $NEWSWATCH_CONFIG, "
+              "./newswatch.toml, else the built-in default).")
+@click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+              default=None, help="Log level (default from the config; WARNING for one-shot commands).")
+@click.option("--log-format", type=click.Choice(["text", "json"]), default=None, help="Log line format.")
+@click.version_option(package_name="newswatch")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None, log_level: str | None, log_format: str | None) -> None:
+    """newswatch: follow news sources, match topics, alert once per new story."""
+    ctx.obj = {"config_path": config_path, "log_level": log_level, "log_format": log_format}
+
+
+def _config(ctx: click.Context) -> Config:
+    """Load and validate the configuration once per command; exit 2 on any problem."""
+    state = ctx.find_root().obj
+    if "config" not in state:
+        try:
+            state["config"] = load_config(state["config_path"])
+        except ConfigError as exc:
+            click.echo(f"newswatch: configuration error: {exc}", err=True)
+            ctx.exit(2)
+        from scheduler.logs import setup_logging
+
+        logging_config = state["config"].settings.logging
+        level = (state["log_level"] or state.get("default_level") or "WARNING").upper()
+        setup_logging(level, state["log_format"] or logging_config.format)
+    return state["config"]
+
+
+def _sessions(ctx: click.Context):
+    from db.session import DatabaseError
+
+    state = ctx.find_root().obj
+    if "sessions" not in state:
+        from scheduler.app import open_db
+
+        try:
+            state["sessions"] = open_db(_config(ctx))
+        except DatabaseError as exc:
+            raise Failure(str(exc)) from None
+    return state["sessions"]
+
+
+def runtime_errors(command):
+    """Turn unexpected runtime errors into exit 1 with one line on stderr."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            raise click.Abort() from None
+        except Exception as exc:  # the last line of defence: say what failed, exit 1
+            from scheduler.logs import mask_secrets
+
+            raise Failure(mask_secrets(f"{type(exc).__name__}: {exc}")) from exc
+
+    return wrapper
+
+
+def json_option(command):
+    return click.option("--json", "as_json", is_flag=True, help="JSON Lines: one object per line.")(command)
+
+
+def _since(value: str | None) -> datetime | None:
+    from scheduler.durations import parse_since
+
+    if value is None:
+        return None
+    try:
+        return parse_since(value, _now())
+    except ValueError as exc:
+        raise Usage(str(exc)) from None
+
+
+def _emit_json(objects) -> None:
+    for obj in objects:
+        click.echo(json.dumps(obj, ensure_ascii=False))
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _when(moment: datetime | None) -> str:
+    if moment is None:
+        return "-"
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M")
+
+
+# init ---------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("path", required=False, default="newswatch.toml")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def init(path: str, force: bool) -> None:
+    """Write the built-in default configuration, fully commented, to PATH."""
+    from scheduler.defaults import default_config_text
+
+    target = Path(path)
+    if target.exists() and not force:
+        raise Usage(f"{target} exists; use --force to overwrite it")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(default_config_text(), encoding="utf-8")
+    except OSError as exc:
+        raise Failure(f"cannot write {target}: {exc}") from None
+    click.echo(f"Wrote {target}. Edit its topics and sources, then run: newswatch --config {target} crawl")
+
+
+# crawl --------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--source", "sources", multiple=True, metavar="NAME", help="Only this source (repeatable).")
+@click.option("--no-alerts", is_flag=True, help="Store and match, but plan and send no alerts.")
+@json_option
+@click.pass_context
+@runtime_errors
+def crawl(ctx: click.Context, sources: tuple[str, ...], no_alerts: bool, as_json: bool) -> None:
+    """Run one full cycle now: fetch, extract, dedup, match, store, alert."""
+    from scheduler.app import cycle_context, select_sources, send_alerts
+    from crawler.cycle import run_cycle
+
+    ctx.find_root().obj["default_level"] = "WARNING"
+    config = _config(ctx)
+    try:
+        specs = select_sources(config, sources)
+    except KeyError as exc:
+        raise Usage(f"unknown source: {exc.args[0]}") from None
+    sessions = _sessions(ctx)
+    context = cycle_context(config, sessions, specs, alerts=not no_alerts)
+    report = run_cycle(context)
+    sent = None
+    if not no_alerts:
+        sent = send_alerts(config, sessions, console=None if as_json else sys.stdout)
+    if as_json:
+        summary = report.to_dict()
+        if sent is not None:
+            summary["sent"] = {"sent": sent.sent, "failed": sent.failed, "retrying": sent.retrying}
+        click.echo(json.dumps(summary, ensure_ascii=False))
+        return
+    _print_cycle(report, sent)
+
+
+def _print_cycle(report, sent) -> None:
+    from rich.table import Table
+
+    console = _console()
+    table = Table(title="Crawl cycle", show_lines=False)
+    for column in ("source", "status", "listed", "new", "copies", "matched", "failed", "error"):
+        table.add_column(column, overflow="fold")
+    for outcome in report.sources.values():
+        table.add_row(outcome.name, outcome.status, str(outcome.listed), str(outcome.stored), str(outcome.duplicates),
+                      str(outcome.matched), str(outcome.failed), outcome.summary_error or "")
+    console.print(table)
+    failed = len(report.failed_sources)
+    line = (f"{len(report.sources)} sources ({failed} failed), {report.stored} new articles, "
+            f"{report.matched} matched, {report.duplicates} copies, {report.alerts_planned} alerts")
+    if sent is not None:
+        line += f"; sent {sent.sent}, failed {sent.failed}, retrying later {sent.retrying}"
+    console.print(line)
+
+
+@cli.command()
+@click.pass_context
+@runtime_errors
+def demo(ctx) -> None:
+    """The whole flow offline: a bundled local news web, one cycle, matches and alerts shown."""
+    from scheduler.demo import run_demo
+    from scheduler.logs import setup_logging
+
+    state = ctx.find_root().obj
+    setup_logging((state["log_level"] or "ERROR").upper(), state["log_format"] or "text")
+    run_demo(click.echo)
+
+
+# reading ------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--topic", help="Only articles matching this topic.")
+@click.option("--source", help="Only articles from this source.")
+@click.option("--since", help="Only articles published since (2d, 6h, 2026-11-25).")
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
+@click.option("--all", "show_all", is_flag=True, help="Also articles that matched no topic.")
+@json_option
+@click.pass_context
+@runtime_errors
+def articles(ctx, topic, source, since, limit, show_all, as_json) -> None:
+    """Stored articles, newest first (matched only unless --all)."""
+    from db import store
+
+    since_at = _since(since)
+    with _sessions(ctx)() as session:
+        rows = store.list_articles(session, topic=topic, source=source, since=since_at,
+                                   matched_only=not show_all, limit=limit)
+        if as_json:
+            _emit_json(store.article_json(row) for row in rows)
+            return
+        _print_articles(rows)
+
+
+def _print_articles(rows) -> None:
+    from rich.table import Table
+
+    console = _console()
+    if not rows:
+        console.print("No articles.")
+        return
+    table = Table()
+    for column in ("id", "published", "source", "topics", "title"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        topics = ", ".join(f"{m.topic} {m.score:.2f}" for m in row.matches) or "-"
+        title = row.title + (f"  [dim](copy of {row.duplicate_of})[/dim]" if row.duplicate_of else "")
+        table.add_row(str(row.id), _when(row.published_at or row.fetched_at), row.source, topics, title)
+    console.print(table)
+
+
+@cli.command()
+@click.argument("article_id", type=int)
+@json_option
+@click.pass_context
+@runtime_errors
+def show(ctx, article_id: int, as_json: bool) -> None:
+    """One article: metadata, why it matched, its copies, text."""
+    from db import store
+    from db.models import Article
+
+    with _sessions(ctx)() as session:
+        row = session.get(Article, article_id)
+        if row is None:
+            raise Failure(f"no article with id {article_id}")
+        copies = store.copies_of(session, row.id)
+        data = store.article_json(row, with_text=True)
+        data["copies"] = [{"id": c.id, "source": c.source, "url": c.url, "similarity": c.similarity} for c in copies]
+        if as_json:
+            _emit_json([data])
+            return
+        _print_article(data)
+
+
+def _print_article(data: dict) -> None:
+    from rich.markup import escape
+
+    console = _console()
+    console.print(f"[bold]{escape(data['title'])}[/bold]")
+    for key in ("id", "source", "outlet", "url", "canonical_url", "published_at", "fetched_at", "language",
+                "story_id", "duplicate_of"):
+        if data.get(key) is not None:
+            console.print(f"{key:>14}: {escape(str(data[key]))}")
+    if data["authors"]:
+        console.print(f"{'authors':>14}: {escape(', '.join(data['authors']))}")
+    for topic in data["topics"]:
+        console.print(f"\n[bold]matched {escape(topic['name'])}[/bold] (score {topic['score']:.2f}): "
+                      f"{escape(', '.join(topic['terms']))}")
+        for hit in topic["hits"][:8]:
+            console.print(f"  - {escape(hit['term'])} in {hit['field']}: {escape(hit['snippet'])}")
+    if data["copies"]:
+        console.print("\n[bold]copies[/bold]")
+        for copy in data["copies"]:
+            console.print(f"  - #{copy['id']} {escape(copy['source'])} {escape(copy['url'])}")
+    console.print("")
+    console.print(escape(data["text"] or "(text dropped by retention)"))
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
+@json_option
+@click.pass_context
+@runtime_errors
+def search(ctx, query: str, limit: int, as_json: bool) -> None:
+    """Full-text search over stored articles (words, "phrases", prefix*, AND/OR/NOT)."""
+    from db import store
+
+    with _sessions(ctx)() as session:
+        rows = store.search_articles(session, query, limit)
+        if as_json:
+            _emit_json(store.article_json(row) for row in rows)
+            return
+        _print_articles(rows)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "atom"]), default="jsonl", show_default=True)
+@click.option("--topic", help="Only articles matching this topic.")
+@click.option("--source", help="Only articles from this source.")
+@click.option("--since", help="Only articles published since (2d, 6h, 2026-11-25).")
+@click.option("--all", "show_all", is_flag=True, help="Also articles that matched no topic.")
+@click.pass_context
+@runtime_errors
+def export(ctx, fmt: str, topic, source, since, show_all) -> None:
+    """Write stored articles to stdout as JSON Lines, CSV or an Atom feed."""
+    from db import store
+
+    since_at = _since(since)
+    with _sessions(ctx)() as session:
+        rows = store.list_articles(session, topic=topic, source=source, since=since_at,
+                                   matched_only=not show_all, limit=None)
+        records = [store.article_json(row, with_text=True) for row in rows]
+    if fmt == "jsonl":
+        _emit_json(records)
+    elif fmt == "csv":
+        _write_csv(records)
+    else:
+        from scheduler.atom import atom_feed
+
+        click.echo(atom_feed(records, title=f"newswatch: {topic}" if topic else "newswatch", now=_now()), nl=False)
+
+
+def _write_csv(records: list[dict]) -> None:
+    columns = ["id", "url", "canonical_url", "title", "source", "published_at", "fetched_at", "language",
+               "topics", "terms", "duplicate_of", "story_id", "text"]
+    writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for record in records:
+        row = dict(record)
+        row["topics"] = ";".join(t["name"] for t in record["topics"])
+        row["terms"] = ";".join(dict.fromkeys(term for t in record["topics"] for term in t["terms"]))
+        writer.writerow(row)
+
+
+@cli.command()
+@json_option
+@click.pass_context
+@runtime_errors
+def sources(ctx, as_json: bool) -> None:
+    """Per source: last fetch, status, error, articles, next run."""
+    from db import store
+
+    config = _config(ctx)
+    with _sessions(ctx).begin() as session:
+        store.sync_sources(session, config.source_specs())
+    with _sessions(ctx)() as session:
+        counts = store.source_article_counts(session)
+        configured = {s.name: s for s in config.source_specs()}
+        records = []
+        for row in store.list_sources(session):
+            if row.name not in configured:
+                continue
+            spec = configured[row.name]
+            records.append({
+                "name": row.name, "type": row.type, "url": row.url, "enabled": spec.enabled,
+                "interval": spec.interval, "status": row.status, "error": row.error or "",
+                "last_fetch_at": store.iso(row.last_fetch_at), "last_success_at": store.iso(row.last_success_at),
+                "last_new_at": store.iso(row.last_new_at), "next_run_at": store.iso(row.next_run_at),
+                "consecutive_errors": row.consecutive_errors, "articles": counts.get(row.name, 0),
+                "last_items": row.last_items, "last_new": row.last_new,
+            })
+    if as_json:
+        _emit_json(records)
+        return
+    from rich.table import Table
+
+    table = Table()
+    for column in ("source", "type", "status", "last fetch", "next run", "errors", "articles", "error"):
+        table.add_column(column, overflow="fold")
+    for r in records:
+        table.add_row(r["name"], r["type"], r["status"], _when(_parse_iso(r["last_fetch_at"])),
+                      _when(_parse_iso(r["next_run_at"])), str(r["consecutive_errors"]), str(r["articles"]),
+                      r["error"])
+    _console().print(table)
+
+
+def _parse_iso(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+# alerts -------------------------------------------------------------------------------------
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--status", type=click.Choice(["pending", "sending", "sent", "failed"]), default=None)
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
+@json_option
+@click.pass_context
+@runtime_errors
+def alerts(ctx, status, limit, as_json) -> None:
+    """List alert deliveries (or: alerts test, alerts retry, alerts send)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from alerts.outbox import list_deliveries
+
+    with _sessions(ctx)() as session:
+        deliveries = list_deliveries(session, status=status, limit=limit)
+        records = [{
+            "id": d.id, "alert_id": d.alert_id, "kind": d.alert.kind, "topic": d.alert.topic,
+            "article_id": d.alert.article_id, "story_id": d.alert.story_id, "title": d.alert.title,
+            "target": d.target_label, "status": d.status, "attempts": d.attempts,
+            "created_at": _iso(d.alert.created_at), "sent_at": _iso(d.sent_at),
+            "next_attempt_at": _iso(d.next_attempt_at), "error": d.error or "",
+        } for d in deliveries]
+    if as_json:
+        _emit_json(records)
+        return
+    from rich.table import Table
+
+    if not records:
+        _console().print("No alert deliveries.")
+        return
+    table = Table()
+    for column in ("id", "created", "kind", "topic", "target", "status", "tries", "title / error"):
+        table.add_column(column, overflow="fold")
+    for r in records:
+        table.add_row(str(r["id"]), _when(_parse_iso(r["created_at"])), r["kind"], r["topic"] or "-", r["target"],
+                      r["status"], str(r["attempts"]), r["title"] + (f"\n{r['error']}" if r["error"] else ""))
+    _console().print(table)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+@alerts.command("test")
+@click.option("--tag", help="Only targets with this tag.")
+@click.pass_context
+@runtime_errors
+def alerts_test(ctx, tag: str | None) -> None:
+    """Send a test notification to the configured targets now."""
+    from alerts.policy import make_test_alert
+    from scheduler.app import alert_settings, send_alerts
+    from alerts.targets import targets_from
+
+    config = _config(ctx)
+    sessions = _sessions(ctx)
+    settings = alert_settings(config)
+    with sessions.begin() as session:
+        make_test_alert(session, targets_from(settings), tag=tag, now=_now())
+    report = send_alerts(config, sessions, console=sys.stdout)
+    click.echo(f"test alert: sent {report.sent}, failed {report.failed}, retrying {report.retrying}")
+    if report.sent == 0:
+        raise Failure("the test notification was not delivered: " + "; ".join(report.errors or ["no target"]))
+
+
+@alerts.command("retry")
+@click.pass_context
+@runtime_errors
+def alerts_retry(ctx) -> None:
+    """Re-queue failed deliveries and send what is due."""
+    from alerts.outbox import retry_failed
+    from scheduler.app import send_alerts
+
+    config = _config(ctx)
+    sessions = _sessions(ctx)
+    with sessions.begin() as session:
+        count = retry_failed(session)
+    report = send_alerts(config, sessions, console=sys.stdout)
+    click.echo(f"re-queued {count}; sent {report.sent}, failed {report.failed}, retrying {report.retrying}")
+
+
+@alerts.command("send")
+@click.pass_context
+@runtime_errors
+def alerts_send(ctx) -> None:
+    """Send the deliveries that are due now (the service does this on its own)."""
+    from scheduler.app import send_alerts
+
+    report = send_alerts(_config(ctx), _sessions(ctx), console=sys.stdout)
+    click.echo(f"sent {report.sent}, failed {report.failed}, retrying {report.retrying}")
+
+
+# the service -------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--grace", type=click.FloatRange(0, 300), default=20.0, show_default=True,
+              help="Seconds running crawls get to finish after SIGTERM/SIGINT.")
+@click.pass_context
+@runtime_errors
+def run(ctx, grace: float) -> None:
+    """The background service: every source on its interval, alerts and digests, until SIGTERM."""
+    from scheduler.service import Service
+
+    state = ctx.find_root().obj
+    state["default_level"] = "INFO"
+    config = _config(ctx)
+    sessions = _sessions(ctx)
+    level = (state["log_level"] or config.settings.logging.level).upper()
+    fmt = state["log_format"] or config.settings.logging.format
+    from scheduler.logs import setup_logging
+
+    setup_logging(level, fmt)
+    code = Service(config, sessions, log_level=level, log_format=fmt).run_forever(grace=grace)
+    ctx.exit(code)
+
+
+@cli.command()
+@json_option
+@click.pass_context
+@runtime_errors
+def status(ctx, as_json: bool) -> None:
+    """Whether the service runs (its heartbeat), uptime, last cycle, pending alerts."""
+    from sqlalchemy import func, select
+
+    from db.models import Delivery, ServiceState
+
+    config = _config(ctx)
+    now = _now()
+    with _sessions(ctx)() as session:
+        row = session.get(ServiceState, 1)
+        pending = session.scalar(select(func.count()).select_from(Delivery).where(Delivery.status == "pending"))
+        failed = session.scalar(select(func.count()).select_from(Delivery).where(Delivery.status == "failed"))
+    stale_after = timedelta(seconds=3 * config.settings.service.heartbeat + 10)
+    running = bool(row and row.heartbeat_at and row.stopped_at is None and now - row.heartbeat_at < stale_after)
+    record = {
+        "running": running, "pid": row.pid if row else None,
+        "started_at": _iso(row.started_at) if row else None, "heartbeat_at": _iso(row.heartbeat_at) if row else None,
+        "uptime_seconds": int((now - row.started_at).total_seconds()) if running and row.started_at else None,
+        "last_cycle_at": _iso(row.last_cycle_at) if row else None,
+        "stopped_at": _iso(row.stopped_at) if row else None,
+        "pending_alerts": pending, "failed_alerts": failed,
+    }
+    if as_json:
+        _emit_json([record])
+        return
+    state = "running" if running else "not running"
+    click.echo(f"service: {state}" + (f" (pid {record['pid']}, up {record['uptime_seconds']}s)" if running else ""))
+    click.echo(f"last heartbeat: {record['heartbeat_at'] or '-'}")
+    click.echo(f"last cycle: {record['last_cycle_at'] or '-'}")
+    click.echo(f"alerts pending: {pending}, failed: {failed}")
+
+
+@cli.command()
+@click.option("--topic", help="Only stories matching this topic.")
+@click.option("--since", help="Only stories with articles since (2d, 6h, 2026-11-25).")
+@click.option("--limit", type=click.IntRange(1), default=30, show_default=True)
+@json_option
+@click.pass_context
+@runtime_errors
+def stories(ctx, topic, since, limit, as_json) -> None:
+    """Stories (events), each with its articles and outlets, newest first."""
+    from db import store
+
+    since_at = _since(since)
+    with _sessions(ctx)() as session:
+        groups = store.list_stories(session, topic=topic, since=since_at, limit=limit)
+        records = [{
+            "story_id": story_id,
+            "title": rows[0].title,
+            "first_seen": _iso(min(r.fetched_at for r in rows)),
+            "topics": sorted({m.topic for r in rows for m in r.matches}),
+            "outlets": sorted({r.outlet or r.source for r in rows}),
+            "articles": [{"id": r.id, "source": r.source, "title": r.title, "url": r.url,
+                          "duplicate_of": r.duplicate_of} for r in rows],
+        } for story_id, rows in groups]
+    if as_json:
+        _emit_json(records)
+        return
+    if not records:
+        click.echo("No stories.")
+        return
+    for record in records:
+        click.echo(f"story {record['story_id']}: {record['title']}")
+        click.echo(f"  topics: {', '.join(record['topics']) or '-'}; {len(record['outlets'])} outlet(s): "
+                   f"{', '.join(record['outlets'])}")
+        for article in record["articles"]:
+            mark = f" (copy of #{article['duplicate_of']})" if article["duplicate_of"] else ""
+            click.echo(f"  - #{article['id']} {article['source']}: {article['title']}{mark}")
+
+
+@cli.command()
+@click.option("--topic", "topic_names", multiple=True, help="Only this topic (repeatable).")
+@click.option("--alert", "with_alerts", is_flag=True, help="Also alert stories that newly match (off by default).")
+@json_option
+@click.pass_context
+@runtime_errors
+def rematch(ctx, topic_names, with_alerts, as_json) -> None:
+    """Re-match stored articles after topics changed, without alerting old stories unless --alert."""
+    from scheduler.rematch import rematch_all
+
+    config = _config(ctx)
+    known = {t.name for t in config.settings.topics}
+    unknown = set(topic_names) - known
+    if unknown:
+        raise Usage(f"unknown topic: {', '.join(sorted(unknown))}")
+    result = rematch_all(config, _sessions(ctx), topic_names or None, with_alerts=with_alerts, now=_now())
+    if as_json:
+        _emit_json([result])
+    else:
+        click.echo(f"checked {result['checked']} articles: {result['added']} new matches, "
+                   f"{result['removed']} removed, {result['alerts']} alerts planned")
+    if with_alerts:
+        from scheduler.app import send_alerts
+
+        send_alerts(config, _sessions(ctx), console=None if as_json else sys.stdout)
+
+
+def main() -> None:
+    cli(prog_name="newswatch")
+
+
+if __name__ == "__main__":
+    main()

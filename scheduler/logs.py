@@ -1,0 +1,65 @@
+"""Logging: one event per line on stderr, `key=value` for people or JSON for machines, with
+secrets (apprise URLs carry tokens, database URLs passwords) masked before anything is written."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+from datetime import datetime, timezone
+
+_SECRET_URL = re.compile(r"\b([a-z][a-z0-9+.-]*://)([^\s/@]+@)?([^\s\"']+)", re.IGNORECASE)
+_SAFE_SCHEMES = ("http://", "https://")
+
+
+def mask_secrets(text: str) -> str:
+    """Mask the credentials of every URL in `text`, and the path of non-web URLs (apprise
+    targets keep their tokens in the path)."""
+
+    def _mask(found: re.Match) -> str:
+        scheme, userinfo, rest = found.group(1), found.group(2), found.group(3)
+        if scheme.lower() in _SAFE_SCHEMES:
+            return scheme + ("***@" if userinfo else "") + rest
+        host = re.split(r"[/?]", rest, maxsplit=1)[0]
+        return scheme + ("***@" if userinfo else "") + host + ("/***" if len(host) < len(rest) else "")
+
+    return _SECRET_URL.sub(_mask, text)
+
+
+class _TextFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        moment = datetime.fromtimestamp(record.created, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        line = f"{moment} {record.levelname.lower()} {record.name}: {record.getMessage()}"
+        if record.exc_info:
+            line += " | " + self.formatException(record.exc_info).replace("\n", " | ")
+        return mask_secrets(line)
+
+
+class _JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        event = {
+            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": mask_secrets(record.getMessage()),
+        }
+        for key, value in re.findall(r"(\w+)=(\S+)", event["message"]):
+            event.setdefault(key, value)
+        if record.exc_info:
+            event["error"] = mask_secrets(self.formatException(record.exc_info))
+        return json.dumps(event, ensure_ascii=False)
+
+
+def setup_logging(level: str = "WARNING", fmt: str = "text", stream=None) -> None:
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(_JsonFormatter() if fmt == "json" else _TextFormatter())
+    root = logging.getLogger()
+    for existing in list(root.handlers):
+        root.removeHandler(existing)
+    root.addHandler(handler)
+    root.setLevel(level)
+    # Scrapy and its friends are chatty at INFO; their warnings and errors still come through.
+    for noisy in ("scrapy", "twisted", "trafilatura", "htmldate", "courlan", "apprise", "urllib3", "asyncio",
+                  "filelock", "alembic", "readability", "charset_normalizer", "justext"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))

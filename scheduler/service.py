@@ -1,0 +1,278 @@
+"""`newswatch run`: the long-lived service.
+
+APScheduler (3.x, a BackgroundScheduler) holds one job per source at its interval with jitter,
+`max_instances=1` and `coalesce` so runs never overlap or pile up, plus jobs that send due alerts,
+build digests, apply retention, check source health and write a heartbeat.
+
+Each crawl runs in a child process with a time-out: Twisted's reactor can run once per process,
+CPU-heavy extraction would stall a shared loop, and a spider that hangs or leaks must not take the
+service with it. The parent only schedules, sends and watches.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select
+
+from scheduler.config import Config
+
+log = logging.getLogger("newswatch.service")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def crawl_child(config_path: str | None, source_names: list[str], log_level: str, log_format: str) -> None:
+    """Entry point of a crawl child process: load the config, run one cycle for the sources."""
+    from crawler.cycle import run_cycle
+    from scheduler.app import cycle_context, open_db, select_sources
+    from scheduler.config import load_config
+    from scheduler.logs import setup_logging
+
+    setup_logging(log_level, log_format)
+    config = load_config(config_path, env={})
+    sessions = open_db(config)
+    specs = select_sources(config, tuple(source_names))
+    report = run_cycle(cycle_context(config, sessions, specs))
+    log.info("cycle done sources=%s stored=%d matched=%d alerts=%d", ",".join(source_names), report.stored,
+             report.matched, report.alerts_planned)
+
+
+@dataclass
+class ServiceState:
+    stopping: threading.Event = field(default_factory=threading.Event)
+    children: dict[int, multiprocessing.Process] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    started_at: datetime = field(default_factory=_now)
+
+
+class Service:
+    """The scheduler and its jobs, bound to one configuration and database."""
+
+    def __init__(self, config: Config, sessions, log_level: str = "INFO", log_format: str = "text") -> None:
+        self.config = config
+        self.sessions = sessions
+        self.log_level, self.log_format = log_level, log_format
+        self.state = ServiceState()
+        self.scheduler = None
+        self._mp = multiprocessing.get_context("spawn")
+
+    # Jobs ---------------------------------------------------------------------------------
+
+    def crawl(self, source_names: list[str]) -> str:
+        """Run one crawl of `source_names` in a child process; returns how it ended."""
+        if self.state.stopping.is_set():
+            return "skipped"
+        timeout = self.config.settings.service.crawl_timeout
+        path = str(self.config.path) if self.config.path else None
+        child = self._mp.Process(target=crawl_child, args=(path, source_names, self.log_level, self.log_format),
+                                 name=f"crawl-{'+'.join(source_names)[:40]}", daemon=True)
+        child.start()
+        with self.state.lock:
+            self.state.children[child.pid] = child
+        try:
+            child.join(timeout)
+            if child.is_alive():
+                log.error("crawl timed out sources=%s timeout=%ss", ",".join(source_names), int(timeout))
+                self._stop_child(child, grace=5)
+                self._record_crash(source_names, f"crawl timed out after {int(timeout)}s and was stopped")
+                return "timeout"
+            if child.exitcode != 0:
+                outcome = "stopped" if self.state.stopping.is_set() else f"crashed (exit {child.exitcode})"
+                log.error("crawl failed sources=%s outcome=%s", ",".join(source_names), outcome)
+                if not self.state.stopping.is_set():
+                    self._record_crash(source_names, f"crawl process {outcome}")
+                return "failed"
+        finally:
+            with self.state.lock:
+                self.state.children.pop(child.pid, None)
+        self.mark_cycle()
+        self.send()
+        return "ok"
+
+    def _record_crash(self, source_names: list[str], reason: str) -> None:
+        from db.models import Source
+
+        now = _now()
+        with self.sessions.begin() as session:
+            for row in session.scalars(select(Source).where(Source.name.in_(source_names))):
+                row.status, row.error = "error", reason
+                row.consecutive_errors = (row.consecutive_errors or 0) + 1
+                row.last_fetch_at = now
+
+    def send(self) -> None:
+        """Send due alerts. Runs in the scheduler's threads, never in the crawl child."""
+        from scheduler.app import send_alerts
+
+        try:
+            report = send_alerts(self.config, self.sessions, console=None)
+            if report.sent or report.failed or report.retrying:
+                log.info("alerts sent=%d failed=%d retrying=%d", report.sent, report.failed, report.retrying)
+        except Exception:
+            log.exception("sending alerts failed")
+
+    def digest(self) -> None:
+        from alerts.policy import make_digest
+        from alerts.targets import targets_from
+        from scheduler.app import alert_settings
+
+        settings = alert_settings(self.config)
+        topics = [t.name for t in self.config.settings.topics if t.alert == "digest"]
+        if not topics:
+            return
+        now = _now()
+        with self.sessions.begin() as session:
+            make_digest(session, topics, now - timedelta(days=1), now, targets_from(settings), settings, now)
+        self.send()
+
+    def retention(self) -> None:
+        from db.store import drop_unmatched_text
+
+        days = self.config.settings.service.retention_days
+        with self.sessions.begin() as session:
+            dropped = drop_unmatched_text(session, _now() - timedelta(days=days))
+        log.info("retention dropped_texts=%d older_than_days=%d", dropped, days)
+
+    def health(self) -> None:
+        from scheduler.health import check_sources
+
+        check_sources(self.config, self.sessions, _now())
+        self.send()
+
+    def heartbeat(self) -> None:
+        from db.models import ServiceState as Row
+
+        now = _now()
+        with self.sessions.begin() as session:
+            row = session.get(Row, 1)
+            if row is None:
+                row = Row(id=1)
+                session.add(row)
+            if row.pid != os.getpid() or row.started_at is None or row.stopped_at is not None:
+                row.pid, row.host, row.started_at = os.getpid(), socket.gethostname(), self.state.started_at
+            row.heartbeat_at, row.stopped_at = now, None
+
+    def mark_cycle(self) -> None:
+        from db.models import ServiceState as Row
+
+        with self.sessions.begin() as session:
+            row = session.get(Row, 1)
+            if row is not None:
+                row.last_cycle_at = _now()
+
+    def mark_stopped(self) -> None:
+        from db.models import ServiceState as Row
+
+        with self.sessions.begin() as session:
+            row = session.get(Row, 1)
+            if row is not None and row.pid == os.getpid():
+                row.stopped_at = _now()
+
+    # Scheduling ---------------------------------------------------------------------------
+
+    def build_scheduler(self):
+        """The APScheduler with every job; not started."""
+        from apscheduler.executors.pool import ThreadPoolExecutor
+        from apscheduler.schedulers.background import BackgroundScheduler
+        from apscheduler.triggers.cron import CronTrigger
+        from apscheduler.triggers.interval import IntervalTrigger
+
+        from scheduler.app import select_sources
+
+        service = self.config.settings.service
+        alerts = self.config.settings.alerts
+        specs = select_sources(self.config)
+        workers = max(2, min(4, len(specs)))
+        scheduler = BackgroundScheduler(
+            executors={"default": ThreadPoolExecutor(workers), "side": ThreadPoolExecutor(2)},
+            job_defaults={"coalesce": True, "max_instances": 1},
+            timezone=alerts.timezone or _local_zone(),
+        )
+        first = _now() + timedelta(seconds=1)
+        for spec in specs:
+            jitter = min(service.jitter, spec.interval / 10)
+            scheduler.add_job(
+                self.crawl, IntervalTrigger(seconds=spec.interval, jitter=jitter), args=[[spec.name]],
+                id=f"crawl:{spec.name}", name=f"crawl {spec.name}", next_run_time=first,
+                misfire_grace_time=max(1, int(spec.interval / 2)),
+            )
+        scheduler.add_job(self.send, IntervalTrigger(seconds=service.send_every), id="send", executor="side",
+                          misfire_grace_time=int(service.send_every) + 1)
+        scheduler.add_job(self.heartbeat, IntervalTrigger(seconds=service.heartbeat), id="heartbeat",
+                          executor="side", next_run_time=_now(), misfire_grace_time=int(service.heartbeat) + 1)
+        scheduler.add_job(self.digest, CronTrigger.from_crontab(alerts.digest_cron,
+                                                                timezone=alerts.timezone or _local_zone()),
+                          id="digest", executor="side", misfire_grace_time=3600)
+        scheduler.add_job(self.retention, IntervalTrigger(hours=24), id="retention", executor="side",
+                          next_run_time=_now() + timedelta(minutes=5), misfire_grace_time=3600)
+        scheduler.add_job(self.health, IntervalTrigger(minutes=5), id="health", executor="side",
+                          next_run_time=_now() + timedelta(minutes=1), misfire_grace_time=300)
+        return scheduler
+
+    def _stop_child(self, child, grace: float) -> None:
+        if child.is_alive():
+            child.terminate()
+            child.join(grace)
+        if child.is_alive():
+            child.kill()
+            child.join(2)
+
+    def stop_children(self, grace: float) -> None:
+        deadline = time.monotonic() + grace
+        with self.state.lock:
+            children = list(self.state.children.values())
+        for child in children:
+            child.join(max(0.0, deadline - time.monotonic()))
+        for child in children:
+            self._stop_child(child, grace=2)
+
+    def run_forever(self, grace: float = 20.0) -> int:
+        """Run until SIGTERM/SIGINT; a second signal stops at once. Returns the exit status."""
+        signals = {"count": 0}
+
+        def _on_signal(signum, _frame):
+            signals["count"] += 1
+            if signals["count"] == 1:
+                log.info("stopping signal=%s grace=%ss", signal.Signals(signum).name, int(grace))
+                self.state.stopping.set()
+            else:
+                log.warning("second signal: stopping now")
+                with self.state.lock:
+                    for child in self.state.children.values():
+                        if child.is_alive():
+                            child.kill()
+                os._exit(0)
+
+        signal.signal(signal.SIGTERM, _on_signal)
+        signal.signal(signal.SIGINT, _on_signal)
+        self.scheduler = self.build_scheduler()
+        self.heartbeat()
+        self.scheduler.start()
+        log.info("service started pid=%d sources=%d", os.getpid(),
+                 len([j for j in self.scheduler.get_jobs() if j.id.startswith("crawl:")]))
+        while not self.state.stopping.wait(1.0):
+            pass
+        self.scheduler.shutdown(wait=False)
+        self.stop_children(grace)
+        self.mark_stopped()
+        log.info("service stopped")
+        return 0
+
+
+def _local_zone():
+    from tzlocal import get_localzone
+
+    try:
+        return get_localzone()
+    except Exception:
+        return timezone.utc

@@ -1,0 +1,76 @@
+"""Shared fixtures: the fixture news web on 127.0.0.1, a loopback apprise receiver, config files,
+and a helper that runs the installed `newswatch` command as a user would."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scheduler.newsweb import Fault, NewsWeb
+
+SITE = Path(__file__).with_name("site")
+NEWSWATCH = shutil.which("newswatch") or str(Path(sys.executable).with_name("newswatch"))
+
+
+@pytest.fixture
+def newsweb():
+    web = NewsWeb(SITE)
+    web.fail("/news/server-error.html", Fault(status=500))
+    with web:
+        yield web
+
+
+@pytest.fixture
+def receiver():
+    from tests.alerts_helpers import JsonReceiver
+
+    with JsonReceiver() as hook:
+        yield hook
+
+
+def topic_toml(name: str, query: str, alert: str = "instant") -> str:
+    return f"[[topics]]\nname = {json.dumps(name)}\nquery = {json.dumps(query)}\nalert = {json.dumps(alert)}\n"
+
+
+def write_config(path: Path, web: NewsWeb, alert_urls: list[str] | None = None, sources: str | None = None,
+                 topics: str | None = None, extra: str = "") -> Path:
+    """A config for the fixture news web: the built-in icet topic unless `topics` is given."""
+    from crawler.topics import ICET
+
+    if sources is None:
+        sources = "".join(
+            f'[[sources]]\nname = "{name}"\ntype = "feed"\nurl = "{web.url(feed)}"\ninterval = "5m"\n'
+            for name, feed in (("ledger-national", "feeds/national.rss"), ("frontier-defence", "feeds/defence.atom"),
+                               ("broken-feed", "feeds/broken.rss"))
+        )
+    if topics is None:
+        topics = topic_toml("icet", ICET.query)
+    urls = json.dumps(alert_urls or [])
+    path.write_text(
+        f'[database]\nurl = "sqlite:///newswatch.db"\n\n[crawl]\nallow_private_addresses = true\n'
+        f'obey_robots_txt = true\ntimeout = "10s"\nretries = 0\n\n[alerts]\nurls = {urls}\n{extra}\n'
+        f"{sources}\n{topics}",
+        encoding="utf-8",
+    )
+    return path
+
+
+def run_newswatch(*args: str, config: Path | None = None, cwd: Path | None = None, timeout: float = 180,
+                  env: dict | None = None) -> subprocess.CompletedProcess:
+    command = [NEWSWATCH]
+    if config is not None:
+        command += ["--config", str(config)]
+    command += list(args)
+    full_env = {k: v for k, v in os.environ.items() if k != "NEWSWATCH_CONFIG"}
+    full_env.update(env or {})
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=full_env)
+
+
+def json_lines(output: str) -> list[dict]:
+    return [json.loads(line) for line in output.splitlines() if line.strip()]

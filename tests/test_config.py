@@ -1,0 +1,101 @@
+"""Configuration: found in the documented order, validated once, every problem exits 2 naming
+the file, the key and what is wrong, and nothing runs."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+
+from scheduler.config import ConfigError, load_config
+from tests.conftest import run_newswatch
+
+GOOD_SOURCE = '[[sources]]\nname = "a"\nurl = "https://example.org/feed.xml"\n'
+GOOD_TOPIC = '[[topics]]\nname = "t"\nquery = "jet AND engine"\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "problem"),
+    [
+        ('[crawl]\nallow_private_adresses = true\n', "crawl.allow_private_adresses", "unknown key"),
+        ('[crawl]\nconcurrency = "many"\n', "crawl.concurrency", "integer"),
+        (GOOD_SOURCE.replace('"a"\n', '"a"\ninterval = "soon"\n'), "sources[0] (a).interval", "invalid duration"),
+        (GOOD_SOURCE + GOOD_SOURCE, "sources[1].name", "duplicate name 'a'"),
+        ('[[topics]]\nname = "t"\nquery = "(jet AND"\n', "topics[0] (t).query", "position"),
+        ('[[sources]]\nname = "x"\ntype = "rss"\nurl = "https://e.org/"\n', "sources[0] (x).type", "feed"),
+        ('[[sources]]\nname = "x"\nurl = "ftp://e.org/"\n', "sources[0] (x)", "http"),
+        ('[alerts]\nmax_age = "3 days"\n', "alerts.max_age", "invalid duration"),
+        ('[alerts]\nurls = ["nonsense-not-a-url"]\n', "alerts.urls[0]", ""),
+    ],
+)
+def test_bad_configuration_names_file_key_and_problem(tmp_path, text, key, problem):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as raised:
+        load_config(str(path))
+    assert raised.value.key == key
+    assert problem in raised.value.problem
+    assert str(path) in str(raised.value)
+
+
+def test_bad_configuration_exits_2_and_runs_nothing(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text('[database]\nurl = "sqlite:///x.db"\n[crawl]\nbogus = 1\n')
+    result = run_newswatch("crawl", config=path)
+    assert result.returncode == 2
+    assert str(path) in result.stderr and "crawl.bogus" in result.stderr and "unknown key" in result.stderr
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_invalid_toml_is_a_configuration_error(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text("[crawl\n")
+    result = run_newswatch("articles", config=path)
+    assert result.returncode == 2 and "invalid TOML" in result.stderr
+
+
+def test_missing_config_file_given_explicitly_is_an_error(tmp_path):
+    result = run_newswatch("articles", config=tmp_path / "nope.toml")
+    assert result.returncode == 2 and "not found" in result.stderr
+
+
+def test_config_is_found_via_environment_then_working_directory(tmp_path):
+    env_file = tmp_path / "env.toml"
+    env_file.write_text(GOOD_SOURCE + GOOD_TOPIC)
+    assert load_config(None, env={"NEWSWATCH_CONFIG": str(env_file)}, cwd=tmp_path).path == env_file.resolve()
+    (tmp_path / "newswatch.toml").write_text(GOOD_TOPIC)
+    assert load_config(None, env={}, cwd=tmp_path).path == (tmp_path / "newswatch.toml").resolve()
+    builtin = load_config(None, env={}, cwd=tmp_path / "elsewhere")
+    assert builtin.path is None and any(t.name == "icet" for t in builtin.settings.topics)
+
+
+def test_relative_sqlite_path_is_relative_to_the_config_file(tmp_path):
+    (tmp_path / "conf").mkdir()
+    path = tmp_path / "conf" / "n.toml"
+    path.write_text('[database]\nurl = "sqlite:///data/n.db"\n')
+    assert load_config(str(path)).database_url == f"sqlite:///{tmp_path}/conf/data/n.db"
+
+
+def test_init_writes_the_commented_default_and_refuses_to_overwrite(tmp_path):
+    target = tmp_path / "newswatch.toml"
+    assert run_newswatch("init", str(target)).returncode == 0
+    text = target.read_text()
+    assert text.count("\n#") > 20
+    data = tomllib.loads(text)
+    assert any(t["name"] == "icet" for t in data["topics"])
+    assert len(data["sources"]) >= 15
+    assert load_config(str(target)).settings.crawl.allow_private_addresses is False
+
+    target.write_text("# mine\n")
+    again = run_newswatch("init", str(target))
+    assert again.returncode == 2 and "--force" in again.stderr
+    assert target.read_text() == "# mine\n"
+    assert run_newswatch("init", str(target), "--force").returncode == 0
+    assert "icet" in target.read_text()
+
+
+def test_unknown_source_name_on_the_command_line_is_a_usage_error(tmp_path):
+    path = tmp_path / "n.toml"
+    path.write_text(GOOD_SOURCE + GOOD_TOPIC)
+    result = run_newswatch("crawl", "--source", "nope", config=path)
+    assert result.returncode == 2 and "nope" in result.stderr

@@ -1,0 +1,142 @@
+"""The whole path, driven through the installed `newswatch` command as a user would: crawl the
+fixture news web, store, match, dedup, alert to a loopback json:// receiver, read it back."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import json_lines, run_newswatch, write_config
+
+
+def _crawl(config, *extra):
+    result = run_newswatch("crawl", *extra, config=config)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_crawl_stores_extracted_articles_and_alerts_once_per_story(tmp_path, newsweb, receiver):
+    config = write_config(tmp_path / "newswatch.toml", newsweb, [receiver.apprise_url])
+    _crawl(config)
+
+    exported = json_lines(run_newswatch("export", "--format", "jsonl", "--all", config=config).stdout)
+    by_title = {a["title"]: a for a in exported}
+    engine = by_title["India, US push jet engine co-production under iCET"]
+    assert engine["source"] == "ledger-national"
+    assert engine["canonical_url"] == newsweb.url("news/icet-jet-engine-co-production.html")
+    assert "utm_source" in engine["url"] or engine["url"] == engine["canonical_url"]
+    assert "Hindustan Aeronautics Limited" in engine["text"]
+    assert "Most read" not in engine["text"] and "Subscribe" not in engine["text"]
+    assert engine["published_at"].endswith("+00:00")
+    assert [t["name"] for t in engine["topics"]] == ["icet"]
+    assert engine["story_id"] == engine["id"] and engine["duplicate_of"] is None
+
+    copy = by_title["Fighter engine pact gathers pace as Washington and Delhi sign on"]
+    assert copy["duplicate_of"] == engine["id"]
+    assert copy["story_id"] == engine["story_id"]
+
+    cricket = by_title["India beat USA by 7 wickets in T20 World Cup clash"]
+    assert cricket["topics"] == []
+
+    titles = sorted(post["title"] for post in receiver.posts)
+    assert len(titles) == 2, titles  # the engine story and INDUS-X; the wire copy and cricket never alert
+    assert any("jet engine" in t for t in titles) and any("INDUS-X" in t for t in titles)
+    engine_alert = next(p for p in receiver.posts if "jet engine" in p["title"])
+    body = engine_alert["message"]
+    assert engine["url"].split("?")[0] in body
+    assert "ledger-national" in body and "icet" in (engine_alert["title"] + body)
+    assert "iCET" in body
+
+
+def test_second_crawl_stores_nothing_twice_and_alerts_nothing_twice(tmp_path, newsweb, receiver):
+    config = write_config(tmp_path / "newswatch.toml", newsweb, [receiver.apprise_url])
+    _crawl(config)
+    first = json_lines(run_newswatch("export", "--all", config=config).stdout)
+    alerts_after_first = len(receiver.posts)
+    article_hits = newsweb.hits("/news/icet-jet-engine-co-production.html")
+
+    _crawl(config)
+    second = json_lines(run_newswatch("export", "--all", config=config).stdout)
+    assert sorted(a["id"] for a in second) == sorted(a["id"] for a in first)
+    assert len(receiver.posts) == alerts_after_first
+    assert newsweb.hits("/news/icet-jet-engine-co-production.html") == article_hits  # known URL not refetched
+
+
+def test_failures_are_reported_per_source_and_the_cycle_still_succeeds(tmp_path, newsweb, receiver):
+    config = write_config(tmp_path / "newswatch.toml", newsweb, [receiver.apprise_url])
+    result = _crawl(config)
+    assert "broken-feed" in result.stdout
+
+    sources = {s["name"]: s for s in json_lines(run_newswatch("sources", "--json", config=config).stdout)}
+    assert sources["broken-feed"]["status"] == "error"
+    assert sources["broken-feed"]["error"]
+    national = sources["ledger-national"]
+    assert national["status"] == "ok"
+    assert "404" in national["error"] and "500" in national["error"]
+    defence = sources["frontier-defence"]
+    assert "not an article" in defence["error"]
+    assert national["articles"] == 2 and defence["articles"] == 2
+
+
+def test_old_feed_items_are_not_fetched(tmp_path, newsweb, receiver):
+    config = write_config(tmp_path / "newswatch.toml", newsweb, [receiver.apprise_url])
+    _crawl(config)
+    assert newsweb.hits("/news/old-archive-story.html") == 0
+
+
+def test_private_addresses_are_refused_unless_allowed(tmp_path, newsweb):
+    config = write_config(tmp_path / "newswatch.toml", newsweb)
+    config.write_text(config.read_text().replace("allow_private_addresses = true", "allow_private_addresses = false"))
+    result = _crawl(config)
+    assert newsweb.requests == []
+    sources = json_lines(run_newswatch("sources", "--json", config=config).stdout)
+    assert all(s["status"] == "error" and "refused" in s["error"] for s in sources)
+    assert "refused" in result.stdout
+
+
+def test_read_commands_show_what_was_stored(tmp_path, newsweb, receiver):
+    config = write_config(tmp_path / "newswatch.toml", newsweb, [receiver.apprise_url])
+    _crawl(config)
+
+    matched = json_lines(run_newswatch("articles", "--json", config=config).stdout)
+    assert {a["title"] for a in matched} >= {"India, US push jet engine co-production under iCET"}
+    assert all(a["topics"] for a in matched)
+    everything = json_lines(run_newswatch("articles", "--all", "--json", config=config).stdout)
+    assert len(everything) > len(matched)
+    assert len(json_lines(run_newswatch("articles", "--all", "--limit", "1", "--json", config=config).stdout)) == 1
+    only_topic = json_lines(run_newswatch("articles", "--topic", "icet", "--json", config=config).stdout)
+    assert {a["id"] for a in only_topic} == {a["id"] for a in matched}
+
+    found = json_lines(run_newswatch("search", "Hindustan Aeronautics", "--json", config=config).stdout)
+    assert found and all("Hindustan Aeronautics" in run_newswatch("show", str(a["id"]), "--json", config=config).stdout
+                         for a in found)
+    assert json_lines(run_newswatch("search", "wickets", "--json", config=config).stdout)[0]["title"].startswith(
+        "India beat USA")
+
+    engine = next(a for a in matched if a["title"].startswith("India, US push"))
+    shown = run_newswatch("show", str(engine["id"]), config=config)
+    assert shown.returncode == 0
+    assert "iCET" in shown.stdout and "copies" in shown.stdout
+    shown_json = json_lines(run_newswatch("show", str(engine["id"]), "--json", config=config).stdout)[0]
+    assert shown_json["copies"] and shown_json["copies"][0]["source"] == "frontier-defence"
+
+    csv_out = run_newswatch("export", "--format", "csv", config=config).stdout
+    assert csv_out.splitlines()[0].startswith("id,url,canonical_url,title")
+    atom = run_newswatch("export", "--format", "atom", config=config).stdout
+    assert "<feed" in atom and "India, US push jet engine" in atom
+
+    missing = run_newswatch("show", "99999", config=config)
+    assert missing.returncode == 1 and "no article" in missing.stderr
+
+
+def test_no_alert_targets_prints_alerts_to_the_terminal(tmp_path, newsweb):
+    config = write_config(tmp_path / "newswatch.toml", newsweb, [])
+    result = _crawl(config)
+    assert "India, US push jet engine co-production under iCET" in result.stdout
+    assert "INDUS-X" in result.stdout
+
+
+def test_no_alerts_flag_stores_without_alerting(tmp_path, newsweb, receiver):
+    config = write_config(tmp_path / "newswatch.toml", newsweb, [receiver.apprise_url])
+    _crawl(config, "--no-alerts")
+    assert receiver.posts == []
+    assert json_lines(run_newswatch("articles", "--json", config=config).stdout)
