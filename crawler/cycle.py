@@ -40,6 +40,7 @@ def scrapy_settings(crawl: CrawlSettings, log_level: str = "ERROR") -> dict:
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": log_level,
         "LOG_ENABLED": True,
+        "LOG_INSTALL_ROOT_HANDLER": False,  # newswatch's own handler formats every line
         "NEWSWATCH_ALLOW_PRIVATE": crawl.allow_private_addresses,
         "DOWNLOADER_MIDDLEWARES": {"crawler.netguard_middleware.NetGuardMiddleware": 50},
         "ITEM_PIPELINES": {"crawler.pipelines.ArticlePipeline": 300},
@@ -61,7 +62,10 @@ def run_cycle(context: CycleContext, log_level: str = "ERROR") -> CycleReport:
         context.source_state = store.source_states(session)
     for spec in context.sources:
         context.report.source(spec.name)
-    process = CrawlerProcess(scrapy_settings(context.crawl, log_level), install_root_handler=False)
+    process = CrawlerProcess(scrapy_settings(context.crawl, log_level))
+    # Scrapy resets its loggers to DEBUG when it starts; keep them at our level or quieter.
+    root_level = logging.getLogger().getEffectiveLevel()
+    logging.getLogger("scrapy").setLevel(max(logging.WARNING, root_level))
     process.crawl(NewsSpider, context=context)
     process.start()
     finished = datetime.now(timezone.utc)

@@ -45,19 +45,24 @@ def _extract(item: PageItem, fetched_at: datetime) -> Article:
 
 
 class ArticlePipeline:
-    def __init__(self) -> None:
+    def __init__(self, crawler) -> None:
+        self.crawler = crawler
         self.context: CycleContext | None = None
         self.pool: Executor | None = None
 
-    def open_spider(self, spider) -> None:
-        self.context = spider.context
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        self.context = self.crawler.spider.context
         workers = self.context.crawl.extract_workers
         if workers > 1:
             self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
         else:
             self.pool = ThreadPoolExecutor(1)
 
-    def close_spider(self, spider) -> None:
+    def close_spider(self) -> None:
         context = self.context
         if context is not None and context.alerting is not None:
             with context.sessions.begin() as session:
@@ -65,7 +70,7 @@ class ArticlePipeline:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
-    async def process_item(self, item: PageItem, spider=None):
+    async def process_item(self, item: PageItem):
         context = self.context
         outcome = context.report.source(item.source)
         fetched_at = datetime.now(timezone.utc)
@@ -78,11 +83,11 @@ class ArticlePipeline:
         except NotAnArticle as exc:
             outcome.fail_article(item.url, f"not an article: {exc}")
             log.info("not an article source=%s url=%s reason=%s", item.source, item.url, exc)
-            raise DropItem(str(exc)) from None
+            raise DropItem(str(exc), log_level="DEBUG") from None
         except Exception as exc:  # a broken page must never stop the cycle
             outcome.fail_article(item.url, f"extraction failed: {type(exc).__name__}: {exc}")
             log.warning("extraction failed source=%s url=%s error=%r", item.source, item.url, exc)
-            raise DropItem(str(exc)) from None
+            raise DropItem(str(exc), log_level="DEBUG") from None
         matches = match(article, context.topics)
         now = datetime.now(timezone.utc)
         self._store(article, matches, now)

@@ -53,15 +53,17 @@ def known_urls(session: Session, canonical_urls: Iterable[str]) -> set[str]:
     return found
 
 
-def _find_original(session: Session, content_hash: str | None, signature: bytes | None,
-                   band_keys: Sequence[int], similarity, threshold: float) -> tuple[Article, float] | None:
+def _find_original(session: Session, content_hash: str | None, fp, band_keys: Sequence[int]) -> tuple[Article, float] | None:
+    """The earliest stored article `fp` is a copy of (exact text first, then LSH candidates)."""
+    from crawler.fingerprint import DUPLICATE_THRESHOLD, Fingerprint, similarity
+
     if content_hash:
         exact = session.scalars(
             select(Article).where(Article.content_hash == content_hash).order_by(Article.id).limit(1)
         ).first()
         if exact is not None:
-            return exact, 1.0
-    if not band_keys or signature is None:
+            return _root(session, exact), 1.0
+    if not band_keys or fp is None or fp.signature is None:
         return None
     candidate_ids = list(
         session.scalars(select(LshBand.article_id).where(LshBand.key.in_(list(band_keys))).distinct().limit(200))
@@ -70,14 +72,19 @@ def _find_original(session: Session, content_hash: str | None, signature: bytes 
     for row in session.scalars(select(Article).where(Article.id.in_(candidate_ids)).order_by(Article.id)):
         if row.signature is None:
             continue
-        score = similarity(signature, row.signature)
-        if score >= threshold and (best is None or score > best[1]):
+        score = similarity(fp, Fingerprint.from_bytes(row.signature))
+        if score >= DUPLICATE_THRESHOLD and (best is None or score > best[1]):
             best = (row, score)
-    if best is not None and best[0].duplicate_of is not None:
-        original = session.get(Article, best[0].duplicate_of)
+    return (_root(session, best[0]), best[1]) if best else None
+
+
+def _root(session: Session, row: Article) -> Article:
+    """A copy's original, so copies of copies all point at the first report."""
+    if row.duplicate_of is not None:
+        original = session.get(Article, row.duplicate_of)
         if original is not None:
-            best = (original, best[1])
-    return best
+            return original
+    return row
 
 
 def _find_story(session: Session, article: items.Article, same_event, threshold: float) -> int | None:
@@ -107,12 +114,11 @@ def save_article(session: Session, article: items.Article, matches: Sequence[ite
     existing = session.scalars(select(Article).where(Article.canonical_url == article.canonical_url)).first()
     if existing is not None:
         return Saved(existing, False)
-    content_hash = fingerprint.content_hash(article.text) if article.text else None
     fp = fingerprint.fingerprint(article.text) if article.text else None
+    content_hash = fp.content_hash if fp is not None else None
     signature = fp.to_bytes() if fp is not None else None
     band_keys = fingerprint.band_keys(fp) if fp is not None else []
-    original = _find_original(session, content_hash, signature, band_keys, fingerprint.similarity_bytes,
-                              fingerprint.DUPLICATE_THRESHOLD)
+    original = _find_original(session, content_hash, fp, band_keys)
     row = Article(
         url=article.url, canonical_url=article.canonical_url, source=article.source, title=article.title,
         text=article.text, published_at=article.published_at, updated_at=article.updated_at,

@@ -119,7 +119,8 @@ def _emit_json(objects) -> None:
 def _console():
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    # Piped output keeps whole lines (no folding at 80 columns), so it stays grep-able.
+    return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 200)
 
 
 def _when(moment: datetime | None) -> str:

@@ -51,9 +51,22 @@ class _JsonFormatter(logging.Formatter):
         return json.dumps(event, ensure_ascii=False)
 
 
+class _QuietLibraries(logging.Filter):
+    """Drop libraries' records below WARNING (or the chosen level). A filter on the handler, not
+    logger levels: Scrapy resets its loggers' levels whenever a crawl starts."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self.floor = max(logging.WARNING, level)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.name.startswith("newswatch") or record.levelno >= self.floor
+
+
 def setup_logging(level: str = "WARNING", fmt: str = "text", stream=None) -> None:
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(_JsonFormatter() if fmt == "json" else _TextFormatter())
+    handler.addFilter(_QuietLibraries(logging.getLevelName(level)))
     root = logging.getLogger()
     for existing in list(root.handlers):
         root.removeHandler(existing)

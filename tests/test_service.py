@@ -1,0 +1,117 @@
+"""`newswatch run` as a user starts it: a real subprocess on the fixture news web, stopped by a
+signal. Polls with short sleeps and generous deadlines; asserts behaviour, never speed."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+
+from scheduler.newsweb import Fault
+from tests.conftest import NEWSWATCH, json_lines, run_newswatch, write_config
+
+SERVICE = '[service]\nheartbeat = "1s"\nsend_every = "1s"\ncrawl_timeout = "8s"\njitter = "0s"\n'
+
+
+def _fast_sources(web, names_and_feeds):
+    return "".join(
+        f'[[sources]]\nname = "{name}"\ntype = "feed"\nurl = "{web.url(feed)}"\ninterval = "5s"\n'
+        for name, feed in names_and_feeds
+    )
+
+
+def _start(config):
+    log = open(config.with_suffix(".log"), "w")  # a file, not a pipe: a full pipe would block the service
+    return subprocess.Popen([NEWSWATCH, "--config", str(config), "run"], stdout=log, stderr=subprocess.STDOUT)
+
+
+def _log(config) -> str:
+    return config.with_suffix(".log").read_text()
+
+
+def _wait_for(predicate, deadline=90.0, step=0.3):
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(step)
+    return False
+
+
+def test_service_crawls_alerts_reports_status_and_stops_cleanly_on_sigterm(tmp_path, newsweb, receiver):
+    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], extra=SERVICE,
+                          sources=_fast_sources(newsweb, [("ledger", "feeds/national.rss"),
+                                                          ("frontier", "feeds/defence.atom")]))
+    service = _start(config)
+    try:
+        assert _wait_for(lambda: len(receiver.posts) >= 2), "no alerts arrived from the running service"
+        status = json_lines(run_newswatch("status", "--json", config=config).stdout)[0]
+        assert status["running"] is True and status["pid"] == service.pid
+        sources = {s["name"]: s for s in json_lines(run_newswatch("sources", "--json", config=config).stdout)}
+        assert sources["ledger"]["last_fetch_at"] and sources["ledger"]["next_run_at"]
+        # Several more cycles: nothing alerts twice.
+        polls = newsweb.hits("/feeds/national.rss")
+        assert _wait_for(lambda: newsweb.hits("/feeds/national.rss") >= polls + 2, deadline=60)
+        assert len(receiver.posts) == 2
+    finally:
+        service.send_signal(signal.SIGTERM)
+        try:
+            code = service.wait(timeout=30)
+        finally:
+            service.kill()
+    assert code == 0, _log(config)
+    assert json_lines(run_newswatch("status", "--json", config=config).stdout)[0]["running"] is False
+
+
+def test_a_hanging_source_is_stopped_and_the_others_keep_alerting(tmp_path, newsweb, receiver):
+    newsweb.fail("/feeds/hangs.rss", Fault(status=200, delay=60))
+    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], extra=SERVICE,
+                          sources=_fast_sources(newsweb, [("hangs", "feeds/hangs.rss"),
+                                                          ("ledger", "feeds/national.rss")]))
+    config.write_text(config.read_text().replace('timeout = "10s"', 'timeout = "60s"'))
+    service = _start(config)
+    try:
+        assert _wait_for(lambda: len(receiver.posts) >= 1)
+
+        def hang_reported():
+            rows = {s["name"]: s for s in json_lines(run_newswatch("sources", "--json", config=config).stdout)}
+            return "timed out" in rows["hangs"]["error"]
+
+        assert _wait_for(hang_reported, deadline=60)
+    finally:
+        service.send_signal(signal.SIGTERM)
+        code = service.wait(timeout=30)
+    assert code == 0
+
+
+def test_cli_reads_while_the_service_writes(tmp_path, newsweb, receiver):
+    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], extra=SERVICE,
+                          sources=_fast_sources(newsweb, [("ledger", "feeds/national.rss"),
+                                                          ("frontier", "feeds/defence.atom")]))
+    service = _start(config)
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            for command in (("articles", "--all", "--json"), ("sources", "--json"), ("alerts", "--json")):
+                result = run_newswatch(*command, config=config)
+                assert result.returncode == 0, result.stderr
+                assert "locked" not in result.stderr
+    finally:
+        service.send_signal(signal.SIGTERM)
+        assert service.wait(timeout=30) == 0
+
+
+def test_second_signal_stops_at_once(tmp_path, newsweb):
+    newsweb.fail("/feeds/hangs.rss", Fault(status=200, delay=60))
+    config = write_config(tmp_path / "n.toml", newsweb, [], extra=SERVICE.replace('"8s"', '"120s"'),
+                          sources=_fast_sources(newsweb, [("hangs", "feeds/hangs.rss")]))
+    config.write_text(config.read_text().replace('timeout = "10s"', 'timeout = "90s"'))
+    service = _start(config)
+    try:
+        assert _wait_for(lambda: newsweb.hits("/feeds/hangs.rss") >= 1, deadline=60)
+        service.send_signal(signal.SIGINT)
+        time.sleep(0.5)
+        service.send_signal(signal.SIGINT)
+        assert service.wait(timeout=10) == 0
+    finally:
+        service.kill()
