@@ -3,6 +3,7 @@ schema, applied automatically on start."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -54,6 +55,25 @@ def make_engine(url: str) -> Engine:
         raise DatabaseError(f"cannot use database {parsed.render_as_string()}: {exc}") from exc
 
 
+@contextmanager
+def _migration_lock(engine: Engine):
+    """Serialise migrations between processes opening one SQLite file at once (the service and a
+    CLI command, say): SQLite runs DDL outside the migration's transaction. PostgreSQL takes
+    its own locks."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    import fcntl
+
+    with open(f"{database}.migrate-lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema to the latest revision (a no-op when it already is)."""
     from alembic import command
@@ -64,13 +84,20 @@ def migrate(engine: Engine) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     head = ScriptDirectory.from_config(config).get_current_head()
-    try:
+
+    def current() -> str | None:
         with engine.connect() as conn:
-            if MigrationContext.configure(conn).get_current_revision() == head:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    try:
+        if current() == head:
+            return
+        with _migration_lock(engine):
+            if current() == head:  # another process migrated while we waited
                 return
-        with engine.begin() as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+            with engine.begin() as conn:
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
     except Exception as exc:
         raise DatabaseError(f"cannot open or migrate the database: {exc}") from exc
 

@@ -126,8 +126,10 @@ class Service:
         from alerts.targets import targets_from
         from scheduler.app import alert_settings
 
+        from scheduler.app import topic_alerting
+
         settings = alert_settings(self.config)
-        topics = [t.name for t in self.config.settings.topics if t.alert == "digest"]
+        topics = [t for t in topic_alerting(self.config).values() if t.mode == "digest"]
         if not topics:
             return
         now = _now()

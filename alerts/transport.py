@@ -1,0 +1,143 @@
+"""Sending one notification to one target through apprise: the only module that imports apprise.
+
+A failure comes back as TransportError with apprise's own reason (from its log) so the outbox can
+record it; the reason is scrubbed of the URL's secrets before it leaves this module.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import threading
+
+import apprise
+
+from alerts.targets import MASK, Target, make_target, mask_url, scrub, secret_pieces
+
+_FORMATS = {
+    "markdown": apprise.NotifyFormat.MARKDOWN,
+    "html": apprise.NotifyFormat.HTML,
+    "text": apprise.NotifyFormat.TEXT,
+}
+
+# `timeout` (a bound on the whole call) arrived in apprise 2; older releases rely on their socket timeouts.
+_NOTIFY_TAKES_TIMEOUT = "timeout" in inspect.signature(apprise.Apprise.notify).parameters
+
+
+class _Redactor(logging.Filter):
+    """Masks the secrets of every URL this module has handled in what apprise and urllib3 log:
+    at DEBUG level they write request paths and URLs, tokens included."""
+
+    def __init__(self):
+        super().__init__()
+        self._pieces: list[str] = []
+        self._lock = threading.Lock()
+
+    def remember(self, url: str) -> None:
+        with self._lock:
+            if any(piece not in self._pieces for piece in secret_pieces(url)):
+                self._pieces = sorted(set(self._pieces) | set(secret_pieces(url)), key=len, reverse=True)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        pieces = self._pieces
+        if pieces:
+            message = record.getMessage()
+            clean = message
+            for piece in pieces:
+                clean = clean.replace(piece, MASK)
+            if clean != message:
+                record.msg, record.args = clean, None
+        return True
+
+
+_REDACTOR = _Redactor()
+for _name in ("apprise", "urllib3.connectionpool", "requests_oauthlib"):
+    logging.getLogger(_name).addFilter(_REDACTOR)
+
+
+class TransportError(Exception):
+    """A send failed. `permanent`: retrying cannot help (the URL itself is unusable)."""
+
+    def __init__(self, message: str, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
+
+
+def _capture():
+    capture = getattr(apprise, "LogCapture", None)
+    if capture is None:
+        import contextlib
+        import io
+
+        return contextlib.nullcontext(io.StringIO())
+    return capture(level=logging.WARNING, fmt="%(message)s")
+
+
+def _reason(log_text: str, url: str, fallback: str) -> str:
+    lines = [line.strip() for line in log_text.splitlines() if line.strip()]
+    seen: dict[str, None] = {}
+    for line in lines:
+        seen.setdefault(line, None)
+    text = "; ".join(seen) or fallback
+    return scrub(text, url)[:1000]
+
+
+def send(url: str, title: str, body: str, body_format: str = "markdown", timeout: float | None = None) -> None:
+    """Send one notification to one apprise URL, or raise TransportError."""
+    notify_format = _FORMATS.get(body_format, apprise.NotifyFormat.TEXT)
+    _REDACTOR.remember(url)
+    with _capture() as log:
+        notifier = apprise.Apprise()
+        if not notifier.add(url):
+            raise TransportError(_reason(log.getvalue(), url, f"not a usable apprise URL: {mask_url(url)}"),
+                                 permanent=True)
+        kwargs = {"timeout": timeout} if (timeout and _NOTIFY_TAKES_TIMEOUT) else {}
+        try:
+            ok = notifier.notify(body=body, title=title, body_format=notify_format, **kwargs)
+        except Exception as exc:  # a plugin bug must not take the sender down with it
+            raise TransportError(scrub(f"{type(exc).__name__}: {exc}", url)) from None
+        if not ok:
+            raise TransportError(_reason(log.getvalue(), url, "the service did not accept the notification"))
+
+
+def validate_url(url: str) -> str | None:
+    """None when apprise can use `url`, else what is wrong (secrets masked), for config errors."""
+    if not url or not url.strip():
+        return "empty URL"
+    _REDACTOR.remember(url)
+    with _capture() as log:
+        service = apprise.Apprise.instantiate(url.strip())
+    if service is None:
+        return _reason(log.getvalue(), url, f"not a usable apprise URL: {mask_url(url)}")
+    return None
+
+
+def load_config_targets(path: str) -> list[Target]:
+    """The targets of an apprise config file (YAML or TEXT), with their tags."""
+    with _capture() as log:
+        config = apprise.AppriseConfig()
+        if not config.add(str(path)):
+            raise TransportError(f"cannot read apprise config file {path}", permanent=True)
+        services = config.services()
+    if not services and log.getvalue().strip():
+        raise TransportError(f"apprise config file {path}: {log.getvalue().strip()}", permanent=True)
+    targets = []
+    for service in services:
+        tags = [getattr(tag, "name", None) or getattr(tag, "tag", None) or str(tag) for tag in service.tags]
+        _REDACTOR.remember(service.url(privacy=False))
+        target = make_target(service.url(privacy=False), tags)
+        targets.append(Target(target.id, _tidy_label(target.label), target.url, target.tags, target.format))
+    return targets
+
+
+# Parameters apprise writes back into every URL it rebuilds from a config file; they only clutter labels.
+_DEFAULT_PARAMS = {"method=POST", "overflow=upstream", "retry=0", "wait=0.5", "optional=no", "cto=15.0",
+                   "cto=4.0", "rto=4.0", "format=text", "format=html", "format=markdown"}
+
+
+def _tidy_label(label: str) -> str:
+    base, question, query = label.partition("?")
+    if not question:
+        return label
+    kept = [pair for pair in query.split("&") if pair and pair not in _DEFAULT_PARAMS]
+    return base + ("?" + "&".join(kept) if kept else "")
