@@ -46,6 +46,7 @@ class CycleContext:
     alerting: Any = None  # alerts wiring (scheduler builds it); None: store and match only
     report: CycleReport = field(default_factory=CycleReport)
     source_state: dict[str, dict] = field(default_factory=dict)
+    forced: frozenset[str] = frozenset()  # sources named by the user: fetched even while backing off
     _claimed: set[str] = field(default_factory=set)
 
     def known(self, canonical_urls: Iterable[str]) -> set[str]:

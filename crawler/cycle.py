@@ -35,7 +35,8 @@ def scrapy_settings(crawl: CrawlSettings, log_level: str = "ERROR") -> dict:
         "AUTOTHROTTLE_TARGET_CONCURRENCY": float(crawl.per_domain_concurrency),
         "RETRY_ENABLED": crawl.retries > 0,
         "RETRY_TIMES": crawl.retries,
-        "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
+        # 429 and 503 are not retried at once: their Retry-After backs the source off instead.
+        "RETRY_HTTP_CODES": [500, 502, 504, 522, 524, 408],
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": log_level,

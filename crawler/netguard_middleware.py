@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from scrapy.exceptions import IgnoreRequest
 
-from crawler.netguard import BlockedAddress, check_url
+from crawler.netguard import BlockedAddress, UnresolvableHost, check_url
 
 
 class NetGuardMiddleware:
@@ -22,6 +22,8 @@ class NetGuardMiddleware:
     def process_request(self, request, spider=None):
         try:
             check_url(request.url, self.allow_private)
+        except UnresolvableHost as exc:
+            raise IgnoreRequest(f"DNS lookup failed: {exc}") from None
         except BlockedAddress as exc:
             raise IgnoreRequest(f"refused: {exc}") from None
         return None

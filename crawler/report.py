@@ -19,6 +19,7 @@ class SourceOutcome:
     matched: int = 0  # of those, matching a topic
     failed: int = 0  # article pages that failed
     failures: list[str] = field(default_factory=list)  # the first few reasons
+    retry_after: float | None = None  # seconds the server asked us to wait (429/503 Retry-After)
     etag: str | None = None
     last_modified: str | None = None
     full_fetch: bool = False
@@ -34,7 +35,8 @@ class SourceOutcome:
         if self.error:
             return self.error
         if self.failed:
-            return f"{self.failed} article page(s) failed: " + "; ".join(self.failures[:3])
+            more = f"; and {self.failed - len(self.failures)} more" if self.failed > len(self.failures) else ""
+            return f"{self.failed} article page(s) failed: " + "; ".join(self.failures) + more
         return None
 
 

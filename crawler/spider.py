@@ -8,8 +8,8 @@ items, and counts what happened per source in the cycle's report.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from email.utils import format_datetime
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 
 import scrapy
 from scrapy.http import Response
@@ -66,6 +66,11 @@ class NewsSpider(scrapy.Spider):
         for spec in context.sources:
             outcome = context.report.source(spec.name)
             state = context.source_state.get(spec.name, {})
+            backoff_until = state.get("backoff_until")
+            if backoff_until is not None and backoff_until > context.now and spec.name not in context.forced:
+                outcome.status = "backoff"
+                outcome.error = f"backing off until {backoff_until.isoformat(timespec='seconds')}: {state.get('error')}"
+                continue
             headers = {}
             full_due = state.get("last_full_fetch_at") is None or (
                 context.now - state["last_full_fetch_at"] >= timedelta(seconds=context.crawl.full_fetch_every)
@@ -162,6 +167,7 @@ class NewsSpider(scrapy.Spider):
         spec: SourceSpec = failure.request.cb_kwargs["spec"]
         outcome = self.context.report.source(spec.name)
         outcome.status, outcome.error = "error", describe_failure(failure)
+        _note_retry_after(outcome, failure)
         self.logger.warning("listing failed source=%s url=%s error=%s", spec.name, failure.request.url, outcome.error)
 
     # Articles --------------------------------------------------------------------------------
@@ -177,8 +183,38 @@ class NewsSpider(scrapy.Spider):
     def article_failed(self, failure: Failure):
         spec: SourceSpec = failure.request.cb_kwargs["spec"]
         reason = describe_failure(failure)
-        self.context.report.source(spec.name).fail_article(failure.request.url, reason)
+        outcome = self.context.report.source(spec.name)
+        outcome.fail_article(failure.request.url, reason)
+        _note_retry_after(outcome, failure)
         self.logger.warning("article failed source=%s url=%s error=%s", spec.name, failure.request.url, reason)
+
+
+def retry_after_seconds(value: str | None, now: datetime) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return max(0.0, (moment - now).total_seconds())
+
+
+def _note_retry_after(outcome, failure: Failure) -> None:
+    from scrapy.spidermiddlewares.httperror import HttpError
+
+    error = failure.value
+    if isinstance(error, HttpError) and error.response.status in (429, 503):
+        seconds = retry_after_seconds(_header(error.response, "Retry-After"), datetime.now(timezone.utc))
+        if seconds:
+            outcome.retry_after = max(outcome.retry_after or 0.0, seconds)
+            if outcome.error and "retry after" not in outcome.error:
+                outcome.error += f", retry after {int(seconds)}s"
 
 
 def _header(response: Response, name: str) -> str | None:
@@ -206,7 +242,3 @@ def _looks_like_sitemap(body: bytes) -> bool:
 
 def _is_aggregator_link(url: str) -> bool:
     return "news.google.com/" in url or "bing.com/news/apiclick" in url
-
-
-def http_date(moment: datetime) -> str:
-    return format_datetime(moment, usegmt=True)

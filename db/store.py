@@ -20,6 +20,7 @@ from db.models import Article, LshBand, Source, TopicMatch
 
 STORY_WINDOW = timedelta(days=3)
 STORY_CANDIDATES = 400
+MAX_BACKOFF = 86400.0
 
 
 @dataclass
@@ -262,7 +263,7 @@ def source_states(session: Session) -> dict[str, dict]:
     return {
         row.name: {"etag": row.etag, "last_modified": row.last_modified,
                    "last_full_fetch_at": row.last_full_fetch_at, "backoff_until": row.backoff_until,
-                   "consecutive_errors": row.consecutive_errors, "status": row.status}
+                   "consecutive_errors": row.consecutive_errors, "status": row.status, "error": row.error}
         for row in session.scalars(select(Source))
     }
 
@@ -272,13 +273,27 @@ def record_outcome(session: Session, outcome, now: datetime, interval: float) ->
     row = session.scalars(select(Source).where(Source.name == outcome.name)).first()
     if row is None:
         return None
+    if outcome.status == "backoff":  # skipped: nothing was fetched
+        row.next_run_at = row.backoff_until
+        return row
     row.last_fetch_at = now
     row.next_run_at = now + timedelta(seconds=interval)
     row.last_items, row.last_new = outcome.listed, outcome.stored
+    if outcome.retry_after:
+        row.backoff_until = now + timedelta(seconds=min(outcome.retry_after, MAX_BACKOFF))
     if outcome.status == "error":
         row.status, row.error = "error", outcome.summary_error
         row.consecutive_errors = (row.consecutive_errors or 0) + 1
+        # Back off a failing source: twice its interval per further failure, at most a day.
+        if row.consecutive_errors >= 2:
+            delay = min(interval * 2 ** (row.consecutive_errors - 1), MAX_BACKOFF)
+            row.backoff_until = max(row.backoff_until or now, now + timedelta(seconds=delay))
+            row.status = "backoff"
+        if row.backoff_until and row.backoff_until > row.next_run_at:
+            row.next_run_at = row.backoff_until
         return row
+    if not outcome.retry_after:
+        row.backoff_until = None
     row.status = "ok" if outcome.status != "not_modified" else "not_modified"
     row.error = outcome.summary_error
     row.consecutive_errors = 0

@@ -5,7 +5,7 @@ The CLI and the service call these; no other package reads the configuration.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TextIO
@@ -104,21 +104,14 @@ def select_sources(config: Config, names: tuple[str, ...] = ()) -> list[SourceSp
 
 
 def cycle_context(config: Config, sessions: sessionmaker[Session], sources: list[SourceSpec],
-                  alerts: bool = True) -> CycleContext:
+                  alerts: bool = True, forced: tuple[str, ...] = ()) -> CycleContext:
     from crawler.matching import compile_topics
 
     return CycleContext(
         sources=sources, topics=compile_topics(config.topic_specs()), crawl=crawl_settings(config),
         sessions=sessions, now=datetime.now(timezone.utc), alerting=alert_wiring(config, enabled=alerts),
+        forced=frozenset(forced),
     )
-
-
-@dataclass
-class SendOutcome:
-    sent: int = 0
-    failed: int = 0
-    retrying: int = 0
-    errors: list[str] = field(default_factory=list)
 
 
 def send_alerts(config: Config, sessions: sessionmaker[Session], console: TextIO | None) -> object:

@@ -171,7 +171,7 @@ def crawl(ctx: click.Context, sources: tuple[str, ...], no_alerts: bool, as_json
     except KeyError as exc:
         raise Usage(f"unknown source: {exc.args[0]}") from None
     sessions = _sessions(ctx)
-    context = cycle_context(config, sessions, specs, alerts=not no_alerts)
+    context = cycle_context(config, sessions, specs, alerts=not no_alerts, forced=sources)
     report = run_cycle(context)
     sent = None
     if not no_alerts:

@@ -49,6 +49,11 @@ def render_dates(text: str, now: datetime) -> str:
     return _PLACEHOLDER.sub(_fill, text)
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        """Clients that give up (time-outs, size limits) reset connections: not worth a traceback."""
+
+
 class NewsWeb:
     """Serve `root` on 127.0.0.1 (a free port unless given) in a background thread."""
 
@@ -59,7 +64,7 @@ class NewsWeb:
         self.overrides: dict[str, tuple[bytes, str]] = {}
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
+        self._server = _QuietServer(("127.0.0.1", port), self._handler())
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 

@@ -73,6 +73,8 @@ class Service:
         """Run one crawl of `source_names` in a child process; returns how it ended."""
         if self.state.stopping.is_set():
             return "skipped"
+        if self._backing_off(source_names):
+            return "backoff"
         timeout = self.config.settings.service.crawl_timeout
         path = str(self.config.path) if self.config.path else None
         child = self._mp.Process(target=crawl_child, args=(path, source_names, self.log_level, self.log_format),
@@ -99,6 +101,17 @@ class Service:
         self.mark_cycle()
         self.send()
         return "ok"
+
+    def _backing_off(self, source_names: list[str]) -> bool:
+        """True when every source asked for is backing off: no child process is started."""
+        from db.models import Source
+
+        now = _now()
+        with self.sessions() as session:
+            rows = list(session.scalars(select(Source).where(Source.name.in_(source_names))))
+        return bool(rows) and len(rows) == len(source_names) and all(
+            row.backoff_until is not None and row.backoff_until > now for row in rows
+        )
 
     def _record_crash(self, source_names: list[str], reason: str) -> None:
         from db.models import Source

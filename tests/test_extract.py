@@ -1,0 +1,190 @@
+"""Extracting articles from pages: text, metadata, encodings, and refusing non-articles."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from crawler.extract import NotAnArticle, decode_html, extract_article
+from crawler.items import FeedEntry
+
+FIXTURES = Path(__file__).parent / "fixtures" / "parsing"
+SITE = "https://www.dailyledger.example.com"
+ICET_URL = f"{SITE}/world/india-us-widen-icet-cooperation-jet-engines-chips-20250314.html"
+FETCHED = datetime(2025, 3, 15, 6, 0, tzinfo=timezone.utc)
+MOJIBAKE = ("Ã", "â€", "Â", "\ufffd")
+
+
+def read(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+def extract(name: str, url: str = ICET_URL, **kwargs):
+    return extract_article(read(name), url, "ledger-world", FETCHED, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def article():
+    return extract("article_full.html", url=ICET_URL + "?utm_source=rss")
+
+
+def test_article_title_is_the_headline_without_site_name(article):
+    assert article.title == "India, US widen iCET cooperation to jet engines and chips"
+
+
+def test_article_body_has_every_paragraph_and_no_page_furniture(article):
+    paragraphs = article.text.split("\n")
+    assert paragraphs[0].startswith("New Delhi and Washington agreed on Friday")
+    assert paragraphs[-1].startswith("The two sides will meet again in Washington")
+    for furniture in ("All rights reserved", "Related stories", "Sign in", "Privacy policy", "dataLayer"):
+        assert furniture not in article.text
+
+
+def test_article_dates_keep_their_time_of_day_in_utc(article):
+    assert article.published_at == datetime(2025, 3, 14, 4, 0, tzinfo=timezone.utc)
+    assert article.updated_at == datetime(2025, 3, 14, 12, 35, tzinfo=timezone.utc)
+
+
+def test_article_authors_are_a_list_of_names(article):
+    assert article.authors == ["Priya Raman", "Daniel Ortiz"]
+
+
+def test_article_language_image_outlet_and_source(article):
+    assert article.language == "en"
+    assert article.image == f"{SITE}/images/2025/03/icet-talks-1200.jpg"
+    assert article.outlet == "The Daily Ledger"
+    assert article.source == "ledger-world"
+    assert article.fetched_at == FETCHED
+
+
+def test_article_keeps_fetched_url_and_reports_the_page_canonical(article):
+    assert article.url == ICET_URL + "?utm_source=rss"
+    assert article.page_canonical == ICET_URL
+    assert article.canonical_url == ICET_URL
+
+
+def test_canonical_pointing_at_the_home_page_is_not_trusted():
+    html = read("article_full.html").replace(
+        f'<link rel="canonical" href="{ICET_URL}">'.encode(), f'<link rel="canonical" href="{SITE}/">'.encode()
+    )
+    article = extract_article(html, ICET_URL, "ledger-world", FETCHED)
+    assert article.page_canonical == f"{SITE}/"
+    assert article.canonical_url == ICET_URL
+
+
+def test_windows_1252_page_without_declaration_decodes_cleanly():
+    article = extract("article_cp1252_undeclared.html")
+    assert "“fair price” pledge" in article.text
+    assert "€2.50" in article.text and "Renée Dubois" in article.text and "naïve" in article.text
+    assert not any(bad in article.text + article.title for bad in MOJIBAKE)
+
+
+@pytest.mark.parametrize("header", ["utf-8", "text/html; charset=UTF-8", None, "text/html; charset=ISO-8859-1"])
+def test_utf8_page_declared_latin1_in_meta_decodes_as_utf8(header):
+    article = extract("article_utf8_declared_latin1.html", headers_encoding=header)
+    assert "€2.50" in article.text and "café" in article.text
+    assert article.title == "Café owners’ “fair price” pledge"
+    assert not any(bad in article.text + article.title for bad in MOJIBAKE)
+
+
+def test_devanagari_page_keeps_its_script_language_and_date():
+    article = extract("article_devanagari.html", url=f"{SITE}/hindi/bharat-america-takneek-sahyog-20250314.html")
+    assert article.title == "भारत और अमेरिका ने प्रौद्योगिकी सहयोग का दायरा बढ़ाया"
+    assert "सेमीकंडक्टर आपूर्ति श्रृंखला" in article.text
+    assert article.language == "hi"
+    assert article.published_at == datetime(2025, 3, 14, 5, 30, tzinfo=timezone.utc)
+    assert article.authors == ["अनीता शर्मा"]
+    assert not any(bad in article.text for bad in MOJIBAKE)
+
+
+def test_http_charset_wins_over_detection():
+    body = "<html><head><title>x</title></head><body><p>Größe – 5 €</p></body></html>".encode("cp1252")
+    assert "Größe – 5 €" in decode_html(body, "text/html; charset=windows-1252")
+
+
+def test_byte_order_mark_decides_the_encoding():
+    body = "\ufeff<html><body><p>नमस्ते</p></body></html>".encode("utf-16-le")
+    assert "नमस्ते" in decode_html(body, "text/html; charset=iso-8859-1")
+
+
+def test_section_page_is_not_an_article():
+    with pytest.raises(NotAnArticle, match="listing page"):
+        extract("listing_section.html", url=f"{SITE}/world/")
+
+
+def test_home_page_is_not_an_article():
+    with pytest.raises(NotAnArticle, match="home page"):
+        extract("listing_section.html", url=f"{SITE}/")
+
+
+def test_soft_404_page_is_not_an_article():
+    with pytest.raises(NotAnArticle, match="error page") as caught:
+        extract("error_page.html", url=f"{SITE}/world/removed-story-about-something-2019.html")
+    assert "\n" not in caught.value.reason
+
+
+def test_teaser_page_without_feed_content_is_not_an_article():
+    url = f"{SITE}/business/chip-plant-gets-final-approval-in-gujarat-20250301.html"
+    with pytest.raises(NotAnArticle, match="too little article text"):
+        extract("article_stub.html", url=url)
+
+
+def test_teaser_page_falls_back_to_the_full_text_the_feed_carried():
+    url = f"{SITE}/business/chip-plant-gets-final-approval-in-gujarat-20250301.html"
+    paragraphs = [
+        "The cabinet approved the semiconductor fabrication plant on Saturday after a two-year review.",
+        "The plant, near Ahmedabad, will make chips for cars, phones and telecom equipment from 2027.",
+        "Officials said the approval unlocks the second half of the state subsidy promised in 2023.",
+    ]
+    entry = FeedEntry(
+        url=url,
+        title="Chip plant gets final approval in Gujarat",
+        published_at=datetime(2025, 3, 1, 11, 20, tzinfo=timezone.utc),
+        content="".join(f"<p>{p}</p>" for p in paragraphs),
+        authors=["Business Desk"],
+        language="en",
+        image="https://cdn.dailyledger.example.com/img/chip-plant.jpg",
+    )
+    article = extract("article_stub.html", url=url, entry=entry)
+    assert article.text == "\n".join(paragraphs)
+    assert article.title == "Chip plant gets final approval in Gujarat"
+    assert article.published_at == entry.published_at
+    assert article.authors == ["Business Desk"]
+    assert article.image == entry.image
+
+
+def test_feed_time_refines_a_page_that_only_gives_the_day():
+    html = read("article_full.html")
+    for old, new in (
+        (b'"datePublished": "2025-03-14T09:30:00+05:30"', b'"datePublished": "2025-03-14"'),
+        (b'content="2025-03-14T09:30:00+05:30"', b'content="2025-03-14"'),
+    ):
+        html = html.replace(old, new)
+    entry = FeedEntry(url=ICET_URL, published_at=datetime(2025, 3, 14, 4, 0, tzinfo=timezone.utc))
+    article = extract_article(html, ICET_URL, "ledger-world", FETCHED, entry=entry)
+    assert article.published_at == entry.published_at
+
+
+def test_page_date_beats_a_contradicting_feed_date():
+    entry = FeedEntry(url=ICET_URL, published_at=datetime(2025, 3, 15, 5, 0, tzinfo=timezone.utc))
+    article = extract("article_full.html", entry=entry)
+    assert article.published_at == datetime(2025, 3, 14, 4, 0, tzinfo=timezone.utc)
+
+
+def test_publication_date_in_the_future_is_ignored():
+    html = read("article_full.html").replace(b"2025-03-14T09:30", b"2031-03-14T09:30")
+    entry = FeedEntry(url=ICET_URL, published_at=datetime(2025, 3, 14, 4, 0, tzinfo=timezone.utc))
+    article = extract_article(html, ICET_URL, "ledger-world", FETCHED, entry=entry)
+    assert article.published_at == entry.published_at
+
+
+def test_naive_fetch_time_is_taken_as_utc():
+    article = extract_article(read("article_full.html"), ICET_URL, "s", datetime(2025, 3, 15, 6, 0))
+    assert article.fetched_at == FETCHED
+
+
+def test_empty_page_is_not_an_article():
+    with pytest.raises(NotAnArticle, match="empty"):
+        extract_article(b"   ", ICET_URL, "s", FETCHED)
