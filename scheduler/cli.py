@@ -156,10 +156,12 @@ def init(path: str, force: bool) -> None:
 @cli.command()
 @click.option("--source", "sources", multiple=True, metavar="NAME", help="Only this source (repeatable).")
 @click.option("--no-alerts", is_flag=True, help="Store and match, but plan and send no alerts.")
+@click.option("--no-send", is_flag=True, help="Queue alerts in the outbox; leave sending to the service "
+              "or `newswatch alerts send`.")
 @json_option
 @click.pass_context
 @runtime_errors
-def crawl(ctx: click.Context, sources: tuple[str, ...], no_alerts: bool, as_json: bool) -> None:
+def crawl(ctx: click.Context, sources: tuple[str, ...], no_alerts: bool, no_send: bool, as_json: bool) -> None:
     """Run one full cycle now: fetch, extract, dedup, match, store, alert."""
     from scheduler.app import cycle_context, select_sources, send_alerts
     from crawler.cycle import run_cycle
@@ -174,7 +176,7 @@ def crawl(ctx: click.Context, sources: tuple[str, ...], no_alerts: bool, as_json
     context = cycle_context(config, sessions, specs, alerts=not no_alerts, forced=sources)
     report = run_cycle(context)
     sent = None
-    if not no_alerts:
+    if not (no_alerts or no_send):
         sent = send_alerts(config, sessions, console=None if as_json else sys.stdout)
     if as_json:
         summary = report.to_dict()

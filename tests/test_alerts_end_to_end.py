@@ -1,0 +1,114 @@
+"""Alerts seen from outside: the outbox survives a crash, a dead target is retried and then
+delivered exactly once, failed deliveries can be listed and re-queued, digests group stories,
+and a test notification can be sent from the command line."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+
+from tests.alerts_helpers import JsonReceiver
+from tests.conftest import NEWSWATCH, json_lines, run_newswatch, topic_toml, write_config
+
+
+def _wait_for(predicate, deadline=60.0):
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.3)
+    return False
+
+
+def test_alerts_queued_before_a_crash_are_sent_exactly_once_after_restart(tmp_path, newsweb, receiver):
+    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url])
+    assert run_newswatch("crawl", "--no-send", config=config).returncode == 0
+    pending = json_lines(run_newswatch("alerts", "--status", "pending", "--json", config=config).stdout)
+    assert len(pending) == 2 and receiver.posts == []
+
+    assert run_newswatch("alerts", "send", config=config).returncode == 0
+    assert len(receiver.posts) == 2
+    assert run_newswatch("alerts", "send", config=config).returncode == 0
+    assert run_newswatch("crawl", config=config).returncode == 0
+    assert len(receiver.posts) == 2
+    sent = json_lines(run_newswatch("alerts", "--status", "sent", "--json", config=config).stdout)
+    assert {d["title"] for d in sent} == {p["title"] for p in receiver.posts}
+
+
+def test_service_killed_with_undelivered_alerts_delivers_them_once_when_restarted(tmp_path, newsweb):
+    with JsonReceiver(refuse=1000) as receiver:
+        config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url],
+                              extra='retry_base = "1s"\n[service]\nheartbeat = "1s"\nsend_every = "1s"\n')
+        service = subprocess.Popen([NEWSWATCH, "--config", str(config), "run"], stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        try:
+            assert _wait_for(lambda: len(receiver.attempts) >= 2)
+        finally:
+            service.send_signal(signal.SIGKILL)
+            service.wait(timeout=10)
+        assert receiver.posts == []
+        receiver.refuse(0)
+        restarted = subprocess.Popen([NEWSWATCH, "--config", str(config), "run"], stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+        try:
+            assert _wait_for(lambda: len(receiver.posts) >= 2)
+            time.sleep(3)  # a few more sender rounds: nothing is sent twice
+        finally:
+            restarted.send_signal(signal.SIGTERM)
+            assert restarted.wait(timeout=30) == 0
+        titles = [p["title"] for p in receiver.posts]
+        assert len(titles) == 2 and len(set(titles)) == 2
+
+
+def test_a_dead_target_does_not_block_a_live_one_and_failures_can_be_retried(tmp_path, newsweb, receiver):
+    dead = "json://127.0.0.1:9/hook"  # discard port: nothing listens
+    config = write_config(tmp_path / "n.toml", newsweb, [dead, receiver.apprise_url],
+                          extra="retry_limit = 1\n")
+    assert run_newswatch("crawl", config=config).returncode == 0
+    assert len(receiver.posts) == 2
+    # A dead target is tried once per sending round; its other deliveries wait for the next round.
+    assert run_newswatch("alerts", "send", config=config).returncode == 0
+    failed = json_lines(run_newswatch("alerts", "--status", "failed", "--json", config=config).stdout)
+    assert len(failed) == 2 and all(d["error"] and "127.0.0.1" in d["target"] for d in failed)
+    listing = run_newswatch("alerts", config=config)
+    assert listing.returncode == 0 and "failed" in listing.stdout
+
+    retried = run_newswatch("alerts", "retry", config=config)
+    assert retried.returncode == 0 and "re-queued 2" in retried.stdout
+    assert len(receiver.posts) == 2  # the live target is never sent the same alert twice
+
+
+def test_alerts_test_sends_a_notification(tmp_path, newsweb, receiver):
+    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url])
+    result = run_newswatch("alerts", "test", config=config)
+    assert result.returncode == 0, result.stderr
+    assert len(receiver.posts) == 1 and "newswatch" in (receiver.posts[0]["title"] + receiver.posts[0]["message"])
+
+
+def test_alerts_test_to_a_dead_target_fails_with_exit_1(tmp_path, newsweb):
+    config = write_config(tmp_path / "n.toml", newsweb, ["json://127.0.0.1:9/hook"])
+    result = run_newswatch("alerts", "test", config=config)
+    assert result.returncode == 1 and "not delivered" in result.stderr
+
+
+def test_digest_topic_alerts_nothing_at_once_and_groups_stories_in_the_digest(tmp_path, newsweb, receiver):
+    from crawler.topics import ICET
+    from scheduler.app import open_db
+    from scheduler.config import load_config
+    from scheduler.service import Service
+
+    config_path = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url],
+                               topics=topic_toml("icet", ICET.query, alert="digest"))
+    assert run_newswatch("crawl", config=config_path).returncode == 0
+    assert receiver.posts == []
+
+    config = load_config(str(config_path))
+    service = Service(config, open_db(config))
+    service.digest()  # what the scheduler's cron job runs
+    assert len(receiver.posts) == 1
+    digest = receiver.posts[0]["message"]
+    assert "India, US push jet engine co-production under iCET" in digest
+    assert "INDUS-X summit" in digest
+    service.digest()
+    assert len(receiver.posts) == 1  # nothing new: no empty digest
