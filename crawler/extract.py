@@ -474,7 +474,11 @@ def extract_article(
     image = info.image or fallback.image or (entry.image if entry else None)
 
     canonical = info.canonical
-    outlet = (entry.outlet if entry else None) or info.site_name or fallback.sitename
+    # Only a name the publisher gives itself: trafilatura falls back to the host name, which
+    # would make every article of a site without og:site_name an outlet called "example.com:8080".
+    outlet = (entry.outlet if entry else None) or info.site_name
+    if outlet is None and fallback.sitename and not re.fullmatch(r"[\w.-]+(:\d+)?", fallback.sitename):
+        outlet = fallback.sitename
     return Article(
         url=url,
         canonical_url=_usable_canonical(canonical, url) or url,
