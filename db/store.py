@@ -7,11 +7,12 @@ band table (one indexed query), so they stay fast as the archive grows.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -69,14 +70,18 @@ def _find_original(session: Session, content_hash: str | None, fp, band_keys: Se
     candidate_ids = list(
         session.scalars(select(LshBand.article_id).where(LshBand.key.in_(list(band_keys))).distinct().limit(200))
     )
-    best: tuple[Article, float] | None = None
-    for row in session.scalars(select(Article).where(Article.id.in_(candidate_ids)).order_by(Article.id)):
-        if row.signature is None:
+    if not candidate_ids:
+        return None
+    # Only the signatures are compared; the one row that wins is loaded whole.
+    best: tuple[int, float] | None = None
+    candidates = select(Article.id, Article.signature).where(Article.id.in_(candidate_ids)).order_by(Article.id)
+    for row_id, signature in session.execute(candidates):
+        if signature is None:
             continue
-        score = similarity(fp, Fingerprint.from_bytes(row.signature))
+        score = similarity(fp, Fingerprint.from_bytes(signature))
         if score >= DUPLICATE_THRESHOLD and (best is None or score > best[1]):
-            best = (row, score)
-    return (_root(session, best[0]), best[1]) if best else None
+            best = (row_id, score)
+    return (_root(session, session.get(Article, best[0])), best[1]) if best else None
 
 
 def _root(session: Session, row: Article) -> Article:
@@ -88,34 +93,72 @@ def _root(session: Session, row: Article) -> Article:
     return row
 
 
-def _find_story(session: Session, article: items.Article, same_event, threshold: float) -> int | None:
+class RecentTexts:
+    """Titles and texts of recently stored originals, by article id, for the story lookup.
+
+    Every new article is compared with the same few hundred recent ones; reading their texts
+    from the database each time would move megabytes per article. Keeping the very string
+    objects also makes `same_event`'s own cache hit without rehashing them. One instance
+    belongs to one database (a crawl cycle holds one); titles and texts within the story
+    window do not change (retention only touches old articles)."""
+
+    def __init__(self, capacity: int = 4 * STORY_CANDIDATES) -> None:
+        self.capacity = capacity
+        self._rows: OrderedDict[int, tuple[str, str]] = OrderedDict()
+
+    def add(self, article_id: int, title: str, text: str | None) -> None:
+        self._rows[article_id] = (title, text or "")
+        self._rows.move_to_end(article_id)
+        while len(self._rows) > self.capacity:
+            self._rows.popitem(last=False)
+
+    def get(self, session: Session, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        missing = [i for i in ids if i not in self._rows]
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            for row_id, title, text in session.execute(
+                select(Article.id, Article.title, Article.text).where(Article.id.in_(chunk))
+            ):
+                self.add(row_id, title, text)
+        return {i: self._rows[i] for i in ids if i in self._rows}
+
+
+def _find_story(session: Session, article: items.Article, same_event, threshold: float,
+                texts: RecentTexts | None = None) -> int | None:
     moment = article.published_at or article.fetched_at
-    window = select(Article.id, Article.title, Article.text, Article.story_id).where(
+    window = select(Article.id, Article.story_id).where(
         Article.duplicate_of.is_(None),
         Article.fetched_at >= article.fetched_at - STORY_WINDOW,
         func.coalesce(Article.published_at, Article.fetched_at) >= moment - STORY_WINDOW,
     ).order_by(Article.id.desc()).limit(STORY_CANDIDATES)
+    rows = session.execute(window).all()
+    if not rows:
+        return None
+    found = (texts or RecentTexts()).get(session, [row.id for row in rows])
     best: tuple[int, float] | None = None
-    for row in session.execute(window):
-        score = same_event(article.title, article.text, row.title, row.text or "")
+    for row in rows:
+        title, text = found.get(row.id, ("", ""))
+        score = same_event(article.title, article.text, title, text)
         if score >= threshold and (best is None or score > best[1]):
             best = (row.story_id or row.id, score)
     return best[0] if best else None
 
 
 def save_article(session: Session, article: items.Article, matches: Sequence[items.Match],
-                 now: datetime) -> Saved:
+                 now: datetime, fp=None, texts: RecentTexts | None = None) -> Saved:
     """Store `article` with its matches, its duplicate and story links and its LSH bands.
 
     Returns the existing row (new=False) when the canonical URL is stored already. The caller
-    owns the transaction.
+    owns the transaction. `fp` is the text's fingerprint when the caller computed it already
+    (the crawler does, in its worker processes); `texts` caches story candidates across calls.
     """
     from crawler import fingerprint
 
     existing = session.scalars(select(Article).where(Article.canonical_url == article.canonical_url)).first()
     if existing is not None:
         return Saved(existing, False)
-    fp = fingerprint.fingerprint(article.text) if article.text else None
+    if fp is None and article.text:
+        fp = fingerprint.fingerprint(article.text)
     content_hash = fp.content_hash if fp is not None else None
     signature = fp.to_bytes() if fp is not None else None
     band_keys = fingerprint.band_keys(fp) if fp is not None else []
@@ -131,7 +174,7 @@ def save_article(session: Session, article: items.Article, matches: Sequence[ite
         row.story_id = original[0].story_id or original[0].id
         row.similarity = round(original[1], 4)
     else:
-        row.story_id = _find_story(session, article, fingerprint.same_event, fingerprint.STORY_THRESHOLD)
+        row.story_id = _find_story(session, article, fingerprint.same_event, fingerprint.STORY_THRESHOLD, texts)
     try:
         with session.begin_nested():
             session.add(row)
@@ -142,13 +185,16 @@ def save_article(session: Session, article: items.Article, matches: Sequence[ite
         return Saved(existing, False)
     if row.story_id is None:
         row.story_id = row.id
-    session.add_all(LshBand(key=key, article_id=row.id) for key in band_keys)
+    if band_keys:
+        session.execute(insert(LshBand), [{"key": key, "article_id": row.id} for key in band_keys])
     for match in matches:
         row.matches.append(TopicMatch(
             topic=match.topic, score=round(match.score, 4), created_at=now,
             hits=[{"term": h.term, "field": h.field, "snippet": h.snippet} for h in match.hits],
         ))
     session.flush()
+    if texts is not None and row.duplicate_of is None:
+        texts.add(row.id, article.title, article.text)
     return Saved(row, True)
 
 

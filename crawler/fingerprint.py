@@ -1,0 +1,420 @@
+"""Fingerprints of article text: is this a copy of something we stored, is it the same event?
+
+Two questions, two tools:
+
+* Near-duplicates (a wire story republished with a new headline, a dateline, boilerplate, a
+  paragraph dropped, a few words edited, cut short): MinHash over word shingles of the
+  normalised text estimates the Jaccard similarity of two texts; LSH band keys let a database
+  find the few stored articles worth comparing with one indexed `IN` query.
+* Same event, independently written: `same_event` scores headline-word and key-term overlap.
+
+Everything here is pure: no database, no configuration. The numbers (`NUM_PERM`, `BANDS`,
+`ROWS`, `SHINGLE_WORDS`, `DUPLICATE_THRESHOLD`, `STORY_THRESHOLD`) come from
+`bench/bench_dedup.py`; change them only with its measurements, and note that changing
+`NUM_PERM`, `BANDS`, `ROWS`, `SHINGLE_WORDS`, `SEED` or `normalise_text` invalidates stored
+signatures and band keys (re-fingerprint the stored texts).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+import numpy as np
+from datasketch import MinHash
+
+NUM_PERM = 128  # MinHash permutations; 4 bytes each in a stored signature
+SEED = 1  # fixes the permutations, so signatures stay comparable across processes and runs
+SHINGLE_WORDS = 4  # words per shingle
+BANDS = 42  # LSH bands of ROWS signature values each; the last NUM_PERM - BANDS * ROWS values
+ROWS = 3  # are used for similarity only. Candidate odds at similarity s: 1 - (1 - s**ROWS)**BANDS
+DUPLICATE_THRESHOLD = 0.4  # estimated Jaccard at or above which a text is a copy
+STORY_THRESHOLD = 0.35  # same_event score at or above which two reports cover one event
+# Below this many normalised words a text gets no signature and is recognised by exact hash
+# only. Each edited word removes up to SHINGLE_WORDS shingles, so a short text's similarity
+# collapses under ordinary sub-editing: in the bench, excerpts with a dateline and two words
+# changed keep a median similarity of 0.41 at 20 words (half still found), 0.56 at 30 and 0.66
+# at 40 (all found); 40 leaves room for a third edit. Below it a signature would say "copy" or
+# "not a copy" on too little evidence, so only an exact copy counts.
+MIN_WORDS = 40
+
+_EMPTY_HASH = hashlib.sha1(b"").hexdigest()
+_FORMAT_VERSION = 1
+_SCHEME = "affine32"  # explicit: datasketch's default scheme changed once and may again
+_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=_SCHEME).permutations
+_MASK63 = np.uint64((1 << 63) - 1)
+
+# Whole lines that wire copies and republishers add or drop: they say nothing about the story.
+_BOILERPLATE_LINES = [
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        r"^\(?\s*with (?:agency |wire )?inputs?(?: from [^)]{1,80})?\s*\)?\.?$",
+        r"^(?:also read|also watch|also see|read also|read more|must read|don'?t miss|"
+        r"related(?: stories| news| articles)?|recommended(?: stories)?|trending(?: now)?|"
+        r"more on this|click here)\b\s*(?:[:|\-–—>»].*)?$",
+        r"^(?:follow|join) (?:us|our|the)\b.{0,80}\b(?:on|channel|whatsapp|telegram|"
+        r"twitter|facebook|instagram|youtube|google news|linkedin)\b.*$",
+        r"^(?:download|get) (?:the|our) .{0,60}\bapp\b.*$",
+        r"^catch all the .{0,160}$",
+        r"^subscribe (?:to|for)\b.{0,160}$",
+        r"^\(?\s*(?:except for the headline, )?this (?:story|article|report) has not been "
+        r"edited by .{0,160}$",
+        r"^.{0,200}\bauto-generated from a syndicated feed\W*$",
+        r"^\(?\s*(?:reporting|writing|editing|additional reporting|compiled) by .{0,200}\)?$",
+        r"^(?:published|updated|last updated|first published)\s*[-:–—]?\s*.{0,60}"
+        r"(?:\d{4}|ist|gmt|utc|edt|est|bst|[ap]\.?m\.?)\.?$",
+        r"^(?:advertisement|story continues below(?: this ad)?|continue reading(?: below)?|"
+        r"scroll to continue(?: with content)?|share this article|share)\W*$",
+        r"^(?:file )?(?:photo|image|picture|representative image)(?: credit)?\s*[:|]\s*.{1,80}$",
+        r"^(?:(?:disclaimer|copyright)\b|©).*$",
+    )
+]
+# The same notes when a republisher tacks them onto the end of a paragraph.
+_BOILERPLATE_INLINE = re.compile(
+    r"\(\s*(?:with (?:agency |wire )?inputs?(?: from [^)]{1,80})?|"
+    r"(?:except for the headline, )?this (?:story|article|report) has not been edited[^)]{0,200}|"
+    r"only the headline[^)]{0,300}|"
+    r"(?:reporting|writing|editing) by [^)]{1,200})\s*\)\.?",
+    re.IGNORECASE,
+)
+# A dateline opening the first paragraph: "NEW DELHI (Reuters) -", "New Delhi, Nov 25 (PTI)",
+# "WASHINGTON —", "MUMBAI:", "Chennai, March 3:". Only the first line is looked at.
+_DATE = (
+    r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?)(?:,?\s*\d{4})?)?"
+)
+_AGENCY = r"\((?:PTI|IANS|ANI|UNI|Reuters|AP|AFP|Bloomberg|dpa|DPA|Xinhua|CNN|BBC|NYT|AAP)\)"
+_DATELINE = re.compile(
+    r"^\s*(?:"
+    rf"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){{0,3}}{_DATE}\s*{_AGENCY}\s*[-–—:]*"
+    rf"|[A-Z][A-Z.'’ -]{{2,40}}{_DATE}\s*[-–—:]"
+    rf"|[A-Z][a-z]+(?: [A-Z][a-z]+){{0,2}}{_DATE}\s*[:–—]"
+    r")\s+"
+)
+
+
+class _CharClasses(dict):
+    """A str.translate table keeping letters, digits, combining marks (Devanagari vowel signs
+    are marks) and `extra`, turning everything else into a space. Filled lazily, so each
+    distinct character is classified once and translate runs at C speed afterwards."""
+
+    def __init__(self, extra: str = "") -> None:
+        super().__init__()
+        self.extra = extra
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        kept = unicodedata.category(char)[0] in "LNM" or char in self.extra
+        self[code] = char if kept else " "
+        return self[code]
+
+
+_WORD_CHARS = _CharClasses()
+_TOKEN_CHARS = _CharClasses(".,'’")
+_INNER_DOT = re.compile(r"(?<=\w)\.(?=\w)")
+_NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+# Characters after which a capital letter only says that a sentence, quote or clause begins.
+_SENTENCE_ENDS = frozenset(".!?:;\"“”'‘’([|–—-•")
+_STOPWORDS = frozenset(
+    """a an the and or but nor of in on at to for from by with without as into onto over under
+    about after before against between among through during since until up down out off
+    is are was were be been being am has have had do does did will would shall should can could
+    may might must not no yes it its it's this that these those there here he she they we you i
+    him her them us me my our your their his hers theirs what which who whom whose when where why
+    how all any both each few more most other some such only own same so than too very just also
+    says said say amid via vs new s t now get gets got one two""".split()
+)
+# Capitalised words that start many unrelated stories' sentences or name no particular thing.
+_COMMON_CAPITALISED = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april may
+    june july august september october november december jan feb mar apr jun jul aug sep sept oct
+    nov dec mr mrs ms dr sir shri smt st the a an he she it they we i you this that these those
+    his her their its our in on at for but and or if as after before when while with by from to
+    of read also watch photo image video file""".split()
+)
+
+
+class Fingerprint:
+    """What is kept of a text to recognise its copies: the exact hash of its normalised form and,
+    for texts of at least `MIN_WORDS` words, a MinHash signature (`NUM_PERM` uint32 values)."""
+
+    __slots__ = ("content_hash", "signature")
+
+    def __init__(self, content_hash: str, signature: np.ndarray | None) -> None:
+        self.content_hash = content_hash
+        if signature is not None:
+            signature = np.asarray(signature, dtype=np.uint32)
+            if signature.shape != (NUM_PERM,):
+                raise ValueError(f"signature must hold {NUM_PERM} values, not {signature.shape}")
+            signature.setflags(write=False)
+        self.signature = signature
+
+    @property
+    def exact_only(self) -> bool:
+        """True for texts too short for a signature: only exact copies are recognised."""
+        return self.signature is None
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing of the text survives normalisation: it matches nothing."""
+        return self.content_hash == _EMPTY_HASH
+
+    def to_bytes(self) -> bytes:
+        """Version byte, 20-byte SHA-1, then the signature as little-endian uint32 (if any)."""
+        data = bytes([_FORMAT_VERSION]) + bytes.fromhex(self.content_hash)
+        if self.signature is not None:
+            data += self.signature.astype("<u4").tobytes()
+        return data
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Fingerprint:
+        data = bytes(data)
+        if not data or data[0] != _FORMAT_VERSION:
+            raise ValueError("not a fingerprint of this format version")
+        content_hash = data[1:21].hex()
+        rest = data[21:]
+        if len(content_hash) != 40 or len(rest) not in (0, 4 * NUM_PERM):
+            raise ValueError("truncated or foreign fingerprint")
+        signature = np.frombuffer(rest, dtype="<u4").astype(np.uint32) if rest else None
+        return cls(content_hash, signature)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Fingerprint):
+            return NotImplemented
+        if self.content_hash != other.content_hash:
+            return False
+        if self.signature is None or other.signature is None:
+            return self.signature is None and other.signature is None
+        return bool(np.array_equal(self.signature, other.signature))
+
+    def __hash__(self) -> int:
+        return hash(self.content_hash)
+
+    def __repr__(self) -> str:
+        kind = "exact-only" if self.signature is None else "minhash"
+        return f"Fingerprint({self.content_hash[:12]}…, {kind})"
+
+
+def normalise_text(text: str) -> str:
+    """The text reduced to what survives republication: NFKC, casefolded, punctuation removed,
+    whitespace collapsed, wire boilerplate lines and the opening dateline dropped."""
+    text = "\n".join(_story_lines(text)).casefold()
+    return " ".join(text.translate(_WORD_CHARS).split())
+
+
+def _story_lines(text: str) -> list[str]:
+    """NFKC lines of the text without boilerplate lines, inline notes and the opening dateline."""
+    text = _BOILERPLATE_INLINE.sub(" ", unicodedata.normalize("NFKC", text or ""))
+    lines = [line.strip() for line in text.splitlines()]
+    lines = [line for line in lines if line and not _is_boilerplate(line)]
+    if lines:
+        lines[0] = _DATELINE.sub("", lines[0], count=1)
+    return [line for line in lines if line]
+
+
+def _is_boilerplate(line: str) -> bool:
+    return len(line) <= 400 and any(pattern.match(line) for pattern in _BOILERPLATE_LINES)
+
+
+def content_hash(text: str) -> str:
+    """SHA-1 (hex) of the normalised text: equal for exact copies and trivial re-formattings."""
+    return hashlib.sha1(normalise_text(text).encode("utf-8")).hexdigest()
+
+
+def shingles(normalised: str, size: int = SHINGLE_WORDS) -> set[bytes]:
+    """The distinct runs of `size` consecutive words of an already normalised text."""
+    words = normalised.split()
+    if len(words) < size:
+        return {" ".join(words).encode("utf-8")} if words else set()
+    return {" ".join(words[i:i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
+
+
+def fingerprint(text: str) -> Fingerprint:
+    """Fingerprint of an article body (title excluded: copies often get a new headline)."""
+    normalised = normalise_text(text)
+    digest = hashlib.sha1(normalised.encode("utf-8")).hexdigest()
+    if len(normalised.split()) < MIN_WORDS:
+        return Fingerprint(digest, None)
+    return Fingerprint(digest, signature_of_shingles(shingles(normalised)))
+
+
+def signature_of_shingles(items: Iterable[bytes]) -> np.ndarray:
+    """MinHash signature (uint32[NUM_PERM]) of a set of byte strings."""
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=_SCHEME, permutations=_PERMUTATIONS)
+    minhash.update_batch(list(items))
+    return minhash.hashvalues.astype(np.uint32)
+
+
+def similarity(a: Fingerprint, b: Fingerprint) -> float:
+    """Estimated Jaccard similarity of the two texts' shingle sets (0..1).
+
+    Identical normalised texts score 1.0; a text without a signature (too short) scores 0.0
+    against anything but its exact copy; an empty text scores 0.0 against everything (two
+    articles whose bodies failed to extract are not copies of each other).
+    """
+    if a.empty or b.empty:
+        return 0.0
+    if a.content_hash == b.content_hash:
+        return 1.0
+    if a.signature is None or b.signature is None:
+        return 0.0
+    return float(np.count_nonzero(a.signature == b.signature)) / NUM_PERM
+
+
+def is_duplicate(a: Fingerprint, b: Fingerprint) -> bool:
+    """True when one text is a near-copy of the other."""
+    return similarity(a, b) >= DUPLICATE_THRESHOLD
+
+
+def band_keys(fp: Fingerprint) -> list[int]:
+    """LSH keys to index and to look up (non-negative, < 2**63, so they fit a signed BIGINT).
+
+    Band i hashes signature rows [i*ROWS, (i+1)*ROWS) together with i, so two texts whose
+    signatures agree on one whole band share a key. Store one (band_key, article_id) row per key;
+    candidates are `SELECT article_id FROM bands WHERE band_key IN (...)`. A text without a
+    signature gets a single key derived from its exact hash, so the same query finds its copies;
+    an empty text gets none.
+    """
+    if fp.empty:
+        return []
+    if fp.signature is None:
+        exact = np.frombuffer(bytes.fromhex(fp.content_hash)[:8], dtype="<u8").copy()
+        return [int(_mix(exact ^ _band_seed(np.array([BANDS], dtype=np.uint64)))[0] & _MASK63)]
+    return [int(key) for key in band_key_matrix(fp.signature[np.newaxis, :])[0]]
+
+
+def band_key_matrix(signatures: np.ndarray) -> np.ndarray:
+    """Band keys (int64[n, BANDS]) of many signatures (uint32[n, NUM_PERM]) at once."""
+    signatures = np.asarray(signatures, dtype=np.uint64)
+    rows = signatures[:, : BANDS * ROWS].reshape(len(signatures), BANDS, ROWS)
+    keys = np.broadcast_to(_band_seed(np.arange(BANDS, dtype=np.uint64)), rows.shape[:2]).copy()
+    for row in range(ROWS):
+        keys = _mix(keys ^ rows[:, :, row])
+    return (keys & _MASK63).astype(np.int64)
+
+
+def _band_seed(band: np.ndarray) -> np.ndarray:
+    return _mix((band + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15))
+
+
+def _mix(values: np.ndarray) -> np.ndarray:
+    """SplitMix64 finaliser: a fixed bijection on uint64 that spreads every input bit."""
+    z = values.astype(np.uint64)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+def title_terms(title: str) -> set[str]:
+    """Content words of a headline: casefolded, English stopwords dropped (but "US" the acronym
+    is not "us" the pronoun), plural/possessive trimmed, numbers kept whole ("5,000" -> "5000").
+    Other scripts keep all their words: there is no stopword list for them."""
+    terms = set()
+    for _, word in _words(unicodedata.normalize("NFKC", title or "")):
+        folded = word.casefold()
+        if _is_content_word(folded) or (len(word) > 1 and word.isupper()):
+            terms.add(_stem(folded))
+    return terms
+
+
+def key_terms(title: str, text: str, lead_words: int = 80) -> set[str]:
+    """Names and figures that pin down an event: capitalised words that do not merely open a
+    sentence, and numbers other than years; from the title, the lead, and anything in the body
+    named at least twice."""
+    title = unicodedata.normalize("NFKC", title or "")
+    body = "\n".join(_story_lines(text))
+    title_words, body_words = _words(title), _words(body)
+    lowercase = {_stem(word) for _, word in title_words + body_words if word.islower()}
+    body_terms = _names_and_figures(body, body_words, lowercase)
+    counts: dict[str, int] = {}
+    for _, term in body_terms:
+        counts[term] = counts.get(term, 0) + 1
+    terms = {term for _, term in _names_and_figures(title, title_words, lowercase)}
+    terms.update(term for index, term in body_terms if index < lead_words)
+    terms.update(term for term, count in counts.items() if count >= 2)
+    return terms
+
+
+def same_event(title_a: str, text_a: str, title_b: str, text_b: str) -> float:
+    """How strongly two reports look like coverage of one event (0..1).
+
+    The mean of two Dice coefficients: headline content words, and key terms (names, figures).
+    Compare with `STORY_THRESHOLD`.
+    """
+    headline_a, keys_a = _event_profile(title_a or "", text_a or "")
+    headline_b, keys_b = _event_profile(title_b or "", text_b or "")
+    return (_dice(headline_a, headline_b) + _dice(keys_a, keys_b)) / 2
+
+
+@lru_cache(maxsize=1024)
+def _event_profile(title: str, text: str) -> tuple[frozenset[str], frozenset[str]]:
+    # Cached: a new article is scored against the same recent articles over and over.
+    return frozenset(title_terms(title)), frozenset(key_terms(title, text))
+
+
+def _dice(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return 2 * len(a & b) / (len(a) + len(b))
+
+
+def _words(text: str) -> list[tuple[int, str]]:
+    """(offset, word) pairs of an NFKC text. A word is a run of letters, digits and combining
+    marks (so Devanagari words stay whole); "5,000" and "1.5" stay one number; "U.S." is "US"."""
+    words = []
+    for match in re.finditer(r"\S+", text.translate(_TOKEN_CHARS)):
+        word = match.group().strip(".,'’")
+        if not word:
+            continue
+        if _NUMBER.match(word):
+            words.append((match.start(), word.replace(",", "")))
+            continue
+        for part in word.split(","):
+            part = _INNER_DOT.sub("", part).strip(".'’")
+            if part:
+                words.append((match.start(), part))
+    return words
+
+
+def _is_content_word(word: str) -> bool:
+    if word in _STOPWORDS:
+        return False
+    return len(word) > 1 or word.isdigit()
+
+
+def _stem(word: str) -> str:
+    for suffix in ("'s", "’s"):
+        if word.endswith(suffix):
+            word = word[: -len(suffix)]
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _names_and_figures(text: str, words: list[tuple[int, str]],
+                       lowercase: set[str]) -> list[tuple[int, str]]:
+    """(word index, term) of the numbers (not years) and names among `words` of `text`. A
+    capitalised word opening a sentence is a name only if the document never writes it in lower
+    case ("India" yes, "The" no)."""
+    terms = []
+    for index, (offset, word) in enumerate(words):
+        if _NUMBER.match(word):
+            if len(word) >= 2 and not _YEAR.match(word):
+                terms.append((index, word))
+            continue
+        if not any(char.isupper() for char in word):
+            continue
+        before = text[max(0, offset - 8):offset]
+        kept = before.rstrip()
+        opens_sentence = not kept or kept[-1] in _SENTENCE_ENDS or "\n" in before[len(kept):]
+        term = _stem(word.casefold())
+        if opens_sentence and not any(char.isupper() for char in word[1:]) and term in lowercase:
+            continue
+        if len(term) > 1 and term not in _COMMON_CAPITALISED:
+            terms.append((index, term))
+    return terms
