@@ -1,0 +1,47 @@
+"""After topics change, `newswatch rematch` brings stored articles in line without alerting
+old stories, unless asked."""
+
+from __future__ import annotations
+
+from tests.conftest import json_lines, run_newswatch, topic_toml, write_config
+
+
+def test_rematch_applies_a_new_topic_to_stored_articles_without_alerting(tmp_path, newsweb, receiver):
+    from crawler.topics import ICET
+
+    path = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url])
+    assert run_newswatch("crawl", config=path).returncode == 0
+    alerts_before = len(receiver.posts)
+    assert json_lines(run_newswatch("articles", "--topic", "cricket", "--json", config=path).stdout) == []
+
+    path.write_text(path.read_text() + "\n" + topic_toml("cricket", '"T20 World Cup" OR wickets'))
+    result = run_newswatch("rematch", "--topic", "cricket", config=path)
+    assert result.returncode == 0 and "1 new matches" in result.stdout
+    cricket = json_lines(run_newswatch("articles", "--topic", "cricket", "--json", config=path).stdout)
+    assert [a["title"] for a in cricket] == ["India beat USA by 7 wickets in T20 World Cup clash"]
+    assert len(receiver.posts) == alerts_before
+
+    # Narrowing a topic removes matches that no longer hold.
+    path.write_text(path.read_text().replace(topic_toml("cricket", '"T20 World Cup" OR wickets'),
+                                             topic_toml("cricket", '"Ranji Trophy"')))
+    assert run_newswatch("rematch", config=path).returncode == 0
+    assert json_lines(run_newswatch("articles", "--topic", "cricket", "--json", config=path).stdout) == []
+    assert {a["title"] for a in json_lines(run_newswatch("articles", "--topic", "icet", "--json",
+                                                         config=path).stdout)}
+    assert ICET.name == "icet"
+
+
+def test_rematch_with_alert_tells_newly_matching_stories(tmp_path, newsweb, receiver):
+    path = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url])
+    assert run_newswatch("crawl", config=path).returncode == 0
+    before = len(receiver.posts)
+    path.write_text(path.read_text() + "\n" + topic_toml("cricket", "wickets"))
+    assert run_newswatch("rematch", "--topic", "cricket", "--alert", config=path).returncode == 0
+    new = receiver.posts[before:]
+    assert len(new) == 1 and "India beat USA" in new[0]["title"]
+
+
+def test_rematch_of_an_unknown_topic_is_a_usage_error(tmp_path, newsweb):
+    path = write_config(tmp_path / "n.toml", newsweb)
+    result = run_newswatch("rematch", "--topic", "nope", config=path)
+    assert result.returncode == 2 and "nope" in result.stderr
