@@ -81,6 +81,16 @@ class AlertsConfig(_Strict):
             parse_quiet_hours(value)
         return value
 
+    @field_validator("title_template", "body_template")
+    @classmethod
+    def _template(cls, value: str | None) -> str | None:
+        from alerts.render import template_error
+
+        problem = template_error(value)
+        if problem:
+            raise ValueError(f"invalid template: {problem}")
+        return value
+
     @field_validator("digest_cron")
     @classmethod
     def _cron(cls, value: str) -> str:

@@ -26,6 +26,9 @@ GOOD_TOPIC = '[[topics]]\nname = "t"\nquery = "jet AND engine"\n'
         ('[[sources]]\nname = "x"\nurl = "ftp://e.org/"\n', "sources[0] (x)", "http"),
         ('[alerts]\nmax_age = "3 days"\n', "alerts.max_age", "invalid duration"),
         ('[alerts]\nurls = ["nonsense-not-a-url"]\n', "alerts.urls[0]", ""),
+        ('[alerts]\ntitle_template = "{{ title "\n', "alerts.title_template", "invalid template"),
+        ('[alerts]\ndigest_cron = "every day"\n', "alerts.digest_cron", "cron"),
+        ('[alerts]\nquiet_hours = "late"\n', "alerts.quiet_hours", "quiet hours"),
     ],
 )
 def test_bad_configuration_names_file_key_and_problem(tmp_path, text, key, problem):
