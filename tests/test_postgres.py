@@ -1,0 +1,51 @@
+"""The same crawl, stored in PostgreSQL: migrations, unique canonical URLs, dedup, full-text
+search and alerts work there too (everything SQLite-specific sits behind db/fulltext.py and
+db/session.py). CI starts a PostgreSQL server and sets NEWSWATCH_TEST_POSTGRES."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.conftest import json_lines, run_newswatch, write_config
+
+URL = os.environ.get("NEWSWATCH_TEST_POSTGRES")
+pytestmark = pytest.mark.skipif(not URL, reason="set NEWSWATCH_TEST_POSTGRES to a PostgreSQL URL (CI does)")
+
+
+@pytest.fixture
+def postgres_config(tmp_path, newsweb, receiver):
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(URL)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    path = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url])
+    path.write_text(path.read_text().replace('url = "sqlite:///newswatch.db"', f'url = "{URL}"'))
+    return path
+
+
+def test_crawl_into_postgres_stores_dedups_searches_and_alerts_once(postgres_config, receiver, tmp_path):
+    assert run_newswatch("crawl", config=postgres_config).returncode == 0
+    assert not (tmp_path / "newswatch.db").exists()
+    articles = {a["title"]: a for a in json_lines(run_newswatch("export", "--all", config=postgres_config).stdout)}
+    engine = articles["India, US push jet engine co-production under iCET"]
+    copy = articles["Fighter engine pact gathers pace as Washington and Delhi sign on"]
+    assert copy["duplicate_of"] == engine["id"] and copy["story_id"] == engine["story_id"]
+    assert engine["published_at"].endswith("+00:00")
+    assert len(receiver.posts) == 2
+
+    assert run_newswatch("crawl", config=postgres_config).returncode == 0
+    assert len(json_lines(run_newswatch("export", "--all", config=postgres_config).stdout)) == len(articles)
+    assert len(receiver.posts) == 2
+
+    found = json_lines(run_newswatch("search", "Hindustan Aeronautics", "--json", config=postgres_config).stdout)
+    assert {a["id"] for a in found} >= {engine["id"]}
+    stories = json_lines(run_newswatch("stories", "--json", config=postgres_config).stdout)
+    assert any(len(s["articles"]) == 2 for s in stories)
+    sources = json_lines(run_newswatch("sources", "--json", config=postgres_config).stdout)
+    broken = {s["name"]: s for s in sources}["broken-feed"]
+    assert broken["status"] == "backoff" and broken["consecutive_errors"] == 2 and broken["error"]
