@@ -251,3 +251,17 @@ def list_deliveries(session: Session, status: str | None = None, limit: int = 50
     if status:
         query = query.where(Delivery.status == status)
     return list(session.scalars(query).unique())
+
+
+def release_orphaned_claims(session: Session, claimed_before: datetime) -> int:
+    """Deliveries a sender claimed and then died with (the service starting again knows its
+    previous run is gone): back to pending, to be sent again. Whether the dead sender's attempt
+    reached the target is unknown, so this may deliver twice; it never loses an alert, and a
+    delivery confirmed sent is never touched."""
+    result = session.execute(
+        update(Delivery)
+        .where(Delivery.status == "sending", Delivery.claimed_at < claimed_before)
+        .values(status="pending", claimed_at=None, next_attempt_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0

@@ -177,6 +177,15 @@ class Service:
                 row.pid, row.host, row.started_at = os.getpid(), socket.gethostname(), self.state.started_at
             row.heartbeat_at, row.stopped_at = now, None
 
+    def release_orphaned_claims(self) -> None:
+        """A previous run killed mid-send left deliveries claimed: send them again."""
+        from alerts.outbox import release_orphaned_claims
+
+        with self.sessions.begin() as session:
+            released = release_orphaned_claims(session, self.state.started_at)
+        if released:
+            log.warning("released deliveries claimed by a previous run count=%d", released)
+
     def mark_cycle(self) -> None:
         from db.models import ServiceState as Row
 
@@ -271,6 +280,7 @@ class Service:
         signal.signal(signal.SIGTERM, _on_signal)
         signal.signal(signal.SIGINT, _on_signal)
         self.scheduler = self.build_scheduler()
+        self.release_orphaned_claims()
         self.heartbeat()
         self.scheduler.start()
         log.info("service started pid=%d sources=%d", os.getpid(),

@@ -29,7 +29,7 @@ def _log(config) -> str:
     return config.with_suffix(".log").read_text()
 
 
-def _wait_for(predicate, deadline=90.0, step=0.3):
+def _wait_for(predicate, deadline=120.0, step=0.3):
     end = time.monotonic() + deadline
     while time.monotonic() < end:
         if predicate():
