@@ -16,7 +16,7 @@ _PG_VECTOR = "to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(text,
 _SQLITE_DDL = [
     """CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
            title, text, content='articles', content_rowid='id',
-           tokenize='unicode61 remove_diacritics 2')""",
+           tokenize='porter unicode61 remove_diacritics 2')""",
     """CREATE TRIGGER IF NOT EXISTS articles_fts_insert AFTER INSERT ON articles BEGIN
            INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
        END""",

@@ -120,7 +120,18 @@ def _console():
     from rich.console import Console
 
     # Piped output keeps whole lines (no folding at 80 columns), so it stays grep-able.
-    return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 200)
+    import os
+
+    wide = sys.stdout.isatty() or "COLUMNS" in os.environ
+    return Console(highlight=False, soft_wrap=False, width=None if wide else 200)
+
+
+def _row(table, *cells: str) -> None:
+    """Add a table row of plain text: titles from the web may hold [brackets] that rich would
+    otherwise read as markup."""
+    from rich.text import Text
+
+    table.add_row(*(Text(cell) for cell in cells))
 
 
 def _when(moment: datetime | None) -> str:
@@ -195,7 +206,7 @@ def _print_cycle(report, sent) -> None:
     for column in ("source", "status", "listed", "new", "copies", "matched", "failed", "error"):
         table.add_column(column, overflow="fold")
     for outcome in report.sources.values():
-        table.add_row(outcome.name, outcome.status, str(outcome.listed), str(outcome.stored), str(outcome.duplicates),
+        _row(table, outcome.name, outcome.status, str(outcome.listed), str(outcome.stored), str(outcome.duplicates),
                       str(outcome.matched), str(outcome.failed), outcome.summary_error or "")
     console.print(table)
     failed = len(report.failed_sources)
@@ -257,8 +268,8 @@ def _print_articles(rows) -> None:
         table.add_column(column, overflow="fold")
     for row in rows:
         topics = ", ".join(f"{m.topic} {m.score:.2f}" for m in row.matches) or "-"
-        title = row.title + (f"  [dim](copy of {row.duplicate_of})[/dim]" if row.duplicate_of else "")
-        table.add_row(str(row.id), _when(row.published_at or row.fetched_at), row.source, topics, title)
+        title = row.title + (f"  (copy of {row.duplicate_of})" if row.duplicate_of else "")
+        _row(table, str(row.id), _when(row.published_at or row.fetched_at), row.source, topics, title)
     console.print(table)
 
 
@@ -402,7 +413,7 @@ def sources(ctx, as_json: bool) -> None:
     for column in ("source", "type", "status", "last fetch", "next run", "errors", "articles", "error"):
         table.add_column(column, overflow="fold")
     for r in records:
-        table.add_row(r["name"], r["type"], r["status"], _when(_parse_iso(r["last_fetch_at"])),
+        _row(table, r["name"], r["type"], r["status"], _when(_parse_iso(r["last_fetch_at"])),
                       _when(_parse_iso(r["next_run_at"])), str(r["consecutive_errors"]), str(r["articles"]),
                       r["error"])
     _console().print(table)
@@ -448,7 +459,7 @@ def alerts(ctx, status, limit, as_json) -> None:
     for column in ("id", "created", "kind", "topic", "target", "status", "tries", "title / error"):
         table.add_column(column, overflow="fold")
     for r in records:
-        table.add_row(str(r["id"]), _when(_parse_iso(r["created_at"])), r["kind"], r["topic"] or "-", r["target"],
+        _row(table, str(r["id"]), _when(_parse_iso(r["created_at"])), r["kind"], r["topic"] or "-", r["target"],
                       r["status"], str(r["attempts"]), r["title"] + (f"\n{r['error']}" if r["error"] else ""))
     _console().print(table)
 
