@@ -102,3 +102,14 @@ def test_unknown_source_name_on_the_command_line_is_a_usage_error(tmp_path):
     path.write_text(GOOD_SOURCE + GOOD_TOPIC)
     result = run_newswatch("crawl", "--source", "nope", config=path)
     assert result.returncode == 2 and "nope" in result.stderr
+
+
+def test_schema_head_read_from_files_is_alembics_head():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from db.session import MIGRATIONS, head_revision
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert head_revision() == ScriptDirectory.from_config(config).get_current_head()
