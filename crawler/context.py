@@ -6,7 +6,7 @@ from the spider they are opened for and never reach for globals.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -48,6 +48,7 @@ class CycleContext:
     source_state: dict[str, dict] = field(default_factory=dict)
     forced: frozenset[str] = frozenset()  # sources named by the user: fetched even while backing off
     _claimed: set[str] = field(default_factory=set)
+    _watchers: list[tuple[int, Callable[[], None]]] = field(default_factory=list)
 
     def known(self, canonical_urls: Iterable[str]) -> set[str]:
         """Canonical URLs stored already, or requested already in this cycle."""
@@ -60,3 +61,23 @@ class CycleContext:
 
     def claim_url(self, canonical: str) -> None:
         self._claimed.add(canonical)
+        if self._watchers:
+            self._call_watchers()
+
+    @property
+    def claimed(self) -> int:
+        """How many URLs this cycle has requested (or taken from a listing) so far."""
+        return len(self._claimed)
+
+    def when_claimed(self, count: int, action: Callable[[], None]) -> None:
+        """Call `action` once, as soon as `count` URLs are claimed in this cycle: the pipeline
+        gets its workers ready while the pages it will prepare are still downloading."""
+        self._watchers.append((count, action))
+        self._call_watchers()
+
+    def _call_watchers(self) -> None:
+        due = [w for w in self._watchers if len(self._claimed) >= w[0]]
+        if due:
+            self._watchers = [w for w in self._watchers if w not in due]
+            for _, action in due:
+                action()

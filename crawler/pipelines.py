@@ -1,28 +1,55 @@
-"""The Scrapy item pipeline: extract -> canonicalise -> match -> store (dedup, story) -> plan alerts.
+"""The Scrapy item pipeline: extract -> canonicalise -> fingerprint -> match, then store (dedup,
+story) -> plan alerts.
 
-Each step is a pure function from another module; this adapter chains them, runs extraction off
-the event loop (a process pool, so the CPU-heavy part uses every core and never blocks fetching),
-and writes each article, its matches and its pending alerts in one transaction.
+The pure steps (`prepare_page`) run off the event loop: in worker processes, one per core, when
+the cycle fetches enough pages to pay for starting them (`crawl.extract_workers`: 0 = auto), else
+in one thread. The workers come from a fork server that has imported what they need once, so
+they start in milliseconds, and they never import Scrapy.
+
+Storing is batched: prepared articles wait in a queue that is written every `BATCH_SIZE` articles
+or `BATCH_SECONDS`, whichever comes first, by one writer thread, in one transaction with a
+savepoint per article. An article, its matches and its planned alerts are still committed
+together, one article that fails to store does not take the rest of its batch with it, and the
+event loop never waits for the database.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from datetime import datetime, timezone
 import multiprocessing
-
-from scrapy.exceptions import DropItem
+import os
+import threading
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
 
 from crawler.canonical import canonical_url
-from crawler.context import CycleContext
 from crawler.extract import NotAnArticle, extract_article
-from crawler.items import Article, FeedEntry
-from crawler.matching import match
-from crawler.spider import PageItem
+from crawler.items import Article, FeedEntry, Match
+from crawler.matching import compile_topics, match
+
+if TYPE_CHECKING:
+    from crawler.context import CycleContext
+    from crawler.spider import PageItem
 
 log = logging.getLogger("newswatch.pipeline")
+
+BATCH_SIZE = 50  # articles written per transaction at most
+BATCH_SECONDS = 0.5  # the longest a prepared article waits to be written
+AUTO_MIN_PAGES = 16  # auto mode: fewer pages than this in a cycle are prepared in a thread
+_WORKER_MODULES = ["crawler.pipelines", "crawler.fingerprint", "db.store"]
+
+
+@dataclass
+class Prepared:
+    """An article ready to store: extracted, matched, fingerprinted, its event profile taken."""
+
+    article: Article
+    matches: list[Match]
+    fingerprint: Any = None  # crawler.fingerprint.Fingerprint, None for an empty text
+    profile: Any = None  # db.store.EventProfile
 
 
 def article_from_entry(source: str, entry: FeedEntry, fetched_at: datetime) -> Article:
@@ -37,11 +64,48 @@ def article_from_entry(source: str, entry: FeedEntry, fetched_at: datetime) -> A
                    authors=list(entry.authors), language=entry.language, image=entry.image, outlet=entry.outlet)
 
 
-def _extract(item: PageItem, fetched_at: datetime) -> Article:
-    article = extract_article(item.body, item.url, item.source, fetched_at, entry=item.entry,
-                              headers_encoding=item.encoding)
-    article.canonical_url = canonical_url(article.url, getattr(article, "page_canonical", None))
-    return article
+def finish(article: Article, topics) -> Prepared:
+    """Match, fingerprint and profile an extracted article: all the CPU work storing needs."""
+    from crawler import fingerprint
+    from db.store import event_profile
+
+    print_ = fingerprint.fingerprint(article.text) if article.text else None
+    return Prepared(article, match(article, topics), print_, event_profile(article.title, article.text))
+
+
+_worker_topics: list = []  # set in each worker process by _start_worker
+
+
+def _start_worker(topic_specs) -> None:
+    global _worker_topics
+    _worker_topics = compile_topics(topic_specs)
+
+
+def prepare_page(body: bytes, url: str, source: str, entry: FeedEntry, encoding: str | None,
+                 fetched_at: datetime, topics=None) -> Prepared:
+    """Everything pure about one fetched page; runs in a worker process or a thread. `topics`
+    None: the worker's own compiled topics."""
+    article = extract_article(body, url, source, fetched_at, entry=entry, headers_encoding=encoding)
+    article.canonical_url = canonical_url(article.url, article.page_canonical)
+    return finish(article, _worker_topics if topics is None else topics)
+
+
+def _in_background(function, *args) -> None:
+    def run() -> None:
+        try:
+            function(*args)
+        except Exception:  # the same work is done again, in the foreground, when it is needed
+            log.debug("background preparation failed", exc_info=True)
+
+    threading.Thread(target=run, name="newswatch-prepare", daemon=True).start()
+
+
+def _worker_count(setting: int, pages: int) -> int:
+    """Processes to prepare pages in: the setting, or in auto mode (0) one per core once the
+    cycle has enough pages; 1 means a thread of the crawl process."""
+    if setting > 0:
+        return setting
+    return (os.cpu_count() or 1) if pages >= AUTO_MIN_PAGES else 1
 
 
 class ArticlePipeline:
@@ -49,37 +113,91 @@ class ArticlePipeline:
         self.crawler = crawler
         self.context: CycleContext | None = None
         self.pool: Executor | None = None
+        self.in_process = True
+        self.pending: list[tuple[Prepared, datetime]] = []
+        self.timer: asyncio.TimerHandle | None = None
+        self.recent = None  # db.store.RecentStories, made on the first write
+        self.lock = threading.Lock()
+        self.workers_ready: asyncio.Future | None = None
+        self.writer = ThreadPoolExecutor(1, thread_name_prefix="newswatch-writer")
+        self.writing: list[asyncio.Future] = []
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
     def open_spider(self) -> None:
-        self.context = self.crawler.spider.context
-        workers = self.context.crawl.extract_workers
-        if workers > 1:
-            self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-        else:
-            self.pool = ThreadPoolExecutor(1)
+        context = self.context = self.crawler.spider.context
+        # Once there is work, get ready for it while the pages download: the store's fingerprint
+        # module (numpy, datasketch) and, when the cycle has enough pages, the worker processes.
+        context.when_claimed(1, lambda: _in_background(__import__, "crawler.fingerprint"))
+        setting = context.crawl.extract_workers
+        if setting != 1:
+            context.when_claimed(AUTO_MIN_PAGES if setting == 0 else 1, self._start_workers)
 
-    def close_spider(self) -> None:
+    async def close_spider(self) -> None:
         context = self.context
+        self._flush()
+        if self.writing:
+            await asyncio.wait(self.writing)
+        self.writer.shutdown(wait=True)
         if context is not None and context.alerting is not None:
             with context.sessions.begin() as session:
                 context.alerting.finish(session, datetime.now(timezone.utc))
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.workers_ready is not None:
+            await asyncio.wait([self.workers_ready])
+        with self.lock:
+            if self.pool is not None:
+                self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def _start_workers(self) -> None:
+        """Make the pool in a thread: starting processes blocks, the event loop must not."""
+        self.workers_ready = asyncio.get_running_loop().run_in_executor(None, self._executor)
+
+    def _executor(self) -> Executor:
+        """The pool pages are prepared in, made on first use."""
+        with self.lock:
+            if self.pool is not None:
+                return self.pool
+            context = self.context
+            pages = max(context.claimed, sum(o.requested for o in context.report.sources.values()))
+            workers = _worker_count(context.crawl.extract_workers, pages)
+            if workers > 1:
+                mp = multiprocessing.get_context("forkserver")
+                mp.set_forkserver_preload(_WORKER_MODULES)
+                # The fork server imports the workers' modules once; wait for it here, then each
+                # worker forks from it in milliseconds.
+                ready = mp.Process(target=os.getpid, name="newswatch-forkserver-check")
+                ready.start()
+                ready.join()
+                specs = [getattr(topic, "spec", topic) for topic in context.topics]
+                pool = ProcessPoolExecutor(workers, mp_context=mp, initializer=_start_worker, initargs=(specs,))
+                for _ in range(workers):  # each submit starts one worker; start them all now
+                    pool.submit(os.getpid)
+                self.in_process = False
+            else:
+                pool = ThreadPoolExecutor(1)
+            self.pool = pool
+            log.debug("preparing pages workers=%d processes=%s pages=%d", workers, not self.in_process, pages)
+            return pool
 
     async def process_item(self, item: PageItem):
+        from scrapy.exceptions import DropItem
+
         context = self.context
         outcome = context.report.source(item.source)
         fetched_at = datetime.now(timezone.utc)
         try:
             if item.body is None:
-                article = article_from_entry(item.source, item.entry, fetched_at)
+                prepared = finish(article_from_entry(item.source, item.entry, fetched_at), context.topics)
             else:
-                loop = asyncio.get_running_loop()
-                article = await loop.run_in_executor(self.pool, _extract, item, fetched_at)
+                if self.workers_ready is not None:
+                    await asyncio.wait([self.workers_ready])
+                executor = self._executor()
+                topics = context.topics if self.in_process else None
+                prepared = await asyncio.get_running_loop().run_in_executor(
+                    executor, prepare_page, item.body, item.url, item.source, item.entry, item.encoding,
+                    fetched_at, topics)
         except NotAnArticle as exc:
             outcome.fail_article(item.url, f"not an article: {exc}")
             log.info("not an article source=%s url=%s reason=%s", item.source, item.url, exc)
@@ -88,27 +206,82 @@ class ArticlePipeline:
             outcome.fail_article(item.url, f"extraction failed: {type(exc).__name__}: {exc}")
             log.warning("extraction failed source=%s url=%s error=%r", item.source, item.url, exc)
             raise DropItem(str(exc), log_level="DEBUG") from None
-        matches = match(article, context.topics)
-        now = datetime.now(timezone.utc)
-        self._store(article, matches, now)
+        self.pending.append((prepared, datetime.now(timezone.utc)))
+        if len(self.pending) >= BATCH_SIZE:
+            self._flush()
+        elif self.timer is None:
+            self.timer = asyncio.get_running_loop().call_later(BATCH_SECONDS, self._flush)
         return item
 
-    def _store(self, article: Article, matches, now: datetime) -> None:
-        from db.store import save_article
+    def _flush(self) -> None:
+        """Hand the queued articles to the writer thread: one transaction per batch, and the event
+        loop keeps downloading and dispatching pages while the batch is written."""
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        future = asyncio.get_running_loop().run_in_executor(self.writer, self._write, batch)
+        future.add_done_callback(self._count)
+        self.writing = [f for f in self.writing if not f.done()] + [future]
+
+    def _write(self, batch: list[tuple[Prepared, datetime]]) -> tuple[list, list]:
+        """Store a batch in one transaction, a savepoint per article (in the writer thread)."""
+        from db.store import RecentStories, begin_write, save_article
 
         context = self.context
-        outcome = context.report.source(article.source)
-        with context.sessions.begin() as session:
-            saved = save_article(session, article, matches, now)
+        if self.recent is None:
+            self.recent = RecentStories()
+        written: list[tuple[Any, Prepared, int]] = []
+        failed: list[tuple[Prepared, str]] = []
+        # Oldest-published first: when an original and its copy arrive together (pages download
+        # in parallel, in no set order), the original is stored first and the copy points at it.
+        batch = sorted(batch, key=lambda pair: pair[0].article.published_at or pair[0].article.fetched_at)
+        try:
+            with context.sessions.begin() as session:
+                begin_write(session)
+                for prepared, now in batch:
+                    article = prepared.article
+                    try:
+                        with session.begin_nested():
+                            saved = save_article(session, article, prepared.matches, now, prepared.fingerprint,
+                                                 prepared.profile, self.recent)
+                            planned = 0
+                            if saved.new and context.alerting is not None and saved.row.matches:
+                                planned = context.alerting.plan(session, saved.row, now)
+                    except Exception as exc:  # one article that can't be stored must not lose its batch
+                        log.exception("storing failed source=%s url=%s", article.source, article.url)
+                        failed.append((prepared, f"storing failed: {type(exc).__name__}: {exc}"))
+                        continue
+                    written.append((saved, prepared, planned))
+        except Exception as exc:
+            log.exception("storing a batch of %d articles failed", len(batch))
+            failed = [(prepared, f"storing failed: {type(exc).__name__}: {exc}") for prepared, _ in batch]
+            written = []
+        return written, failed
+
+    def _count(self, future: asyncio.Future) -> None:
+        """Count a written batch in the cycle's report (on the event loop, like every count)."""
+        if future.cancelled() or future.exception() is not None:
+            log.error("writing a batch failed", exc_info=None if future.cancelled() else future.exception())
+            return
+        written, failed = future.result()
+        context = self.context
+        for prepared, reason in failed:
+            context.report.source(prepared.article.source).fail_article(prepared.article.url, reason)
+        for saved, prepared, planned in written:
+            article = prepared.article
+            outcome = context.report.source(article.source)
             if not saved.new:
                 outcome.known += 1
-                return
+                continue
             outcome.stored += 1
             if saved.row.duplicate_of is not None:
                 outcome.duplicates += 1
-            if matches:
+            if prepared.matches:
                 outcome.matched += 1
-            if context.alerting is not None and saved.row.matches:
-                context.report.alerts_planned += context.alerting.plan(session, saved.row, now)
-        log.info("stored source=%s article_id=%s url=%s topics=%s duplicate_of=%s", article.source, saved.row.id,
-                 article.url, ",".join(m.topic for m in matches) or "-", saved.row.duplicate_of)
+            context.report.alerts_planned += planned
+            log.info("stored source=%s article_id=%s url=%s topics=%s duplicate_of=%s", article.source,
+                     saved.row.id, article.url, ",".join(m.topic for m in prepared.matches) or "-",
+                     saved.row.duplicate_of)

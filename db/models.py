@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -99,13 +100,23 @@ class Article(Base):
     outlet: Mapped[str | None] = mapped_column(String(300))
     content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     signature: Mapped[bytes | None] = mapped_column(LargeBinary)
-    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
     story_id: Mapped[int | None] = mapped_column(Integer, index=True)
     similarity: Mapped[float | None] = mapped_column(Float)
 
     matches: Mapped[list[TopicMatch]] = relationship(
         back_populates="article", cascade="all, delete-orphan", lazy="selectin"
     )
+
+
+# Newest first, as every listing orders articles: lets `articles --limit N` read N rows instead
+# of sorting the whole table.
+Index("ix_articles_newest", func.coalesce(Article.published_at, Article.fetched_at), Article.id)
+# The story lookup's window (the latest originals) read from the index alone: the table rows
+# hold the article text, and reaching the columns after it means walking its overflow pages.
+# Leads with duplicate_of, so it also finds an article's copies.
+Index("ix_articles_story_window", Article.duplicate_of, Article.id, Article.fetched_at, Article.published_at,
+      Article.story_id)
 
 
 class TopicMatch(Base):

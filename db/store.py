@@ -45,6 +45,16 @@ def sync_sources(session: Session, specs: Sequence[items.SourceSpec]) -> None:
             row.etag = row.last_modified = None
 
 
+def begin_write(session: Session) -> None:
+    """Take the database's write lock now, at the start of a transaction that reads before it
+    writes. SQLite (WAL) would otherwise start it as a reader and, if another process commits in
+    between, fail its first write at once with "database is locked" instead of waiting its turn
+    (busy_timeout). Other databases lock rows as they go and need nothing here."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def known_urls(session: Session, canonical_urls: Iterable[str]) -> set[str]:
     """Which of `canonical_urls` are stored already."""
     wanted = list(dict.fromkeys(canonical_urls))
@@ -93,38 +103,64 @@ def _root(session: Session, row: Article) -> Article:
     return row
 
 
-class RecentTexts:
-    """Titles and texts of recently stored originals, by article id, for the story lookup.
+@dataclass(frozen=True)
+class EventProfile:
+    """What `crawler.fingerprint.same_event` compares, computed once per article: the headline's
+    content words and the key terms (names, figures) of headline and text."""
 
-    Every new article is compared with the same few hundred recent ones; reading their texts
-    from the database each time would move megabytes per article. Keeping the very string
-    objects also makes `same_event`'s own cache hit without rehashing them. One instance
-    belongs to one database (a crawl cycle holds one); titles and texts within the story
-    window do not change (retention only touches old articles)."""
+    headline: frozenset[str]
+    keys: frozenset[str]
+
+
+def event_profile(title: str | None, text: str | None) -> EventProfile:
+    from crawler.fingerprint import key_terms, title_terms
+
+    return EventProfile(frozenset(title_terms(title or "")), frozenset(key_terms(title or "", text or "")))
+
+
+def event_score(a: EventProfile, b: EventProfile) -> float:
+    """`crawler.fingerprint.same_event` on two profiles: the mean of the Dice coefficients of
+    their headline words and of their key terms (0..1; compare with STORY_THRESHOLD)."""
+    return (_dice(a.headline, b.headline) + _dice(a.keys, b.keys)) / 2
+
+
+def _dice(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return 2 * len(a & b) / (len(a) + len(b))
+
+
+class RecentStories:
+    """Event profiles of recently stored originals, by article id, for the story lookup.
+
+    Every new article is compared with the same few hundred recent ones: their profiles are
+    read and computed once per crawl cycle, not once per new article. One instance belongs to
+    one database (a crawl cycle holds one); titles and texts within the story window do not
+    change (retention only touches old articles)."""
 
     def __init__(self, capacity: int = 4 * STORY_CANDIDATES) -> None:
         self.capacity = capacity
-        self._rows: OrderedDict[int, tuple[str, str]] = OrderedDict()
+        self._profiles: OrderedDict[int, EventProfile] = OrderedDict()
 
-    def add(self, article_id: int, title: str, text: str | None) -> None:
-        self._rows[article_id] = (title, text or "")
-        self._rows.move_to_end(article_id)
-        while len(self._rows) > self.capacity:
-            self._rows.popitem(last=False)
+    def add(self, article_id: int, profile: EventProfile) -> None:
+        self._profiles[article_id] = profile
+        self._profiles.move_to_end(article_id)
+        while len(self._profiles) > self.capacity:
+            self._profiles.popitem(last=False)
 
-    def get(self, session: Session, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
-        missing = [i for i in ids if i not in self._rows]
+    def get(self, session: Session, ids: Sequence[int]) -> dict[int, EventProfile]:
+        missing = [i for i in ids if i not in self._profiles]
         for start in range(0, len(missing), 500):
             chunk = missing[start : start + 500]
             for row_id, title, text in session.execute(
                 select(Article.id, Article.title, Article.text).where(Article.id.in_(chunk))
             ):
-                self.add(row_id, title, text)
-        return {i: self._rows[i] for i in ids if i in self._rows}
+                self.add(row_id, event_profile(title, text))
+        return {i: self._profiles[i] for i in ids if i in self._profiles}
 
 
-def _find_story(session: Session, article: items.Article, same_event, threshold: float,
-                texts: RecentTexts | None = None) -> int | None:
+def _find_story(session: Session, article: items.Article, profile: EventProfile, threshold: float,
+                recent: RecentStories) -> int | None:
     moment = article.published_at or article.fetched_at
     window = select(Article.id, Article.story_id).where(
         Article.duplicate_of.is_(None),
@@ -134,23 +170,26 @@ def _find_story(session: Session, article: items.Article, same_event, threshold:
     rows = session.execute(window).all()
     if not rows:
         return None
-    found = (texts or RecentTexts()).get(session, [row.id for row in rows])
+    profiles = recent.get(session, [row.id for row in rows])
     best: tuple[int, float] | None = None
     for row in rows:
-        title, text = found.get(row.id, ("", ""))
-        score = same_event(article.title, article.text, title, text)
+        if row.id not in profiles:
+            continue
+        score = event_score(profile, profiles[row.id])
         if score >= threshold and (best is None or score > best[1]):
             best = (row.story_id or row.id, score)
     return best[0] if best else None
 
 
 def save_article(session: Session, article: items.Article, matches: Sequence[items.Match],
-                 now: datetime, fp=None, texts: RecentTexts | None = None) -> Saved:
+                 now: datetime, fp=None, profile: EventProfile | None = None,
+                 recent: RecentStories | None = None) -> Saved:
     """Store `article` with its matches, its duplicate and story links and its LSH bands.
 
     Returns the existing row (new=False) when the canonical URL is stored already. The caller
-    owns the transaction. `fp` is the text's fingerprint when the caller computed it already
-    (the crawler does, in its worker processes); `texts` caches story candidates across calls.
+    owns the transaction. `fp` (the text's fingerprint) and `profile` (its `event_profile`) may
+    come precomputed (the crawler computes them in its worker processes); `recent` keeps story
+    candidates' profiles across calls.
     """
     from crawler import fingerprint
 
@@ -174,7 +213,8 @@ def save_article(session: Session, article: items.Article, matches: Sequence[ite
         row.story_id = original[0].story_id or original[0].id
         row.similarity = round(original[1], 4)
     else:
-        row.story_id = _find_story(session, article, fingerprint.same_event, fingerprint.STORY_THRESHOLD, texts)
+        profile = profile or event_profile(article.title, article.text)
+        row.story_id = _find_story(session, article, profile, fingerprint.STORY_THRESHOLD, recent or RecentStories())
     try:
         with session.begin_nested():
             session.add(row)
@@ -193,8 +233,8 @@ def save_article(session: Session, article: items.Article, matches: Sequence[ite
             hits=[{"term": h.term, "field": h.field, "snippet": h.snippet} for h in match.hits],
         ))
     session.flush()
-    if texts is not None and row.duplicate_of is None:
-        texts.add(row.id, article.title, article.text)
+    if recent is not None and row.duplicate_of is None:
+        recent.add(row.id, profile)
     return Saved(row, True)
 
 
@@ -223,10 +263,13 @@ def replace_matches(session: Session, row: Article, matches: Sequence[items.Matc
 def article_query(topic: str | None = None, source: str | None = None, since: datetime | None = None,
                   matched_only: bool = True):
     query = select(Article)
+    # EXISTS, not IN: the database walks the newest-first index (ix_articles_newest) and stops
+    # after `limit` rows, instead of sorting every matched article.
     if topic:
-        query = query.where(Article.id.in_(select(TopicMatch.article_id).where(TopicMatch.topic == topic)))
+        query = query.where(select(TopicMatch.id).where(TopicMatch.article_id == Article.id,
+                                                        TopicMatch.topic == topic).exists())
     elif matched_only:
-        query = query.where(Article.id.in_(select(TopicMatch.article_id)))
+        query = query.where(select(TopicMatch.id).where(TopicMatch.article_id == Article.id).exists())
     if source:
         query = query.where(Article.source == source)
     if since is not None:
