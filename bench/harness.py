@@ -45,7 +45,8 @@ def sources_toml(spec, interval: str = "15m", names: list[str] | None = None) ->
 
 
 def write_config(folder: Path, spec, *, crawl: dict | None = None, alerts: list[str] | None = None,
-                 service: dict | None = None, interval: str = "15m", extra_alerts: dict | None = None) -> Path:
+                 service: dict | None = None, interval: str = "15m", extra_alerts: dict | None = None,
+                 name: str = "newswatch.toml") -> Path:
     """A newswatch.toml in `folder` for the generated web `spec`, with the built-in topics and a
     SQLite database next to it."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -57,7 +58,7 @@ def write_config(folder: Path, spec, *, crawl: dict | None = None, alerts: list[
     if service:
         lines += ["", "[service]"] + [f"{key} = {_toml(value)}" for key, value in service.items()]
     lines += ["", '[logging]\nlevel = "INFO"\n', sources_toml(spec, interval), topics_toml()]
-    path = folder / "newswatch.toml"
+    path = folder / name
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
 

@@ -162,24 +162,30 @@ class ArticlePipeline:
             context = self.context
             pages = max(context.claimed, sum(o.requested for o in context.report.sources.values()))
             workers = _worker_count(context.crawl.extract_workers, pages)
-            if workers > 1:
-                mp = multiprocessing.get_context("forkserver")
-                mp.set_forkserver_preload(_WORKER_MODULES)
-                # The fork server imports the workers' modules once; wait for it here, then each
-                # worker forks from it in milliseconds.
-                ready = mp.Process(target=os.getpid, name="newswatch-forkserver-check")
-                ready.start()
-                ready.join()
-                specs = [getattr(topic, "spec", topic) for topic in context.topics]
-                pool = ProcessPoolExecutor(workers, mp_context=mp, initializer=_start_worker, initargs=(specs,))
-                for _ in range(workers):  # each submit starts one worker; start them all now
-                    pool.submit(os.getpid)
-                self.in_process = False
-            else:
-                pool = ThreadPoolExecutor(1)
-            self.pool = pool
+            pool = self._process_pool(workers) if workers > 1 else None
+            self.in_process = pool is None
+            self.pool = pool or ThreadPoolExecutor(1)
             log.debug("preparing pages workers=%d processes=%s pages=%d", workers, not self.in_process, pages)
+            return self.pool
+
+    def _process_pool(self, workers: int) -> ProcessPoolExecutor | None:
+        """Worker processes forked from a fork server that imports their modules once (None,
+        and pages are prepared in a thread, when processes can't be started here)."""
+        try:
+            mp = multiprocessing.get_context("forkserver")
+            mp.set_forkserver_preload(_WORKER_MODULES)
+            # Wait for the fork server here, then each worker forks from it in milliseconds.
+            ready = mp.Process(target=os.getpid, name="newswatch-forkserver-check")
+            ready.start()
+            ready.join()
+            specs = [getattr(topic, "spec", topic) for topic in self.context.topics]
+            pool = ProcessPoolExecutor(workers, mp_context=mp, initializer=_start_worker, initargs=(specs,))
+            for _ in range(workers):  # each submit starts one worker; start them all now
+                pool.submit(os.getpid)
             return pool
+        except (OSError, ValueError) as exc:
+            log.warning("worker processes unavailable, preparing pages in a thread: %s", exc)
+            return None
 
     async def process_item(self, item: PageItem):
         from scrapy.exceptions import DropItem
