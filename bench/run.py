@@ -23,6 +23,9 @@ since machines are noisy):
           SQLAlchemy's ORM).
 - memory: `newswatch run` for N crawl cycles at 5 s intervals on a growing web: RSS of the service
           process over the cycles and the peak RSS of its crawl children.
+- latency: `newswatch run` polling one feed every 5 s on the fixture news web; new articles are
+          published at random moments and timed until their alert reaches a json:// receiver
+          (bench/latency.py); the bound is the interval plus 10 s.
 
 The soak test (faults, an hour) is bench/soak.py.
 """
@@ -44,7 +47,7 @@ from bench import harness, newsgen  # noqa: E402
 from bench.harness import median, percentile, table  # noqa: E402
 from bench.newsserver import NewsServer  # noqa: E402
 
-SECTIONS = ("cold", "warm", "dedup", "cli", "memory")
+SECTIONS = ("cold", "warm", "dedup", "cli", "memory", "latency")
 
 
 # --- cold crawl ---------------------------------------------------------------------------------
@@ -445,6 +448,12 @@ def memory(args, out: dict) -> list[tuple]:
              f"stop on SIGTERM: exit {code} in {stop_seconds} s",
              f"service RSS after {settle['cycles']} cycles", f"{result['service_rss_kb_end'] / settle['rss_kb']:.2f}x",
              "flat")]
+
+
+def latency(args, out: dict) -> list[tuple]:
+    from bench import latency as bench_latency
+
+    return bench_latency.section(args, out)
 
 
 def main() -> None:

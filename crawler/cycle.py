@@ -45,7 +45,12 @@ def scrapy_settings(crawl: CrawlSettings, log_level: str = "ERROR") -> dict:
         "LOG_ENABLED": True,
         "LOG_INSTALL_ROOT_HANDLER": False,  # newswatch's own handler formats every line
         "NEWSWATCH_ALLOW_PRIVATE": crawl.allow_private_addresses,
-        "DOWNLOADER_MIDDLEWARES": {"crawler.netguard_middleware.NetGuardMiddleware": 50},
+        # Components a cycle never uses cost a call per request or response; they are off.
+        "DOWNLOADER_MIDDLEWARES": {"crawler.netguard_middleware.NetGuardMiddleware": 50,
+                                   "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None},
+        "SPIDER_MIDDLEWARES": {"scrapy.spidermiddlewares.depth.DepthMiddleware": None},
+        "EXTENSIONS": {"scrapy.extensions.feedexport.FeedExporter": None,
+                       "scrapy.extensions.logstats.LogStats": None},
         "ITEM_PIPELINES": {"crawler.pipelines.ArticlePipeline": 300},
         "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
         "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",

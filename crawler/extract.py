@@ -100,9 +100,13 @@ def _prefers_utf8(body: bytes, declared: str) -> bool:
 def _decode_declared_utf8(body: bytes) -> str:
     """Decode a body declared UTF-8 that is not entirely valid: a few stray bytes (a pasted ad
     snippet) are replaced, but a body that is mostly invalid was really a legacy charset."""
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
     text = body.decode("utf-8", errors="replace")
     broken = text.count("\ufffd")
-    multibyte = sum(1 for ch in text if ord(ch) > 0x7F) - broken
+    multibyte = len(text) - len(text.encode("ascii", errors="ignore")) - broken
     if broken > multibyte:
         return _detect(body)
     return text

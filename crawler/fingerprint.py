@@ -114,6 +114,7 @@ class _CharClasses(dict):
 _WORD_CHARS = _CharClasses()
 _TOKEN_CHARS = _CharClasses(".,'’")
 _INNER_DOT = re.compile(r"(?<=\w)\.(?=\w)")
+_TOKEN = re.compile(r"\S+")
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 # Characters after which a capital letter only says that a sentence, quote or clause begins.
@@ -327,7 +328,7 @@ def key_terms(title: str, text: str, lead_words: int = 80) -> set[str]:
     title = unicodedata.normalize("NFKC", title or "")
     body = "\n".join(_story_lines(text))
     title_words, body_words = _words(title), _words(body)
-    lowercase = {_stem(word) for _, word in title_words + body_words if word.islower()}
+    lowercase = {_stem(word) for word in {word for _, word in title_words + body_words if word.islower()}}
     body_terms = _names_and_figures(body, body_words, lowercase)
     counts: dict[str, int] = {}
     for _, term in body_terms:
@@ -365,17 +366,23 @@ def _words(text: str) -> list[tuple[int, str]]:
     """(offset, word) pairs of an NFKC text. A word is a run of letters, digits and combining
     marks (so Devanagari words stay whole); "5,000" and "1.5" stay one number; "U.S." is "US"."""
     words = []
-    for match in re.finditer(r"\S+", text.translate(_TOKEN_CHARS)):
+    append = words.append
+    for match in _TOKEN.finditer(text.translate(_TOKEN_CHARS)):
         word = match.group().strip(".,'’")
         if not word:
             continue
-        if _NUMBER.match(word):
-            words.append((match.start(), word.replace(",", "")))
+        if "," not in word and "." not in word and "'" not in word and "’" not in word:
+            append((match.start(), word))  # the common case: nothing to split or trim
+            continue
+        if word[0].isdigit() and _NUMBER.match(word):
+            append((match.start(), word.replace(",", "")))
             continue
         for part in word.split(","):
-            part = _INNER_DOT.sub("", part).strip(".'’")
+            if "." in part:
+                part = _INNER_DOT.sub("", part)
+            part = part.strip(".'’")
             if part:
-                words.append((match.start(), part))
+                append((match.start(), part))
     return words
 
 
@@ -385,6 +392,7 @@ def _is_content_word(word: str) -> bool:
     return len(word) > 1 or word.isdigit()
 
 
+@lru_cache(maxsize=1 << 16)
 def _stem(word: str) -> str:
     for suffix in ("'s", "’s"):
         if word.endswith(suffix):
@@ -403,17 +411,17 @@ def _names_and_figures(text: str, words: list[tuple[int, str]],
     case ("India" yes, "The" no)."""
     terms = []
     for index, (offset, word) in enumerate(words):
-        if _NUMBER.match(word):
+        if word[0].isdigit() and _NUMBER.match(word):
             if len(word) >= 2 and not _YEAR.match(word):
                 terms.append((index, word))
             continue
-        if not any(char.isupper() for char in word):
+        if word.lower() == word:  # no capital letter in it
             continue
         before = text[max(0, offset - 8):offset]
         kept = before.rstrip()
         opens_sentence = not kept or kept[-1] in _SENTENCE_ENDS or "\n" in before[len(kept):]
         term = _stem(word.casefold())
-        if opens_sentence and not any(char.isupper() for char in word[1:]) and term in lowercase:
+        if opens_sentence and word[1:].lower() == word[1:] and term in lowercase:
             continue
         if len(term) > 1 and term not in _COMMON_CAPITALISED:
             terms.append((index, term))

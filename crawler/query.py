@@ -76,8 +76,13 @@ def _mark_class() -> str:
     return "".join(f"\\u{a:04x}-\\u{b:04x}" if a != b else f"\\u{a:04x}" for a, b in ranges)
 
 
-_MARKS = _mark_class()
-_HAS_MARK = re.compile(f"[{_MARKS}]")
+@lru_cache(maxsize=1)
+def _mark_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """(any combining mark, the token pattern with marks inside words), built on first need:
+    classifying the BMP takes tens of milliseconds, and most commands never tokenize."""
+    marks = _mark_class()
+    return re.compile(f"[{marks}]"), _token_pattern(rf"[\w{marks}]")
+
 _ENDERS = ".!?\u0964\u0965"
 # Words after which a full stop is usually not a sentence end ("Mr. Doval", "Rs. 500"), grouped
 # by length because a lookbehind must have a fixed width. The lookbehinds come after the first
@@ -108,9 +113,8 @@ def _token_pattern(word: str) -> re.Pattern:
 
 
 _TOKEN = _token_pattern(r"\w")
-# Scripts with combining marks need them inside words; the plain pattern is twice as fast and
-# gives the same tokens for text without marks.
-_TOKEN_MARKS = _token_pattern(rf"[\w{_MARKS}]")
+# Scripts with combining marks need them inside words (_mark_patterns); the plain pattern is
+# twice as fast and gives the same tokens for text without marks.
 _DIACRITIC = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _SENTENCE_END = "\n"  # the key of sentence-end tokens: no word can have it
 
@@ -126,7 +130,10 @@ def normalise_text(text: str) -> str:
 
 
 def _pattern_for(text: str) -> re.Pattern:
-    return _TOKEN_MARKS if not text.isascii() and _HAS_MARK.search(text) else _TOKEN
+    if text.isascii():
+        return _TOKEN
+    has_mark, with_marks = _mark_patterns()
+    return with_marks if has_mark.search(text) else _TOKEN
 
 
 def _exact_form(surface: str) -> str:

@@ -172,10 +172,13 @@ def _find_story(session: Session, article: items.Article, profile: EventProfile,
         return None
     profiles = recent.get(session, [row.id for row in rows])
     best: tuple[int, float] | None = None
+    headline, keys = profile.headline, profile.keys
     for row in rows:
-        if row.id not in profiles:
+        other = profiles.get(row.id)
+        # Sharing no word at all scores 0; most candidates are ruled out by this cheap test.
+        if other is None or (headline.isdisjoint(other.headline) and keys.isdisjoint(other.keys)):
             continue
-        score = event_score(profile, profiles[row.id])
+        score = event_score(profile, other)
         if score >= threshold and (best is None or score > best[1]):
             best = (row.story_id or row.id, score)
     return best[0] if best else None

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from scheduler.config import Config, ConfigError, load_config
+from scheduler.config import Config, ConfigError, check_alert_targets, load_config
 
 
 class Failure(click.ClickException):
@@ -46,15 +46,26 @@ def cli(ctx: click.Context, config_path: str | None, log_level: str | None, log_
     ctx.obj = {"config_path": config_path, "log_level": log_level, "log_format": log_format}
 
 
-def _config(ctx: click.Context) -> Config:
-    """Load and validate the configuration once per command; exit 2 on any problem."""
+def _config(ctx: click.Context, reading: bool = False) -> Config:
+    """Load and validate the configuration once per command; exit 2 on any problem. `reading`:
+    the command only reads the database, so the alert URLs need not be checked (that imports
+    apprise, a tenth of a second of a command meant to answer at once)."""
     state = ctx.find_root().obj
-    if "config" not in state:
+    if "config" in state and not reading and not state["targets_checked"]:
+        config = state["config"]
         try:
-            state["config"] = load_config(state["config_path"])
+            check_alert_targets(config.settings.alerts, str(config.path or "<built-in default>"), config.path)
         except ConfigError as exc:
             click.echo(f"newswatch: configuration error: {exc}", err=True)
             ctx.exit(2)
+        state["targets_checked"] = True
+    if "config" not in state:
+        try:
+            state["config"] = load_config(state["config_path"], check_targets=not reading)
+        except ConfigError as exc:
+            click.echo(f"newswatch: configuration error: {exc}", err=True)
+            ctx.exit(2)
+        state["targets_checked"] = not reading
         from scheduler.logs import setup_logging
 
         logging_config = state["config"].settings.logging
@@ -63,7 +74,7 @@ def _config(ctx: click.Context) -> Config:
     return state["config"]
 
 
-def _sessions(ctx: click.Context):
+def _sessions(ctx: click.Context, reading: bool = False):
     from db.session import DatabaseError
 
     state = ctx.find_root().obj
@@ -71,7 +82,7 @@ def _sessions(ctx: click.Context):
         from scheduler.app import open_db
 
         try:
-            state["sessions"] = open_db(_config(ctx))
+            state["sessions"] = open_db(_config(ctx, reading))
         except DatabaseError as exc:
             raise Failure(str(exc)) from None
     return state["sessions"]
@@ -247,7 +258,7 @@ def articles(ctx, topic, source, since, limit, show_all, as_json) -> None:
     from db import store
 
     since_at = _since(since)
-    with _sessions(ctx)() as session:
+    with _sessions(ctx, reading=True)() as session:
         rows = store.list_articles(session, topic=topic, source=source, since=since_at,
                                    matched_only=not show_all, limit=limit)
         if as_json:
@@ -283,7 +294,7 @@ def show(ctx, article_id: int, as_json: bool) -> None:
     from db import store
     from db.models import Article
 
-    with _sessions(ctx)() as session:
+    with _sessions(ctx, reading=True)() as session:
         row = session.get(Article, article_id)
         if row is None:
             raise Failure(f"no article with id {article_id}")
@@ -330,7 +341,7 @@ def search(ctx, query: str, limit: int, as_json: bool) -> None:
     """Full-text search over stored articles (words, "phrases", prefix*, AND/OR/NOT)."""
     from db import store
 
-    with _sessions(ctx)() as session:
+    with _sessions(ctx, reading=True)() as session:
         rows = store.search_articles(session, query, limit)
         if as_json:
             _emit_json(store.article_json(row) for row in rows)
@@ -351,7 +362,7 @@ def export(ctx, fmt: str, topic, source, since, show_all) -> None:
     from db import store
 
     since_at = _since(since)
-    with _sessions(ctx)() as session:
+    with _sessions(ctx, reading=True)() as session:
         rows = store.list_articles(session, topic=topic, source=source, since=since_at,
                                    matched_only=not show_all, limit=None)
         records = [store.article_json(row, with_text=True) for row in rows]
@@ -385,10 +396,10 @@ def sources(ctx, as_json: bool) -> None:
     """Per source: last fetch, status, error, articles, next run."""
     from db import store
 
-    config = _config(ctx)
-    with _sessions(ctx).begin() as session:
+    config = _config(ctx, reading=True)
+    with _sessions(ctx, reading=True).begin() as session:
         store.sync_sources(session, config.source_specs())
-    with _sessions(ctx)() as session:
+    with _sessions(ctx, reading=True)() as session:
         counts = store.source_article_counts(session)
         configured = {s.name: s for s in config.source_specs()}
         records = []
@@ -438,7 +449,7 @@ def alerts(ctx, status, limit, as_json) -> None:
         return
     from alerts.outbox import list_deliveries
 
-    with _sessions(ctx)() as session:
+    with _sessions(ctx, reading=True)() as session:
         deliveries = list_deliveries(session, status=status, limit=limit)
         records = [{
             "id": d.id, "alert_id": d.alert_id, "kind": d.alert.kind, "topic": d.alert.topic,
@@ -551,9 +562,9 @@ def status(ctx, as_json: bool) -> None:
 
     from db.models import Delivery, ServiceState
 
-    config = _config(ctx)
+    config = _config(ctx, reading=True)
     now = _now()
-    with _sessions(ctx)() as session:
+    with _sessions(ctx, reading=True)() as session:
         row = session.get(ServiceState, 1)
         pending = session.scalar(select(func.count()).select_from(Delivery).where(Delivery.status == "pending"))
         failed = session.scalar(select(func.count()).select_from(Delivery).where(Delivery.status == "failed"))
@@ -589,7 +600,7 @@ def stories(ctx, topic, since, limit, as_json) -> None:
     from db import store
 
     since_at = _since(since)
-    with _sessions(ctx)() as session:
+    with _sessions(ctx, reading=True)() as session:
         groups = store.list_stories(session, topic=topic, since=since_at, limit=limit)
         records = [{
             "story_id": story_id,

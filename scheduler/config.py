@@ -260,8 +260,10 @@ def _problem(error: dict) -> str:
     return message
 
 
-def validate(data: dict, label: str, path: Path | None) -> Config:
-    """Validate parsed TOML into a `Config`, or raise the first problem as `ConfigError`."""
+def validate(data: dict, label: str, path: Path | None, check_targets: bool = True) -> Config:
+    """Validate parsed TOML into a `Config`, or raise the first problem as `ConfigError`.
+    `check_targets` False skips asking apprise about the alert URLs (importing it costs a tenth
+    of a second; commands that only read the database never send)."""
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
@@ -270,7 +272,8 @@ def validate(data: dict, label: str, path: Path | None) -> Config:
     _check_unique(settings.sources, "sources", label)
     _check_unique(settings.topics, "topics", label)
     _check_queries(settings.topics, label)
-    _check_alert_targets(settings.alerts, label, path)
+    if check_targets:
+        check_alert_targets(settings.alerts, label, path)
     return Config(settings=settings, path=path)
 
 
@@ -292,7 +295,7 @@ def _check_queries(topics: list[TopicConfig], label: str) -> None:
             raise ConfigError(label, f"topics[{index}] ({topic.name}).query", f"invalid query: {exc}") from None
 
 
-def _check_alert_targets(alerts: AlertsConfig, label: str, path: Path | None) -> None:
+def check_alert_targets(alerts: AlertsConfig, label: str, path: Path | None) -> None:
     from alerts.transport import validate_url
 
     for index, url in enumerate(alerts.urls):
@@ -322,7 +325,8 @@ def find_config_path(explicit: str | None, env: dict[str, str] | None = None, cw
     return local.resolve() if local.is_file() else None
 
 
-def load_config(explicit: str | None = None, env: dict[str, str] | None = None, cwd: Path | None = None) -> Config:
+def load_config(explicit: str | None = None, env: dict[str, str] | None = None, cwd: Path | None = None,
+                check_targets: bool = True) -> Config:
     path = find_config_path(explicit, env, cwd)
     if path is None:
         from scheduler.defaults import default_config_text
@@ -338,4 +342,4 @@ def load_config(explicit: str | None = None, env: dict[str, str] | None = None, 
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(label, "", f"invalid TOML: {exc}") from None
-    return validate(data, label, path)
+    return validate(data, label, path, check_targets)

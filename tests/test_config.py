@@ -50,6 +50,19 @@ def test_bad_configuration_exits_2_and_runs_nothing(tmp_path):
     assert not (tmp_path / "x.db").exists()
 
 
+def test_unusable_alert_url_stops_sending_commands_but_not_reading_ones(tmp_path):
+    path = tmp_path / "n.toml"
+    path.write_text('[database]\nurl = "sqlite:///x.db"\n[alerts]\nurls = ["nosuchservice://user:Pw@example.com"]\n')
+    # Reading the archive never sends, so a broken alert target does not stand in the way...
+    listing = run_newswatch("articles", "--json", config=path)
+    assert listing.returncode == 0, listing.stderr
+    # ...but everything that sends refuses to start, naming the key, without the password.
+    for command in (("crawl",), ("alerts", "send"), ("run",)):
+        result = run_newswatch(*command, config=path)
+        assert result.returncode == 2, (command, result.stderr)
+        assert "alerts.urls[0]" in result.stderr and "Pw@" not in result.stderr
+
+
 def test_invalid_toml_is_a_configuration_error(tmp_path):
     path = tmp_path / "bad.toml"
     path.write_text("[crawl\n")

@@ -115,3 +115,44 @@ def test_second_signal_stops_at_once(tmp_path, newsweb):
         assert service.wait(timeout=10) == 0
     finally:
         service.kill()
+
+
+_NEW_STORY = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>INDUS-X summit opens defence start-up fund to Indian drone makers</title>
+<meta property="og:type" content="article">
+<meta property="article:published_time" content="{{iso:-1m}}"></head>
+<body><article><h1>INDUS-X summit opens defence start-up fund to Indian drone makers</h1>
+<p>The INDUS-X summit in Bengaluru ended with a joint fund for Indian and American defence
+start-ups, the first money committed under the initiative since the iCET review in Washington.</p>
+<p>Officials said the fund will back counter-drone sensors and undersea domain awareness, with
+the Pentagon's Defense Innovation Unit and India's iDEX each choosing six companies a year.</p>
+<p>Industry groups in both countries welcomed the move but asked for faster export licences.</p>
+</article></body></html>"""
+
+
+def test_article_published_while_the_service_runs_is_alerted_once(tmp_path, newsweb, receiver):
+    from scheduler.newsweb import render_dates
+
+    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], extra=SERVICE,
+                          sources=_fast_sources(newsweb, [("ledger", "feeds/national.rss")]))
+    service = _start(config)
+    try:
+        assert _wait_for(lambda: len(receiver.posts) >= 1), "the first poll's story was not alerted"
+        before = len(receiver.posts)
+        # The newsroom publishes: a new page and a feed that lists it first.
+        newsweb.serve("/news/indus-x-start-up-fund.html", render_dates(_NEW_STORY, newsweb.now))
+        feed = (newsweb.root / "feeds/national.rss").read_text(encoding="utf-8").replace(
+            "<item>", "<item>\n    <title>INDUS-X summit opens defence start-up fund</title>\n"
+                      "    <link>/news/indus-x-start-up-fund.html</link>\n    <pubDate>{{rfc822:-1m}}</pubDate>\n"
+                      "  </item>\n  <item>", 1)
+        newsweb.serve("/feeds/national.rss", render_dates(feed, newsweb.now), "application/rss+xml")
+        assert _wait_for(lambda: any("INDUS-X summit" in str(p) for p in receiver.posts), deadline=60), \
+            "the new article never reached the receiver"
+        polls = newsweb.hits("/feeds/national.rss")
+        assert _wait_for(lambda: newsweb.hits("/feeds/national.rss") >= polls + 2, deadline=60)
+        new = [p for p in receiver.posts[before:] if "INDUS-X summit" in str(p)]
+        assert len(new) == 1 and len(receiver.posts) == before + 1
+    finally:
+        service.send_signal(signal.SIGTERM)
+        code = service.wait(timeout=30)
+    assert code == 0, _log(config)
