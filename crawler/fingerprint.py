@@ -20,7 +20,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -339,21 +340,61 @@ def key_terms(title: str, text: str, lead_words: int = 80) -> set[str]:
     return terms
 
 
-def same_event(title_a: str, text_a: str, title_b: str, text_b: str) -> float:
-    """How strongly two reports look like coverage of one event (0..1).
+@dataclass(frozen=True)
+class EventProfile:
+    """What `same_event` compares, computed once per article: the headline's content words and
+    the key terms (names, figures) of headline and text."""
 
-    The mean of two Dice coefficients: headline content words, and key terms (names, figures).
-    Compare with `STORY_THRESHOLD`.
-    """
-    headline_a, keys_a = _event_profile(title_a or "", text_a or "")
-    headline_b, keys_b = _event_profile(title_b or "", text_b or "")
-    return (_dice(headline_a, headline_b) + _dice(keys_a, keys_b)) / 2
+    headline: frozenset[str]
+    keys: frozenset[str]
+
+
+def event_profile(title: str | None, text: str | None) -> EventProfile:
+    return EventProfile(frozenset(title_terms(title or "")), frozenset(key_terms(title or "", text or "")))
+
+
+def event_score(a: EventProfile, b: EventProfile) -> float:
+    """How strongly two reports look like coverage of one event (0..1): the mean of two Dice
+    coefficients, headline content words and key terms. Compare with `STORY_THRESHOLD`."""
+    return (_dice(a.headline, b.headline) + _dice(a.keys, b.keys)) / 2
+
+
+def best_event(profile: EventProfile, candidates: Iterable[tuple[Hashable, EventProfile]],
+               threshold: float = STORY_THRESHOLD) -> tuple[Hashable, float] | None:
+    """The candidate (key, score) with the highest `event_score` at or above `threshold`, the
+    first of equals; None if none reaches it. The same as scoring each, but a new article is
+    compared with hundreds of recent ones, so the loop is inlined and skips the key-term
+    intersection when even a perfect one could not lift the score to the threshold."""
+    headline, keys = profile.headline, profile.keys
+    n_headline, n_keys = len(headline), len(keys)
+    needed = 2 * threshold  # the sum of the two coefficients must reach this
+    best: tuple[Hashable, float] | None = None
+    floor = needed
+    for key, other in candidates:
+        other_headline, other_keys = other.headline, other.keys
+        total = 0.0
+        if n_headline and other_headline:
+            total = 2 * len(headline & other_headline) / (n_headline + len(other_headline))
+        if n_keys and other_keys:
+            n_other = len(other_keys)
+            if total + 2 * min(n_keys, n_other) / (n_keys + n_other) < floor:
+                continue
+            total += 2 * len(keys & other_keys) / (n_keys + n_other)
+        if total >= floor and (best is None or total > 2 * best[1]):
+            best = (key, total / 2)
+            floor = total  # only a better candidate can replace it
+    return best
+
+
+def same_event(title_a: str, text_a: str, title_b: str, text_b: str) -> float:
+    """`event_score` of two reports given as title and text."""
+    return event_score(_event_profile(title_a or "", text_a or ""), _event_profile(title_b or "", text_b or ""))
 
 
 @lru_cache(maxsize=1024)
-def _event_profile(title: str, text: str) -> tuple[frozenset[str], frozenset[str]]:
+def _event_profile(title: str, text: str) -> EventProfile:
     # Cached: a new article is scored against the same recent articles over and over.
-    return frozenset(title_terms(title)), frozenset(key_terms(title, text))
+    return event_profile(title, text)
 
 
 def _dice(a: frozenset[str], b: frozenset[str]) -> float:

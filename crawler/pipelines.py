@@ -49,7 +49,7 @@ class Prepared:
     article: Article
     matches: list[Match]
     fingerprint: Any = None  # crawler.fingerprint.Fingerprint, None for an empty text
-    profile: Any = None  # db.store.EventProfile
+    profile: Any = None  # crawler.fingerprint.EventProfile
 
 
 def article_from_entry(source: str, entry: FeedEntry, fetched_at: datetime) -> Article:
@@ -67,10 +67,9 @@ def article_from_entry(source: str, entry: FeedEntry, fetched_at: datetime) -> A
 def finish(article: Article, topics) -> Prepared:
     """Match, fingerprint and profile an extracted article: all the CPU work storing needs."""
     from crawler import fingerprint
-    from db.store import event_profile
 
     print_ = fingerprint.fingerprint(article.text) if article.text else None
-    return Prepared(article, match(article, topics), print_, event_profile(article.title, article.text))
+    return Prepared(article, match(article, topics), print_, fingerprint.event_profile(article.title, article.text))
 
 
 _worker_topics: list = []  # set in each worker process by _start_worker

@@ -11,6 +11,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +19,9 @@ from sqlalchemy.orm import Session
 
 from crawler import items
 from db.models import Article, LshBand, Source, TopicMatch
+
+if TYPE_CHECKING:
+    from crawler.fingerprint import EventProfile
 
 STORY_WINDOW = timedelta(days=3)
 STORY_CANDIDATES = 400
@@ -103,33 +107,6 @@ def _root(session: Session, row: Article) -> Article:
     return row
 
 
-@dataclass(frozen=True)
-class EventProfile:
-    """What `crawler.fingerprint.same_event` compares, computed once per article: the headline's
-    content words and the key terms (names, figures) of headline and text."""
-
-    headline: frozenset[str]
-    keys: frozenset[str]
-
-
-def event_profile(title: str | None, text: str | None) -> EventProfile:
-    from crawler.fingerprint import key_terms, title_terms
-
-    return EventProfile(frozenset(title_terms(title or "")), frozenset(key_terms(title or "", text or "")))
-
-
-def event_score(a: EventProfile, b: EventProfile) -> float:
-    """`crawler.fingerprint.same_event` on two profiles: the mean of the Dice coefficients of
-    their headline words and of their key terms (0..1; compare with STORY_THRESHOLD)."""
-    return (_dice(a.headline, b.headline) + _dice(a.keys, b.keys)) / 2
-
-
-def _dice(a: frozenset[str], b: frozenset[str]) -> float:
-    if not a or not b:
-        return 0.0
-    return 2 * len(a & b) / (len(a) + len(b))
-
-
 class RecentStories:
     """Event profiles of recently stored originals, by article id, for the story lookup.
 
@@ -149,13 +126,15 @@ class RecentStories:
             self._profiles.popitem(last=False)
 
     def get(self, session: Session, ids: Sequence[int]) -> dict[int, EventProfile]:
+        from crawler import fingerprint
+
         missing = [i for i in ids if i not in self._profiles]
         for start in range(0, len(missing), 500):
             chunk = missing[start : start + 500]
             for row_id, title, text in session.execute(
                 select(Article.id, Article.title, Article.text).where(Article.id.in_(chunk))
             ):
-                self.add(row_id, event_profile(title, text))
+                self.add(row_id, fingerprint.event_profile(title, text))
         return {i: self._profiles[i] for i in ids if i in self._profiles}
 
 
@@ -170,17 +149,11 @@ def _find_story(session: Session, article: items.Article, profile: EventProfile,
     rows = session.execute(window).all()
     if not rows:
         return None
+    from crawler.fingerprint import best_event
+
     profiles = recent.get(session, [row.id for row in rows])
-    best: tuple[int, float] | None = None
-    headline, keys = profile.headline, profile.keys
-    for row in rows:
-        other = profiles.get(row.id)
-        # Sharing no word at all scores 0; most candidates are ruled out by this cheap test.
-        if other is None or (headline.isdisjoint(other.headline) and keys.isdisjoint(other.keys)):
-            continue
-        score = event_score(profile, other)
-        if score >= threshold and (best is None or score > best[1]):
-            best = (row.story_id or row.id, score)
+    best = best_event(profile, ((row.story_id or row.id, profiles[row.id]) for row in rows if row.id in profiles),
+                      threshold)
     return best[0] if best else None
 
 
@@ -216,7 +189,7 @@ def save_article(session: Session, article: items.Article, matches: Sequence[ite
         row.story_id = original[0].story_id or original[0].id
         row.similarity = round(original[1], 4)
     else:
-        profile = profile or event_profile(article.title, article.text)
+        profile = profile or fingerprint.event_profile(article.title, article.text)
         row.story_id = _find_story(session, article, profile, fingerprint.STORY_THRESHOLD, recent or RecentStories())
     try:
         with session.begin_nested():

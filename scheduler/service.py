@@ -37,8 +37,10 @@ CRAWL_MODULES = ["scrapy.crawler", "crawler.cycle", "crawler.spider", "crawler.p
                  "db.store", "scheduler.app", "scheduler.config", "scheduler.logs", "scheduler.service"]
 
 
-def crawl_child(config_path: str | None, source_names: list[str], log_level: str, log_format: str) -> None:
-    """Entry point of a crawl child process: load the config, run one cycle for the sources."""
+def crawl_child(config_path: str | None, source_names: list[str], log_level: str, log_format: str,
+                done=None) -> None:
+    """Entry point of a crawl child process: load the config, run one cycle for the sources,
+    then say so on `done` (a pipe's sending end)."""
     from crawler.cycle import run_cycle
     from scheduler.app import cycle_context, open_db, select_sources
     from scheduler.config import load_config
@@ -51,6 +53,17 @@ def crawl_child(config_path: str | None, source_names: list[str], log_level: str
     report = run_cycle(cycle_context(config, sessions, specs))
     log.info("cycle done sources=%s stored=%d matched=%d alerts=%d", ",".join(source_names), report.stored,
              report.matched, report.alerts_planned)
+    if done is not None:
+        done.send("done")
+        done.close()
+
+
+def _said_done(finished) -> bool:
+    """Whether a crawl child sent "done" before it exited."""
+    try:
+        return bool(finished.poll()) and finished.recv() == "done"
+    except (EOFError, OSError):
+        return False
 
 
 @dataclass
@@ -64,8 +77,11 @@ class ServiceState:
 class Service:
     """The scheduler and its jobs, bound to one configuration and database."""
 
-    def __init__(self, config: Config, sessions, log_level: str = "INFO", log_format: str = "text") -> None:
+    def __init__(self, config: Config, sessions, log_level: str = "INFO", log_format: str = "text",
+                 crawl_target=None) -> None:
         self.config = config
+        # What a crawl child runs: crawl_child, or a stand-in given by a test.
+        self.crawl_target = crawl_target or crawl_child
         self.sessions = sessions
         self.log_level, self.log_format = log_level, log_format
         self.state = ServiceState()
@@ -86,9 +102,15 @@ class Service:
             return "backoff"
         timeout = self.config.settings.service.crawl_timeout
         path = str(self.config.path) if self.config.path else None
-        child = self._mp.Process(target=crawl_child, args=(path, source_names, self.log_level, self.log_format),
+        # The child says it finished on a pipe of its own: with several children running, the
+        # fork server sometimes loses an exit status and reports 255 for a crawl that ended
+        # well (CPython issue 140867; measured here on 3.11), so the status alone can't tell.
+        finished, done = self._mp.Pipe(duplex=False)
+        child = self._mp.Process(target=self.crawl_target,
+                                 args=(path, source_names, self.log_level, self.log_format, done),
                                  name=f"crawl-{'+'.join(source_names)[:40]}", daemon=True)
         child.start()
+        done.close()
         with self.state.lock:
             self.state.children[child.pid] = child
         try:
@@ -98,13 +120,14 @@ class Service:
                 self._stop_child(child, grace=5)
                 self._record_crash(source_names, f"crawl timed out after {int(timeout)}s and was stopped")
                 return "timeout"
-            if child.exitcode != 0:
+            if child.exitcode != 0 and not _said_done(finished):
                 outcome = "stopped" if self.state.stopping.is_set() else f"crashed (exit {child.exitcode})"
                 log.error("crawl failed sources=%s outcome=%s", ",".join(source_names), outcome)
                 if not self.state.stopping.is_set():
                     self._record_crash(source_names, f"crawl process {outcome}")
                 return "failed"
         finally:
+            finished.close()
             with self.state.lock:
                 self.state.children.pop(child.pid, None)
         self.mark_cycle()
@@ -125,8 +148,12 @@ class Service:
     def _record_crash(self, source_names: list[str], reason: str) -> None:
         from db.models import Source
 
+        from db.store import sync_sources
+
         now = _now()
         with self.sessions.begin() as session:
+            # A source whose very first crawl died has no row yet: the crash must still show.
+            sync_sources(session, self.config.source_specs())
             for row in session.scalars(select(Source).where(Source.name.in_(source_names))):
                 row.status, row.error = "error", reason
                 row.consecutive_errors = (row.consecutive_errors or 0) + 1

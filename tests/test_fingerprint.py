@@ -15,9 +15,12 @@ from crawler.fingerprint import (
     NUM_PERM,
     ROWS,
     STORY_THRESHOLD,
+    EventProfile,
     Fingerprint,
+    best_event,
     band_keys,
     content_hash,
+    event_score,
     fingerprint,
     is_duplicate,
     normalise_text,
@@ -197,3 +200,26 @@ def test_title_terms_keep_names_and_figures_and_drop_filler():
     terms = title_terms("U.S., India sign 5,000-crore deals on chips as Doval's talks end")
     assert {"us", "india", "5000", "doval", "chip", "talk"} <= terms
     assert not {"on", "as", "the"} & terms
+
+
+def test_story_lookup_picks_the_closest_report_above_the_threshold():
+    import random
+
+    rng = random.Random(5)
+    vocabulary = [f"w{i}" for i in range(60)]
+
+    def profile():
+        return EventProfile(frozenset(rng.sample(vocabulary, rng.randint(0, 8))),
+                            frozenset(rng.sample(vocabulary, rng.randint(0, 40))))
+
+    found = 0
+    for _ in range(300):
+        new = profile()
+        candidates = [(index, profile()) for index in range(rng.randint(0, 60))]
+        # The same as scoring every candidate and keeping the first of the best.
+        scored = [(key, event_score(new, other)) for key, other in candidates]
+        above = [pair for pair in scored if pair[1] >= STORY_THRESHOLD]
+        expected = max(above, key=lambda pair: pair[1]) if above else None
+        assert best_event(new, candidates, STORY_THRESHOLD) == expected
+        found += expected is not None
+    assert 30 < found < 270  # both outcomes were exercised

@@ -3,6 +3,7 @@ settings, retention, source health alerts, and secrets kept out of logs."""
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
@@ -14,9 +15,29 @@ from scheduler.service import Service
 from tests.conftest import json_lines, run_newswatch, write_config
 
 
-def _service(path):
+def _service(path, crawl_target=None):
     config = load_config(str(path))
-    return Service(config, open_db(config))
+    return Service(config, open_db(config), crawl_target=crawl_target)
+
+
+def _finishes_but_its_exit_status_is_lost(config_path, source_names, log_level, log_format, done):
+    done.send("done")  # the crawl's work is complete...
+    done.close()
+    os._exit(255)  # ...and the status reads as the fork server's "lost" value
+
+
+def _dies_midway(config_path, source_names, log_level, log_format, done):
+    os._exit(3)
+
+
+def test_a_finished_crawl_is_not_taken_for_a_crash_but_a_dying_one_is(tmp_path, newsweb):
+    path = write_config(tmp_path / "n.toml", newsweb)
+    assert _service(path, _finishes_but_its_exit_status_is_lost).crawl(["ledger-national"]) == "ok"
+    service = _service(path, _dies_midway)
+    assert service.crawl(["ledger-national"]) == "failed"
+    with service.sessions() as session:
+        row = session.scalars(select(Source).where(Source.name == "ledger-national")).one()
+        assert row.error == "crawl process crashed (exit 3)" and row.consecutive_errors == 1
 
 
 def test_one_job_per_source_that_never_overlaps_or_piles_up(tmp_path, newsweb):
