@@ -111,31 +111,40 @@ class RecentStories:
     """Event profiles of recently stored originals, by article id, for the story lookup.
 
     Every new article is compared with the same few hundred recent ones: their profiles are
-    read and computed once per crawl cycle, not once per new article. One instance belongs to
-    one database (a crawl cycle holds one); titles and texts within the story window do not
-    change (retention only touches old articles)."""
+    read and computed once per crawl cycle, not once per new article, and kept in an inverted
+    index (`crawler.fingerprint.EventIndex`). One instance belongs to one database (a crawl
+    cycle holds one); titles and texts within the story window do not change (retention only
+    touches old articles)."""
 
     def __init__(self, capacity: int = 4 * STORY_CANDIDATES) -> None:
+        from crawler.fingerprint import EventIndex
+
         self.capacity = capacity
-        self._profiles: OrderedDict[int, EventProfile] = OrderedDict()
+        self._order: OrderedDict[int, None] = OrderedDict()  # least recently used first
+        self.index = EventIndex()
 
     def add(self, article_id: int, profile: EventProfile) -> None:
-        self._profiles[article_id] = profile
-        self._profiles.move_to_end(article_id)
-        while len(self._profiles) > self.capacity:
-            self._profiles.popitem(last=False)
+        self.index.add(article_id, profile)
+        self._order[article_id] = None
+        self._order.move_to_end(article_id)
+        while len(self._order) > self.capacity:
+            evicted, _ = self._order.popitem(last=False)
+            self.index.remove(evicted)
 
-    def get(self, session: Session, ids: Sequence[int]) -> dict[int, EventProfile]:
+    def load(self, session: Session, ids: Sequence[int]) -> None:
+        """Make sure the profiles of `ids` are at hand (computed from the stored rows)."""
         from crawler import fingerprint
 
-        missing = [i for i in ids if i not in self._profiles]
+        missing = [i for i in ids if i not in self.index]
         for start in range(0, len(missing), 500):
             chunk = missing[start : start + 500]
             for row_id, title, text in session.execute(
                 select(Article.id, Article.title, Article.text).where(Article.id.in_(chunk))
             ):
                 self.add(row_id, fingerprint.event_profile(title, text))
-        return {i: self._profiles[i] for i in ids if i in self._profiles}
+        for i in ids:
+            if i in self._order:
+                self._order.move_to_end(i)
 
 
 def _find_story(session: Session, article: items.Article, profile: EventProfile, threshold: float,
@@ -146,15 +155,16 @@ def _find_story(session: Session, article: items.Article, profile: EventProfile,
         Article.fetched_at >= article.fetched_at - STORY_WINDOW,
         func.coalesce(Article.published_at, Article.fetched_at) >= moment - STORY_WINDOW,
     ).order_by(Article.id.desc()).limit(STORY_CANDIDATES)
-    rows = session.execute(window).all()
+    # Hundreds of plain rows: read through the connection, past the ORM's per-row work.
+    rows = session.connection().execute(window).all()
     if not rows:
         return None
-    from crawler.fingerprint import best_event
-
-    profiles = recent.get(session, [row.id for row in rows])
-    best = best_event(profile, ((row.story_id or row.id, profiles[row.id]) for row in rows if row.id in profiles),
-                      threshold)
-    return best[0] if best else None
+    recent.load(session, [row.id for row in rows])
+    best = recent.index.best(profile, [row.id for row in rows], threshold)
+    if best is None:
+        return None
+    story_of = {row.id: row.story_id for row in rows}
+    return story_of[best[0]] or best[0]
 
 
 def save_article(session: Session, article: items.Article, matches: Sequence[items.Match],

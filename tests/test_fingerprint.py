@@ -15,6 +15,7 @@ from crawler.fingerprint import (
     NUM_PERM,
     ROWS,
     STORY_THRESHOLD,
+    EventIndex,
     EventProfile,
     Fingerprint,
     best_event,
@@ -223,3 +224,29 @@ def test_story_lookup_picks_the_closest_report_above_the_threshold():
         assert best_event(new, candidates, STORY_THRESHOLD) == expected
         found += expected is not None
     assert 30 < found < 270  # both outcomes were exercised
+
+
+def test_indexed_story_lookup_finds_what_comparing_every_report_finds():
+    import random
+
+    rng = random.Random(11)
+    vocabulary = [f"w{i}" for i in range(80)]
+
+    def profile():
+        return EventProfile(frozenset(rng.sample(vocabulary, rng.randint(0, 8))),
+                            frozenset(rng.sample(vocabulary, rng.randint(0, 40))))
+
+    index, live = EventIndex(), {}
+    for step in range(400):
+        key = rng.randrange(120)
+        if rng.random() < 0.25:
+            index.remove(key)  # evicted (or never there)
+            live.pop(key, None)
+        else:
+            live[key] = profile()  # added, or replaced
+            index.add(key, live[key])
+        new = profile()
+        among = rng.sample(range(130), 60)  # some keys were never indexed
+        expected = best_event(new, [(k, live[k]) for k in among if k in live], STORY_THRESHOLD)
+        assert index.best(new, among, STORY_THRESHOLD) == expected
+    assert len(index) == len(live)
