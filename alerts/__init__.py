@@ -5,34 +5,49 @@ The crawler calls `plan_for_article` inside its own transaction and `finish_cycl
 cycle; the service calls `send_due` from its own thread and `make_digest` on the digest schedule.
 """
 
-from alerts.outbox import SendReport, list_deliveries, quiet_until, retry_failed, send_due
-from alerts.policy import (
-    CycleBudget,
-    finish_cycle,
-    make_digest,
-    make_health_alert,
-    make_test_alert,
-    plan_for_article,
-)
-from alerts.render import (
-    ArticleView,
-    MatchView,
-    Rendered,
-    markdown_escape,
-    render_digest,
-    render_health,
-    render_instant,
-    render_summary,
-    render_test,
-    template_error,
-)
-from alerts.settings import AlertSettings, TopicAlerting, parse_quiet_hours
-from alerts.targets import Target, console_target, mask_url, target_id, targets_for, targets_from
+# Names are loaded from their modules on first use (PEP 562): a command that lists deliveries
+# should not pay for Jinja and the policy code it never calls.
+_WHERE = {
+    "AlertSettings": "alerts.settings",
+    "ArticleView": "alerts.render",
+    "CycleBudget": "alerts.policy",
+    "MatchView": "alerts.render",
+    "Rendered": "alerts.render",
+    "SendReport": "alerts.outbox",
+    "Target": "alerts.targets",
+    "TopicAlerting": "alerts.settings",
+    "console_target": "alerts.targets",
+    "finish_cycle": "alerts.policy",
+    "list_deliveries": "alerts.outbox",
+    "make_digest": "alerts.policy",
+    "make_health_alert": "alerts.policy",
+    "make_test_alert": "alerts.policy",
+    "markdown_escape": "alerts.render",
+    "mask_url": "alerts.targets",
+    "parse_quiet_hours": "alerts.settings",
+    "plan_for_article": "alerts.policy",
+    "quiet_until": "alerts.outbox",
+    "render_digest": "alerts.render",
+    "render_health": "alerts.render",
+    "render_instant": "alerts.render",
+    "render_summary": "alerts.render",
+    "render_test": "alerts.render",
+    "retry_failed": "alerts.outbox",
+    "send_due": "alerts.outbox",
+    "target_id": "alerts.targets",
+    "targets_for": "alerts.targets",
+    "targets_from": "alerts.targets",
+    "template_error": "alerts.render",
+}
 
-__all__ = [
-    "AlertSettings", "ArticleView", "CycleBudget", "MatchView", "Rendered", "SendReport",
-    "Target", "TopicAlerting", "console_target", "finish_cycle", "list_deliveries", "make_digest",
-    "make_health_alert", "make_test_alert", "markdown_escape", "mask_url", "parse_quiet_hours",
-    "plan_for_article", "quiet_until", "render_digest", "render_health", "render_instant", "render_summary",
-    "render_test", "retry_failed", "send_due", "target_id", "targets_for", "targets_from", "template_error",
-]
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module 'alerts' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(_WHERE[name]), name)
+    globals()[name] = value
+    return value

@@ -18,8 +18,7 @@ from typing import TextIO
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
-from alerts.render import display_zone
-from alerts.settings import AlertSettings
+from alerts.settings import AlertSettings, display_zone
 from alerts.targets import CONSOLE_ID, Target, console_target, scrub
 from db.models import Alert, Delivery
 

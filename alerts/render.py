@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone, tzinfo
+from datetime import datetime, timezone
 from typing import Any, NamedTuple
 from urllib.parse import quote, urlsplit
 
@@ -20,6 +20,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import escape as html_escape
 
 from alerts import templates as builtin
+from alerts.settings import display_zone
 
 log = logging.getLogger(__name__)
 
@@ -211,20 +212,6 @@ def _render_user(title_source: str | None, body_source: str | None, default: Ren
         log.warning("alert template failed, using the built-in one: %s: %s", type(exc).__name__, exc)
         return default
     return Rendered(title, markdown, html, text)
-
-
-def display_zone(settings=None) -> tzinfo | None:
-    """The zone times are shown in: the configured one, else the machine's local zone (None)."""
-    name = getattr(settings, "timezone", None)
-    if not name:
-        return None
-    try:
-        from zoneinfo import ZoneInfo
-
-        return ZoneInfo(name)
-    except Exception:
-        log.warning("unknown timezone %r: showing local time", name)
-        return None
 
 
 def show_time(moment: datetime | None, settings=None) -> str:

@@ -6,11 +6,14 @@ module and the tests spell a quiet-hours window the same way.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
-from datetime import time
+from datetime import time, tzinfo
 
 from crawler.items import ALERT_MODES
+
+log = logging.getLogger(__name__)
 
 DAY = 86400.0
 
@@ -73,3 +76,17 @@ def parse_quiet_hours(text: str) -> tuple[time, time]:
     if start == end:
         raise ValueError(f"quiet hours {text!r}: start and end are the same time")
     return start, end
+
+
+def display_zone(settings=None) -> tzinfo | None:
+    """The zone times are shown in: the configured one, else the machine's local zone (None)."""
+    name = getattr(settings, "timezone", None)
+    if not name:
+        return None
+    try:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(name)
+    except Exception:
+        log.warning("unknown timezone %r: showing local time", name)
+        return None
