@@ -1,12 +1,17 @@
 """How independent reports (not copies) are grouped into stories in the database: a report joins
 the story whose first report covers the same event, and a story does not creep from event to
-event through reports that each resemble the one before."""
+event through reports that each resemble the one before, nor lose an alerted story on a busy day."""
 
 from __future__ import annotations
 
+import random
 from datetime import datetime, timedelta, timezone
 
-from crawler.items import Article
+from sqlalchemy import select
+
+from crawler.items import Article, Match
+from db import store
+from db.models import Article as ArticleRow
 from db.store import RecentStories, save_article
 from scheduler.app import open_db
 from scheduler.config import validate
@@ -25,20 +30,43 @@ DRONES = ("Tata Advanced Systems to build drone parts in Hyderabad for the Navy"
           "said. Hindustan Aeronautics will test the drones in Bengaluru. The first drones are due in 2027.")
 
 
-def _store(sessions, recent, number, title, text, when):
+def _store(sessions, recent, number, title, text, when, matches=()):
     article = Article(url=f"http://news.test/{number}", canonical_url=f"http://news.test/{number}",
                       source=f"outlet-{number}", title=title, text=text, fetched_at=when, published_at=when)
     with sessions.begin() as session:
-        return save_article(session, article, [], when, recent=recent).row.story_id
+        return save_article(session, article, list(matches), when, recent=recent).row.story_id
+
+
+def _sessions(tmp_path):
+    config = validate({"database": {"url": f"sqlite:///{tmp_path}/n.db"}}, "test", tmp_path / "n.toml",
+                      check_targets=False)
+    return open_db(config)
 
 
 def test_a_story_joins_reports_of_its_event_but_does_not_creep_to_the_next_event(tmp_path):
-    config = validate({"database": {"url": f"sqlite:///{tmp_path}/n.db"}}, "test", tmp_path / "n.toml",
-                      check_targets=False)
-    sessions, recent = open_db(config), RecentStories()
+    sessions, recent = _sessions(tmp_path), RecentStories()
     start = datetime(2026, 11, 26, 8, tzinfo=timezone.utc)
     deal = _store(sessions, recent, 1, *DEAL, start)
     follow_up = _store(sessions, recent, 2, *FOLLOW_UP, start + timedelta(hours=1))
     drones = _store(sessions, recent, 3, *DRONES, start + timedelta(hours=2))
     assert follow_up == deal
     assert drones != deal
+
+
+def test_a_busy_day_does_not_push_an_alerted_story_out_of_reach(tmp_path, monkeypatch):
+    monkeypatch.setattr(store, "STORY_CANDIDATES", 5)  # a busy day in miniature
+    sessions, recent = _sessions(tmp_path), RecentStories()
+    start = datetime(2026, 11, 26, 8, tzinfo=timezone.utc)
+    deal = _store(sessions, recent, 1, *DEAL, start, [Match("icet", 5.0)])
+    # More unrelated, unmatched stories (each its own text, so none is a copy) than the limit.
+    words = ("harbour lantern quarry meadow ribbon timber orchard canyon velvet pebble summit glacier cobalt "
+             "saffron marble falcon thistle beacon willow ember cedar prairie lagoon tundra").split()
+    for number in range(2, 12):
+        chosen = random.Random(number).sample(words, 14)
+        _store(sessions, recent, number, " ".join(chosen[:6]).capitalize(),
+               ". ".join(" ".join(random.Random(number * 100 + i).sample(words, 9)) for i in range(4)) + ".",
+               start + timedelta(minutes=number))
+    follow_up = _store(sessions, recent, 20, *FOLLOW_UP, start + timedelta(hours=2))
+    assert follow_up == deal
+    with sessions() as session:  # the filler really was ten stories of its own
+        assert len(set(session.scalars(select(ArticleRow.story_id).where(ArticleRow.id.between(2, 11))))) == 10
