@@ -360,37 +360,10 @@ def event_score(a: EventProfile, b: EventProfile) -> float:
     return (_dice(a.headline, b.headline) + _dice(a.keys, b.keys)) / 2
 
 
-def best_event(profile: EventProfile, candidates: Iterable[tuple[Hashable, EventProfile]],
-               threshold: float = STORY_THRESHOLD) -> tuple[Hashable, float] | None:
-    """The candidate (key, score) with the highest `event_score` at or above `threshold`, the
-    first of equals; None if none reaches it. The same as scoring each, but a new article is
-    compared with hundreds of recent ones, so the loop is inlined and skips the key-term
-    intersection when even a perfect one could not lift the score to the threshold."""
-    headline, keys = profile.headline, profile.keys
-    n_headline, n_keys = len(headline), len(keys)
-    needed = 2 * threshold  # the sum of the two coefficients must reach this
-    best: tuple[Hashable, float] | None = None
-    floor = needed
-    for key, other in candidates:
-        other_headline, other_keys = other.headline, other.keys
-        total = 0.0
-        if n_headline and other_headline:
-            total = 2 * len(headline & other_headline) / (n_headline + len(other_headline))
-        if n_keys and other_keys:
-            n_other = len(other_keys)
-            if total + 2 * min(n_keys, n_other) / (n_keys + n_other) < floor:
-                continue
-            total += 2 * len(keys & other_keys) / (n_keys + n_other)
-        if total >= floor and (best is None or total > 2 * best[1]):
-            best = (key, total / 2)
-            floor = total  # only a better candidate can replace it
-    return best
-
-
 class EventIndex:
     """Event profiles of recent reports by key, with an inverted index of their words, so that
     finding the best match for a new report costs the postings of its own words rather than a
-    comparison with every recent report. `best` gives what `best_event` gives."""
+    comparison with every recent report."""
 
     def __init__(self) -> None:
         self.profiles: dict[Hashable, EventProfile] = {}
@@ -425,7 +398,9 @@ class EventIndex:
 
     def best(self, profile: EventProfile, among: Iterable[Hashable],
              threshold: float = STORY_THRESHOLD) -> tuple[Hashable, float] | None:
-        """`best_event(profile, [(key, profiles[key]) for key in among if key in self])`."""
+        """The key among `among` (indexed ones only) whose profile has the highest `event_score`
+        with `profile`, at or above `threshold`, and that score; the first of equals in `among`'s
+        order wins; None if none reaches the threshold."""
         shared_headline: Counter = Counter()
         for term in profile.headline:
             shared_headline.update(self._headline.get(term, ()))

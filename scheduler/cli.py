@@ -51,26 +51,21 @@ def _config(ctx: click.Context, reading: bool = False) -> Config:
     the command only reads the database, so the alert URLs need not be checked (that imports
     apprise, a tenth of a second of a command meant to answer at once)."""
     state = ctx.find_root().obj
-    if "config" in state and not reading and not state["targets_checked"]:
-        config = state["config"]
-        try:
-            check_alert_targets(config.settings.alerts, str(config.path or "<built-in default>"), config.path)
-        except ConfigError as exc:
-            click.echo(f"newswatch: configuration error: {exc}", err=True)
-            ctx.exit(2)
-        state["targets_checked"] = True
-    if "config" not in state:
-        try:
+    try:
+        if "config" not in state:
             state["config"] = load_config(state["config_path"], check_targets=not reading)
-        except ConfigError as exc:
-            click.echo(f"newswatch: configuration error: {exc}", err=True)
-            ctx.exit(2)
-        state["targets_checked"] = not reading
-        from scheduler.logs import setup_logging
+            state["targets_checked"] = not reading
+            from scheduler.logs import setup_logging
 
-        logging_config = state["config"].settings.logging
-        level = (state["log_level"] or state.get("default_level") or "WARNING").upper()
-        setup_logging(level, state["log_format"] or logging_config.format)
+            level = (state["log_level"] or state.get("default_level") or "WARNING").upper()
+            setup_logging(level, state["log_format"] or state["config"].settings.logging.format)
+        elif not reading and not state["targets_checked"]:
+            config = state["config"]
+            check_alert_targets(config.settings.alerts, config.label, config.path)
+            state["targets_checked"] = True
+    except ConfigError as exc:
+        click.echo(f"newswatch: configuration error: {exc}", err=True)
+        ctx.exit(2)
     return state["config"]
 
 

@@ -18,7 +18,6 @@ from crawler.fingerprint import (
     EventIndex,
     EventProfile,
     Fingerprint,
-    best_event,
     band_keys,
     content_hash,
     event_score,
@@ -203,29 +202,6 @@ def test_title_terms_keep_names_and_figures_and_drop_filler():
     assert not {"on", "as", "the"} & terms
 
 
-def test_story_lookup_picks_the_closest_report_above_the_threshold():
-    import random
-
-    rng = random.Random(5)
-    vocabulary = [f"w{i}" for i in range(60)]
-
-    def profile():
-        return EventProfile(frozenset(rng.sample(vocabulary, rng.randint(0, 8))),
-                            frozenset(rng.sample(vocabulary, rng.randint(0, 40))))
-
-    found = 0
-    for _ in range(300):
-        new = profile()
-        candidates = [(index, profile()) for index in range(rng.randint(0, 60))]
-        # The same as scoring every candidate and keeping the first of the best.
-        scored = [(key, event_score(new, other)) for key, other in candidates]
-        above = [pair for pair in scored if pair[1] >= STORY_THRESHOLD]
-        expected = max(above, key=lambda pair: pair[1]) if above else None
-        assert best_event(new, candidates, STORY_THRESHOLD) == expected
-        found += expected is not None
-    assert 30 < found < 270  # both outcomes were exercised
-
-
 def test_indexed_story_lookup_finds_what_comparing_every_report_finds():
     import random
 
@@ -236,7 +212,7 @@ def test_indexed_story_lookup_finds_what_comparing_every_report_finds():
         return EventProfile(frozenset(rng.sample(vocabulary, rng.randint(0, 8))),
                             frozenset(rng.sample(vocabulary, rng.randint(0, 40))))
 
-    index, live = EventIndex(), {}
+    index, live, found = EventIndex(), {}, 0
     for step in range(400):
         key = rng.randrange(120)
         if rng.random() < 0.25:
@@ -247,6 +223,11 @@ def test_indexed_story_lookup_finds_what_comparing_every_report_finds():
             index.add(key, live[key])
         new = profile()
         among = rng.sample(range(130), 60)  # some keys were never indexed
-        expected = best_event(new, [(k, live[k]) for k in among if k in live], STORY_THRESHOLD)
+        # The same as scoring every indexed candidate and keeping the first of the best.
+        scored = [(k, event_score(new, live[k])) for k in among if k in live]
+        above = [pair for pair in scored if pair[1] >= STORY_THRESHOLD]
+        expected = max(above, key=lambda pair: pair[1]) if above else None
         assert index.best(new, among, STORY_THRESHOLD) == expected
+        found += expected is not None
     assert len(index) == len(live)
+    assert 30 < found < 370  # both outcomes were exercised
