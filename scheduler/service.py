@@ -38,7 +38,7 @@ CRAWL_MODULES = ["scrapy.crawler", "crawler.cycle", "crawler.spider", "crawler.p
 
 
 def crawl_child(config_path: str | None, source_names: list[str], log_level: str, log_format: str,
-                done=None) -> None:
+                done) -> None:
     """Entry point of a crawl child process: load the config, run one cycle for the sources,
     then say so on `done` (a pipe's sending end)."""
     from crawler.cycle import run_cycle
@@ -53,9 +53,8 @@ def crawl_child(config_path: str | None, source_names: list[str], log_level: str
     report = run_cycle(cycle_context(config, sessions, specs))
     log.info("cycle done sources=%s stored=%d matched=%d alerts=%d", ",".join(source_names), report.stored,
              report.matched, report.alerts_planned)
-    if done is not None:
-        done.send("done")
-        done.close()
+    done.send("done")
+    done.close()
 
 
 def _said_done(finished) -> bool:
