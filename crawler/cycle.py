@@ -27,6 +27,10 @@ def scrapy_settings(crawl: CrawlSettings, log_level: str = "ERROR") -> dict:
         "REDIRECT_MAX_TIMES": crawl.max_redirects,
         "CONCURRENT_REQUESTS": crawl.concurrency,
         "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.per_domain_concurrency,
+        # Items of one response processed at once. Scrapy starts this many tasks for every
+        # response's output, and an article page yields one item: at the default (100) that was
+        # a fifth of the crawl process's time on a 2,000-article cycle.
+        "CONCURRENT_ITEMS": 4,
         "DOWNLOAD_DELAY": 0,
         # Politeness that adapts: AutoThrottle spaces requests by each site's own latency. It
         # starts from no delay: it only ever lowers a delay on 200 responses, so a start delay

@@ -257,11 +257,14 @@ class ArticlePipeline:
                                 planned = context.alerting.plan(session, saved.row, now)
                     except Exception as exc:  # one article that can't be stored must not lose its batch
                         log.exception("storing failed source=%s url=%s", article.source, article.url)
+                        self.recent.forget_fresh()  # its story seed, if it had one, was rolled back
                         failed.append((prepared, f"storing failed: {type(exc).__name__}: {exc}"))
                         continue
                     written.append((saved, prepared, planned))
+            self.recent.committed()
         except Exception as exc:
             log.exception("storing a batch of %d articles failed", len(batch))
+            self.recent.forget_fresh()
             failed = [(prepared, f"storing failed: {type(exc).__name__}: {exc}") for prepared, _ in batch]
             written = []
         return written, failed

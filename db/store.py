@@ -74,11 +74,11 @@ def _find_original(session: Session, content_hash: str | None, fp, band_keys: Se
     from crawler.fingerprint import DUPLICATE_THRESHOLD, Fingerprint, similarity
 
     if content_hash:
-        exact = session.scalars(
-            select(Article).where(Article.content_hash == content_hash).order_by(Article.id).limit(1)
-        ).first()
+        exact = session.execute(
+            select(Article.id).where(Article.content_hash == content_hash).order_by(Article.id).limit(1)
+        ).scalar()
         if exact is not None:
-            return _root(session, exact), 1.0
+            return _root(session, session.get(Article, exact)), 1.0
     if not band_keys or fp is None or fp.signature is None:
         return None
     candidate_ids = list(
@@ -108,13 +108,17 @@ def _root(session: Session, row: Article) -> Article:
 
 
 class RecentStories:
-    """Event profiles of recently stored originals, by article id, for the story lookup.
+    """What the story lookup compares a new report with, kept across the articles of a crawl
+    cycle: the recent story seeds (each story's first report) and their event profiles.
 
-    Every new article is compared with the same few hundred recent ones: their profiles are
-    read and computed once per crawl cycle, not once per new article, and kept in an inverted
-    index (`crawler.fingerprint.EventIndex`). One instance belongs to one database (a crawl
-    cycle holds one); titles and texts within the story window do not change (retention only
-    touches old articles)."""
+    Seeds are read from the database once, then only the rows added since (`id` above the
+    highest read), once per transaction, so a cycle does not re-read hundreds of rows for every
+    new article. Seeds this writer adds are known at once; call `committed` after the commit to
+    keep them, else they are dropped and read back if they were stored after all.
+    Profiles are computed once per article and kept in an inverted index
+    (`crawler.fingerprint.EventIndex`). One instance belongs to one database (a crawl cycle holds
+    one); titles and texts within the story window do not change (retention only touches old
+    articles)."""
 
     def __init__(self, capacity: int = 4 * STORY_CANDIDATES) -> None:
         from crawler.fingerprint import EventIndex
@@ -122,6 +126,13 @@ class RecentStories:
         self.capacity = capacity
         self._order: OrderedDict[int, None] = OrderedDict()  # least recently used first
         self.index = EventIndex()
+        # Seeds: id -> (fetched_at, published_at or fetched_at, matched a topic).
+        self._seeds: dict[int, tuple[datetime, datetime, bool]] = {}
+        self._fresh: set[int] = set()  # added by this writer, not read back yet
+        self._read_up_to = 0  # the highest seed id read from the database
+        self._oldest: datetime | None = None  # seeds fetched before this were never read
+        self._transaction: object = None
+        self._sorted: tuple[list[int], list[int]] | None = None
 
     def add(self, article_id: int, profile: EventProfile) -> None:
         self.index.add(article_id, profile)
@@ -146,34 +157,98 @@ class RecentStories:
             if i in self._order:
                 self._order.move_to_end(i)
 
+    def add_seed(self, article_id: int, fetched_at: datetime, moment: datetime, matched: bool) -> None:
+        """A story seed this writer has just added (in the open transaction)."""
+        self._seeds[article_id] = (fetched_at, moment, matched)
+        self._fresh.add(article_id)
+        self._sorted = None
+
+    def committed(self) -> None:
+        """The transaction that added the latest seeds has committed: they are safe to keep."""
+        self._fresh = set()
+
+    def forget_fresh(self) -> None:
+        """Seeds added since the last commit may have been rolled back: drop them, and their
+        profiles (SQLite gives a rolled-back row's id to the next row), until read back."""
+        self._drop(self._fresh)
+
+    def _drop(self, article_ids: set[int]) -> None:
+        for article_id in article_ids:
+            self._seeds.pop(article_id, None)
+            self.index.remove(article_id)
+            self._order.pop(article_id, None)
+        self._fresh = set()
+        self._sorted = None
+
+    def seeds(self, session: Session, fetched_at: datetime, moment: datetime) -> list[int]:
+        """Ids of the story seeds a report fetched at `fetched_at` about an event at `moment` is
+        compared with, newest first: the newest STORY_CANDIDATES in the story window, and the
+        newest STORY_CANDIDATES of those that matched a topic (on a busy day the newest few
+        hundred cover hours, not the whole window, and an alerted story that fell out of them
+        would alert again on its next report)."""
+        self._refresh(session, fetched_at - STORY_WINDOW)
+        if self._sorted is None:
+            newest = sorted(self._seeds, reverse=True)
+            self._sorted = (newest, [i for i in newest if self._seeds[i][2]])
+        earliest_fetch, earliest_moment = fetched_at - STORY_WINDOW, moment - STORY_WINDOW
+        chosen: set[int] = set()
+        for ordered in self._sorted:
+            taken = 0
+            for article_id in ordered:
+                seed_fetched, seed_moment, _ = self._seeds[article_id]
+                if seed_fetched >= earliest_fetch and seed_moment >= earliest_moment:
+                    chosen.add(article_id)
+                    taken += 1
+                    if taken == STORY_CANDIDATES:
+                        break
+        return sorted(chosen, reverse=True)
+
+    def _refresh(self, session: Session, earliest: datetime) -> None:
+        """Read the seeds other writers (or this one, committed) added since the last read; once
+        per transaction, and from scratch when a report needs older seeds than were read."""
+        transaction = session.get_transaction()
+        if transaction is self._transaction and self._oldest is not None and earliest >= self._oldest:
+            return
+        if self._oldest is None or earliest < self._oldest:
+            self._seeds.clear()
+            self._read_up_to, self._oldest = 0, earliest
+        self.forget_fresh()  # not known to be committed; if they were, they are read back below
+        keep = 4 * STORY_CANDIDATES
+        matched = select(TopicMatch.id).where(TopicMatch.article_id == Article.id).exists()
+        query = select(
+            Article.id, Article.fetched_at, func.coalesce(Article.published_at, Article.fetched_at), matched
+        ).where(
+            Article.duplicate_of.is_(None),
+            or_(Article.story_id.is_(None), Article.story_id == Article.id),
+            Article.fetched_at >= self._oldest,
+            Article.id > self._read_up_to,
+        ).order_by(Article.id.desc()).limit(keep)
+        # Hundreds of plain rows: read through the connection, past the ORM's per-row work.
+        connection = session.connection()
+        for query_ in (query, query.where(matched)):
+            for row_id, row_fetched, row_moment, row_matched in connection.execute(query_):
+                self._seeds[row_id] = (row_fetched, row_moment, bool(row_matched))
+                self._read_up_to = max(self._read_up_to, row_id)
+        if len(self._seeds) > 2 * keep:  # only the newest can ever be chosen again
+            newest = sorted(self._seeds, reverse=True)
+            wanted = set(newest[:keep]) | set([i for i in newest if self._seeds[i][2]][:keep])
+            self._seeds = {i: self._seeds[i] for i in wanted}
+        self._transaction = transaction
+        self._sorted = None
+
 
 def _find_story(session: Session, article: items.Article, profile: EventProfile, threshold: float,
                 recent: RecentStories) -> int | None:
-    moment = article.published_at or article.fetched_at
     # Only each story's first report is a candidate: comparing with every member would let a
     # story creep from event to event through reports that each resemble the one before
     # (measured on a soak run: 63 reports of different iCET events in one "story", one alert).
-    seeds = select(Article.id, Article.story_id).where(
-        Article.duplicate_of.is_(None),
-        or_(Article.story_id.is_(None), Article.story_id == Article.id),
-        Article.fetched_at >= article.fetched_at - STORY_WINDOW,
-        func.coalesce(Article.published_at, Article.fetched_at) >= moment - STORY_WINDOW,
-    ).order_by(Article.id.desc()).limit(STORY_CANDIDATES)
-    # The newest stories, and the newest stories that matched a topic: on a busy day the newest
-    # few hundred cover hours, not the whole window, and an alerted story that fell out of them
-    # would alert again on its next report (seen in the soak: the same headline alerted twice).
-    matched = seeds.where(Article.id.in_(select(TopicMatch.article_id)))
-    # Hundreds of plain rows: read through the connection, past the ORM's per-row work.
-    connection = session.connection()
-    story_of = {row.id: row.story_id for query in (seeds, matched) for row in connection.execute(query)}
-    if not story_of:
+    # A seed's story is itself.
+    ids = recent.seeds(session, article.fetched_at, article.published_at or article.fetched_at)
+    if not ids:
         return None
-    ids = sorted(story_of, reverse=True)  # newest first: the first of equals wins
     recent.load(session, ids)
     best = recent.index.best(profile, ids, threshold)
-    if best is None:
-        return None
-    return story_of[best[0]] or best[0]
+    return None if best is None else best[0]
 
 
 def save_article(session: Session, article: items.Article, matches: Sequence[items.Match],
@@ -188,6 +263,9 @@ def save_article(session: Session, article: items.Article, matches: Sequence[ite
     """
     from crawler import fingerprint
 
+    # The savepoint below must sit inside a real transaction: SQLite's driver would otherwise
+    # start one at the SAVEPOINT and commit it at its RELEASE, whatever the caller does next.
+    begin_write(session)
     existing = session.scalars(select(Article).where(Article.canonical_url == article.canonical_url)).first()
     if existing is not None:
         return Saved(existing, False)
@@ -202,6 +280,7 @@ def save_article(session: Session, article: items.Article, matches: Sequence[ite
         text=article.text, published_at=article.published_at, updated_at=article.updated_at,
         fetched_at=article.fetched_at, language=article.language, authors=list(article.authors),
         image=article.image, outlet=article.outlet, content_hash=content_hash, signature=signature,
+        matches=[],  # a new row has none yet: known, not loaded with a query
     )
     if original is not None:
         row.duplicate_of = original[0].id
@@ -228,8 +307,9 @@ def save_article(session: Session, article: items.Article, matches: Sequence[ite
             hits=[{"term": h.term, "field": h.field, "snippet": h.snippet} for h in match.hits],
         ))
     session.flush()
-    if recent is not None and row.duplicate_of is None:
+    if recent is not None and row.story_id == row.id:
         recent.add(row.id, profile)
+        recent.add_seed(row.id, row.fetched_at, row.published_at or row.fetched_at, bool(matches))
     return Saved(row, True)
 
 

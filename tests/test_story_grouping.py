@@ -37,6 +37,15 @@ def _store(sessions, recent, number, title, text, when, matches=()):
         return save_article(session, article, list(matches), when, recent=recent).row.story_id
 
 
+def _filler(number):
+    """An unrelated report of its own (title, text), different for every number."""
+    words = ("harbour lantern quarry meadow ribbon timber orchard canyon velvet pebble summit glacier cobalt "
+             "saffron marble falcon thistle beacon willow ember cedar prairie lagoon tundra").split()
+    chosen = random.Random(number).sample(words, 14)
+    text = ". ".join(" ".join(random.Random(number * 100 + i).sample(words, 9)) for i in range(4)) + "."
+    return " ".join(chosen[:6]).capitalize(), text
+
+
 def _sessions(tmp_path):
     config = validate({"database": {"url": f"sqlite:///{tmp_path}/n.db"}}, "test", tmp_path / "n.toml",
                       check_targets=False)
@@ -59,14 +68,36 @@ def test_a_busy_day_does_not_push_an_alerted_story_out_of_reach(tmp_path, monkey
     start = datetime(2026, 11, 26, 8, tzinfo=timezone.utc)
     deal = _store(sessions, recent, 1, *DEAL, start, [Match("icet", 5.0)])
     # More unrelated, unmatched stories (each its own text, so none is a copy) than the limit.
-    words = ("harbour lantern quarry meadow ribbon timber orchard canyon velvet pebble summit glacier cobalt "
-             "saffron marble falcon thistle beacon willow ember cedar prairie lagoon tundra").split()
     for number in range(2, 12):
-        chosen = random.Random(number).sample(words, 14)
-        _store(sessions, recent, number, " ".join(chosen[:6]).capitalize(),
-               ". ".join(" ".join(random.Random(number * 100 + i).sample(words, 9)) for i in range(4)) + ".",
-               start + timedelta(minutes=number))
+        _store(sessions, recent, number, *_filler(number), start + timedelta(minutes=number))
     follow_up = _store(sessions, recent, 20, *FOLLOW_UP, start + timedelta(hours=2))
     assert follow_up == deal
     with sessions() as session:  # the filler really was ten stories of its own
         assert len(set(session.scalars(select(ArticleRow.story_id).where(ArticleRow.id.between(2, 11))))) == 10
+
+
+def test_a_report_stored_by_another_crawl_meanwhile_is_found(tmp_path):
+    sessions = _sessions(tmp_path)
+    mine, theirs = RecentStories(), RecentStories()
+    start = datetime(2026, 11, 26, 8, tzinfo=timezone.utc)
+    drones = _store(sessions, mine, 1, *DRONES, start)  # this crawl has read the story seeds once
+    deal = _store(sessions, theirs, 2, *DEAL, start + timedelta(minutes=5))  # another crawl stores the deal
+    follow_up = _store(sessions, mine, 3, *FOLLOW_UP, start + timedelta(hours=1))
+    assert follow_up == deal != drones
+
+
+def test_a_report_whose_transaction_rolled_back_leaves_nothing_behind(tmp_path):
+    sessions, recent = _sessions(tmp_path), RecentStories()
+    start = datetime(2026, 11, 26, 8, tzinfo=timezone.utc)
+    _store(sessions, recent, 1, *_filler(1), start)
+    session = sessions()
+    with session.begin():
+        deal = Article(url="http://news.test/2", canonical_url="http://news.test/2", source="outlet-2",
+                       title=DEAL[0], text=DEAL[1], fetched_at=start, published_at=start)
+        rolled_back = save_article(session, deal, [], start, recent=recent).row.id
+        session.rollback()
+    # SQLite hands the rolled-back row's id to the next row: an unrelated report another crawl stores.
+    assert _store(sessions, RecentStories(), 3, *_filler(3), start + timedelta(minutes=30)) == rolled_back
+    follow_up = _store(sessions, recent, 4, *FOLLOW_UP, start + timedelta(hours=1))
+    with sessions() as session:
+        assert session.scalar(select(ArticleRow.title).where(ArticleRow.id == follow_up)) == FOLLOW_UP[0]
