@@ -6,12 +6,11 @@ with them (a test compares the two). Nothing here is specific to one database.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import (
     JSON,
     BigInteger,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -23,32 +22,8 @@ from sqlalchemy import (
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-from sqlalchemy.types import TypeDecorator
 
-
-class UTCDateTime(TypeDecorator):
-    """Timezone-aware datetimes in, timezone-aware UTC datetimes out, on every database.
-
-    SQLite keeps no offset, so values are stored as naive UTC and given their offset back on the
-    way out.
-    """
-
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError(f"naive datetime {value!r}: newswatch stores aware datetimes only")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
-
-    def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+from db.types import UTCDateTime
 
 
 class Base(DeclarativeBase):

@@ -6,10 +6,13 @@ from __future__ import annotations
 import re
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -121,8 +124,15 @@ def migrate(engine: Engine) -> None:
         raise DatabaseError(f"cannot open or migrate the database: {exc}") from exc
 
 
-def open_database(url: str) -> sessionmaker[Session]:
-    """An engine on `url`, migrated, wrapped in a session factory."""
+def open_engine(url: str) -> Engine:
+    """An engine on `url`, migrated: all the read-only commands need (no ORM)."""
     engine = make_engine(url)
     migrate(engine)
-    return sessionmaker(engine, expire_on_commit=False)
+    return engine
+
+
+def open_database(url: str) -> sessionmaker[Session]:
+    """An engine on `url`, migrated, wrapped in a session factory."""
+    from sqlalchemy.orm import sessionmaker
+
+    return sessionmaker(open_engine(url), expire_on_commit=False)

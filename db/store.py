@@ -335,41 +335,22 @@ def replace_matches(session: Session, row: Article, matches: Sequence[items.Matc
 # Reading -----------------------------------------------------------------------------------
 
 
-def article_query(topic: str | None = None, source: str | None = None, since: datetime | None = None,
-                  matched_only: bool = True):
-    query = select(Article)
-    # EXISTS, not IN: the database walks the newest-first index (ix_articles_newest) and stops
-    # after `limit` rows, instead of sorting every matched article.
-    if topic:
-        query = query.where(select(TopicMatch.id).where(TopicMatch.article_id == Article.id,
-                                                        TopicMatch.topic == topic).exists())
-    elif matched_only:
-        query = query.where(select(TopicMatch.id).where(TopicMatch.article_id == Article.id).exists())
-    if source:
-        query = query.where(Article.source == source)
-    if since is not None:
-        query = query.where(func.coalesce(Article.published_at, Article.fetched_at) >= since)
-    return query.order_by(func.coalesce(Article.published_at, Article.fetched_at).desc(), Article.id.desc())
-
-
 def list_articles(session: Session, topic: str | None = None, source: str | None = None,
                   since: datetime | None = None, matched_only: bool = True, limit: int | None = 50) -> list[Article]:
-    query = article_query(topic, source, since, matched_only)
-    if limit:
-        query = query.limit(limit)
-    return list(session.scalars(query))
+    """Stored articles as ORM rows, newest first (the filters are `db.reading.article_query`'s)."""
+    from db import reading
+
+    query = reading.article_query(topic, source, since, matched_only).with_only_columns(reading.articles.c.id)
+    ids = list(session.execute(query.limit(limit) if limit else query).scalars())
+    rows: dict[int, Article] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows.update((row.id, row) for row in session.scalars(select(Article).where(Article.id.in_(chunk))))
+    return [rows[i] for i in ids if i in rows]
 
 
 def copies_of(session: Session, article_id: int) -> list[Article]:
     return list(session.scalars(select(Article).where(Article.duplicate_of == article_id).order_by(Article.id)))
-
-
-def search_articles(session: Session, text: str, limit: int = 50) -> list[Article]:
-    from db import fulltext
-
-    ids = fulltext.search_ids(session.connection(), text, limit)
-    rows = {row.id: row for row in session.scalars(select(Article).where(Article.id.in_(ids)))}
-    return [rows[i] for i in ids if i in rows]
 
 
 def story_articles(session: Session, story_ids: Sequence[int]) -> dict[int, list[Article]]:
@@ -406,20 +387,9 @@ def iso(moment: datetime | None) -> str | None:
 
 def article_json(row: Article, with_text: bool = False) -> dict:
     """The article as CONTRACT.md describes it."""
-    data = {
-        "id": row.id, "url": row.url, "canonical_url": row.canonical_url, "title": row.title,
-        "source": row.source, "outlet": row.outlet, "published_at": iso(row.published_at),
-        "updated_at": iso(row.updated_at), "fetched_at": iso(row.fetched_at), "language": row.language,
-        "authors": list(row.authors or []), "image": row.image,
-        "topics": [
-            {"name": m.topic, "score": m.score, "terms": m.terms, "hits": m.hits}
-            for m in sorted(row.matches, key=lambda m: -m.score)
-        ],
-        "duplicate_of": row.duplicate_of, "story_id": row.story_id,
-    }
-    if with_text:
-        data["text"] = row.text or ""
-    return data
+    from db.reading import article_json
+
+    return article_json(row, row.matches, with_text)
 
 
 def source_states(session: Session) -> dict[str, dict]:

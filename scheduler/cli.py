@@ -13,10 +13,16 @@ import json
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from scheduler.config import Config, ConfigError, check_alert_targets, load_config
+from scheduler.config_files import ConfigError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from scheduler.config import Config
 
 
 class Failure(click.ClickException):
@@ -50,6 +56,8 @@ def _config(ctx: click.Context, reading: bool = False) -> Config:
     """Load and validate the configuration once per command; exit 2 on any problem. `reading`:
     the command only reads the database, so the alert URLs need not be checked (that imports
     apprise, a tenth of a second of a command meant to answer at once)."""
+    from scheduler.config import check_alert_targets, load_config
+
     state = ctx.find_root().obj
     try:
         if "config" not in state:
@@ -81,6 +89,35 @@ def _sessions(ctx: click.Context, reading: bool = False):
         except DatabaseError as exc:
             raise Failure(str(exc)) from None
     return state["sessions"]
+
+
+def _articles_db(ctx: click.Context) -> Engine:
+    """The database for the commands that only read articles (articles, search, show, export):
+    an engine, no ORM, and the configuration from the validated-configuration cache
+    (scheduler/config_cache.py), so these answer without building the whole validator."""
+    from db.session import DatabaseError, open_engine
+
+    state = ctx.find_root().obj
+    if "engine" not in state:
+        try:
+            if "config" in state:
+                url = state["config"].database_url
+            else:
+                from scheduler.config_cache import read_settings
+                from scheduler.logs import setup_logging
+
+                settings = read_settings(state["config_path"])
+                url = settings.database_url
+                level = (state["log_level"] or state.get("default_level") or "WARNING").upper()
+                setup_logging(level, state["log_format"] or settings.log_format)
+        except ConfigError as exc:
+            click.echo(f"newswatch: configuration error: {exc}", err=True)
+            ctx.exit(2)
+        try:
+            state["engine"] = open_engine(url)
+        except DatabaseError as exc:
+            raise Failure(str(exc)) from None
+    return state["engine"]
 
 
 def runtime_errors(command):
@@ -250,19 +287,20 @@ def demo(ctx) -> None:
 @runtime_errors
 def articles(ctx, topic, source, since, limit, show_all, as_json) -> None:
     """Stored articles, newest first (matched only unless --all)."""
-    from db import store
+    from db import reading
 
     since_at = _since(since)
-    with _sessions(ctx, reading=True)() as session:
-        rows = store.list_articles(session, topic=topic, source=source, since=since_at,
-                                   matched_only=not show_all, limit=limit)
-        if as_json:
-            _emit_json(store.article_json(row) for row in rows)
-            return
-        _print_articles(rows)
+    with _articles_db(ctx).connect() as conn:
+        rows = reading.list_articles(conn, topic=topic, source=source, since=since_at,
+                                     matched_only=not show_all, limit=limit)
+        topic_matches = reading.matches_of(conn, [row.id for row in rows])
+    if as_json:
+        _emit_json(reading.article_json(row, topic_matches[row.id]) for row in rows)
+        return
+    _print_articles(rows, topic_matches)
 
 
-def _print_articles(rows) -> None:
+def _print_articles(rows, topic_matches: dict) -> None:
     from rich.table import Table
 
     console = _console()
@@ -273,7 +311,7 @@ def _print_articles(rows) -> None:
     for column in ("id", "published", "source", "topics", "title"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        topics = ", ".join(f"{m.topic} {m.score:.2f}" for m in row.matches) or "-"
+        topics = ", ".join(f"{m.topic} {m.score:.2f}" for m in topic_matches[row.id]) or "-"
         title = row.title + (f"  (copy of {row.duplicate_of})" if row.duplicate_of else "")
         _row(table, str(row.id), _when(row.published_at or row.fetched_at), row.source, topics, title)
     console.print(table)
@@ -286,20 +324,19 @@ def _print_articles(rows) -> None:
 @runtime_errors
 def show(ctx, article_id: int, as_json: bool) -> None:
     """One article: metadata, why it matched, its copies, text."""
-    from db import store
-    from db.models import Article
+    from db import reading
 
-    with _sessions(ctx, reading=True)() as session:
-        row = session.get(Article, article_id)
+    with _articles_db(ctx).connect() as conn:
+        row = reading.get_article(conn, article_id)
         if row is None:
             raise Failure(f"no article with id {article_id}")
-        copies = store.copies_of(session, row.id)
-        data = store.article_json(row, with_text=True)
-        data["copies"] = [{"id": c.id, "source": c.source, "url": c.url, "similarity": c.similarity} for c in copies]
-        if as_json:
-            _emit_json([data])
-            return
-        _print_article(data)
+        data = reading.article_json(row, reading.matches_of(conn, [row.id])[row.id], with_text=True)
+        data["copies"] = [{"id": c.id, "source": c.source, "url": c.url, "similarity": c.similarity}
+                          for c in reading.copies_of(conn, row.id)]
+    if as_json:
+        _emit_json([data])
+        return
+    _print_article(data)
 
 
 def _print_article(data: dict) -> None:
@@ -334,14 +371,15 @@ def _print_article(data: dict) -> None:
 @runtime_errors
 def search(ctx, query: str, limit: int, as_json: bool) -> None:
     """Full-text search over stored articles (words, "phrases", prefix*, AND/OR/NOT)."""
-    from db import store
+    from db import reading
 
-    with _sessions(ctx, reading=True)() as session:
-        rows = store.search_articles(session, query, limit)
-        if as_json:
-            _emit_json(store.article_json(row) for row in rows)
-            return
-        _print_articles(rows)
+    with _articles_db(ctx).connect() as conn:
+        rows = reading.search_articles(conn, query, limit)
+        topic_matches = reading.matches_of(conn, [row.id for row in rows])
+    if as_json:
+        _emit_json(reading.article_json(row, topic_matches[row.id]) for row in rows)
+        return
+    _print_articles(rows, topic_matches)
 
 
 @cli.command()
@@ -354,13 +392,17 @@ def search(ctx, query: str, limit: int, as_json: bool) -> None:
 @runtime_errors
 def export(ctx, fmt: str, topic, source, since, show_all) -> None:
     """Write stored articles to stdout as JSON Lines, CSV or an Atom feed."""
-    from db import store
+    from db import reading
 
     since_at = _since(since)
-    with _sessions(ctx, reading=True)() as session:
-        rows = store.list_articles(session, topic=topic, source=source, since=since_at,
-                                   matched_only=not show_all, limit=None)
-        records = [store.article_json(row, with_text=True) for row in rows]
+    records = []
+    with _articles_db(ctx).connect() as conn:
+        rows = reading.list_articles(conn, topic=topic, source=source, since=since_at,
+                                     matched_only=not show_all, limit=None, with_text=True)
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            topic_matches = reading.matches_of(conn, [row.id for row in chunk])
+            records += [reading.article_json(row, topic_matches[row.id], with_text=True) for row in chunk]
     if fmt == "jsonl":
         _emit_json(records)
     elif fmt == "csv":

@@ -7,7 +7,6 @@ naming the file, the key and what is wrong; nothing runs on a bad configuration.
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass
 from datetime import time
@@ -17,18 +16,11 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from crawler.items import SourceSpec, TopicSpec
+from scheduler.config_files import BUILT_IN, DEFAULT_FILE, ENV_VAR, ConfigError, find_config_path, read_config_text
 from scheduler.durations import parse_duration, parse_size
 
-DEFAULT_FILE = "newswatch.toml"
-ENV_VAR = "NEWSWATCH_CONFIG"
-
-
-class ConfigError(Exception):
-    """A configuration problem: `str()` is the one line the user sees."""
-
-    def __init__(self, file: str, key: str, problem: str):
-        self.file, self.key, self.problem = file, key, problem
-        super().__init__(f"{file}: {key}: {problem}" if key else f"{file}: {problem}")
+__all__ = ["DEFAULT_FILE", "ENV_VAR", "Config", "ConfigError", "Settings", "find_config_path", "load_config",
+           "parse_config", "validate"]
 
 
 Duration = Annotated[float, BeforeValidator(parse_duration)]
@@ -190,7 +182,7 @@ class Config:
 
     @property
     def label(self) -> str:
-        return str(self.path) if self.path else "<built-in default>"
+        return str(self.path) if self.path else BUILT_IN
 
     @property
     def database_url(self) -> str:
@@ -310,34 +302,15 @@ def check_alert_targets(alerts: AlertsConfig, label: str, path: Path | None) -> 
             raise ConfigError(label, "alerts.config", f"no such file: {config_file}")
 
 
-def find_config_path(explicit: str | None, env: dict[str, str] | None = None, cwd: Path | None = None) -> Path | None:
-    """The config file to use, or None for the built-in default. An explicit or environment path
-    that does not exist is an error, not a silent fallback."""
-    env = os.environ if env is None else env
-    cwd = cwd or Path.cwd()
-    for given, origin in ((explicit, "--config"), (env.get(ENV_VAR), f"${ENV_VAR}")):
-        if given:
-            candidate = Path(given).expanduser()
-            if not candidate.is_file():
-                raise ConfigError(str(candidate), "", f"config file not found (from {origin})")
-            return candidate.resolve()
-    local = cwd / DEFAULT_FILE
-    return local.resolve() if local.is_file() else None
-
-
 def load_config(explicit: str | None = None, env: dict[str, str] | None = None, cwd: Path | None = None,
                 check_targets: bool = True) -> Config:
     path = find_config_path(explicit, env, cwd)
-    if path is None:
-        from scheduler.defaults import default_config_text
+    text, label = read_config_text(path)
+    return parse_config(text, label, path, check_targets)
 
-        text, label = default_config_text(), "<built-in default>"
-    else:
-        label = str(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(label, "", f"cannot read: {exc}") from None
+
+def parse_config(text: str, label: str, path: Path | None, check_targets: bool = True) -> Config:
+    """Validate a configuration's TOML text; `label` names it in messages."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -18,6 +18,19 @@ SITE = Path(__file__).with_name("site")
 NEWSWATCH = shutil.which("newswatch") or str(Path(sys.executable).with_name("newswatch"))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache_folder(tmp_path_factory):
+    """The validated-configuration cache (scheduler/config_cache.py) of every command the tests
+    run goes to a folder of the test session's own, never the user's."""
+    previous = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if previous is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = previous
+
+
 @pytest.fixture
 def newsweb():
     web = NewsWeb(SITE)

@@ -126,3 +126,29 @@ def test_schema_head_read_from_files_is_alembics_head():
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     assert head_revision() == ScriptDirectory.from_config(config).get_current_head()
+
+
+def test_reading_commands_notice_a_config_broken_after_it_validated(tmp_path):
+    path = tmp_path / "n.toml"
+    path.write_text('[database]\nurl = "sqlite:///x.db"\n')
+    cache = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    for _ in range(2):  # the second run reads the validated configuration from the cache
+        assert run_newswatch("articles", "--json", config=path, env=cache).returncode == 0
+    path.write_text('[database]\nurl = "sqlite:///x.db"\n[crawl]\nconcurency = 4\n')
+    for command in (("articles",), ("search", "jet"), ("show", "1"), ("export",)):
+        result = run_newswatch(*command, config=path, env=cache)
+        assert result.returncode == 2, (command, result.stderr)
+        assert "crawl.concurency: unknown key" in result.stderr
+
+
+def test_reading_commands_follow_a_changed_database_url_and_keep_the_cache_private(tmp_path):
+    path = tmp_path / "n.toml"
+    cache = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    for name in ("first", "second", "first"):
+        path.write_text(f'[database]\nurl = "sqlite:///{name}.db"\n')
+        (tmp_path / f"{name}.db").unlink(missing_ok=True)
+        assert run_newswatch("articles", config=path, env=cache).returncode == 0
+        assert (tmp_path / f"{name}.db").is_file()  # the database the file names now, not before
+    # Entries may hold a database password: only their owner can read them.
+    entries = list((tmp_path / "cache" / "newswatch").iterdir())
+    assert len(entries) == 2 and all(entry.stat().st_mode & 0o077 == 0 for entry in entries)

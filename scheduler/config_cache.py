@@ -1,0 +1,88 @@
+"""What the read-only commands need from the configuration, remembered once it has validated.
+
+`newswatch articles`, `search`, `show` and `export` need only the database URL and the logging
+settings, but a configuration must validate in full before any command runs (a bad one exits 2).
+Building the validator (pydantic models) costs such a command a quarter of its time, so the
+outcome of a successful validation is kept in the user's cache folder, keyed by everything it
+depends on: the file's path and text, the working folder (relative database paths and the built-in
+default depend on it) and the validator's own source files. A file that fails never gets an entry,
+so it fails every time; an edited file is a new key and is validated again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from scheduler.config_files import find_config_path, read_config_text
+
+# The code a validation outcome depends on: when one of these changes, old entries are ignored.
+_VALIDATOR_FILES = ("scheduler/config.py", "scheduler/config_files.py", "scheduler/durations.py",
+                    "crawler/query.py", "crawler/items.py", "db/session.py")
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class ReadSettings:
+    label: str
+    database_url: str
+    log_level: str
+    log_format: str
+
+
+def cache_folder(env: dict[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    base = env.get("XDG_CACHE_HOME") or str(Path(env.get("HOME") or Path.home()) / ".cache")
+    return Path(base) / "newswatch"
+
+
+def _validator_stamp() -> str:
+    parts = []
+    for name in _VALIDATOR_FILES:
+        try:
+            stat = (_ROOT / name).stat()
+            parts.append(f"{name}:{stat.st_mtime_ns}:{stat.st_size}")
+        except OSError:
+            parts.append(f"{name}:missing")
+    return "|".join(parts)
+
+
+def read_settings(explicit: str | None = None, env: dict[str, str] | None = None, cwd: Path | None = None,
+                  folder: Path | None = None) -> ReadSettings:
+    """The read-only commands' settings, from the cache when this exact configuration has
+    validated before, else from a full validation (raising ConfigError, as `load_config` does)."""
+    cwd = cwd or Path.cwd()
+    path = find_config_path(explicit, env, cwd)
+    text, label = read_config_text(path)
+    key = hashlib.sha256("\0".join((_validator_stamp(), str(path), str(cwd), text)).encode()).hexdigest()
+    entry = (folder or cache_folder(env)) / f"config-{key[:40]}.json"
+    try:
+        return ReadSettings(**json.loads(entry.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        pass
+    from scheduler.config import parse_config
+
+    config = parse_config(text, label, path, check_targets=False)
+    logging_ = config.settings.logging
+    settings = ReadSettings(label=label, database_url=config.database_url, log_level=logging_.level,
+                            log_format=logging_.format)
+    _remember(entry, settings)
+    return settings
+
+
+def _remember(entry: Path, settings: ReadSettings) -> None:
+    """Write the entry atomically; a cache that can't be written only costs speed."""
+    try:
+        entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        partial = entry.with_suffix(f".{os.getpid()}.tmp")
+        # The database URL may carry a password: readable by its owner only, like the file it
+        # came from should be.
+        handle = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(json.dumps(asdict(settings)))
+        os.replace(partial, entry)
+    except OSError:
+        pass

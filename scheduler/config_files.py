@@ -1,0 +1,51 @@
+"""Finding and reading the configuration file, without validating it (scheduler/config.py does).
+
+Where the file is found: `--config PATH`, else `$NEWSWATCH_CONFIG`, else `./newswatch.toml`, else
+the built-in default (scheduler/defaults.py). Kept apart from the validator so that commands
+which only read the database can look for a copy validated earlier (scheduler/config_cache.py)
+before they import it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULT_FILE = "newswatch.toml"
+ENV_VAR = "NEWSWATCH_CONFIG"
+BUILT_IN = "<built-in default>"
+
+
+class ConfigError(Exception):
+    """A configuration problem: `str()` is the one line the user sees."""
+
+    def __init__(self, file: str, key: str, problem: str):
+        self.file, self.key, self.problem = file, key, problem
+        super().__init__(f"{file}: {key}: {problem}" if key else f"{file}: {problem}")
+
+
+def find_config_path(explicit: str | None, env: dict[str, str] | None = None, cwd: Path | None = None) -> Path | None:
+    """The config file to use, or None for the built-in default. An explicit or environment path
+    that does not exist is an error, not a silent fallback."""
+    env = os.environ if env is None else env
+    cwd = cwd or Path.cwd()
+    for given, origin in ((explicit, "--config"), (env.get(ENV_VAR), f"${ENV_VAR}")):
+        if given:
+            candidate = Path(given).expanduser()
+            if not candidate.is_file():
+                raise ConfigError(str(candidate), "", f"config file not found (from {origin})")
+            return candidate.resolve()
+    local = cwd / DEFAULT_FILE
+    return local.resolve() if local.is_file() else None
+
+
+def read_config_text(path: Path | None) -> tuple[str, str]:
+    """The configuration's text and its label for messages (the path, or the built-in default)."""
+    if path is None:
+        from scheduler.defaults import default_config_text
+
+        return default_config_text(), BUILT_IN
+    try:
+        return path.read_text(encoding="utf-8"), str(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(path), "", f"cannot read: {exc}") from None

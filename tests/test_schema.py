@@ -1,0 +1,21 @@
+"""The read-only commands' Core tables (db/reading.py) name columns the migrated database has, with
+the models' types: a column renamed in a migration must not leave `articles` or `show` broken."""
+
+from __future__ import annotations
+
+from sqlalchemy import inspect
+
+from db import models, reading
+from db.session import open_engine
+
+
+def test_read_path_columns_exist_in_the_migrated_database_with_the_models_types(tmp_path):
+    engine = open_engine(f"sqlite:///{tmp_path}/n.db")
+    inspector = inspect(engine)
+    for light, model in ((reading.articles, models.Article.__table__), (reading.matches, models.TopicMatch.__table__)):
+        stored = {column["name"] for column in inspector.get_columns(light.name)}
+        for column in light.c:
+            assert column.name in stored, f"{light.name}.{column.name} is not in the database"
+            assert type(column.type) is type(model.c[column.name].type) or (
+                column.type._type_affinity is model.c[column.name].type._type_affinity
+            ), f"{light.name}.{column.name}: {column.type!r} vs {model.c[column.name].type!r}"
