@@ -300,7 +300,8 @@ def save_article(session: Session, article: items.Article, matches: Sequence[ite
     if row.story_id is None:
         row.story_id = row.id
     if band_keys:
-        session.execute(insert(LshBand), [{"key": key, "article_id": row.id} for key in band_keys])
+        # One executemany through Core: the ORM bulk path costs more than the insert itself.
+        session.execute(insert(LshBand.__table__), [{"key": key, "article_id": row.id} for key in band_keys])
     for match in matches:
         row.matches.append(TopicMatch(
             topic=match.topic, score=round(match.score, 4), created_at=now,
