@@ -213,7 +213,7 @@ class RecentStories:
             self._seeds.clear()
             self._read_up_to, self._oldest = 0, earliest
         self.forget_fresh()  # not known to be committed; if they were, they are read back below
-        keep = 4 * STORY_CANDIDATES
+        keep = 2 * STORY_CANDIDATES
         matched = select(TopicMatch.id).where(TopicMatch.article_id == Article.id).exists()
         query = select(
             Article.id, Article.fetched_at, func.coalesce(Article.published_at, Article.fetched_at), matched
