@@ -354,6 +354,14 @@ def event_profile(title: str | None, text: str | None) -> EventProfile:
     return EventProfile(frozenset(title_terms(title or "")), frozenset(key_terms(title or "", text or "")))
 
 
+def profile_to_json(profile: EventProfile) -> dict:
+    return {"headline": sorted(profile.headline), "keys": sorted(profile.keys)}
+
+
+def profile_from_json(data: dict) -> EventProfile:
+    return EventProfile(frozenset(data["headline"]), frozenset(data["keys"]))
+
+
 def event_score(a: EventProfile, b: EventProfile) -> float:
     """How strongly two reports look like coverage of one event (0..1): the mean of two Dice
     coefficients, headline content words and key terms. Compare with `STORY_THRESHOLD`."""

@@ -78,6 +78,8 @@ class Article(Base):
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
     story_id: Mapped[int | None] = mapped_column(Integer, index=True)
     similarity: Mapped[float | None] = mapped_column(Float)
+    # A story seed's event profile, {"headline": [...], "keys": [...]} (crawler.fingerprint).
+    event_terms: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
 
     matches: Mapped[list[TopicMatch]] = relationship(
         back_populates="article", cascade="all, delete-orphan", lazy="selectin"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import case, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -147,11 +147,25 @@ class RecentStories:
         from crawler import fingerprint
 
         missing = [i for i in ids if i not in self.index]
+        unprofiled = Article.event_terms.is_(None)
         for start in range(0, len(missing), 500):
             chunk = missing[start : start + 500]
-            for row_id, title, text in session.execute(
-                select(Article.id, Article.title, Article.text).where(Article.id.in_(chunk))
+            # The stored profile; the title and text only of rows stored without one.
+            unreadable = []
+            for row_id, terms, title, text in session.execute(
+                select(Article.id, Article.event_terms, case((unprofiled, Article.title)),
+                       case((unprofiled, Article.text))).where(Article.id.in_(chunk))
             ):
+                if terms is None:
+                    self.add(row_id, fingerprint.event_profile(title, text))
+                    continue
+                try:
+                    self.add(row_id, fingerprint.profile_from_json(terms))
+                except (KeyError, TypeError):
+                    unreadable.append(row_id)
+            for row_id, title, text in session.execute(
+                select(Article.id, Article.title, Article.text).where(Article.id.in_(unreadable))
+            ) if unreadable else ():
                 self.add(row_id, fingerprint.event_profile(title, text))
         for i in ids:
             if i in self._order:
@@ -299,6 +313,7 @@ def save_article(session: Session, article: items.Article, matches: Sequence[ite
         return Saved(existing, False)
     if row.story_id is None:
         row.story_id = row.id
+        row.event_terms = fingerprint.profile_to_json(profile)  # a seed: later reports compare with it
     if band_keys:
         # One executemany through Core: the ORM bulk path costs more than the insert itself.
         session.execute(insert(LshBand.__table__), [{"key": key, "article_id": row.id} for key in band_keys])
@@ -372,7 +387,7 @@ def drop_unmatched_text(session: Session, older_than: datetime) -> int:
         update(Article)
         .where(Article.fetched_at < older_than, Article.text.is_not(None),
                ~Article.id.in_(select(TopicMatch.article_id)))
-        .values(text=None)
+        .values(text=None, event_terms=None)  # far older than any story window
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0

@@ -101,3 +101,25 @@ def test_a_report_whose_transaction_rolled_back_leaves_nothing_behind(tmp_path):
     follow_up = _store(sessions, recent, 4, *FOLLOW_UP, start + timedelta(hours=1))
     with sessions() as session:
         assert session.scalar(select(ArticleRow.title).where(ArticleRow.id == follow_up)) == FOLLOW_UP[0]
+
+
+def test_story_seeds_are_compared_by_their_stored_profile_and_older_rows_by_their_text(tmp_path):
+    from sqlalchemy import update
+
+    from crawler.fingerprint import event_profile
+
+    sessions = _sessions(tmp_path)
+    start = datetime(2026, 11, 26, 8, tzinfo=timezone.utc)
+    deal = _store(sessions, RecentStories(), 1, *DEAL, start)
+    older = _store(sessions, RecentStories(), 2, *_filler(2), start)
+    with sessions.begin() as session:
+        # The deal's text is gone (its stored profile must do); the other row predates stored profiles.
+        session.execute(update(ArticleRow).where(ArticleRow.id == deal).values(text=None))
+        session.execute(update(ArticleRow).where(ArticleRow.id == older).values(event_terms=None))
+    recent = RecentStories()
+    with sessions() as session:
+        recent.load(session, [deal, older])
+    assert recent.index.profiles[deal] == event_profile(*DEAL)
+    assert recent.index.profiles[older] == event_profile(*_filler(2))
+    follow_up = _store(sessions, recent, 3, *FOLLOW_UP, start + timedelta(hours=1))
+    assert follow_up == deal
