@@ -115,10 +115,10 @@ class RecentStories:
     highest read), once per transaction, so a cycle does not re-read hundreds of rows for every
     new article. Seeds this writer adds are known at once; call `committed` after the commit to
     keep them, else they are dropped and read back if they were stored after all.
-    Profiles are computed once per article and kept in an inverted index
+    A seed's event profile is read from its row (`event_terms`, written when it was stored; rows
+    stored before that column existed are profiled from their text) and kept in an inverted index
     (`crawler.fingerprint.EventIndex`). One instance belongs to one database (a crawl cycle holds
-    one); titles and texts within the story window do not change (retention only touches old
-    articles)."""
+    one)."""
 
     def __init__(self, capacity: int = 4 * STORY_CANDIDATES) -> None:
         from crawler.fingerprint import EventIndex
@@ -363,10 +363,6 @@ def list_articles(session: Session, topic: str | None = None, source: str | None
         chunk = ids[start : start + 500]
         rows.update((row.id, row) for row in session.scalars(select(Article).where(Article.id.in_(chunk))))
     return [rows[i] for i in ids if i in rows]
-
-
-def copies_of(session: Session, article_id: int) -> list[Article]:
-    return list(session.scalars(select(Article).where(Article.duplicate_of == article_id).order_by(Article.id)))
 
 
 def story_articles(session: Session, story_ids: Sequence[int]) -> dict[int, list[Article]]:
