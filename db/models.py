@@ -113,10 +113,9 @@ class TopicMatch(Base):
 
     @property
     def terms(self) -> list[str]:
-        seen: dict[str, None] = {}
-        for hit in self.hits or []:
-            seen.setdefault(hit["term"], None)
-        return list(seen)
+        from db.reading import terms_of
+
+        return terms_of(self.hits)
 
 
 class LshBand(Base):
