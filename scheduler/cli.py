@@ -63,18 +63,26 @@ def _config(ctx: click.Context, reading: bool = False) -> Config:
         if "config" not in state:
             state["config"] = load_config(state["config_path"], check_targets=not reading)
             state["targets_checked"] = not reading
-            from scheduler.logs import setup_logging
-
-            level = (state["log_level"] or state.get("default_level") or "WARNING").upper()
-            setup_logging(level, state["log_format"] or state["config"].settings.logging.format)
+            _start_logging(state, state["config"].settings.logging.format)
         elif not reading and not state["targets_checked"]:
             config = state["config"]
             check_alert_targets(config.settings.alerts, config.label, config.path)
             state["targets_checked"] = True
     except ConfigError as exc:
-        click.echo(f"newswatch: configuration error: {exc}", err=True)
-        ctx.exit(2)
+        _bad_config(ctx, exc)
     return state["config"]
+
+
+def _start_logging(state: dict, configured_format: str) -> None:
+    from scheduler.logs import setup_logging
+
+    level = (state["log_level"] or state.get("default_level") or "WARNING").upper()
+    setup_logging(level, state["log_format"] or configured_format)
+
+
+def _bad_config(ctx: click.Context, exc: ConfigError) -> None:
+    click.echo(f"newswatch: configuration error: {exc}", err=True)
+    ctx.exit(2)
 
 
 def _sessions(ctx: click.Context, reading: bool = False):
@@ -104,15 +112,12 @@ def _articles_db(ctx: click.Context) -> Engine:
                 url = state["config"].database_url
             else:
                 from scheduler.config_cache import read_settings
-                from scheduler.logs import setup_logging
 
                 settings = read_settings(state["config_path"])
                 url = settings.database_url
-                level = (state["log_level"] or state.get("default_level") or "WARNING").upper()
-                setup_logging(level, state["log_format"] or settings.log_format)
+                _start_logging(state, settings.log_format)
         except ConfigError as exc:
-            click.echo(f"newswatch: configuration error: {exc}", err=True)
-            ctx.exit(2)
+            _bad_config(ctx, exc)
         try:
             state["engine"] = open_engine(url)
         except DatabaseError as exc:

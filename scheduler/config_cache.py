@@ -1,7 +1,7 @@
 """What the read-only commands need from the configuration, remembered once it has validated.
 
-`newswatch articles`, `search`, `show` and `export` need only the database URL and the logging
-settings, but a configuration must validate in full before any command runs (a bad one exits 2).
+`newswatch articles`, `search`, `show` and `export` need only the database URL and the log
+format, but a configuration must validate in full before any command runs (a bad one exits 2).
 Building the validator (pydantic models) costs such a command a quarter of its time, so the
 outcome of a successful validation is kept in the user's cache folder, keyed by everything it
 depends on: the file's path and text, the working folder (relative database paths and the built-in
@@ -27,9 +27,7 @@ _ROOT = Path(__file__).resolve().parent.parent
 
 @dataclass(frozen=True)
 class ReadSettings:
-    label: str
     database_url: str
-    log_level: str
     log_format: str
 
 
@@ -66,9 +64,7 @@ def read_settings(explicit: str | None = None, env: dict[str, str] | None = None
     from scheduler.config import parse_config
 
     config = parse_config(text, label, path, check_targets=False)
-    logging_ = config.settings.logging
-    settings = ReadSettings(label=label, database_url=config.database_url, log_level=logging_.level,
-                            log_format=logging_.format)
+    settings = ReadSettings(database_url=config.database_url, log_format=config.settings.logging.format)
     _remember(entry, settings)
     return settings
 
