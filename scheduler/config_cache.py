@@ -31,9 +31,13 @@ class ReadSettings:
     log_format: str
 
 
-def cache_folder(env: dict[str, str] | None = None) -> Path:
+def cache_folder(env: dict[str, str] | None = None) -> Path | None:
+    """$XDG_CACHE_HOME/newswatch, else ~/.cache/newswatch; None when there is no home to use."""
     env = os.environ if env is None else env
-    base = env.get("XDG_CACHE_HOME") or str(Path(env.get("HOME") or Path.home()) / ".cache")
+    try:
+        base = env.get("XDG_CACHE_HOME") or str(Path(env.get("HOME") or Path.home()) / ".cache")
+    except (KeyError, RuntimeError):  # no $HOME and no password-database entry
+        return None
     return Path(base) / "newswatch"
 
 
@@ -56,16 +60,19 @@ def read_settings(explicit: str | None = None, env: dict[str, str] | None = None
     path = find_config_path(explicit, env, cwd)
     text, label = read_config_text(path)
     key = hashlib.sha256("\0".join((_validator_stamp(), str(path), str(cwd), text)).encode()).hexdigest()
-    entry = (folder or cache_folder(env)) / f"config-{key[:40]}.json"
+    folder = folder or cache_folder(env)
+    entry = folder / f"config-{key[:40]}.json" if folder is not None else None
     try:
-        return ReadSettings(**json.loads(entry.read_text(encoding="utf-8")))
+        if entry is not None:
+            return ReadSettings(**json.loads(entry.read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError):
         pass
     from scheduler.config import parse_config
 
     config = parse_config(text, label, path, check_targets=False)
     settings = ReadSettings(database_url=config.database_url, log_format=config.settings.logging.format)
-    _remember(entry, settings)
+    if entry is not None:
+        _remember(entry, settings)
     return settings
 
 
