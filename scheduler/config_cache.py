@@ -5,8 +5,9 @@ format, but a configuration must validate in full before any command runs (a bad
 Building the validator (pydantic models) costs such a command a quarter of its time, so the
 outcome of a successful validation is kept in the user's cache folder, keyed by everything it
 depends on: the file's path and text, the working folder (relative database paths and the built-in
-default depend on it) and the validator's own source files. A file that fails never gets an entry,
-so it fails every time; an edited file is a new key and is validated again.
+default depend on it) and the validator's own source files. Each file has one entry, replaced when
+the file has changed and validated again; a file that fails validation is never recorded as
+valid, so it fails every time.
 """
 
 from __future__ import annotations
@@ -59,24 +60,28 @@ def read_settings(explicit: str | None = None, env: dict[str, str] | None = None
     cwd = cwd or Path.cwd()
     path = find_config_path(explicit, env, cwd)
     text, label = read_config_text(path)
-    key = hashlib.sha256("\0".join((_validator_stamp(), str(path), str(cwd), text)).encode()).hexdigest()
+    place = "\0".join((str(path), str(cwd)))
+    key = hashlib.sha256("\0".join((_validator_stamp(), place, text)).encode()).hexdigest()
     folder = folder or cache_folder(env)
-    entry = folder / f"config-{key[:40]}.json" if folder is not None else None
+    # One entry per configuration file (and working folder), replaced when the file changes.
+    entry = folder / f"config-{hashlib.sha256(place.encode()).hexdigest()[:32]}.json" if folder else None
     try:
         if entry is not None:
-            return ReadSettings(**json.loads(entry.read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError):
+            remembered = json.loads(entry.read_text(encoding="utf-8"))
+            if remembered.pop("key", None) == key:
+                return ReadSettings(**remembered)
+    except (OSError, ValueError, TypeError, AttributeError):
         pass
     from scheduler.config import parse_config
 
     config = parse_config(text, label, path, check_targets=False)
     settings = ReadSettings(database_url=config.database_url, log_format=config.settings.logging.format)
     if entry is not None:
-        _remember(entry, settings)
+        _remember(entry, key, settings)
     return settings
 
 
-def _remember(entry: Path, settings: ReadSettings) -> None:
+def _remember(entry: Path, key: str, settings: ReadSettings) -> None:
     """Write the entry atomically; a cache that can't be written only costs speed."""
     try:
         entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -85,7 +90,7 @@ def _remember(entry: Path, settings: ReadSettings) -> None:
         # came from should be.
         handle = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(json.dumps(asdict(settings)))
+            out.write(json.dumps({"key": key, **asdict(settings)}))
         os.replace(partial, entry)
     except OSError:
         pass
