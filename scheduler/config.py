@@ -1,8 +1,9 @@
 """The configuration: one TOML file, validated once at start, then handed down as plain values.
 
-Where the file is found: `--config PATH`, else `$NEWSWATCH_CONFIG`, else `./newswatch.toml`, else
-the built-in default (scheduler/defaults.py). Every problem is reported as one `ConfigError`
-naming the file, the key and what is wrong; nothing runs on a bad configuration.
+Where the file is found (scheduler/config_files.py): `--config PATH`, else `$NEWSWATCH_CONFIG`,
+else `./newswatch.toml`, else the built-in default (scheduler/defaults.py). Every problem is
+reported as one `ConfigError` naming the file, the key and what is wrong; nothing runs on a bad
+configuration.
 """
 
 from __future__ import annotations
@@ -16,11 +17,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from crawler.items import SourceSpec, TopicSpec
-from scheduler.config_files import BUILT_IN, DEFAULT_FILE, ENV_VAR, ConfigError, find_config_path, read_config_text
+from scheduler.config_files import BUILT_IN, ConfigError, find_config_path, read_config_text
 from scheduler.durations import parse_duration, parse_size
-
-__all__ = ["DEFAULT_FILE", "ENV_VAR", "Config", "ConfigError", "Settings", "find_config_path", "load_config",
-           "parse_config", "validate"]
 
 
 Duration = Annotated[float, BeforeValidator(parse_duration)]
