@@ -92,7 +92,7 @@ def terms_of(hits: list | None) -> list[str]:
     return list(dict.fromkeys(hit["term"] for hit in hits or []))
 
 
-def _iso(moment: datetime | None) -> str | None:
+def iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
@@ -101,8 +101,8 @@ def article_json(row, topic_matches, with_text: bool = False) -> dict:
     attributes (a Core row or an ORM object); `topic_matches`: its matches (topic, score, hits)."""
     data = {
         "id": row.id, "url": row.url, "canonical_url": row.canonical_url, "title": row.title,
-        "source": row.source, "outlet": row.outlet, "published_at": _iso(row.published_at),
-        "updated_at": _iso(row.updated_at), "fetched_at": _iso(row.fetched_at), "language": row.language,
+        "source": row.source, "outlet": row.outlet, "published_at": iso(row.published_at),
+        "updated_at": iso(row.updated_at), "fetched_at": iso(row.fetched_at), "language": row.language,
         "authors": list(row.authors or []), "image": row.image,
         "topics": [
             {"name": m.topic, "score": m.score, "terms": terms_of(m.hits), "hits": m.hits}

@@ -393,10 +393,6 @@ def forget_bands(session: Session, article_ids: Sequence[int]) -> None:
     session.execute(delete(LshBand).where(LshBand.article_id.in_(list(article_ids))))
 
 
-def iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
-
-
 def article_json(row: Article, with_text: bool = False) -> dict:
     """The article as CONTRACT.md describes it."""
     from db.reading import article_json

@@ -452,8 +452,8 @@ def sources(ctx, as_json: bool) -> None:
             records.append({
                 "name": row.name, "type": row.type, "url": row.url, "enabled": spec.enabled,
                 "interval": spec.interval, "status": row.status, "error": row.error or "",
-                "last_fetch_at": store.iso(row.last_fetch_at), "last_success_at": store.iso(row.last_success_at),
-                "last_new_at": store.iso(row.last_new_at), "next_run_at": store.iso(row.next_run_at),
+                "last_fetch_at": _iso(row.last_fetch_at), "last_success_at": _iso(row.last_success_at),
+                "last_new_at": _iso(row.last_new_at), "next_run_at": _iso(row.next_run_at),
                 "consecutive_errors": row.consecutive_errors, "articles": counts.get(row.name, 0),
                 "last_items": row.last_items, "last_new": row.last_new,
             })
