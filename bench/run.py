@@ -23,6 +23,9 @@ since machines are noisy):
           interpreter importing what any database-reading command needs (click, SQLAlchemy Core).
 - memory: `newswatch run` for N crawl cycles at 5 s intervals on a growing web: RSS of the service
           process over the cycles and the peak RSS of its crawl children.
+- coldrun: a fresh database and hundreds of new pages in the first cycle, crawled by `newswatch
+          run` (the service's first cycles) and by `newswatch crawl` on the same web: wall time from
+          the command's start until every article is stored; the baseline is the `crawl` run.
 - latency: `newswatch run` polling one feed every 5 s on the fixture news web; new articles are
           published at random moments and timed until their alert reaches a json:// receiver
           (bench/latency.py); the bound is the interval plus 10 s.
@@ -47,7 +50,7 @@ from bench import harness, newsgen  # noqa: E402
 from bench.harness import median, percentile, table  # noqa: E402
 from bench.newsserver import NewsServer  # noqa: E402
 
-SECTIONS = ("cold", "warm", "dedup", "cli", "memory", "latency")
+SECTIONS = ("cold", "warm", "dedup", "cli", "memory", "coldrun", "latency")
 
 
 # --- cold crawl ---------------------------------------------------------------------------------
@@ -465,6 +468,59 @@ def memory(args, out: dict) -> list[tuple]:
              f"stop on SIGTERM: exit {code} in {stop_seconds} s",
              f"service RSS after {settle['cycles']} cycles", f"{result['service_rss_kb_end'] / settle['rss_kb']:.2f}x",
              "flat")]
+
+
+def _stored_count(database: Path) -> int:
+    import sqlite3
+
+    if not database.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5) as conn:
+            return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    except sqlite3.OperationalError:  # not migrated yet
+        return 0
+
+
+def coldrun(args, out: dict) -> list[tuple]:
+    """The first cycle of `newswatch run` on a fresh database with hundreds of new pages, against
+    the same crawl by `newswatch crawl`."""
+    sources, per_source = (6, 50) if args.quick else (10, 60)
+    result: dict = {"sources": sources, "articles": sources * per_source}
+    with NewsServer(sources=sources, articles=per_source, feed_items=per_source) as server:
+        spec = server.spec
+        # `crawl`: one cycle, every source at once; the baseline.
+        folder = Path(tempfile.mkdtemp(prefix="newswatch-coldrun-crawl-"))
+        config = harness.write_config(folder, spec, crawl={"max_articles_per_source": per_source})
+        crawled, crawl_seconds = harness.run_newswatch(config, "crawl", "--no-alerts")
+        if crawled.returncode != 0:
+            raise RuntimeError(crawled.stderr[-2000:])
+        expected = _stored_count(folder / "newswatch.db")
+        # `run`: the service's first cycles; stopped once every article is stored.
+        folder = Path(tempfile.mkdtemp(prefix="newswatch-coldrun-run-"))
+        config = harness.write_config(folder, spec, crawl={"max_articles_per_source": per_source}, interval="1m",
+                                      service={"heartbeat": "5s", "send_every": "2s", "crawl_timeout": "5m",
+                                               "jitter": "0s"})
+        run = harness.ServiceRun(config).start()
+        deadline, stored = time.monotonic() + 600, 0
+        try:
+            while time.monotonic() < deadline and run.process.poll() is None:
+                stored = _stored_count(folder / "newswatch.db")
+                if stored >= expected:
+                    break
+                time.sleep(0.2)
+            run_seconds = time.monotonic() - run.started
+        finally:
+            code, _ = run.stop()
+        failed_lines = run.log_text().count("extraction failed")
+    result.update({"crawl_seconds": round(crawl_seconds, 2), "crawl_stored": expected,
+                   "run_seconds_to_all_stored": round(run_seconds, 2), "run_stored": stored,
+                   "run_extraction_failures": failed_lines, "run_exit_code": code})
+    out["coldrun"] = result
+    return [(f"cold start, {result['articles']} new pages from {sources} sources in the first cycle",
+             f"`newswatch run`: all {stored} stored {run_seconds:.1f} s after start ({failed_lines} extraction "
+             f"failures)", f"`newswatch crawl`: {expected} stored in {crawl_seconds:.1f} s",
+             f"{run_seconds / crawl_seconds:.2f}x", "all stored")]
 
 
 def latency(args, out: dict) -> list[tuple]:

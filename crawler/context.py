@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.items import SourceSpec
+from crawler.items import FeedEntry, SourceSpec
 from crawler.report import CycleReport
 
 
@@ -47,17 +47,21 @@ class CycleContext:
     report: CycleReport = field(default_factory=CycleReport)
     source_state: dict[str, dict] = field(default_factory=dict)
     forced: frozenset[str] = frozenset()  # sources named by the user: fetched even while backing off
+    # Per source, the pages to fetch again this cycle (key, url, listing entry): db.store.due_pages.
+    due_pages: dict[str, list[tuple[str, str, FeedEntry]]] = field(default_factory=dict)
     _claimed: set[str] = field(default_factory=set)
     _watchers: list[tuple[int, Callable[[], None]]] = field(default_factory=list)
 
-    def known(self, canonical_urls: Iterable[str]) -> set[str]:
-        """Canonical URLs stored already, or requested already in this cycle."""
-        from db.store import known_urls
+    def known(self, canonical_urls: Iterable[str]) -> tuple[set[str], set[str]]:
+        """Of `canonical_urls`: those stored already or requested already in this cycle, and those
+        parked as pending pages (failed before, or left over; fetched on their own schedule)."""
+        from db.store import known_urls, pending_keys
 
         wanted = list(canonical_urls)
         with self.sessions() as session:
             stored = known_urls(session, wanted)
-        return stored | (set(wanted) & self._claimed)
+            parked = pending_keys(session, wanted)
+        return stored | (set(wanted) & self._claimed), parked - stored
 
     def claim_url(self, canonical: str) -> None:
         self._claimed.add(canonical)

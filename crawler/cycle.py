@@ -74,6 +74,8 @@ def run_cycle(context: CycleContext, log_level: str = "ERROR") -> CycleReport:
     with context.sessions.begin() as session:
         store.sync_sources(session, context.sources)
         context.source_state = store.source_states(session)
+        context.due_pages = store.due_pages(session, [s.name for s in context.sources], context.now,
+                                            regardless=context.forced)
     for spec in context.sources:
         context.report.source(spec.name)
     process = CrawlerProcess(scrapy_settings(context.crawl, log_level))
@@ -88,8 +90,13 @@ def run_cycle(context: CycleContext, log_level: str = "ERROR") -> CycleReport:
         for outcome in context.report.sources.values():
             if outcome.status == "pending":
                 outcome.status, outcome.error = "error", "crawl stopped before the source was fetched"
-            store.record_outcome(session, outcome, finished, intervals.get(outcome.name, 900.0))
+            outcome.close()
+            interval = intervals.get(outcome.name, 900.0)
+            store.record_outcome(session, outcome, finished, interval)
+            store.record_pages(session, outcome, finished, interval)
     for outcome in context.report.sources.values():
-        log.info("source done source=%s status=%s listed=%d stored=%d failed=%d error=%s", outcome.name,
-                 outcome.status, outcome.listed, outcome.stored, outcome.failed, outcome.summary_error or "-")
+        log.log(logging.WARNING if outcome.status == "error" else logging.INFO,
+                "source %s source=%s status=%s listed=%d stored=%d failed=%d pending=%d error=%s",
+                "failed" if outcome.status == "error" else "done", outcome.name, outcome.status, outcome.listed,
+                outcome.stored, outcome.failed, outcome.pending, outcome.summary_error or "-")
     return context.report

@@ -50,6 +50,7 @@ class Prepared:
     matches: list[Match]
     fingerprint: Any = None  # crawler.fingerprint.Fingerprint, None for an empty text
     profile: Any = None  # crawler.fingerprint.EventProfile
+    key: str | None = None  # the page's listing key (crawler.report.SourceOutcome)
 
 
 def article_from_entry(source: str, entry: FeedEntry, fetched_at: datetime) -> Article:
@@ -170,6 +171,11 @@ class ArticlePipeline:
     def _process_pool(self, workers: int) -> ProcessPoolExecutor | None:
         """Worker processes forked from a fork server that imports their modules once (None,
         and pages are prepared in a thread, when processes can't be started here)."""
+        if multiprocessing.current_process().daemon:
+            # A daemonic process may not have children (a Celery prefork worker, or a crawl child
+            # started as a daemon): a thread it is, decided here rather than by an error per page.
+            log.info("preparing pages in a thread: this process may not start worker processes")
+            return None
         try:
             mp = multiprocessing.get_context("forkserver")
             mp.set_forkserver_preload(_WORKER_MODULES)
@@ -182,9 +188,17 @@ class ArticlePipeline:
             for _ in range(workers):  # each submit starts one worker; start them all now
                 pool.submit(os.getpid)
             return pool
-        except (OSError, ValueError) as exc:
-            log.warning("worker processes unavailable, preparing pages in a thread: %s", exc)
+        except Exception as exc:  # whatever keeps processes from starting, the pages still get prepared
+            log.warning("worker processes unavailable, preparing pages in a thread: %r", exc)
             return None
+
+    def _fall_back_to_thread(self, broken: Executor) -> None:
+        """The worker processes died (killed, out of memory): the rest of the cycle uses a thread."""
+        with self.lock:
+            if self.pool is broken:
+                log.warning("worker processes stopped, preparing the remaining pages in a thread")
+                broken.shutdown(wait=False, cancel_futures=True)
+                self.pool, self.in_process = ThreadPoolExecutor(1), True
 
     async def process_item(self, item: PageItem):
         from scrapy.exceptions import DropItem
@@ -196,27 +210,40 @@ class ArticlePipeline:
             if item.body is None:
                 prepared = finish(article_from_entry(item.source, item.entry, fetched_at), context.topics)
             else:
-                if self.workers_ready is not None:
-                    await asyncio.wait([self.workers_ready])
-                executor = self._executor()
-                topics = context.topics if self.in_process else None
-                prepared = await asyncio.get_running_loop().run_in_executor(
-                    executor, prepare_page, item.body, item.url, item.source, item.entry, item.encoding,
-                    fetched_at, topics)
+                prepared = await self._prepare(item, fetched_at)
         except NotAnArticle as exc:
-            outcome.fail_article(item.url, f"not an article: {exc}")
+            outcome.page_failed(item.key, item.url, f"not an article: {exc}", permanent=True)
             log.info("not an article source=%s url=%s reason=%s", item.source, item.url, exc)
             raise DropItem(str(exc), log_level="DEBUG") from None
-        except Exception as exc:  # a broken page must never stop the cycle
-            outcome.fail_article(item.url, f"extraction failed: {type(exc).__name__}: {exc}")
+        except Exception as exc:  # a broken page must never stop the cycle; a later cycle tries again
+            outcome.page_failed(item.key, item.url, f"extraction failed: {type(exc).__name__}: {exc}",
+                                permanent=False)
             log.warning("extraction failed source=%s url=%s error=%r", item.source, item.url, exc)
             raise DropItem(str(exc), log_level="DEBUG") from None
+        prepared.key = item.key
         self.pending.append((prepared, datetime.now(timezone.utc)))
         if len(self.pending) >= BATCH_SIZE:
             self._flush()
         elif self.timer is None:
             self.timer = asyncio.get_running_loop().call_later(BATCH_SECONDS, self._flush)
         return item
+
+    async def _prepare(self, item: PageItem, fetched_at: datetime) -> Prepared:
+        """Prepare a fetched page in the pool; if its worker processes died, in a thread."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        if self.workers_ready is not None:
+            await asyncio.wait([self.workers_ready])
+        loop = asyncio.get_running_loop()
+        for _ in range(2):
+            executor = self._executor()
+            topics = self.context.topics if self.in_process else None
+            try:
+                return await loop.run_in_executor(executor, prepare_page, item.body, item.url, item.source,
+                                                  item.entry, item.encoding, fetched_at, topics)
+            except BrokenProcessPool:
+                self._fall_back_to_thread(executor)
+        raise RuntimeError("no executor could prepare the page")
 
     def _flush(self) -> None:
         """Hand the queued articles to the writer thread: one transaction per batch, and the event
@@ -277,10 +304,12 @@ class ArticlePipeline:
         written, failed = future.result()
         context = self.context
         for prepared, reason in failed:
-            context.report.source(prepared.article.source).fail_article(prepared.article.url, reason)
+            context.report.source(prepared.article.source).page_failed(prepared.key, prepared.article.url, reason,
+                                                                       permanent=False)
         for saved, prepared, planned in written:
             article = prepared.article
             outcome = context.report.source(article.source)
+            outcome.page_done(prepared.key)
             if not saved.new:
                 outcome.known += 1
                 continue

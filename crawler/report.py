@@ -5,6 +5,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from crawler.items import FeedEntry
+
+
+@dataclass
+class PageFailure:
+    """An article page that failed this cycle. `permanent`: it will not work on a later try (a 404,
+    not an article); otherwise it is fetched again on later cycles, with backoff."""
+
+    key: str  # the listing URL, canonicalised: what the page is known by until it is stored
+    url: str
+    entry: FeedEntry
+    reason: str
+    permanent: bool
+
 
 @dataclass
 class SourceOutcome:
@@ -23,11 +37,58 @@ class SourceOutcome:
     etag: str | None = None
     last_modified: str | None = None
     full_fetch: bool = False
+    retried: int = 0  # of the pages requested, those that had failed before
+    taken: int = 0  # pages this cycle took on (new and retried), up to max_articles_per_source
+    retries_taken: bool = False
+    listing_ok: bool = False  # status is "error" for the pages alone: the listing itself was read
+    # Every page a cycle takes on ends in exactly one of: stored or found known (`settled`), failed
+    # (`page_failures`), or left for a later cycle (`deferred`). `open_pages` holds the ones
+    # still under way; whatever is left there when the cycle ends failed without an answer.
+    open_pages: dict[str, tuple[str, FeedEntry]] = field(default_factory=dict)
+    settled: set[str] = field(default_factory=set)
+    page_failures: list[PageFailure] = field(default_factory=list)
+    deferred: list[tuple[str, str, FeedEntry]] = field(default_factory=list)
+    retry_keys: set[str] = field(default_factory=set)  # pages requested again after failing before
 
-    def fail_article(self, url: str, reason: str) -> None:
+    def open_page(self, key: str, url: str, entry: FeedEntry, retry: bool = False) -> None:
+        self.open_pages[key] = (url, entry)
+        if retry:
+            self.retry_keys.add(key)
+
+    def page_done(self, key: str | None) -> None:
+        if key is not None:
+            self.open_pages.pop(key, None)
+            self.settled.add(key)
+
+    def page_failed(self, key: str | None, url: str, reason: str, permanent: bool) -> None:
         self.failed += 1
         if len(self.failures) < 5:
             self.failures.append(f"{reason} ({url})")
+        if key is None:
+            return
+        _, entry = self.open_pages.pop(key, (url, FeedEntry(url=url)))
+        self.page_failures.append(PageFailure(key, url, entry, reason, permanent))
+
+    def close(self) -> None:
+        """The cycle is over: a page still under way was dropped without an answer (Scrapy drops a
+        request it has seen in this crawl, as in a redirect loop), which is a failure too."""
+        for key, (url, _) in list(self.open_pages.items()):
+            self.page_failed(key, url, "no answer (a redirect loop, or the crawl stopped first)", permanent=False)
+        # The new pages the listing brought all failed: the cycle failed, whatever the listing
+        # said. (Pages tried again that fail again only show their reasons: a page that keeps
+        # failing must not put a working source into backoff.)
+        fresh = [f for f in self.page_failures if f.key not in self.retry_keys]
+        fresh_requested = self.requested - len(self.retry_keys)
+        if self.status in ("ok", "not_modified") and fresh_requested > 0 and len(fresh) >= fresh_requested \
+                and not self.stored:
+            self.listing_ok = self.status == "ok"
+            self.status = "error"
+            self.error = f"all {len(fresh)} new article page(s) failed: " + self._failure_list()
+
+    @property
+    def pending(self) -> int:
+        """Pages of this cycle that a later cycle fetches (failed for a passing reason, or deferred)."""
+        return sum(1 for f in self.page_failures if not f.permanent) + len(self.deferred)
 
     @property
     def summary_error(self) -> str | None:
@@ -35,9 +96,12 @@ class SourceOutcome:
         if self.error:
             return self.error
         if self.failed:
-            more = f"; and {self.failed - len(self.failures)} more" if self.failed > len(self.failures) else ""
-            return f"{self.failed} article page(s) failed: " + "; ".join(self.failures) + more
+            return f"{self.failed} article page(s) failed: " + self._failure_list()
         return None
+
+    def _failure_list(self) -> str:
+        more = f"; and {self.failed - len(self.failures)} more" if self.failed > len(self.failures) else ""
+        return "; ".join(self.failures) + more
 
 
 @dataclass
@@ -72,7 +136,7 @@ class CycleReport:
             "sources": [
                 {"name": o.name, "status": o.status, "error": o.summary_error, "listed": o.listed, "known": o.known,
                  "requested": o.requested, "stored": o.stored, "duplicates": o.duplicates, "matched": o.matched,
-                 "failed": o.failed}
+                 "failed": o.failed, "pending": o.pending}
                 for o in self.sources.values()
             ],
         }

@@ -29,6 +29,23 @@ class PageItem:
     entry: FeedEntry
     body: bytes | None = None
     encoding: str | None = None
+    key: str | None = None  # the listing URL, canonicalised (crawler.report.SourceOutcome)
+
+
+# Answers that will be the same on the next try: the page is recorded as failed, never fetched again.
+PERMANENT_STATUSES = frozenset({400, 401, 403, 404, 405, 406, 410, 414, 451})
+
+
+def is_permanent(failure: Failure) -> bool:
+    """Whether a failed request would fail the same way again (a 404, a refused address, robots.txt)
+    rather than for a passing reason (a time-out, a 5xx, a dropped connection)."""
+    from scrapy.exceptions import IgnoreRequest
+    from scrapy.spidermiddlewares.httperror import HttpError
+
+    error = failure.value
+    if isinstance(error, HttpError):
+        return error.response.status in PERMANENT_STATUSES
+    return isinstance(error, IgnoreRequest)
 
 
 def describe_failure(failure: Failure) -> str:
@@ -96,12 +113,14 @@ class NewsSpider(scrapy.Spider):
         outcome.last_modified = _header(response, "Last-Modified")
         if response.status == 304:
             outcome.status = "not_modified"
+            yield from self._retries(spec, new=0)
             return
         try:
             entries, children = self._entries(response, spec)
         except Exception as exc:  # every parser raises its own error type with a readable reason
             outcome.status, outcome.error = "error", _reason(exc)
             self.logger.warning("listing failed source=%s url=%s error=%s", spec.name, response.url, outcome.error)
+            yield from self._retries(spec, new=0)
             return
         outcome.status = "ok"
         for child in children:
@@ -150,18 +169,50 @@ class NewsSpider(scrapy.Spider):
                 continue
             fresh.setdefault(key, entry)
         outcome.listed += len(entries)
-        known = context.known(fresh.keys())
+        known, parked = context.known(fresh.keys())
         outcome.known += len(known)
-        new = [(key, entry) for key, entry in fresh.items() if key not in known]
-        for key, entry in new[: context.crawl.max_articles_per_source]:
+        # Parked pages (failed before, or left over) are fetched by their own schedule, not here.
+        new = [(key, entry) for key, entry in fresh.items() if key not in known and key not in parked]
+        yield from self._retries(spec, new=len(new))
+        room = max(0, context.crawl.max_articles_per_source - outcome.taken)
+        for key, entry in new[room:]:
+            # More than one cycle fetches: the rest are kept for the next cycle, which a 304
+            # would otherwise never reach.
             context.claim_url(key)
-            if spec.type in ("google_news", "bing_news") and _is_aggregator_link(entry.url):
-                # Aggregator redirects can't be followed offline; keep what the listing says.
-                yield PageItem(source=spec.name, url=entry.url, entry=entry)
-                continue
-            outcome.requested += 1
-            yield scrapy.Request(entry.url, callback=self.parse_article, errback=self.article_failed,
-                                 cb_kwargs={"spec": spec, "entry": entry}, meta={"source": spec.name})
+            outcome.deferred.append((key, entry.url, entry))
+        for key, entry in new[:room]:
+            context.claim_url(key)
+            outcome.taken += 1
+            yield from self._article(spec, key, entry.url, entry)
+
+    def _retries(self, spec: SourceSpec, new: int):
+        """Pages that failed before, or were left over, fetched whatever the listing answered (a
+        304 says the listing is unchanged, not that its pages were stored), once per cycle. They
+        share the cycle's `max_articles_per_source` with the `new` pages the listing brought, and
+        take at least half of it, so neither starves the other."""
+        context = self.context
+        outcome = context.report.source(spec.name)
+        if outcome.retries_taken:
+            return
+        outcome.retries_taken = True
+        cap = context.crawl.max_articles_per_source
+        due = context.due_pages.get(spec.name, [])
+        for key, url, entry in due[: max(cap // 2, cap - new, 1)]:
+            context.claim_url(key)
+            outcome.retried += 1
+            outcome.taken += 1
+            yield from self._article(spec, key, url, entry, retry=True)
+
+    def _article(self, spec: SourceSpec, key: str, url: str, entry: FeedEntry, retry: bool = False):
+        outcome = self.context.report.source(spec.name)
+        if spec.type in ("google_news", "bing_news") and _is_aggregator_link(url):
+            # Aggregator redirects can't be followed offline; keep what the listing says.
+            yield PageItem(source=spec.name, url=url, entry=entry, key=key)
+            return
+        outcome.requested += 1
+        outcome.open_page(key, url, entry, retry)
+        yield scrapy.Request(url, callback=self.parse_article, errback=self.article_failed,
+                             cb_kwargs={"spec": spec, "entry": entry, "key": key}, meta={"source": spec.name})
 
     def listing_failed(self, failure: Failure):
         spec: SourceSpec = failure.request.cb_kwargs["spec"]
@@ -169,22 +220,24 @@ class NewsSpider(scrapy.Spider):
         outcome.status, outcome.error = "error", describe_failure(failure)
         _note_retry_after(outcome, failure)
         self.logger.warning("listing failed source=%s url=%s error=%s", spec.name, failure.request.url, outcome.error)
+        yield from self._retries(spec, new=0)
 
     # Articles --------------------------------------------------------------------------------
 
-    def parse_article(self, response: Response, spec: SourceSpec, entry: FeedEntry):
+    def parse_article(self, response: Response, spec: SourceSpec, entry: FeedEntry, key: str):
         content_type = (_header(response, "Content-Type") or "").lower()
         if content_type and not any(kind in content_type for kind in ("html", "xml", "text/plain")):
-            self.context.report.source(spec.name).fail_article(response.url, f"not a web page ({content_type})")
+            self.context.report.source(spec.name).page_failed(key, response.url, f"not a web page ({content_type})",
+                                                              permanent=True)
             return
         yield PageItem(source=spec.name, url=response.url, entry=entry, body=response.body,
-                       encoding=_charset(content_type))
+                       encoding=_charset(content_type), key=key)
 
     def article_failed(self, failure: Failure):
         spec: SourceSpec = failure.request.cb_kwargs["spec"]
         reason = describe_failure(failure)
         outcome = self.context.report.source(spec.name)
-        outcome.fail_article(failure.request.url, reason)
+        outcome.page_failed(failure.request.cb_kwargs["key"], failure.request.url, reason, is_permanent(failure))
         _note_retry_after(outcome, failure)
         self.logger.warning("article failed source=%s url=%s error=%s", spec.name, failure.request.url, reason)
 

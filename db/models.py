@@ -178,6 +178,28 @@ class Delivery(Base):
     alert: Mapped[Alert] = relationship(back_populates="deliveries")
 
 
+class PendingPage(Base):
+    """An article page a listing named that is not stored yet and will not be found again by
+    reading the listing: it failed (retried with backoff, or given up with its reason) or was left
+    for a later cycle (more new pages than one cycle fetches). A conditional GET answered 304
+    never hides it: a source's cycle fetches its due pages whatever its listing says."""
+
+    __tablename__ = "pending_pages"
+    __table_args__ = (Index("ix_pending_pages_due", "source", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(2000), unique=True)  # the listing URL, canonicalised
+    url: Mapped[str] = mapped_column(Text)
+    entry: Mapped[dict] = mapped_column(JSON, default=dict)  # what the listing said (items.FeedEntry)
+    status: Mapped[str] = mapped_column(String(20))  # retry | deferred | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    reason: Mapped[str | None] = mapped_column(Text)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class ServiceState(Base):
     """The running service's heartbeat (one row)."""
 

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crawler import items
-from db.models import Article, LshBand, Source, TopicMatch
+from db.models import Article, LshBand, PendingPage, Source, TopicMatch
 
 if TYPE_CHECKING:
     from crawler.fingerprint import EventProfile
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 STORY_WINDOW = timedelta(days=3)
 STORY_CANDIDATES = 400
 MAX_BACKOFF = 86400.0
+PAGE_ATTEMPTS = 8  # a page failing for passing reasons is tried this often, then given up
+PAGE_MAX_DELAY = 6 * 3600.0
 
 
 @dataclass
@@ -400,6 +402,109 @@ def article_json(row: Article, with_text: bool = False) -> dict:
     return article_json(row, row.matches, with_text)
 
 
+def pending_keys(session: Session, keys: Iterable[str]) -> set[str]:
+    """Which of `keys` are pending pages (failed or left over): the listing does not fetch them."""
+    wanted = list(dict.fromkeys(keys))
+    found: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        found.update(session.scalars(select(PendingPage.key).where(PendingPage.key.in_(chunk))))
+    return found
+
+
+def due_pages(session: Session, sources: Iterable[str], now: datetime,
+              regardless: Iterable[str] = ()) -> dict[str, list[tuple[str, str, items.FeedEntry]]]:
+    """Per source, the pending pages to fetch this cycle, oldest first: those whose retry is due,
+    and every retry of the sources in `regardless` (named by the user: fetched now)."""
+    regardless = set(regardless)
+    due: dict[str, list[tuple[str, str, items.FeedEntry]]] = {}
+    names = list(sources)
+    rows = session.scalars(
+        select(PendingPage).where(PendingPage.source.in_(names), PendingPage.status.in_(("retry", "deferred")))
+        .order_by(PendingPage.id)
+    )
+    for row in rows:
+        if row.source in regardless or row.next_attempt_at is None or row.next_attempt_at <= now:
+            due.setdefault(row.source, []).append((row.key, row.url, entry_from_json(row.url, row.entry)))
+    return due
+
+
+def entry_to_json(entry: items.FeedEntry) -> dict:
+    data = {k: v for k, v in vars(entry).items() if v not in (None, [], "")}
+    for moment in ("published_at", "updated_at"):
+        if moment in data:
+            data[moment] = data[moment].isoformat()
+    return data
+
+
+def entry_from_json(url: str, data: dict) -> items.FeedEntry:
+    known = {k: v for k, v in (data or {}).items() if k in items.FeedEntry.__dataclass_fields__}
+    for moment in ("published_at", "updated_at"):
+        if known.get(moment):
+            known[moment] = datetime.fromisoformat(known[moment])
+    known["url"] = known.get("url") or url
+    return items.FeedEntry(**known)
+
+
+def page_retry_delay(attempts: int, interval: float) -> timedelta:
+    """After the n-th failure for a passing reason: the next cycle, then every other cycle, every
+    fourth... (in units of the source's interval), at most PAGE_MAX_DELAY."""
+    return timedelta(seconds=min(interval * (2 ** (attempts - 1) - 1), PAGE_MAX_DELAY))
+
+
+def record_pages(session: Session, outcome, now: datetime, interval: float) -> None:
+    """Write what became of one source's pages this cycle (crawler.report.SourceOutcome): stored
+    ones leave the pending list, failed ones join it (to retry, or failed for good), pages left
+    over for the next cycle are due at once."""
+    if outcome.settled:
+        settled = list(outcome.settled)
+        for start in range(0, len(settled), 500):
+            session.execute(delete(PendingPage).where(PendingPage.key.in_(settled[start : start + 500])))
+    keys = [f.key for f in outcome.page_failures] + [key for key, _, _ in outcome.deferred]
+    rows: dict[str, PendingPage] = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        rows.update((row.key, row) for row in session.scalars(select(PendingPage).where(PendingPage.key.in_(chunk))))
+    for failure in outcome.page_failures:
+        row = rows.get(failure.key)
+        if row is None:
+            row = rows[failure.key] = PendingPage(source=outcome.name, key=failure.key, url=failure.url,
+                                                  entry=entry_to_json(failure.entry), attempts=0, first_seen_at=now)
+            session.add(row)
+        row.attempts = (row.attempts or 0) + 1
+        row.last_attempt_at, row.reason = now, failure.reason
+        if failure.permanent:
+            row.status, row.next_attempt_at = "failed", None
+        elif row.attempts >= PAGE_ATTEMPTS:
+            row.status, row.next_attempt_at = "failed", None
+            row.reason = f"gave up after {row.attempts} attempts: {failure.reason}"
+        else:
+            row.status, row.next_attempt_at = "retry", now + page_retry_delay(row.attempts, interval)
+    for key, url, entry in outcome.deferred:
+        if key not in rows:
+            rows[key] = PendingPage(source=outcome.name, key=key, url=url, entry=entry_to_json(entry),
+                                    status="deferred", attempts=0, first_seen_at=now, next_attempt_at=now,
+                                    reason="left for the next cycle (max_articles_per_source)")
+            session.add(rows[key])
+
+
+def pending_counts(session: Session) -> dict[str, dict[str, int]]:
+    """Per source, its pending pages by status (retry, deferred, failed)."""
+    counts: dict[str, dict[str, int]] = {}
+    query = select(PendingPage.source, PendingPage.status, func.count()).group_by(PendingPage.source,
+                                                                                   PendingPage.status)
+    for source, status, count in session.execute(query):
+        counts.setdefault(source, {})[status] = count
+    return counts
+
+
+def list_pending(session: Session, source: str | None = None) -> list[PendingPage]:
+    query = select(PendingPage).order_by(PendingPage.source, PendingPage.id)
+    if source:
+        query = query.where(PendingPage.source == source)
+    return list(session.scalars(query))
+
+
 def source_states(session: Session) -> dict[str, dict]:
     """What the crawler needs to know of each source before fetching it."""
     return {
@@ -424,6 +529,10 @@ def record_outcome(session: Session, outcome, now: datetime, interval: float) ->
     if outcome.retry_after:
         row.backoff_until = now + timedelta(seconds=min(outcome.retry_after, MAX_BACKOFF))
     if outcome.status == "error":
+        if outcome.listing_ok:  # its pages failed, and wait in pending_pages: the listing was read
+            row.etag, row.last_modified = outcome.etag, outcome.last_modified
+            if outcome.full_fetch:
+                row.last_full_fetch_at = now
         row.status, row.error = "error", outcome.summary_error
         row.consecutive_errors = (row.consecutive_errors or 0) + 1
         # Back off a failing source: twice its interval per further failure, at most a day.

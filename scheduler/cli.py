@@ -260,6 +260,9 @@ def _print_cycle(report, sent) -> None:
     failed = len(report.failed_sources)
     line = (f"{len(report.sources)} sources ({failed} failed), {report.stored} new articles, "
             f"{report.matched} matched, {report.duplicates} copies, {report.alerts_planned} alerts")
+    pending = sum(o.pending for o in report.sources.values())
+    if pending:
+        line += f", {pending} pages left for a later cycle (`newswatch sources --pages`)"
     if sent is not None:
         line += f"; sent {sent.sent}, failed {sent.failed}, retrying later {sent.retrying}"
     console.print(line)
@@ -431,24 +434,30 @@ def _write_csv(records: list[dict]) -> None:
 
 
 @cli.command()
+@click.option("--pages", is_flag=True, help="List the article pages waiting for another try, or failed for good.")
 @json_option
 @click.pass_context
 @runtime_errors
-def sources(ctx, as_json: bool) -> None:
-    """Per source: last fetch, status, error, articles, next run."""
+def sources(ctx, pages: bool, as_json: bool) -> None:
+    """Per source: last fetch, status, error, articles, pages pending retry, next run."""
     from db import store
 
     config = _config(ctx, reading=True)
     with _sessions(ctx, reading=True).begin() as session:
         store.sync_sources(session, config.source_specs())
+    if pages:
+        _pending_pages(ctx, as_json)
+        return
     with _sessions(ctx, reading=True)() as session:
         counts = store.source_article_counts(session)
+        pending = store.pending_counts(session)
         configured = {s.name: s for s in config.source_specs()}
         records = []
         for row in store.list_sources(session):
             if row.name not in configured:
                 continue
             spec = configured[row.name]
+            waiting = pending.get(row.name, {})
             records.append({
                 "name": row.name, "type": row.type, "url": row.url, "enabled": spec.enabled,
                 "interval": spec.interval, "status": row.status, "error": row.error or "",
@@ -456,6 +465,8 @@ def sources(ctx, as_json: bool) -> None:
                 "last_new_at": _iso(row.last_new_at), "next_run_at": _iso(row.next_run_at),
                 "consecutive_errors": row.consecutive_errors, "articles": counts.get(row.name, 0),
                 "last_items": row.last_items, "last_new": row.last_new,
+                "pending_retry": waiting.get("retry", 0) + waiting.get("deferred", 0),
+                "failed_pages": waiting.get("failed", 0),
             })
     if as_json:
         _emit_json(records)
@@ -463,12 +474,40 @@ def sources(ctx, as_json: bool) -> None:
     from rich.table import Table
 
     table = Table()
-    for column in ("source", "type", "status", "last fetch", "next run", "errors", "articles", "error"):
+    for column in ("source", "type", "status", "last fetch", "next run", "errors", "articles", "retry", "error"):
         table.add_column(column, overflow="fold")
     for r in records:
         _row(table, r["name"], r["type"], r["status"], _when(_parse_iso(r["last_fetch_at"])),
-                      _when(_parse_iso(r["next_run_at"])), str(r["consecutive_errors"]), str(r["articles"]),
-                      r["error"])
+             _when(_parse_iso(r["next_run_at"])), str(r["consecutive_errors"]), str(r["articles"]),
+             str(r["pending_retry"]), r["error"])
+    _console().print(table)
+
+
+def _pending_pages(ctx, as_json: bool) -> None:
+    """`sources --pages`: every article page waiting for another try or failed for good."""
+    from db import store
+
+    with _sessions(ctx, reading=True)() as session:
+        records = [
+            {"source": row.source, "url": row.url, "status": row.status, "attempts": row.attempts,
+             "reason": row.reason or "", "first_seen_at": _iso(row.first_seen_at),
+             "last_attempt_at": _iso(row.last_attempt_at), "next_attempt_at": _iso(row.next_attempt_at)}
+            for row in store.list_pending(session)
+        ]
+    if as_json:
+        _emit_json(records)
+        return
+    if not records:
+        click.echo("No pages pending or failed.")
+        return
+    from rich.table import Table
+
+    table = Table()
+    for column in ("source", "status", "tries", "next try", "reason", "url"):
+        table.add_column(column, overflow="fold")
+    for r in records:
+        _row(table, r["source"], r["status"], str(r["attempts"]), _when(_parse_iso(r["next_attempt_at"])),
+             r["reason"], r["url"])
     _console().print(table)
 
 

@@ -27,7 +27,7 @@ def _feed_requests(web, path=FEED):
     return [headers for _, p, headers in web.requests if p == "/" + path]
 
 
-def test_unchanged_feed_is_answered_304_and_no_article_is_fetched(tmp_path, newsweb):
+def test_unchanged_feed_is_answered_304_and_only_the_page_that_failed_is_fetched_again(tmp_path, newsweb):
     config = write_config(tmp_path / "n.toml", newsweb, sources=_one_feed(newsweb))
     _crawl(config)
     article_requests = len(newsweb.requests)
@@ -36,7 +36,9 @@ def test_unchanged_feed_is_answered_304_and_no_article_is_fetched(tmp_path, news
     assert second.get("If-None-Match")
     assert _source(config)["status"] == "not_modified"
     new_requests = newsweb.requests[article_requests:]
-    assert [p for _, p, _ in new_requests if not p.endswith("robots.txt")] == ["/" + FEED]
+    # The page that answered 500 is tried again; the stored ones and the 404 are not.
+    assert [p for _, p, _ in new_requests if not p.endswith("robots.txt")] == ["/" + FEED,
+                                                                              "/news/server-error.html"]
 
 
 def test_full_fetch_is_made_now_and_then_despite_etags(tmp_path, newsweb):

@@ -20,13 +20,13 @@ def _service(path, crawl_target=None):
     return Service(config, open_db(config), crawl_target=crawl_target)
 
 
-def _finishes_but_its_exit_status_is_lost(config_path, source_names, log_level, log_format, done):
-    done.send("done")  # the crawl's work is complete...
+def _finishes_but_its_exit_status_is_lost(config_path, source_names, log_level, log_format, done, alone=True):
+    done.send(("done", 0))  # the crawl's work is complete...
     done.close()
     os._exit(255)  # ...and the status reads as the fork server's "lost" value
 
 
-def _dies_midway(config_path, source_names, log_level, log_format, done):
+def _dies_midway(config_path, source_names, log_level, log_format, done, alone=True):
     os._exit(3)
 
 
