@@ -11,19 +11,19 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from time import monotonic
 from typing import TextIO
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
-from alerts.settings import AlertSettings, display_zone
-from alerts.targets import CONSOLE_ID, Target, console_target, scrub
-from db.models import Alert, Delivery
+from newswatch.alerts.settings import AlertSettings, display_zone
+from newswatch.alerts.targets import CONSOLE_ID, Target, console_target, scrub
+from newswatch.db.models import Alert, Delivery
 
 log = logging.getLogger(__name__)
-CONSOLE_LOG = logging.getLogger("alerts.console")
+CONSOLE_LOG = logging.getLogger("newswatch.alerts.console")
 
 EXEMPT_KINDS = ("test",)  # someone is waiting for these: no quiet hours, no rate limit
 
@@ -49,7 +49,7 @@ class SendReport:
 
 
 def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def quiet_until(now: datetime, settings: AlertSettings) -> datetime | None:
@@ -62,7 +62,7 @@ def quiet_until(now: datetime, settings: AlertSettings) -> datetime | None:
     moment = local.time().replace(tzinfo=None)
 
     def at(day: date, when) -> datetime:
-        return datetime.combine(day, when).replace(tzinfo=zone).astimezone(timezone.utc)
+        return datetime.combine(day, when).replace(tzinfo=zone).astimezone(UTC)
 
     if start < end:
         return at(local.date(), end) if start <= moment < end else None
@@ -94,51 +94,71 @@ def _words_for(alert: Alert, target: Target) -> tuple[str, str]:
 def _due(now: datetime, settings: AlertSettings):
     stale = now - timedelta(seconds=settings.lease)
     return or_(
-        and_(Delivery.status == "pending",
-             or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now)),
+        and_(Delivery.status == "pending", or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now)),
         and_(Delivery.status == "sending", Delivery.claimed_at <= stale),
     )
 
 
-def _claim(session: Session, delivery_id: int, status: str, attempts: int, now: datetime,
-           settings: AlertSettings) -> bool:
+def _claim(
+    session: Session, delivery_id: int, status: str, attempts: int, now: datetime, settings: AlertSettings
+) -> bool:
     """Take the delivery for this sender; False when another sender got there first (or has
     tried it since it was seen: `attempts` changed)."""
-    condition = [Delivery.id == delivery_id, Delivery.status == status, Delivery.attempts == attempts,
-                 _due(now, settings)]
-    result = session.execute(update(Delivery).where(*condition).values(status="sending", claimed_at=now)
-                             .execution_options(synchronize_session=False))
+    condition = [
+        Delivery.id == delivery_id,
+        Delivery.status == status,
+        Delivery.attempts == attempts,
+        _due(now, settings),
+    ]
+    result = session.execute(
+        update(Delivery)
+        .where(*condition)
+        .values(status="sending", claimed_at=now)
+        .execution_options(synchronize_session=False)
+    )
     return result.rowcount == 1
 
 
 def _record(sessions: sessionmaker, delivery_id: int, claim: datetime, **values) -> None:
     """Write a send's outcome, unless the claim was lost meanwhile (lease expired, taken over)."""
     with sessions.begin() as session:
-        session.execute(update(Delivery)
-                        .where(Delivery.id == delivery_id, Delivery.status == "sending",
-                               Delivery.claimed_at == claim)
-                        .values(**values).execution_options(synchronize_session=False))
+        session.execute(
+            update(Delivery)
+            .where(Delivery.id == delivery_id, Delivery.status == "sending", Delivery.claimed_at == claim)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def _release(sessions: sessionmaker, delivery_id: int, seen_status: str, **values) -> None:
     """Change a delivery this sender did not claim, if it is still as it was seen."""
     with sessions.begin() as session:
-        session.execute(update(Delivery).where(Delivery.id == delivery_id, Delivery.status == seen_status)
-                        .values(**values).execution_options(synchronize_session=False))
+        session.execute(
+            update(Delivery)
+            .where(Delivery.id == delivery_id, Delivery.status == seen_status)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
 
 
-def send_due(sessionmaker: sessionmaker, targets: list[Target], settings: AlertSettings,
-             now: datetime | None = None, console: TextIO | None = None, limit: int = 100,
-             max_seconds: float | None = None) -> SendReport:
+def send_due(
+    sessionmaker: sessionmaker,
+    targets: list[Target],
+    settings: AlertSettings,
+    now: datetime | None = None,
+    console: TextIO | None = None,
+    limit: int = 100,
+    max_seconds: float | None = None,
+) -> SendReport:
     """Send what is due now and return.
 
     `now` fixes the clock (tests). `console` is the stream the console target (no targets
     configured) writes its blocks to; without one they go to the log at INFO, so machine output
     on stdout stays clean. At most `limit` deliveries are handled, and none is started after
     `max_seconds` of wall time."""
-    from alerts import transport  # apprise loads only when something is sent
+    from newswatch.alerts import transport  # apprise loads only when something is sent
 
-    clock = (lambda: _utc(now)) if now is not None else (lambda: datetime.now(timezone.utc))
+    clock = (lambda: _utc(now)) if now is not None else (lambda: datetime.now(UTC))
     started = clock()
     report = SendReport()
     known = {target.id: target for target in targets}
@@ -147,8 +167,7 @@ def send_due(sessionmaker: sessionmaker, targets: list[Target], settings: AlertS
 
     with sessionmaker() as session:
         due = session.execute(
-            select(Delivery.id, Delivery.status, Delivery.target, Delivery.target_label, Delivery.attempts,
-                   Alert.kind)
+            select(Delivery.id, Delivery.status, Delivery.target, Delivery.target_label, Delivery.attempts, Alert.kind)
             .join(Alert, Delivery.alert_id == Alert.id)
             .where(_due(started, settings))
             .order_by(Alert.created_at, Delivery.id)
@@ -156,10 +175,15 @@ def send_due(sessionmaker: sessionmaker, targets: list[Target], settings: AlertS
         ).all()
         last_sent: dict[str, datetime] = {}
         if settings.rate_limit > 0 and due:
-            last_sent = {target: _utc(moment) for target, moment in session.execute(
-                select(Delivery.target, func.max(Delivery.sent_at))
-                .where(Delivery.status == "sent", Delivery.target.in_({row.target for row in due}))
-                .group_by(Delivery.target)).all() if moment is not None}
+            last_sent = {
+                target: _utc(moment)
+                for target, moment in session.execute(
+                    select(Delivery.target, func.max(Delivery.sent_at))
+                    .where(Delivery.status == "sent", Delivery.target.in_({row.target for row in due}))
+                    .group_by(Delivery.target)
+                ).all()
+                if moment is not None
+            }
 
     failing: set[str] = set()
     stop_at = monotonic() + max_seconds if max_seconds is not None else None
@@ -169,8 +193,14 @@ def send_due(sessionmaker: sessionmaker, targets: list[Target], settings: AlertS
             continue
         target = known.get(row.target)
         if target is None:
-            _release(sessionmaker, row.id, row.status, status="failed", claimed_at=None,
-                     error=f"target {row.target_label} is no longer configured")
+            _release(
+                sessionmaker,
+                row.id,
+                row.status,
+                status="failed",
+                claimed_at=None,
+                error=f"target {row.target_label} is no longer configured",
+            )
             report.failed += 1
             report.by_target[row.target_label] = "no longer configured"
             continue
@@ -181,8 +211,7 @@ def send_due(sessionmaker: sessionmaker, targets: list[Target], settings: AlertS
         if settings.rate_limit > 0 and not exempt and row.target in last_sent:
             allowed = last_sent[row.target] + timedelta(seconds=settings.rate_limit)
             if clock() < allowed:
-                _release(sessionmaker, row.id, row.status, status="pending", claimed_at=None,
-                         next_attempt_at=allowed)
+                _release(sessionmaker, row.id, row.status, status="pending", claimed_at=None, next_attempt_at=allowed)
                 report.deferred += 1
                 continue
 
@@ -190,8 +219,11 @@ def send_due(sessionmaker: sessionmaker, targets: list[Target], settings: AlertS
         with sessionmaker.begin() as session:
             if not _claim(session, row.id, row.status, row.attempts, claimed_at, settings):
                 continue
-            alert = session.scalar(select(Alert).where(Alert.id == select(Delivery.alert_id)
-                                                       .where(Delivery.id == row.id).scalar_subquery()))
+            alert = session.scalar(
+                select(Alert).where(
+                    Alert.id == select(Delivery.alert_id).where(Delivery.id == row.id).scalar_subquery()
+                )
+            )
             title, body = _words_for(alert, target)
             block = _console_block(alert, title, body) if target.is_console else ""
 
@@ -210,10 +242,24 @@ def send_due(sessionmaker: sessionmaker, targets: list[Target], settings: AlertS
             gives_up = permanent or attempts >= settings.retry_limit
             finished = clock()
             retry_at = None if gives_up else finished + timedelta(seconds=backoff(attempts, settings))
-            _record(sessionmaker, row.id, claimed_at, attempts=attempts, error=error,
-                    status="failed" if gives_up else "pending", claimed_at=None, next_attempt_at=retry_at)
-            log.warning("alert delivery %s to %s failed (attempt %d%s): %s", row.id, target.label, attempts,
-                        ", giving up" if gives_up else "", error)
+            _record(
+                sessionmaker,
+                row.id,
+                claimed_at,
+                attempts=attempts,
+                error=error,
+                status="failed" if gives_up else "pending",
+                claimed_at=None,
+                next_attempt_at=retry_at,
+            )
+            log.warning(
+                "alert delivery %s to %s failed (attempt %d%s): %s",
+                row.id,
+                target.label,
+                attempts,
+                ", giving up" if gives_up else "",
+                error,
+            )
             report.by_target[target.label] = error
             if gives_up:
                 report.failed += 1
@@ -223,8 +269,16 @@ def send_due(sessionmaker: sessionmaker, targets: list[Target], settings: AlertS
             continue
 
         finished = clock()
-        _record(sessionmaker, row.id, claimed_at, status="sent", sent_at=finished, attempts=row.attempts + 1,
-                error=None, next_attempt_at=None)
+        _record(
+            sessionmaker,
+            row.id,
+            claimed_at,
+            status="sent",
+            sent_at=finished,
+            attempts=row.attempts + 1,
+            error=None,
+            next_attempt_at=None,
+        )
         report.sent += 1
         last_sent[row.target] = finished
     return report
@@ -236,8 +290,11 @@ def retry_failed(session: Session, alert_id: int | None = None) -> int:
     condition = [Delivery.status == "failed"]
     if alert_id is not None:
         condition.append(Delivery.alert_id == alert_id)
-    requeue = (update(Delivery).where(*condition)
-               .values(status="pending", attempts=0, next_attempt_at=None, claimed_at=None, error=None))
+    requeue = (
+        update(Delivery)
+        .where(*condition)
+        .values(status="pending", attempts=0, next_attempt_at=None, claimed_at=None, error=None)
+    )
     result = session.execute(requeue.execution_options(synchronize_session=False))
     return result.rowcount or 0
 
@@ -245,8 +302,13 @@ def retry_failed(session: Session, alert_id: int | None = None) -> int:
 def list_deliveries(session: Session, status: str | None = None, limit: int = 50) -> list[Delivery]:
     """Delivery rows (their `alert` loaded), newest alert first, optionally only those with
     `status` (pending, sending, sent, failed). Rows carry the masked label, never a URL."""
-    query = (select(Delivery).join(Alert, Delivery.alert_id == Alert.id).options(joinedload(Delivery.alert))
-             .order_by(Alert.created_at.desc(), Delivery.id.desc()).limit(limit))
+    query = (
+        select(Delivery)
+        .join(Alert, Delivery.alert_id == Alert.id)
+        .options(joinedload(Delivery.alert))
+        .order_by(Alert.created_at.desc(), Delivery.id.desc())
+        .limit(limit)
+    )
     if status:
         query = query.where(Delivery.status == status)
     return list(session.scalars(query).unique())

@@ -13,16 +13,16 @@ import hashlib
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from alerts.render import (
+from newswatch.alerts.render import (
+    SNIPPET_LIMIT,
     ArticleView,
     MatchView,
     Rendered,
-    SNIPPET_LIMIT,
     one_line,
     render_digest,
     render_health,
@@ -30,9 +30,9 @@ from alerts.render import (
     render_summary,
     render_test,
 )
-from alerts.settings import AlertSettings, TopicAlerting
-from alerts.targets import Target, targets_for
-from db.models import Alert, Article, Delivery, TopicMatch
+from newswatch.alerts.settings import AlertSettings, TopicAlerting
+from newswatch.alerts.targets import Target, targets_for
+from newswatch.db.models import Alert, Article, Delivery, TopicMatch
 
 INSTANT_KINDS = ("instant", "update")
 
@@ -59,12 +59,12 @@ class CycleBudget:
 
 def _utc(moment: datetime | None) -> datetime | None:
     if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
+        return moment.replace(tzinfo=UTC)
     return moment
 
 
 def _now(now: datetime | None) -> datetime:
-    return _utc(now) or datetime.now(timezone.utc)
+    return _utc(now) or datetime.now(UTC)
 
 
 def story_of(article: Article) -> int:
@@ -97,37 +97,58 @@ def _outlets(session: Session, article: Article) -> int:
 
 
 def article_view(session: Session, article: Article, match: TopicMatch | None = None) -> ArticleView:
-    return ArticleView(title=article.title, url=article.url, source=article.source, id=article.id,
-                       outlet=article.outlet, published_at=article.published_at, fetched_at=article.fetched_at,
-                       snippet=_snippet(article, match), story_id=story_of(article),
-                       outlets=_outlets(session, article))
+    return ArticleView(
+        title=article.title,
+        url=article.url,
+        source=article.source,
+        id=article.id,
+        outlet=article.outlet,
+        published_at=article.published_at,
+        fetched_at=article.fetched_at,
+        snippet=_snippet(article, match),
+        story_id=story_of(article),
+        outlets=_outlets(session, article),
+    )
 
 
 def match_view(match: TopicMatch) -> MatchView:
-    return MatchView(topic=match.topic, terms=list(match.terms), score=match.score,
-                     snippets=[hit.get("snippet", "") for hit in match.hits or []])
+    return MatchView(
+        topic=match.topic,
+        terms=list(match.terms),
+        score=match.score,
+        snippets=[hit.get("snippet", "") for hit in match.hits or []],
+    )
 
 
 def _words(rendered: Rendered) -> dict:
     return {"title": rendered.title, "markdown": rendered.markdown, "html": rendered.html, "text": rendered.text}
 
 
-def _add_alert(session: Session, *, key: str, kind: str, rendered: Rendered, targets: Iterable[Target],
-               now: datetime, payload: dict | None = None, variants: dict[str, Rendered] | None = None,
-               **columns) -> Alert:
+def _add_alert(
+    session: Session,
+    *,
+    key: str,
+    kind: str,
+    rendered: Rendered,
+    targets: Iterable[Target],
+    now: datetime,
+    payload: dict | None = None,
+    variants: dict[str, Rendered] | None = None,
+    **columns,
+) -> Alert:
     data = dict(payload or {})
     data["render"] = _words(rendered)
     if variants:
         data["variants"] = {target_id: _words(words) for target_id, words in variants.items()}
-    alert = Alert(key=key, kind=kind, title=rendered.title, body=rendered.markdown, payload=data,
-                  created_at=now, **columns)
+    alert = Alert(
+        key=key, kind=kind, title=rendered.title, body=rendered.markdown, payload=data, created_at=now, **columns
+    )
     seen: set[str] = set()
     for target in targets:
         if target.id in seen:
             continue
         seen.add(target.id)
-        alert.deliveries.append(Delivery(target=target.id, target_label=target.label, status="pending",
-                                         attempts=0))
+        alert.deliveries.append(Delivery(target=target.id, target_label=target.label, status="pending", attempts=0))
     session.add(alert)
     session.flush()
     return alert
@@ -137,9 +158,16 @@ def _existing(session: Session, key: str) -> Alert | None:
     return session.scalar(select(Alert).where(Alert.key == key))
 
 
-def plan_for_article(session: Session, article_row: Article, matches: list[TopicMatch],
-                     topics: dict[str, TopicAlerting], targets: list[Target], settings: AlertSettings,
-                     budget: CycleBudget | None, now: datetime | None = None) -> list[Alert]:
+def plan_for_article(
+    session: Session,
+    article_row: Article,
+    matches: list[TopicMatch],
+    topics: dict[str, TopicAlerting],
+    targets: list[Target],
+    settings: AlertSettings,
+    budget: CycleBudget | None,
+    now: datetime | None = None,
+) -> list[Alert]:
     """The alerts one newly stored article causes, added to `session` (the caller commits).
 
     Call it right after the article and its matches are added and flushed. Returns the Alert
@@ -166,18 +194,41 @@ def plan_for_article(session: Session, article_row: Article, matches: list[Topic
         view = article_view(session, article_row, match)
         rendered = render_instant(view, match_view(match), topic, kind=kind, settings=settings)
         routed = targets_for(topic, targets)
-        payload = {"article_id": article_row.id, "url": article_row.url, "source": article_row.source,
-                   "topic": topic.name, "terms": list(match.terms)}
-        columns = dict(topic=topic.name, article_id=article_row.id, story_id=story)
+        payload = {
+            "article_id": article_row.id,
+            "url": article_row.url,
+            "source": article_row.source,
+            "topic": topic.name,
+            "terms": list(match.terms),
+        }
+        columns = {"topic": topic.name, "article_id": article_row.id, "story_id": story}
         if not routed or budget.take():  # an alert no target receives costs no budget
-            created.append(_add_alert(session, key=key, kind=kind, rendered=rendered, targets=routed, now=now,
-                                      payload=payload, **columns))
+            created.append(
+                _add_alert(
+                    session, key=key, kind=kind, rendered=rendered, targets=routed, now=now, payload=payload, **columns
+                )
+            )
             continue
-        folded = _add_alert(session, key=key, kind="folded", rendered=rendered, targets=(), now=now,
-                            payload={**payload, "folded_from": kind}, **columns)
-        budget.folded.append({"alert_id": folded.id, "topic": topic.name, "title": article_row.title,
-                              "url": article_row.url, "source": article_row.source,
-                              "targets": [target.id for target in routed]})
+        folded = _add_alert(
+            session,
+            key=key,
+            kind="folded",
+            rendered=rendered,
+            targets=(),
+            now=now,
+            payload={**payload, "folded_from": kind},
+            **columns,
+        )
+        budget.folded.append(
+            {
+                "alert_id": folded.id,
+                "topic": topic.name,
+                "title": article_row.title,
+                "url": article_row.url,
+                "source": article_row.source,
+                "targets": [target.id for target in routed],
+            }
+        )
         created.append(folded)
     return created
 
@@ -198,8 +249,9 @@ def _variants(items_by_target: dict[str, list], everything: list, render) -> tup
     return full, variants
 
 
-def finish_cycle(session: Session, budget: CycleBudget, targets: list[Target], settings: AlertSettings,
-                 now: datetime | None = None) -> Alert | None:
+def finish_cycle(
+    session: Session, budget: CycleBudget, targets: list[Target], settings: AlertSettings, now: datetime | None = None
+) -> Alert | None:
     """At the end of a crawl cycle: one 'summary' alert for the instant alerts the budget folded
     (None when nothing was folded). Resets the budget for the next cycle."""
     now = _now(now)
@@ -213,17 +265,33 @@ def finish_cycle(session: Session, budget: CycleBudget, targets: list[Target], s
     routed = [target for target in targets if target.id in by_target]
     full, variants = _variants(by_target, folded, lambda items: render_summary(items, settings=settings))
     key = f"summary:{now.isoformat()}:{folded[0]['alert_id']}"
-    return _add_alert(session, key=key, kind="summary", rendered=full, targets=routed, now=now,
-                      payload={"folded": [item["alert_id"] for item in folded]}, variants=variants)
+    return _add_alert(
+        session,
+        key=key,
+        kind="summary",
+        rendered=full,
+        targets=routed,
+        now=now,
+        payload={"folded": [item["alert_id"] for item in folded]},
+        variants=variants,
+    )
 
 
 def _as_topics(topics: Iterable[str | TopicAlerting]) -> list[TopicAlerting]:
-    return [topic if isinstance(topic, TopicAlerting) else TopicAlerting(name=str(topic), mode="digest")
-            for topic in topics]
+    return [
+        topic if isinstance(topic, TopicAlerting) else TopicAlerting(name=str(topic), mode="digest") for topic in topics
+    ]
 
 
-def make_digest(session: Session, topic_names: Iterable[str | TopicAlerting], since: datetime, until: datetime,
-                targets: list[Target], settings: AlertSettings, now: datetime | None = None) -> Alert | None:
+def make_digest(
+    session: Session,
+    topic_names: Iterable[str | TopicAlerting],
+    since: datetime,
+    until: datetime,
+    targets: list[Target],
+    settings: AlertSettings,
+    now: datetime | None = None,
+) -> Alert | None:
     """One 'digest' alert grouping, by topic, the stories first matched in [since, until) that no
     digest has told yet (copies and items older than max_age left out), each story with its
     number of outlets and a link. None when there is nothing new.
@@ -238,8 +306,12 @@ def make_digest(session: Session, topic_names: Iterable[str | TopicAlerting], si
     rows = session.execute(
         select(TopicMatch, Article)
         .join(Article, TopicMatch.article_id == Article.id)
-        .where(TopicMatch.topic.in_(list(by_name)), Article.duplicate_of.is_(None),
-               TopicMatch.created_at >= _utc(since), TopicMatch.created_at < _utc(until))
+        .where(
+            TopicMatch.topic.in_(list(by_name)),
+            Article.duplicate_of.is_(None),
+            TopicMatch.created_at >= _utc(since),
+            TopicMatch.created_at < _utc(until),
+        )
         .order_by(Article.id)
     ).all()
     picked: dict[str, dict[int, Article]] = {}
@@ -252,12 +324,20 @@ def make_digest(session: Session, topic_names: Iterable[str | TopicAlerting], si
         picked.setdefault(match.topic, {})[story] = article
     if not picked:
         return None
-    story_ids = {article.story_id for stories in picked.values() for article in stories.values()
-                 if article.story_id is not None}
-    counts = dict(session.execute(
-        select(Article.story_id, func.count(Article.id)).where(Article.story_id.in_(story_ids))
-        .group_by(Article.story_id)
-    ).all()) if story_ids else {}
+    story_ids = {
+        article.story_id for stories in picked.values() for article in stories.values() if article.story_id is not None
+    }
+    counts = (
+        dict(
+            session.execute(
+                select(Article.story_id, func.count(Article.id))
+                .where(Article.story_id.in_(story_ids))
+                .group_by(Article.story_id)
+            ).all()
+        )
+        if story_ids
+        else {}
+    )
 
     def newest_first(article: Article):
         return _utc(article.published_at) or _utc(article.fetched_at) or now
@@ -266,53 +346,109 @@ def make_digest(session: Session, topic_names: Iterable[str | TopicAlerting], si
     for topic in topics:
         stories = sorted(picked.get(topic.name, {}).values(), key=newest_first, reverse=True)
         if stories:
-            groups.append({"topic": topic.name, "stories": [
-                {"title": article.title, "url": article.url, "source": article.source,
-                 "outlets": counts.get(article.story_id, 1), "story_id": story_of(article)}
-                for article in stories]})
+            groups.append(
+                {
+                    "topic": topic.name,
+                    "stories": [
+                        {
+                            "title": article.title,
+                            "url": article.url,
+                            "source": article.source,
+                            "outlets": counts.get(article.story_id, 1),
+                            "story_id": story_of(article),
+                        }
+                        for article in stories
+                    ],
+                }
+            )
     by_target: dict[str, list[dict]] = {}
     for group in groups:
         for target in targets_for(by_name[group["topic"]], targets):
             by_target.setdefault(target.id, []).append(group)
     routed = [target for target in targets if target.id in by_target]
-    full, variants = _variants(by_target, groups,
-                               lambda chosen: render_digest(chosen, (since, until), settings=settings))
+    full, variants = _variants(
+        by_target, groups, lambda chosen: render_digest(chosen, (since, until), settings=settings)
+    )
     names = ",".join(sorted(by_name))
     topics_hash = hashlib.sha256(names.encode()).hexdigest()[:12]
     key = f"digest:{_utc(until).isoformat()}:{topics_hash}:{uuid.uuid4().hex[:8]}"
-    digest = _add_alert(session, key=key, kind="digest", rendered=full, targets=routed, now=now,
-                        topic=groups[0]["topic"] if len(groups) == 1 else None,
-                        payload={"since": _utc(since).isoformat(), "until": _utc(until).isoformat(),
-                                 "topics": [group["topic"] for group in groups],
-                                 "stories": sum(len(group["stories"]) for group in groups)},
-                        variants=variants)
+    digest = _add_alert(
+        session,
+        key=key,
+        kind="digest",
+        rendered=full,
+        targets=routed,
+        now=now,
+        topic=groups[0]["topic"] if len(groups) == 1 else None,
+        payload={
+            "since": _utc(since).isoformat(),
+            "until": _utc(until).isoformat(),
+            "topics": [group["topic"] for group in groups],
+            "stories": sum(len(group["stories"]) for group in groups),
+        },
+        variants=variants,
+    )
     for group in groups:
         for story in group["stories"]:
-            session.add(Alert(key=f"digest:{group['topic']}:story:{story['story_id']}", kind="digest-item",
-                              topic=group["topic"], story_id=story["story_id"], title=story["title"],
-                              body=story["url"], payload={}, created_at=now, digest_id=digest.id))
+            session.add(
+                Alert(
+                    key=f"digest:{group['topic']}:story:{story['story_id']}",
+                    kind="digest-item",
+                    topic=group["topic"],
+                    story_id=story["story_id"],
+                    title=story["title"],
+                    body=story["url"],
+                    payload={},
+                    created_at=now,
+                    digest_id=digest.id,
+                )
+            )
     session.flush()
     return digest
 
 
-def make_test_alert(session: Session, targets: list[Target], tag: str | None = None, now: datetime | None = None,
-                    settings: AlertSettings | None = None) -> Alert | None:
+def make_test_alert(
+    session: Session,
+    targets: list[Target],
+    tag: str | None = None,
+    now: datetime | None = None,
+    settings: AlertSettings | None = None,
+) -> Alert | None:
     """A test notification to every target (or those carrying `tag`); None when no target does.
     Tests ignore quiet hours and the rate limit: someone is waiting for them."""
     now = _now(now)
     chosen = [target for target in targets if tag is None or tag.strip().lower() in target.tags]
     if not chosen:
         return None
-    return _add_alert(session, key=f"test:{now.isoformat()}:{uuid.uuid4().hex[:8]}", kind="test",
-                      rendered=render_test(now, settings=settings), targets=chosen, now=now)
+    return _add_alert(
+        session,
+        key=f"test:{now.isoformat()}:{uuid.uuid4().hex[:8]}",
+        kind="test",
+        rendered=render_test(now, settings=settings),
+        targets=chosen,
+        now=now,
+    )
 
 
-def make_health_alert(session: Session, source: str, state: str, targets: list[Target],
-                      settings: AlertSettings | None = None, now: datetime | None = None,
-                      error: str | None = None, since: datetime | None = None) -> Alert:
+def make_health_alert(
+    session: Session,
+    source: str,
+    state: str,
+    targets: list[Target],
+    settings: AlertSettings | None = None,
+    now: datetime | None = None,
+    error: str | None = None,
+    since: datetime | None = None,
+) -> Alert:
     """A source stopped working, or works again (the caller decides when, e.g. via
     Source.health_alerted, so it is told once per change)."""
     now = _now(now)
-    return _add_alert(session, key=f"health:{source}:{state}:{now.isoformat()}", kind="health",
-                      rendered=render_health(source, state, error=error, since=since, settings=settings),
-                      targets=targets, now=now, payload={"source": source, "state": state})
+    return _add_alert(
+        session,
+        key=f"health:{source}:{state}:{now.isoformat()}",
+        kind="health",
+        rendered=render_health(source, state, error=error, since=since, settings=settings),
+        targets=targets,
+        now=now,
+        payload={"source": source, "state": state},
+    )

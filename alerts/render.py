@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 from urllib.parse import quote, urlsplit
 
@@ -19,8 +19,8 @@ from jinja2 import StrictUndefined, TemplateError, Undefined
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import escape as html_escape
 
-from alerts import templates as builtin
-from alerts.settings import display_zone
+from newswatch.alerts import templates as builtin
+from newswatch.alerts.settings import display_zone
 
 log = logging.getLogger(__name__)
 
@@ -194,8 +194,10 @@ def _tidy(body: str) -> str:
 
 def _render_builtin(title_source: str, sources: dict[str, str], context: dict) -> Rendered:
     title = one_line(_BUILTIN_ENVS["text"].from_string(title_source).render(context), TITLE_LIMIT)
-    bodies = {flavour: _tidy(_BUILTIN_ENVS[flavour].from_string(source).render(context))
-              for flavour, source in sources.items()}
+    bodies = {
+        flavour: _tidy(_BUILTIN_ENVS[flavour].from_string(source).render(context))
+        for flavour, source in sources.items()
+    }
     return Rendered(title, bodies["markdown"], bodies["html"], bodies["text"])
 
 
@@ -218,7 +220,7 @@ def show_time(moment: datetime | None, settings=None) -> str:
     if moment is None:
         return ""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     local = moment.astimezone(display_zone(settings))
     return local.strftime("%d %b %Y, %H:%M %Z").strip().lstrip("0")
 
@@ -241,8 +243,7 @@ def _topic_name(topic: Any) -> str:
     return str(getattr(topic, "name", topic))
 
 
-def instant_context(article: ArticleView, match: MatchView, topic: Any, kind: str = "instant",
-                    settings=None) -> dict:
+def instant_context(article: ArticleView, match: MatchView, topic: Any, kind: str = "instant", settings=None) -> dict:
     shown = _article_context(article, settings)
     byline = [part for part in (shown["source"], shown["outlet"], shown["published"]) if part]
     if article.outlets > 1:
@@ -258,13 +259,20 @@ def instant_context(article: ArticleView, match: MatchView, topic: Any, kind: st
     }
 
 
-def render_instant(article_view: ArticleView, match_view: MatchView, topic: Any, kind: str = "instant",
-                   settings=None) -> Rendered:
+def render_instant(
+    article_view: ArticleView, match_view: MatchView, topic: Any, kind: str = "instant", settings=None
+) -> Rendered:
     """One new story for one topic (`kind="update"`: a story already alerted, told again)."""
     context = instant_context(article_view, match_view, topic, kind, settings)
-    default = _render_builtin(builtin.INSTANT_TITLE, {
-        "markdown": builtin.INSTANT_MARKDOWN, "html": builtin.INSTANT_HTML, "text": builtin.INSTANT_TEXT,
-    }, context)
+    default = _render_builtin(
+        builtin.INSTANT_TITLE,
+        {
+            "markdown": builtin.INSTANT_MARKDOWN,
+            "html": builtin.INSTANT_HTML,
+            "text": builtin.INSTANT_TEXT,
+        },
+        context,
+    )
     title_source = getattr(settings, "title_template", None)
     body_source = getattr(settings, "body_template", None)
     if not title_source and not body_source:
@@ -277,9 +285,15 @@ def render_digest(groups: list[dict], period: tuple[datetime, datetime], setting
     `period`: (since, until)."""
     clean = []
     for group in groups:
-        stories = [{"title": one_line(story["title"], TITLE_LIMIT) or story["url"], "url": one_line(story["url"]),
-                    "source": one_line(story.get("source")), "outlets": int(story.get("outlets") or 1)}
-                   for story in group["stories"]]
+        stories = [
+            {
+                "title": one_line(story["title"], TITLE_LIMIT) or story["url"],
+                "url": one_line(story["url"]),
+                "source": one_line(story.get("source")),
+                "outlets": int(story.get("outlets") or 1),
+            }
+            for story in group["stories"]
+        ]
         if stories:
             clean.append({"topic": one_line(group["topic"]), "stories": stories})
     since, until = period
@@ -288,34 +302,69 @@ def render_digest(groups: list[dict], period: tuple[datetime, datetime], setting
         "count": sum(len(group["stories"]) for group in clean),
         "period": {"since": show_time(since, settings), "until": show_time(until, settings)},
     }
-    return _render_builtin(builtin.DIGEST_TITLE, {
-        "markdown": builtin.DIGEST_MARKDOWN, "html": builtin.DIGEST_HTML, "text": builtin.DIGEST_TEXT,
-    }, context)
+    return _render_builtin(
+        builtin.DIGEST_TITLE,
+        {
+            "markdown": builtin.DIGEST_MARKDOWN,
+            "html": builtin.DIGEST_HTML,
+            "text": builtin.DIGEST_TEXT,
+        },
+        context,
+    )
 
 
 def render_summary(items: list[dict], settings=None) -> Rendered:
     """The instant alerts a cycle folded: [{"topic", "title", "url", "source"}...]."""
-    clean = [{"topic": one_line(item.get("topic")),
-              "title": one_line(item.get("title"), TITLE_LIMIT) or item["url"],
-              "url": one_line(item["url"]), "source": one_line(item.get("source"))} for item in items]
+    clean = [
+        {
+            "topic": one_line(item.get("topic")),
+            "title": one_line(item.get("title"), TITLE_LIMIT) or item["url"],
+            "url": one_line(item["url"]),
+            "source": one_line(item.get("source")),
+        }
+        for item in items
+    ]
     context = {"items": clean, "count": len(clean)}
-    return _render_builtin(builtin.SUMMARY_TITLE, {
-        "markdown": builtin.SUMMARY_MARKDOWN, "html": builtin.SUMMARY_HTML, "text": builtin.SUMMARY_TEXT,
-    }, context)
+    return _render_builtin(
+        builtin.SUMMARY_TITLE,
+        {
+            "markdown": builtin.SUMMARY_MARKDOWN,
+            "html": builtin.SUMMARY_HTML,
+            "text": builtin.SUMMARY_TEXT,
+        },
+        context,
+    )
 
 
 def render_test(now: datetime | None = None, settings=None) -> Rendered:
-    context = {"now": show_time(now or datetime.now(timezone.utc), settings)}
-    return _render_builtin(builtin.TEST_TITLE, {
-        "markdown": builtin.TEST_MARKDOWN, "html": builtin.TEST_HTML, "text": builtin.TEST_TEXT,
-    }, context)
+    context = {"now": show_time(now or datetime.now(UTC), settings)}
+    return _render_builtin(
+        builtin.TEST_TITLE,
+        {
+            "markdown": builtin.TEST_MARKDOWN,
+            "html": builtin.TEST_HTML,
+            "text": builtin.TEST_TEXT,
+        },
+        context,
+    )
 
 
-def render_health(source: str, state: str, error: str | None = None, since: datetime | None = None,
-                  settings=None) -> Rendered:
+def render_health(
+    source: str, state: str, error: str | None = None, since: datetime | None = None, settings=None
+) -> Rendered:
     """A source stopped working (`state` such as "failing", "stale") or works again ("ok")."""
-    context = {"source": one_line(source), "state": one_line(state), "error": one_line(error, 500),
-               "since": show_time(since, settings)}
-    return _render_builtin(builtin.HEALTH_TITLE, {
-        "markdown": builtin.HEALTH_MARKDOWN, "html": builtin.HEALTH_HTML, "text": builtin.HEALTH_TEXT,
-    }, context)
+    context = {
+        "source": one_line(source),
+        "state": one_line(state),
+        "error": one_line(error, 500),
+        "since": show_time(since, settings),
+    }
+    return _render_builtin(
+        builtin.HEALTH_TITLE,
+        {
+            "markdown": builtin.HEALTH_MARKDOWN,
+            "html": builtin.HEALTH_HTML,
+            "text": builtin.HEALTH_TEXT,
+        },
+        context,
+    )

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import time, tzinfo
 
-from crawler.items import ALERT_MODES
+from newswatch.domain.items import ALERT_MODES
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ class TopicAlerting:
 
     @classmethod
     def from_spec(cls, spec) -> TopicAlerting:
-        """From a crawler.items.TopicSpec (or anything with name, alert and tags)."""
+        """From a domain.items.TopicSpec (or anything with name, alert and tags)."""
         return cls(name=spec.name, mode=spec.alert, tags=tuple(getattr(spec, "tags", ()) or ()))
 
 
@@ -62,7 +62,7 @@ _QUIET = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
 
 def parse_quiet_hours(text: str) -> tuple[time, time]:
-    """"22:00-07:00" -> (time(22, 0), time(7, 0)). A window may cross midnight.
+    """ "22:00-07:00" -> (time(22, 0), time(7, 0)). A window may cross midnight.
 
     Raises ValueError with a message fit for a configuration error."""
     found = _QUIET.match(text or "")

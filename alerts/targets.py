@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from alerts.settings import AlertSettings, TopicAlerting
+from newswatch.alerts.settings import AlertSettings, TopicAlerting
 
 CONSOLE_ID = "console"
 MASK = "****"
@@ -23,8 +23,23 @@ _TEXT_SCHEMES = {"json", "jsons", "xml", "xmls", "form", "forms"}
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*)://(.*)$", re.S)
 _HOSTNAME = re.compile(r"^(localhost|[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+\.?|\[[0-9A-Fa-f:.]+\])$")
-_SECRET_KEYS = ("token", "key", "secret", "pass", "pwd", "auth", "sig", "code", "hash", "cred",
-                "session", "bearer", "webhook", "apikey", "pw")
+_SECRET_KEYS = (
+    "token",
+    "key",
+    "secret",
+    "pass",
+    "pwd",
+    "auth",
+    "sig",
+    "code",
+    "hash",
+    "cred",
+    "session",
+    "bearer",
+    "webhook",
+    "apikey",
+    "pw",
+)
 
 
 @dataclass(frozen=True)
@@ -64,9 +79,13 @@ def format_for(url: str) -> str:
 
 def make_target(url: str, tags=()) -> Target:
     url = url.strip()
-    return Target(id=target_id(url), label=mask_url(url), url=url,
-                  tags=frozenset(str(tag).strip().lower() for tag in tags if str(tag).strip()),
-                  format=format_for(url))
+    return Target(
+        id=target_id(url),
+        label=mask_url(url),
+        url=url,
+        tags=frozenset(str(tag).strip().lower() for tag in tags if str(tag).strip()),
+        format=format_for(url),
+    )
 
 
 def targets_from(settings: AlertSettings) -> list[Target]:
@@ -78,7 +97,7 @@ def targets_from(settings: AlertSettings) -> list[Target]:
             target = make_target(url)
             found.setdefault(target.id, target)
     if settings.config_file:
-        from alerts.transport import load_config_targets  # apprise is loaded only when needed
+        from newswatch.alerts.transport import load_config_targets  # apprise is loaded only when needed
 
         for target in load_config_targets(settings.config_file):
             known = found.get(target.id)
@@ -106,9 +125,7 @@ def _looks_secret(piece: str) -> bool:
     has_alpha = any(ch.isalpha() for ch in text)
     if len(text) >= 8 and has_digit and (has_alpha or text.isdigit() or "-" in text):
         return True
-    if len(text) >= 12 and any(ch.isupper() for ch in text) and any(ch.islower() for ch in text):
-        return True
-    return False
+    return bool(len(text) >= 12 and any(ch.isupper() for ch in text) and any(ch.islower() for ch in text))
 
 
 def _secret_key(name: str) -> bool:
@@ -158,7 +175,7 @@ def _split(url: str) -> tuple[str, list[str]]:
     host, colon, port = hostport.partition(":")
     if hostport.startswith("["):  # IPv6 literal: the port follows the closing bracket
         end = hostport.find("]")
-        host, port = hostport[: end + 1], hostport[end + 2:]
+        host, port = hostport[: end + 1], hostport[end + 2 :]
         colon = ":" if port else ""
     if colon and not port.isdigit():
         secrets.extend((host, port))

@@ -5,9 +5,7 @@ Each body comes in three flavours: Markdown (chat and push services), HTML (emai
 them (see render.py), so these templates never escape by hand.
 """
 
-INSTANT_TITLE = (
-    "[{{ topic }}] {% if kind == 'update' %}Update: {% endif %}{{ article.title }}"
-)
+INSTANT_TITLE = "[{{ topic }}] {% if kind == 'update' %}Update: {% endif %}{{ article.title }}"
 
 INSTANT_MARKDOWN = """\
 {{ byline|join(" · ") }}

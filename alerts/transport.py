@@ -12,7 +12,7 @@ import threading
 
 import apprise
 
-from alerts.targets import MASK, Target, make_target, mask_url, scrub, secret_pieces
+from newswatch.alerts.targets import MASK, Target, make_target, mask_url, scrub, secret_pieces
 
 _FORMATS = {
     "markdown": apprise.NotifyFormat.MARKDOWN,
@@ -89,8 +89,9 @@ def send(url: str, title: str, body: str, body_format: str = "markdown", timeout
     with _capture() as log:
         notifier = apprise.Apprise()
         if not notifier.add(url):
-            raise TransportError(_reason(log.getvalue(), url, f"not a usable apprise URL: {mask_url(url)}"),
-                                 permanent=True)
+            raise TransportError(
+                _reason(log.getvalue(), url, f"not a usable apprise URL: {mask_url(url)}"), permanent=True
+            )
         kwargs = {"timeout": timeout} if (timeout and _NOTIFY_TAKES_TIMEOUT) else {}
         try:
             ok = notifier.notify(body=body, title=title, body_format=notify_format, **kwargs)
@@ -131,8 +132,19 @@ def load_config_targets(path: str) -> list[Target]:
 
 
 # Parameters apprise writes back into every URL it rebuilds from a config file; they only clutter labels.
-_DEFAULT_PARAMS = {"method=POST", "overflow=upstream", "retry=0", "wait=0.5", "optional=no", "cto=15.0",
-                   "cto=4.0", "rto=4.0", "format=text", "format=html", "format=markdown"}
+_DEFAULT_PARAMS = {
+    "method=POST",
+    "overflow=upstream",
+    "retry=0",
+    "wait=0.5",
+    "optional=no",
+    "cto=15.0",
+    "cto=4.0",
+    "rto=4.0",
+    "format=text",
+    "format=html",
+    "format=markdown",
+}
 
 
 def _tidy_label(label: str) -> str:

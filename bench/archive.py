@@ -19,7 +19,7 @@ import sqlite3
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -42,28 +42,28 @@ class Archive:
 
 
 def archive_spec() -> newsgen.WebSpec:
-    return newsgen.WebSpec(base_url="https://planted.example", epoch=1_790_000_000.0, seed=7, sources=20,
-                           articles=100)
+    return newsgen.WebSpec(base_url="https://planted.example", epoch=1_790_000_000.0, seed=7, sources=20, articles=100)
 
 
 def build(size: int, text_share: float = 1.0, folder: Path | None = None, fresh: bool = False) -> Archive:
     """The archive of `size` articles, built or reused."""
     folder = folder or Path(tempfile.gettempdir())
-    from db.session import head_revision
+    from newswatch.db.session import head_revision
 
     head = head_revision()
     path = folder / f"newswatch-bench-archive-{size}-{int(text_share * 100)}-{head}-v{FORMAT}.db"
     spec = archive_spec()
     # Originals only: a planted wire copy would make its original the right answer to a lookup.
-    planted_keys = [(s, i) for i in range(0, spec.articles, 2) for s in range(spec.sources)
-                    if newsgen.kind_of(spec, s, i) != "copy"][:PLANTED]
+    planted_keys = [
+        (s, i) for i in range(0, spec.articles, 2) for s in range(spec.sources) if newsgen.kind_of(spec, s, i) != "copy"
+    ][:PLANTED]
     planted = {n + 1: key for n, key in enumerate(planted_keys)}
     if path.exists() and not fresh:
         return Archive(path, size, planted, spec, 0.0, True)
     for stale in folder.glob(f"newswatch-bench-archive-{size}-{int(text_share * 100)}-*.db*"):
         stale.unlink()
     start = time.perf_counter()
-    from db.session import open_database
+    from newswatch.db.session import open_database
 
     sessions = open_database(f"sqlite:///{path}")
     sessions.kw["bind"].dispose()
@@ -72,14 +72,14 @@ def build(size: int, text_share: float = 1.0, folder: Path | None = None, fresh:
 
 
 def _load(path: Path, size: int, text_share: float, spec: newsgen.WebSpec, planted: dict[int, tuple[int, int]]) -> None:
-    from crawler import fingerprint as fp
+    from newswatch.domain import fingerprint as fp
 
     db = sqlite3.connect(path)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=OFF")
     rng = np.random.default_rng(size)
     words = np.array(_vocabulary())
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     sources = [spec.source_name(s) for s in range(spec.sources)]
     header = np.full((1, 1), 1, dtype=np.uint8)
     with db:
@@ -88,10 +88,21 @@ def _load(path: Path, size: int, text_share: float, spec: newsgen.WebSpec, plant
             text = "\n\n".join(story.paragraphs)
             print_ = fp.fingerprint(text)
             moment = now - timedelta(days=40) + timedelta(seconds=article_id)
-            _insert_article(db, article_id, newsgen.article_url(spec, source, index), sources[source], story.title,
-                            text, moment, print_.content_hash, print_.to_bytes())
-            db.executemany("INSERT INTO lsh_bands (key, article_id) VALUES (?, ?)",
-                           [(key, article_id) for key in fp.band_keys(print_)])
+            _insert_article(
+                db,
+                article_id,
+                newsgen.article_url(spec, source, index),
+                sources[source],
+                story.title,
+                text,
+                moment,
+                print_.content_hash,
+                print_.to_bytes(),
+            )
+            db.executemany(
+                "INSERT INTO lsh_bands (key, article_id) VALUES (?, ?)",
+                [(key, article_id) for key in fp.band_keys(print_)],
+            )
     next_id = len(planted) + 1
     chunk = 20_000
     while next_id <= size:
@@ -115,21 +126,50 @@ def _load(path: Path, size: int, text_share: float, spec: newsgen.WebSpec, plant
             moment = now - timedelta(seconds=int((size - article_id) * 30))
             source = sources[article_id % len(sources)]
             url = f"https://archive.example/{source}/{article_id}.html"
-            rows.append((article_id, url, url, source, title, text, moment.strftime(_SQLITE_TIME), moment.strftime(_SQLITE_TIME),
-                         "en", "[]", None, None, hashes[n].tobytes().hex(), blobs[n].tobytes(), None, article_id))
+            rows.append(
+                (
+                    article_id,
+                    url,
+                    url,
+                    source,
+                    title,
+                    text,
+                    moment.strftime(_SQLITE_TIME),
+                    moment.strftime(_SQLITE_TIME),
+                    "en",
+                    "[]",
+                    None,
+                    None,
+                    hashes[n].tobytes().hex(),
+                    blobs[n].tobytes(),
+                    None,
+                    article_id,
+                )
+            )
             if matched[n]:
-                matches.append((article_id, "icet", 2.5, json.dumps([{"term": "iCET", "field": "title",
-                                                                      "snippet": title[:60]}]),
-                                moment.strftime(_SQLITE_TIME)))
+                matches.append(
+                    (
+                        article_id,
+                        "icet",
+                        2.5,
+                        json.dumps([{"term": "iCET", "field": "title", "snippet": title[:60]}]),
+                        moment.strftime(_SQLITE_TIME),
+                    )
+                )
         with db:
             db.executemany(
                 "INSERT INTO articles (id, url, canonical_url, source, title, text, published_at, fetched_at, "
                 "language, authors, image, outlet, content_hash, signature, duplicate_of, story_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-            db.executemany("INSERT INTO matches (article_id, topic, score, hits, created_at) VALUES (?, ?, ?, ?, ?)",
-                           matches)
-            db.executemany("INSERT INTO lsh_bands (key, article_id) VALUES (?, ?)",
-                           zip(keys.ravel().tolist(), np.repeat(ids, fp.BANDS).tolist()))
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            db.executemany(
+                "INSERT INTO matches (article_id, topic, score, hits, created_at) VALUES (?, ?, ?, ?, ?)", matches
+            )
+            db.executemany(
+                "INSERT INTO lsh_bands (key, article_id) VALUES (?, ?)",
+                zip(keys.ravel().tolist(), np.repeat(ids, fp.BANDS).tolist()),
+            )
         next_id += count
     db.execute("ANALYZE")
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -140,15 +180,37 @@ def _insert_article(db, article_id, url, source, title, text, moment, content_ha
     db.execute(
         "INSERT INTO articles (id, url, canonical_url, source, title, text, published_at, fetched_at, language, "
         "authors, content_hash, signature, story_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (article_id, url, url, source, title, text, moment.strftime(_SQLITE_TIME), moment.strftime(_SQLITE_TIME), "en", "[]",
-         content_hash, signature, article_id))
+        (
+            article_id,
+            url,
+            url,
+            source,
+            title,
+            text,
+            moment.strftime(_SQLITE_TIME),
+            moment.strftime(_SQLITE_TIME),
+            "en",
+            "[]",
+            content_hash,
+            signature,
+            article_id,
+        ),
+    )
 
 
 def _vocabulary() -> list[str]:
-    return list(dict.fromkeys(
-        newsgen.NOUNS + newsgen.ADJS + newsgen.VERBS_PAST + newsgen.PLACES + newsgen.FIRST + newsgen.LAST
-        + newsgen.ADVERBS + ["the", "a", "of", "in", "and", "to", "for", "on", "with", "said", "was", "is"] * 3
-    ))
+    return list(
+        dict.fromkeys(
+            newsgen.NOUNS
+            + newsgen.ADJS
+            + newsgen.VERBS_PAST
+            + newsgen.PLACES
+            + newsgen.FIRST
+            + newsgen.LAST
+            + newsgen.ADVERBS
+            + ["the", "a", "of", "in", "and", "to", "for", "on", "with", "said", "was", "is"] * 3
+        )
+    )
 
 
 def table_bytes(path: Path) -> dict[str, int]:

@@ -1,7 +1,7 @@
 """Measure duplicate detection, same-event scoring, URL canonicalisation and band-key lookups.
 
 Reads the shared corpus at run time (see bench/dedup_set.py), prints tables and writes
-bench/results/dedup.json. The constants in crawler/fingerprint.py are chosen from this output;
+bench/results/dedup.json. The constants in domain/fingerprint.py are chosen from this output;
 the "recommended" lines say what the measurements favour, the "module" lines what is set.
 
     /work/venv/bin/python bench/bench_dedup.py                  # everything, 100k and 1M lookups
@@ -29,9 +29,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import dedup_set  # noqa: E402
-from crawler import fingerprint as fp  # noqa: E402
-from crawler.canonical import canonical_url  # noqa: E402
+from bench import dedup_set
+from newswatch.domain import fingerprint as fp
+from newswatch.domain.canonical import canonical_url
 
 THRESHOLDS = [round(0.2 + 0.05 * i, 2) for i in range(15)]  # 0.20 .. 0.90
 SHINGLE_SIZES = (3, 4, 5, 6, 8)
@@ -42,8 +42,13 @@ RESULTS = Path(__file__).resolve().parent / "results" / "dedup.json"
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000],
-                        help="stored-signature counts for the SQLite lookup run (none: skip)")
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="*",
+        default=[100_000, 1_000_000],
+        help="stored-signature counts for the SQLite lookup run (none: skip)",
+    )
     parser.add_argument("--queries", type=int, default=400, help="lookups per size")
     parser.add_argument("--pages", type=Path, default=dedup_set.CORPUS_PAGES)
     parser.add_argument("--feeds", type=Path, default=dedup_set.CORPUS_FEEDS)
@@ -52,10 +57,17 @@ def main() -> None:
 
     docs = dedup_set.build(args.pages)
     normalised = [fp.normalise_text(doc.text) for doc in docs]
-    results: dict = {"module": {
-        "NUM_PERM": fp.NUM_PERM, "SHINGLE_WORDS": fp.SHINGLE_WORDS, "BANDS": fp.BANDS,
-        "ROWS": fp.ROWS, "DUPLICATE_THRESHOLD": fp.DUPLICATE_THRESHOLD,
-        "STORY_THRESHOLD": fp.STORY_THRESHOLD, "MIN_WORDS": fp.MIN_WORDS}}
+    results: dict = {
+        "module": {
+            "NUM_PERM": fp.NUM_PERM,
+            "SHINGLE_WORDS": fp.SHINGLE_WORDS,
+            "BANDS": fp.BANDS,
+            "ROWS": fp.ROWS,
+            "DUPLICATE_THRESHOLD": fp.DUPLICATE_THRESHOLD,
+            "STORY_THRESHOLD": fp.STORY_THRESHOLD,
+            "MIN_WORDS": fp.MIN_WORDS,
+        }
+    }
     results["set"] = describe_set(docs, normalised)
     pairs = PairLabels(docs)
 
@@ -110,8 +122,13 @@ def describe_set(docs, normalised) -> dict:
     for doc in docs:
         kinds[doc.kind] = kinds.get(doc.kind, 0) + 1
     words = [len(text.split()) for text in normalised]
-    return {"docs": len(docs), "by_kind": kinds, "words_min": min(words),
-            "words_median": statistics.median(words), "words_max": max(words)}
+    return {
+        "docs": len(docs),
+        "by_kind": kinds,
+        "words_min": min(words),
+        "words_median": statistics.median(words),
+        "words_max": max(words),
+    }
 
 
 def pairwise_similarity(signatures: np.ndarray) -> np.ndarray:
@@ -129,8 +146,14 @@ def scores(predicted: np.ndarray, truth: np.ndarray) -> dict:
     precision = tp / (tp + fp_) if tp + fp_ else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"tp": tp, "fp": fp_, "fn": fn, "precision": round(precision, 4),
-            "recall": round(recall, 4), "f1": round(f1, 4)}
+    return {
+        "tp": tp,
+        "fp": fp_,
+        "fn": fn,
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+    }
 
 
 # --- duplicate detection --------------------------------------------------------------------
@@ -149,12 +172,19 @@ def shingle_sweep(normalised: list[str], pairs: PairLabels) -> list[dict]:
         hard = reports[pairs.evaluated] & ~truth
         lowest_duplicates = float(np.quantile(sims[truth], 0.01))
         highest_other = float(sims[~truth].max())
-        rows.append({"shingle_words": size, "best_threshold": best["threshold"],
-                     "best_f1": best["f1"], "precision": best["precision"],
-                     "recall": best["recall"], "duplicates_p1": round(lowest_duplicates, 4),
-                     "max_non_duplicate": round(highest_other, 4),
-                     "gap": round(lowest_duplicates - highest_other, 4),
-                     "max_independent_report": round(float(sims[hard].max()), 4)})
+        rows.append(
+            {
+                "shingle_words": size,
+                "best_threshold": best["threshold"],
+                "best_f1": best["f1"],
+                "precision": best["precision"],
+                "recall": best["recall"],
+                "duplicates_p1": round(lowest_duplicates, 4),
+                "max_non_duplicate": round(highest_other, 4),
+                "gap": round(lowest_duplicates - highest_other, 4),
+                "max_independent_report": round(float(sims[hard].max()), 4),
+            }
+        )
     return rows
 
 
@@ -188,11 +218,16 @@ def per_edit(estimated: np.ndarray, pairs: PairLabels, docs) -> list[dict]:
     index = {doc.doc_id: n for n, doc in enumerate(docs)}
     rows = []
     for edit in dedup_set.EDITS:
-        sims = np.array([estimated[index[doc.group], n] for n, doc in enumerate(docs)
-                         if doc.kind == edit])
-        rows.append({"edit": edit, "copies": len(sims), "min": round(float(sims.min()), 3),
-                     "median": round(float(np.median(sims)), 3),
-                     "recall_at_threshold": round(float(np.mean(sims >= fp.DUPLICATE_THRESHOLD)), 4)})
+        sims = np.array([estimated[index[doc.group], n] for n, doc in enumerate(docs) if doc.kind == edit])
+        rows.append(
+            {
+                "edit": edit,
+                "copies": len(sims),
+                "min": round(float(sims.min()), 3),
+                "median": round(float(np.median(sims)), 3),
+                "recall_at_threshold": round(float(np.mean(sims >= fp.DUPLICATE_THRESHOLD)), 4),
+            }
+        )
     return rows
 
 
@@ -205,21 +240,30 @@ def negatives_by_kind(estimated: np.ndarray, pairs: PairLabels, docs) -> list[di
     negative = ~pairs.duplicate & pairs.evaluated
     reports = (kind[i] == "independent_report") & (kind[j] == "independent_report")
     groups = {
-        "distinct corpus articles (and their copies)":
-            negative & np.isin(kind[i], ("original",) + dedup_set.EDITS)
-            & np.isin(kind[j], ("original",) + dedup_set.EDITS),
+        "distinct corpus articles (and their copies)": negative
+        & np.isin(kind[i], ("original", *dedup_set.EDITS))
+        & np.isin(kind[j], ("original", *dedup_set.EDITS)),
         "independent reports, same event": negative & reports & (event[i] == event[j]),
-        "independent reports, same subject, other event":
-            negative & reports & (subject[i] == subject[j]) & (event[i] != event[j]),
-        "press releases sharing an 'About' paragraph":
-            negative & (kind[i] == "press_release") & (kind[j] == "press_release"),
+        "independent reports, same subject, other event": negative
+        & reports
+        & (subject[i] == subject[j])
+        & (event[i] != event[j]),
+        "press releases sharing an 'About' paragraph": negative
+        & (kind[i] == "press_release")
+        & (kind[j] == "press_release"),
     }
     rows = []
     for name, mask in groups.items():
         values = sims[mask]
-        rows.append({"negatives": name, "pairs": int(mask.sum()),
-                     "max": round(float(values.max()), 3), "p99": round(float(np.quantile(values, 0.99)), 3),
-                     "above_threshold": int(np.count_nonzero(values >= fp.DUPLICATE_THRESHOLD))})
+        rows.append(
+            {
+                "negatives": name,
+                "pairs": int(mask.sum()),
+                "max": round(float(values.max()), 3),
+                "p99": round(float(np.quantile(values, 0.99)), 3),
+                "above_threshold": int(np.count_nonzero(values >= fp.DUPLICATE_THRESHOLD)),
+            }
+        )
     return rows
 
 
@@ -235,10 +279,10 @@ def lsh_table(signatures: np.ndarray, estimated: np.ndarray, pairs: PairLabels) 
         width = bands * rows_per_band
         candidate = np.zeros(len(i), dtype=bool)
         for start in range(0, len(i), 200_000):
-            a = signatures[i[start:start + 200_000], :width]
-            b = signatures[j[start:start + 200_000], :width]
+            a = signatures[i[start : start + 200_000], :width]
+            b = signatures[j[start : start + 200_000], :width]
             equal = (a == b).reshape(len(a), bands, rows_per_band).all(axis=2).any(axis=1)
-            candidate[start:start + 200_000] = equal
+            candidate[start : start + 200_000] = equal
         candidate = candidate[mask]
         best = None
         for t in THRESHOLDS:
@@ -246,18 +290,22 @@ def lsh_table(signatures: np.ndarray, estimated: np.ndarray, pairs: PairLabels) 
             if best is None or row["f1"] > best["f1"]:
                 best = {"threshold": t, **row}
         at_module = scores(candidate & (sims >= fp.DUPLICATE_THRESHOLD), truth)
-        rows.append({
-            "bands": bands, "rows": rows_per_band,
-            "s_curve_midpoint": round((1 / bands) ** (1 / rows_per_band), 3),
-            "candidate_odds_at_threshold": round(
-                1 - (1 - fp.DUPLICATE_THRESHOLD ** rows_per_band) ** bands, 3),
-            "candidate_recall": round(float(candidate[truth].mean()), 4),
-            "candidate_recall_above_threshold": round(
-                float(candidate[truth & (sims >= fp.DUPLICATE_THRESHOLD)].mean()), 4),
-            "negative_candidate_rate": round(float(candidate[~truth].mean()), 6),
-            "end_to_end_at_module_threshold": at_module,
-            "best_threshold": best["threshold"], "best_f1": best["f1"],
-        })
+        rows.append(
+            {
+                "bands": bands,
+                "rows": rows_per_band,
+                "s_curve_midpoint": round((1 / bands) ** (1 / rows_per_band), 3),
+                "candidate_odds_at_threshold": round(1 - (1 - fp.DUPLICATE_THRESHOLD**rows_per_band) ** bands, 3),
+                "candidate_recall": round(float(candidate[truth].mean()), 4),
+                "candidate_recall_above_threshold": round(
+                    float(candidate[truth & (sims >= fp.DUPLICATE_THRESHOLD)].mean()), 4
+                ),
+                "negative_candidate_rate": round(float(candidate[~truth].mean()), 6),
+                "end_to_end_at_module_threshold": at_module,
+                "best_threshold": best["threshold"],
+                "best_f1": best["f1"],
+            }
+        )
     return rows
 
 
@@ -302,20 +350,29 @@ def short_texts(bases, feeds_dir: Path) -> list[dict]:
                 sink.append(float(np.mean(original == copy)))
         cut = [" ".join(d.split()[:words]) for d in descriptions.values() if len(d.split()) >= words]
         signatures = [fp.signature_of_shingles(fp.shingles(text)) for text in cut]
-        distinct = [float(np.mean(signatures[x] == signatures[y]))
-                    for x in range(len(cut)) for y in range(x + 1, len(cut)) if cut[x] != cut[y]]
-        rows.append({
-            "words": words, "copies": len(copies),
-            "copy_median": round(statistics.median(copies), 3) if copies else None,
-            "copy_recall_at_threshold": round(float(np.mean(np.array(copies) >= fp.DUPLICATE_THRESHOLD)), 3)
-            if copies else None,
-            "two_edits_median": round(statistics.median(copies2), 3) if copies2 else None,
-            "two_edits_recall": round(float(np.mean(np.array(copies2) >= fp.DUPLICATE_THRESHOLD)), 3)
-            if copies2 else None,
-            "feed_description_pairs": len(distinct),
-            "distinct_max": round(max(distinct), 3) if distinct else None,
-            "distinct_above_threshold": int(sum(s >= fp.DUPLICATE_THRESHOLD for s in distinct)),
-        })
+        distinct = [
+            float(np.mean(signatures[x] == signatures[y]))
+            for x in range(len(cut))
+            for y in range(x + 1, len(cut))
+            if cut[x] != cut[y]
+        ]
+        rows.append(
+            {
+                "words": words,
+                "copies": len(copies),
+                "copy_median": round(statistics.median(copies), 3) if copies else None,
+                "copy_recall_at_threshold": round(float(np.mean(np.array(copies) >= fp.DUPLICATE_THRESHOLD)), 3)
+                if copies
+                else None,
+                "two_edits_median": round(statistics.median(copies2), 3) if copies2 else None,
+                "two_edits_recall": round(float(np.mean(np.array(copies2) >= fp.DUPLICATE_THRESHOLD)), 3)
+                if copies2
+                else None,
+                "feed_description_pairs": len(distinct),
+                "distinct_max": round(max(distinct), 3) if distinct else None,
+                "distinct_above_threshold": int(sum(s >= fp.DUPLICATE_THRESHOLD for s in distinct)),
+            }
+        )
     return rows
 
 
@@ -330,11 +387,14 @@ def signature_timing(bases) -> dict:
             elapsed = time.perf_counter() - start
             per_text.append(elapsed * 1000)
             per_word.append(elapsed * 1e6 / max(1, len(text.split())))
-    return {"texts": len(texts), "words_median": statistics.median(len(t.split()) for t in texts),
-            "ms_mean": round(statistics.mean(per_text), 3),
-            "ms_p50": round(float(np.percentile(per_text, 50)), 3),
-            "ms_p95": round(float(np.percentile(per_text, 95)), 3),
-            "us_per_word": round(statistics.median(per_word), 3)}
+    return {
+        "texts": len(texts),
+        "words_median": statistics.median(len(t.split()) for t in texts),
+        "ms_mean": round(statistics.mean(per_text), 3),
+        "ms_p50": round(float(np.percentile(per_text, 50)), 3),
+        "ms_p95": round(float(np.percentile(per_text, 95)), 3),
+        "us_per_word": round(statistics.median(per_word), 3),
+    }
 
 
 # --- same event -------------------------------------------------------------------------------
@@ -354,8 +414,7 @@ def same_event_table(docs, feeds_dir: Path) -> dict:
                 source = "synthetic: same subject, other event"
             else:
                 source = "synthetic: other subject"
-            labelled.append((source, fp.same_event(a.title, a.text, b.title, b.text),
-                             a.event == b.event))
+            labelled.append((source, fp.same_event(a.title, a.text, b.title, b.text), a.event == b.event))
     for a, b, label in dedup_set.feed_pairs(feeds_dir):
         source = "real feed items: same event" if label else "real feed items: other event"
         labelled.append((source, fp.same_event(a.title, a.text, b.title, b.text), label))
@@ -365,25 +424,35 @@ def same_event_table(docs, feeds_dir: Path) -> dict:
             score = fp.same_event(a.title, a.text, b.title, b.text)
             labelled.append(("corpus: distinct articles", score, False))
     copies = [doc for doc in docs if doc.kind in ("new_headline_dateline", "combined")]
-    copy_scores = [fp.same_event(index[c.group].title, index[c.group].text, c.title, c.text)
-                   for c in copies]
+    copy_scores = [fp.same_event(index[c.group].title, index[c.group].text, c.title, c.text) for c in copies]
 
     sources = sorted({source for source, _, _ in labelled})
     by_source = []
     for source in sources:
         values = [score for s, score, _ in labelled if s == source]
         label = next(label for s, _, label in labelled if s == source)
-        by_source.append({"pairs": source, "count": len(values), "same_event": label,
-                          "min": round(min(values), 3), "median": round(statistics.median(values), 3),
-                          "max": round(max(values), 3),
-                          "share_at_or_above_threshold": round(
-                              float(np.mean(np.array(values) >= fp.STORY_THRESHOLD)), 3)})
-    by_source.append({"pairs": "copies with a new headline vs original", "count": len(copy_scores),
-                      "same_event": True, "min": round(min(copy_scores), 3),
-                      "median": round(statistics.median(copy_scores), 3),
-                      "max": round(max(copy_scores), 3),
-                      "share_at_or_above_threshold": round(
-                          float(np.mean(np.array(copy_scores) >= fp.STORY_THRESHOLD)), 3)})
+        by_source.append(
+            {
+                "pairs": source,
+                "count": len(values),
+                "same_event": label,
+                "min": round(min(values), 3),
+                "median": round(statistics.median(values), 3),
+                "max": round(max(values), 3),
+                "share_at_or_above_threshold": round(float(np.mean(np.array(values) >= fp.STORY_THRESHOLD)), 3),
+            }
+        )
+    by_source.append(
+        {
+            "pairs": "copies with a new headline vs original",
+            "count": len(copy_scores),
+            "same_event": True,
+            "min": round(min(copy_scores), 3),
+            "median": round(statistics.median(copy_scores), 3),
+            "max": round(max(copy_scores), 3),
+            "share_at_or_above_threshold": round(float(np.mean(np.array(copy_scores) >= fp.STORY_THRESHOLD)), 3),
+        }
+    )
     values = np.array([score for _, score, _ in labelled])
     truth = np.array([label for _, _, label in labelled])
     table = [dict(threshold=t, **scores(values >= t, truth)) for t in STORY_THRESHOLDS]
@@ -396,6 +465,7 @@ def same_event_table(docs, feeds_dir: Path) -> dict:
 def canonical_check(pages_dir: Path) -> dict:
     """On the corpus pages: does the fetched URL, and the page's AMP twin, canonicalise to the
     same address as the page's own rel=canonical?"""
+
     def links(page: str, rel: str) -> list[str]:
         found = []
         for tag in re.findall(r"<link\b[^>]*>", page, flags=re.IGNORECASE):
@@ -423,9 +493,14 @@ def canonical_check(pages_dir: Path) -> dict:
             else:
                 misses.append(amp)
             amp_with_canonical_same += canonical_url(amp, page_canonical=declared[0]) == target
-    return {"pages": pages, "fetched_url_matches_canonical": fetched_same, "amp_pages": amp_pages,
-            "amp_url_alone_matches": amp_same, "amp_url_with_page_canonical_matches":
-            amp_with_canonical_same, "amp_misses_without_page_canonical": misses}
+    return {
+        "pages": pages,
+        "fetched_url_matches_canonical": fetched_same,
+        "amp_pages": amp_pages,
+        "amp_url_alone_matches": amp_same,
+        "amp_url_with_page_canonical_matches": amp_with_canonical_same,
+        "amp_misses_without_page_canonical": misses,
+    }
 
 
 # --- SQLite lookups -----------------------------------------------------------------------------
@@ -433,11 +508,16 @@ def canonical_check(pages_dir: Path) -> dict:
 
 LAYOUTS = {
     # What the brief names: a plain table and a secondary index on band_key.
-    "table+index": ("CREATE TABLE bands (band_key INTEGER NOT NULL, article_id INTEGER NOT NULL)",
-                    "CREATE INDEX bands_by_key ON bands (band_key)"),
+    "table+index": (
+        "CREATE TABLE bands (band_key INTEGER NOT NULL, article_id INTEGER NOT NULL)",
+        "CREATE INDEX bands_by_key ON bands (band_key)",
+    ),
     # The same rows clustered by key: no separate index, no rowid.
-    "without_rowid": ("CREATE TABLE bands (band_key INTEGER NOT NULL, article_id INTEGER NOT NULL, "
-                      "PRIMARY KEY (band_key, article_id)) WITHOUT ROWID", None),
+    "without_rowid": (
+        "CREATE TABLE bands (band_key INTEGER NOT NULL, article_id INTEGER NOT NULL, "
+        "PRIMARY KEY (band_key, article_id)) WITHOUT ROWID",
+        None,
+    ),
 }
 
 
@@ -469,8 +549,7 @@ def lookup_run(size: int, docs, queries: int, layout: str = "table+index") -> di
         with db:
             for group, print_ in stored.items():
                 article = planted_ids[group]
-                db.executemany("INSERT INTO bands VALUES (?, ?)",
-                               [(key, article) for key in fp.band_keys(print_)])
+                db.executemany("INSERT INTO bands VALUES (?, ?)", [(key, article) for key in fp.band_keys(print_)])
                 db.execute("INSERT INTO fingerprints VALUES (?, ?)", (article, print_.to_bytes()))
         next_id = len(stored) + 1
         chunk = 50_000
@@ -487,8 +566,9 @@ def lookup_run(size: int, docs, queries: int, layout: str = "table+index") -> di
                 rows = sorted(rows)  # a clustered table loads far faster in key order
             with db:
                 db.executemany("INSERT INTO bands VALUES (?, ?)", rows)
-                db.executemany("INSERT INTO fingerprints VALUES (?, ?)",
-                               zip(ids.tolist(), (row.tobytes() for row in blobs)))
+                db.executemany(
+                    "INSERT INTO fingerprints VALUES (?, ?)", zip(ids.tolist(), (row.tobytes() for row in blobs))
+                )
             next_id += count
         loaded = time.perf_counter() - start
         if create_index:
@@ -510,8 +590,7 @@ def lookup_run(size: int, docs, queries: int, layout: str = "table+index") -> di
                 matches, candidate_count = lookup(db, query)
                 latencies.append((time.perf_counter() - begin) * 1000)
                 candidates.append(candidate_count)
-                hits = {article for article, similarity in matches
-                        if similarity >= fp.DUPLICATE_THRESHOLD}
+                hits = {article for article, similarity in matches if similarity >= fp.DUPLICATE_THRESHOLD}
                 if doc.kind in dedup_set.EDITS:
                     copies_asked += 1
                     found += planted_ids[doc.group] in hits
@@ -527,12 +606,15 @@ def lookup_run(size: int, docs, queries: int, layout: str = "table+index") -> di
         db.close()
 
     first, warm = passes
-    bands_bytes = sum(value for name, value in sizes.items()
-                      if name.startswith(("bands", "sqlite_autoindex_bands")))
+    bands_bytes = sum(value for name, value in sizes.items() if name.startswith(("bands", "sqlite_autoindex_bands")))
     return {
-        "stored": size, "layout": layout, "bands_per_article": fp.BANDS,
-        "load_seconds": round(loaded, 1), "load_and_index_seconds": round(indexed, 1),
-        "file_bytes": file_bytes, "bytes_per_article": round(file_bytes / size, 1),
+        "stored": size,
+        "layout": layout,
+        "bands_per_article": fp.BANDS,
+        "load_seconds": round(loaded, 1),
+        "load_and_index_seconds": round(indexed, 1),
+        "file_bytes": file_bytes,
+        "bytes_per_article": round(file_bytes / size, 1),
         "band_bytes_per_article": round(bands_bytes / size, 1),
         "fingerprint_bytes_per_article": round(sizes.get("fingerprints", 0) / size, 1),
         "queries": len(warm),
@@ -553,14 +635,12 @@ def lookup(db: sqlite3.Connection, query: fp.Fingerprint) -> tuple[list[tuple[in
     """What the crawler would do: band keys -> candidate ids -> their fingerprints -> similarity."""
     keys = fp.band_keys(query)
     marks = ",".join("?" * len(keys))
-    ids = [row[0] for row in db.execute(
-        f"SELECT DISTINCT article_id FROM bands WHERE band_key IN ({marks})", keys)]
+    ids = [row[0] for row in db.execute(f"SELECT DISTINCT article_id FROM bands WHERE band_key IN ({marks})", keys)]
     if not ids:
         return [], 0
     marks = ",".join("?" * len(ids))
     rows = db.execute(f"SELECT article_id, data FROM fingerprints WHERE article_id IN ({marks})", ids)
-    return [(article, fp.similarity(query, fp.Fingerprint.from_bytes(data)))
-            for article, data in rows], len(ids)
+    return [(article, fp.similarity(query, fp.Fingerprint.from_bytes(data))) for article, data in rows], len(ids)
 
 
 # --- report -------------------------------------------------------------------------------------
@@ -585,8 +665,11 @@ def recommended_bands(results: dict) -> str:
     """Fewest bands (smallest index) that found the measured duplicates and would also find a
     pair sitting exactly at the threshold 9 times in 10: this set's copies are mostly far above
     the threshold, so measured recall alone would not show what happens at it."""
-    good = [row for row in results["lsh"] if row["candidate_recall_above_threshold"] >= 0.999
-            and row["candidate_odds_at_threshold"] >= 0.9]
+    good = [
+        row
+        for row in results["lsh"]
+        if row["candidate_recall_above_threshold"] >= 0.999 and row["candidate_odds_at_threshold"] >= 0.9
+    ]
     pick = min(good, key=lambda row: row["bands"]) if good else results["lsh"][0]
     return f"{pick['bands']} x {pick['rows']}"
 
@@ -618,36 +701,62 @@ def print_report(results: dict) -> None:
     top_f1 = max(row["best_f1"] for row in results["shingle_sizes"])
     tied = [row for row in results["shingle_sizes"] if row["best_f1"] >= top_f1 - 0.001]
     best_size = max(tied, key=lambda row: row["gap"])
-    print(f"recommended SHINGLE_WORDS: {best_size['shingle_words']} (best F1 to within 0.001, then the "
-          "widest gap between the 1st-percentile duplicate and the most similar non-duplicate)")
-    print_table(f"duplicate threshold (shingles of {fp.SHINGLE_WORDS} words; exact_* = true Jaccard)",
-                results["thresholds"], ["threshold", "tp", "fp", "fn", "precision", "recall", "f1",
-                                        "exact_precision", "exact_recall"])
-    print(f"recommended DUPLICATE_THRESHOLD: {recommended_threshold(results)} (best F1 among "
-          "thresholds 3 standard errors of the estimate above the most similar non-duplicate)")
+    print(
+        f"recommended SHINGLE_WORDS: {best_size['shingle_words']} (best F1 to within 0.001, then the "
+        "widest gap between the 1st-percentile duplicate and the most similar non-duplicate)"
+    )
+    print_table(
+        f"duplicate threshold (shingles of {fp.SHINGLE_WORDS} words; exact_* = true Jaccard)",
+        results["thresholds"],
+        ["threshold", "tp", "fp", "fn", "precision", "recall", "f1", "exact_precision", "exact_recall"],
+    )
+    print(
+        f"recommended DUPLICATE_THRESHOLD: {recommended_threshold(results)} (best F1 among "
+        "thresholds 3 standard errors of the estimate above the most similar non-duplicate)"
+    )
     print_table(f"copy vs its original, by edit (at {fp.DUPLICATE_THRESHOLD})", results["per_edit"])
     print_table("non-duplicates, by kind", results["negatives"])
-    print_table("LSH bands x rows (candidates: share a band; end-to-end: candidate and sim >= t)",
-                results["lsh"])
-    print(f"recommended BANDS x ROWS: {recommended_bands(results)} (fewest bands, so the smallest "
-          "index, whose candidates include >= 99.9% of the duplicate pairs at or above the threshold "
-          "and >= 90% of pairs exactly at it, by 1 - (1 - t**rows)**bands)")
+    print_table("LSH bands x rows (candidates: share a band; end-to-end: candidate and sim >= t)", results["lsh"])
+    print(
+        f"recommended BANDS x ROWS: {recommended_bands(results)} (fewest bands, so the smallest "
+        "index, whose candidates include >= 99.9% of the duplicate pairs at or above the threshold "
+        "and >= 90% of pairs exactly at it, by 1 - (1 - t**rows)**bands)"
+    )
     print("band_keys agree with raw band equality:", results["band_keys_agree"])
-    print_table("short texts: excerpt copies (dateline + 1 or 2 words changed), distinct feed descriptions",
-                results["short_texts"])
+    print_table(
+        "short texts: excerpt copies (dateline + 1 or 2 words changed), distinct feed descriptions",
+        results["short_texts"],
+    )
     print("signature time:", results["timing"])
     print_table("same_event score by pair source", results["same_event"]["by_source"])
     print_table("same_event thresholds (all labelled pairs above)", results["same_event"]["thresholds"])
     best = max(results["same_event"]["thresholds"], key=lambda row: (f_half(row), row["precision"]))
-    print(f"recommended STORY_THRESHOLD: {best['threshold']} (best F0.5: merging two events "
-          "suppresses an alert, failing to merge one only sends an extra one)")
+    print(
+        f"recommended STORY_THRESHOLD: {best['threshold']} (best F0.5: merging two events "
+        "suppresses an alert, failing to merge one only sends an extra one)"
+    )
     print("canonical URLs on corpus pages:", results["canonical_urls"])
-    print_table("SQLite lookup (band keys -> candidates -> fingerprints -> similarity)",
-                results["lookup"], ["stored", "layout", "load_and_index_seconds", "bytes_per_article",
-                                    "band_bytes_per_article", "fingerprint_bytes_per_article",
-                                    "first_pass_p50_ms", "first_pass_p95_ms", "p50_ms", "p95_ms",
-                                    "max_ms", "p50_vs_baseline", "candidates_mean", "copies_found",
-                                    "unrelated_with_a_hit"])
+    print_table(
+        "SQLite lookup (band keys -> candidates -> fingerprints -> similarity)",
+        results["lookup"],
+        [
+            "stored",
+            "layout",
+            "load_and_index_seconds",
+            "bytes_per_article",
+            "band_bytes_per_article",
+            "fingerprint_bytes_per_article",
+            "first_pass_p50_ms",
+            "first_pass_p95_ms",
+            "p50_ms",
+            "p95_ms",
+            "max_ms",
+            "p50_vs_baseline",
+            "candidates_mean",
+            "copies_found",
+            "unrelated_with_a_hit",
+        ],
+    )
 
 
 if __name__ == "__main__":

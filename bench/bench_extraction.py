@@ -39,7 +39,7 @@ import statistics
 import sys
 import time
 from collections import Counter
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +47,7 @@ sys.path.insert(0, str(ROOT))
 
 import trafilatura  # noqa: E402
 
-from crawler.extract import NotAnArticle, extract_article  # noqa: E402
+from newswatch.crawler.extract import NotAnArticle, extract_article  # noqa: E402
 
 DEFAULT_PAGES = Path("/work/shared/corpus/pages")
 RESULTS = ROOT / "bench" / "results" / "extraction.json"
@@ -101,8 +101,8 @@ def date_correct(expected: tuple[date, object] | None, got: datetime | date | st
     if isinstance(got, str):
         got = date.fromisoformat(got[:10])
     if isinstance(got, datetime):
-        got = got if got.tzinfo else got.replace(tzinfo=timezone.utc)
-        readings = {got.astimezone(timezone.utc).date()}
+        got = got if got.tzinfo else got.replace(tzinfo=UTC)
+        readings = {got.astimezone(UTC).date()}
         if tz is not None:
             readings.add(got.astimezone(tz).date())
         return day in readings
@@ -114,7 +114,7 @@ def run(pages_dir: Path, verbose: bool) -> dict:
     pages = sorted(pages_dir.glob("*.html"))
     if not pages:
         raise SystemExit(f"no *.html pages in {pages_dir}")
-    fetched_at = datetime.now(timezone.utc)
+    fetched_at = datetime.now(UTC)
     sums = {"bare": [0.0, 0.0, 0.0], "ours": [0.0, 0.0, 0.0]}
     per_page_f1 = {"bare": [], "ours": []}
     titles = {"bare": 0, "ours": 0}
@@ -228,8 +228,10 @@ def print_table(result: dict) -> None:
             f"{s['title_accuracy']:7.1%} {s['date_accuracy'] or 0:7.1%} {s['seconds_per_page']:8.4f} "
             f"{s['median_seconds_per_page']:8.4f}"
         )
-    print(f"time ours/bare: {result['time_ratio_ours_vs_bare']}x  (bare metadata pass apart: "
-          f"{summary['bare']['metadata_seconds_per_page']:.4f} s/page)")
+    print(
+        f"time ours/bare: {result['time_ratio_ours_vs_bare']}x  (bare metadata pass apart: "
+        f"{summary['bare']['metadata_seconds_per_page']:.4f} s/page)"
+    )
     modes = ", ".join(f"{mode} {f1:.4f}" for mode, f1 in result["trafilatura_modes_f1_without_comments"].items())
     print(f"trafilatura modes, body F1 without comments: {modes}")
     for requirement, ok in result["requirements"].items():

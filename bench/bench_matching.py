@@ -24,6 +24,7 @@ Run: /work/venv/bin/python bench/bench_matching.py [--articles 2000] [--repeat 3
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -32,15 +33,15 @@ import re
 import sys
 import time
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crawler.items import Article, TopicSpec  # noqa: E402
-from crawler.matching import compile_topics, match  # noqa: E402
-from crawler.topics import BUILTIN_TOPICS  # noqa: E402
+from newswatch.domain.items import Article, TopicSpec  # noqa: E402
+from newswatch.domain.matching import compile_topics, match  # noqa: E402
+from newswatch.domain.topics import BUILTIN_TOPICS  # noqa: E402
 
 LABELLED = ROOT / "tests" / "labelled" / "icet.jsonl"
 SHARED_CORPUS = Path("/work/shared/corpus/pages")
@@ -70,7 +71,7 @@ def markov_chain(texts: list[str]) -> dict[str, list[str]]:
     chain: dict[str, list[str]] = {}
     for text in texts:
         tokens = _WORD.findall(text)
-        for a, b in zip(tokens, tokens[1:]):
+        for a, b in itertools.pairwise(tokens):
             chain.setdefault(a, []).append(b)
     return chain
 
@@ -92,7 +93,7 @@ def generate_text(chain: dict[str, list[str]], starts: list[str], words: int, rn
 def generate_articles(n: int, rng: random.Random, texts: list[str] | None = None) -> list[Article]:
     chain = markov_chain(texts if texts is not None else load_corpus())
     starts = [w for w in chain if w[:1].isupper()]
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     articles = []
     for i in range(n):
         title = generate_text(chain, starts, rng.randint(8, 14), rng).rstrip(".,;:!?")
@@ -127,10 +128,7 @@ def topic_vocabulary(common: bool, general: list[str]) -> tuple[list[str], list[
     texts = load_corpus()
     counts: Counter[str] = Counter(w for text in texts for w in re.findall(r"[A-Za-z][A-Za-z0-9]+", text))
     everyday = Counter(w.lower() for text in general for w in re.findall(r"[A-Za-z][A-Za-z0-9]+", text))
-    usable = [
-        w for w in counts
-        if len(w) >= 4 and w.lower() not in _STOPWORDS and (common or everyday[w.lower()] <= 1)
-    ]
+    usable = [w for w in counts if len(w) >= 4 and w.lower() not in _STOPWORDS and (common or everyday[w.lower()] <= 1)]
     words = sorted(w for w in usable if w[0].islower())
     names = sorted(w for w in usable if w[0].isupper())
     allowed = set(usable)
@@ -167,9 +165,11 @@ def generate_topics(n: int, rng: random.Random, common: bool = False) -> list[To
         lambda: f"{any_of(rng.randint(4, 10))} AND {any_of(rng.randint(3, 8))}",
         lambda: f"{any_of(rng.randint(3, 6))} NEAR/{rng.randint(3, 15)} {any_of(rng.randint(3, 6))}",
         lambda: f"title:{any_of(rng.randint(2, 5))} OR ({any_of(4)} AND {any_of(4)})",
-        lambda: f"{term()} WITH({', '.join(term() for _ in range(5))}, within={rng.randint(5, 30)})"
-        f" EXCEPT({', '.join(term() for _ in range(3))}) OR {any_of(6)}",
-        lambda: f"({any_of(rng.randint(5, 12))} NOT {any_of(3)}) OR \"{rng.choice(phrases)}\"",
+        lambda: (
+            f"{term()} WITH({', '.join(term() for _ in range(5))}, within={rng.randint(5, 30)})"
+            f" EXCEPT({', '.join(term() for _ in range(3))}) OR {any_of(6)}"
+        ),
+        lambda: f'({any_of(rng.randint(5, 12))} NOT {any_of(3)}) OR "{rng.choice(phrases)}"',
         lambda: f"({any_of(3)} NEAR/5 {any_of(3)}) NEAR/20 {any_of(5)} NOT title:{term()}",
     ]
     return [TopicSpec(name=f"generated-{i}", query=rng.choice(shapes)()) for i in range(n)]
@@ -258,7 +258,7 @@ def main() -> None:
     result["articles_per_second"] = result["mixed"]["articles_per_second"]
     result["python"] = platform.python_version()
     result["machine"] = platform.machine()
-    result["measured_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    result["measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"written to {RESULTS.relative_to(ROOT)}")

@@ -94,8 +94,7 @@ def make_copy(base: Doc, edit: str, rng: random.Random, others: list[Doc]) -> Do
         paras.insert(min(2, len(paras)), f"Also Read: {other_title}")
         paras.append("Follow us on Twitter, Facebook and Instagram for the latest news.")
         paras.append(
-            "(This story has not been edited by Newswatch staff and is auto-generated from a "
-            "syndicated feed.)"
+            "(This story has not been edited by Newswatch staff and is auto-generated from a syndicated feed.)"
         )
     elif edit == "few_words_changed":
         paras = _change_words(paras, rng, rate=0.03, others=others)
@@ -115,8 +114,9 @@ def make_copy(base: Doc, edit: str, rng: random.Random, others: list[Doc]) -> Do
         paras = _truncate(paras, 0.5)
     else:
         raise ValueError(edit)
-    return Doc(f"{base.doc_id}~{edit}", base.group, edit, title, "\n\n".join(paras),
-               event=base.event, subject=base.subject)
+    return Doc(
+        f"{base.doc_id}~{edit}", base.group, edit, title, "\n\n".join(paras), event=base.event, subject=base.subject
+    )
 
 
 def _rewrite_headline(title: str, rng: random.Random) -> str:
@@ -166,11 +166,20 @@ def press_release_pairs(bases: list[Doc], count: int = 12, seed: int = 11) -> li
     docs = []
     picked = rng.sample(bases, min(count * 2, len(bases)))
     for n in range(0, len(picked) - 1, 2):
-        for side, base in enumerate(picked[n:n + 2]):
+        for side, base in enumerate(picked[n : n + 2]):
             lead = " ".join(base.text.split()[:150])
             name = f"release{n // 2}-{side}"
-            docs.append(Doc(name, name, "press_release", base.title,
-                            lead + "\n\n" + ABOUT_COMPANY, event=name, cut_from=base.group))
+            docs.append(
+                Doc(
+                    name,
+                    name,
+                    "press_release",
+                    base.title,
+                    lead + "\n\n" + ABOUT_COMPANY,
+                    event=name,
+                    cut_from=base.group,
+                )
+            )
     return docs
 
 
@@ -188,183 +197,255 @@ ABOUT_COMPANY = (
 # Independently written reports: two per event, two events per subject. Written for this bench;
 # the events are modelled on real ones but the wording and details are ours.
 SYNTHETIC_REPORTS: tuple[tuple[str, str, str, str], ...] = (
-    ("india-us-tech", "jet-engine-deal",
-     "GE, HAL sign deal to make F414 jet engines in India",
-     "General Electric and Hindustan Aeronautics Limited on Thursday signed an agreement to "
-     "co-produce F414 jet engines in India for the Tejas Mk2 fighter, officials in Washington "
-     "said.\n\nThe deal, reached during Prime Minister Narendra Modi's state visit, includes the "
-     "transfer of about 80 per cent of the engine's technology by value. HAL will assemble the "
-     "engines at its Bengaluru facility. US National Security Adviser Jake Sullivan called it a "
-     "landmark for the iCET framework, while Indian officials said the first engines could roll "
-     "out within three years."),
-    ("india-us-tech", "jet-engine-deal",
-     "Tejas Mk2 to fly on Indian-built GE engines after landmark pact",
-     "India's Tejas Mk2 fighter will be powered by F414 engines built on Indian soil under a "
-     "memorandum that Hindustan Aeronautics Limited (HAL) and General Electric inked in "
-     "Washington.\n\nAround 80 per cent of the technology by value will be shared, a level "
-     "Washington has rarely offered even to close allies. Assembly is planned at HAL's plant in "
-     "Bengaluru. The announcement came as Narendra Modi met President Joe Biden, and Jake "
-     "Sullivan described it as the flagship outcome of the Initiative on Critical and Emerging "
-     "Technology, or iCET. Production could begin in three years."),
-    ("india-us-tech", "chip-plant",
-     "Micron to build $2.75 billion chip plant in Gujarat",
-     "Micron Technology will set up a semiconductor assembly and test facility in Sanand, "
-     "Gujarat, at a total cost of $2.75 billion, the company announced on Thursday.\n\nMicron "
-     "will invest $825 million, with the rest coming from the Centre and the Gujarat government "
-     "under the India Semiconductor Mission. The plant is expected to create 5,000 direct jobs. "
-     "Minister Ashwini Vaishnaw said the first chips would be packaged by the end of next year, "
-     "and US officials described the project as part of a wider effort to diversify chip supply "
-     "chains under iCET."),
-    ("india-us-tech", "chip-plant",
-     "Sanand gets India's first big chip packaging unit as Micron commits $825 million",
-     "Memory maker Micron has picked Sanand in Gujarat for India's first large semiconductor "
-     "packaging plant, a $2.75 billion project in which it will put up $825 million.\n\nThe "
-     "Union government will cover half the cost and Gujarat a fifth, Ashwini Vaishnaw told "
-     "reporters. About 5,000 people will be employed directly and some 15,000 more in the "
-     "supply chain. Washington has pushed for such investments through iCET as it seeks "
-     "alternatives to East Asian chip hubs. Production is slated to start late next year."),
-    ("cyclone", "michaung-landfall",
-     "Cyclone Michaung makes landfall near Bapatla in Andhra Pradesh",
-     "Severe cyclonic storm Michaung crossed the Andhra Pradesh coast near Bapatla on Tuesday "
-     "afternoon with wind speeds of 90 to 100 kmph, the India Meteorological Department said.\n\n"
-     "More than 9,500 people were moved to relief camps in Bapatla, Guntur and Prakasam "
-     "districts. Trees and power lines were uprooted across the coastal belt and standing paddy "
-     "crops on thousands of acres were flooded. Chief Minister Y.S. Jagan Mohan Reddy ordered "
-     "officials to restore electricity and road links within 48 hours."),
-    ("cyclone", "michaung-landfall",
-     "Michaung batters Andhra coast, thousands in relief camps",
-     "Fierce winds and torrential rain lashed Bapatla as Cyclone Michaung hit the Andhra "
-     "Pradesh coast, knocking down electric poles and flattening paddy fields.\n\nThe IMD "
-     "recorded gusts of up to 100 kmph when the storm made landfall. Officials in Guntur, "
-     "Prakasam and Bapatla said about 9,500 residents had been evacuated in advance. Jagan Mohan "
-     "Reddy asked district collectors to bring power supply back within 48 hours, while NDRF "
-     "teams cleared fallen trees from highways."),
-    ("cyclone", "biparjoy-landfall",
-     "Cyclone Biparjoy hits Gujarat coast near Jakhau port",
-     "Cyclone Biparjoy made landfall near Jakhau port in Kutch district of Gujarat late on "
-     "Thursday, bringing winds of up to 125 kmph and heavy rain.\n\nAuthorities had evacuated "
-     "nearly one lakh people from coastal villages of Kutch, Devbhumi Dwarka and Jamnagar. "
-     "Chief Minister Bhupendra Patel said no deaths had been reported so far, though over 500 "
-     "villages lost power. The IMD said the storm would weaken into a depression as it moved "
-     "towards Rajasthan."),
-    ("cyclone", "biparjoy-landfall",
-     "Biparjoy: one lakh evacuated as storm crosses Kutch",
-     "Nearly a lakh residents of Kutch, Jamnagar and Devbhumi Dwarka spent the night in shelters "
-     "as Cyclone Biparjoy crossed the coast close to Jakhau.\n\nWind speeds touched 125 kmph, "
-     "the Met department said, snapping power lines to more than 500 villages. Bhupendra Patel "
-     "reviewed the situation from the state emergency centre in Gandhinagar and said there had "
-     "been no loss of life. The system is expected to weaken over Rajasthan by Friday."),
-    ("cricket", "chennai-odi",
-     "Kohli, Rahul steer India to six-wicket win over Australia in Chennai",
-     "Virat Kohli and KL Rahul rescued India from 2 for 3 to seal a six-wicket victory over "
-     "Australia in the World Cup opener at Chennai on Sunday.\n\nAustralia were bowled out for "
-     "199, with Ravindra Jadeja taking three wickets. Kohli made 85 and Rahul finished unbeaten "
-     "on 97 as the pair added 165 for the fourth wicket. Pat Cummins said his side had not "
-     "batted well enough on a slow M.A. Chidambaram Stadium pitch."),
-    ("cricket", "chennai-odi",
-     "Rahul's unbeaten 97 seals India's World Cup start against Australia",
-     "India began their World Cup campaign with a six-wicket win over Australia at the M.A. "
-     "Chidambaram Stadium, chasing 200 after a nervous start.\n\nThree wickets fell for two "
-     "runs before KL Rahul, unbeaten on 97, and Virat Kohli, who scored 85, put on 165. Earlier "
-     "Ravindra Jadeja's three wickets had restricted Australia to 199 in Chennai. Australian "
-     "captain Pat Cummins admitted the batting had let his team down."),
-    ("cricket", "centurion-test",
-     "Elgar's 185 puts South Africa in control against India at Centurion",
-     "Dean Elgar struck 185 as South Africa beat India by an innings and 32 runs inside three "
-     "days of the first Test at Centurion.\n\nIndia were dismissed for 245 and 131, with only "
-     "KL Rahul and Virat Kohli offering resistance. Kagiso Rabada took five wickets in the first "
-     "innings and Nandre Burger four in the second. Captain Rohit Sharma said India had not "
-     "adapted to the bounce of SuperSport Park."),
-    ("cricket", "centurion-test",
-     "India crash to innings defeat at SuperSport Park",
-     "South Africa needed less than three days to beat India by an innings and 32 runs at "
-     "SuperSport Park, Centurion.\n\nDean Elgar's 185 built a lead that India never threatened; "
-     "the visitors managed 245 and then 131. Kagiso Rabada's five-wicket haul and Nandre "
-     "Burger's four wickets did the damage, while Kohli top-scored in the second innings. Rohit "
-     "Sharma said his batters had struggled with the extra bounce."),
-    ("space", "moon-landing",
-     "Chandrayaan-3 lands near Moon's south pole",
-     "India became the first country to land a spacecraft near the Moon's south pole when "
-     "Chandrayaan-3's Vikram lander touched down at 6.04 pm on Wednesday.\n\nISRO chairman S. "
-     "Somanath said all systems were working normally and the Pragyan rover would be deployed "
-     "within hours. Prime Minister Narendra Modi, watching from Johannesburg, called it a "
-     "historic day. The mission, launched from Sriharikota on July 14, cost about Rs 615 crore."),
-    ("space", "moon-landing",
-     "Vikram touches down: India makes history at lunar south pole",
-     "At 6.04 pm ISRO's mission control in Bengaluru erupted as the Vikram lander of "
-     "Chandrayaan-3 settled on the lunar surface near the south pole, a first for any nation.\n\n"
-     "S. Somanath confirmed the lander was healthy and that Pragyan would roll out later in the "
-     "day. Narendra Modi joined the broadcast from Johannesburg. The Rs 615-crore mission lifted "
-     "off from Sriharikota on July 14 and entered lunar orbit on August 5."),
-    ("space", "sun-mission",
-     "ISRO launches Aditya-L1 to study the Sun",
-     "ISRO on Saturday launched Aditya-L1, India's first space mission to study the Sun, on a "
-     "PSLV-C57 rocket from Sriharikota.\n\nThe spacecraft will travel about 1.5 million km to "
-     "the Lagrange point L1, a journey of roughly 125 days. It carries seven payloads to observe "
-     "the solar corona and solar wind. Chairman S. Somanath said the launch had placed the "
-     "satellite in a precise elliptical orbit around the Earth."),
-    ("space", "sun-mission",
-     "Aditya-L1 lifts off, begins 125-day journey towards L1",
-     "A PSLV-C57 rocket carrying Aditya-L1 lifted off from Sriharikota on Saturday, sending "
-     "India's first solar observatory on a 125-day voyage to the L1 Lagrange point.\n\nThe "
-     "spacecraft's seven instruments will watch the corona and measure the solar wind from 1.5 "
-     "million km away. S. Somanath told reporters the PSLV had performed flawlessly and the "
-     "orbit was exactly as planned."),
-    ("markets", "rbi-policy",
-     "RBI keeps repo rate unchanged at 6.5%",
-     "The Reserve Bank of India kept its key repo rate unchanged at 6.5 per cent on Friday, as "
-     "Governor Shaktikanta Das said inflation remained the central bank's main concern.\n\nThe "
-     "Monetary Policy Committee voted 5-1 to hold rates and retained its stance of withdrawal of "
-     "accommodation. The RBI raised its inflation forecast for the year to 5.4 per cent and kept "
-     "its GDP growth projection at 6.5 per cent."),
-    ("markets", "rbi-policy",
-     "Das holds rates, lifts inflation forecast to 5.4%",
-     "Shaktikanta Das left borrowing costs untouched for a fourth straight meeting, with the "
-     "Monetary Policy Committee voting 5-1 to keep the repo rate at 6.5 per cent.\n\nThe Reserve "
-     "Bank of India now expects inflation of 5.4 per cent this year, up from its earlier "
-     "estimate, while growth is still seen at 6.5 per cent. Das said the RBI would stay "
-     "watchful of food prices and would not declare victory over inflation yet."),
-    ("markets", "sensex-fall",
-     "Sensex tanks 1,000 points as IT stocks slump",
-     "The Sensex fell more than 1,000 points on Monday, dragged down by heavy selling in "
-     "information technology shares after weak results from Infosys.\n\nInfosys lost 4 per cent "
-     "and TCS and Wipro also declined, while the Nifty closed below 19,500. Analysts said "
-     "foreign investors had pulled out over Rs 3,000 crore. The BSE IT index was the worst "
-     "performer among sectoral gauges."),
-    ("markets", "sensex-fall",
-     "Infosys drags markets lower; Nifty slips below 19,500",
-     "Weak quarterly numbers from Infosys sent technology stocks tumbling on Monday, and the "
-     "Sensex ended over 1,000 points lower.\n\nThe Nifty gave up the 19,500 mark. Infosys slid 4 "
-     "per cent, with TCS and Wipro following, and the BSE IT index led the decline. Foreign "
-     "portfolio investors sold shares worth more than Rs 3,000 crore, exchange data showed."),
-    ("india-us-trade", "tariffs",
-     "US slaps 25% tariff on Indian goods; New Delhi weighs response",
-     "The United States will impose a 25 per cent tariff on imports from India from August 1, "
-     "President Donald Trump announced on Wednesday.\n\nThe Commerce Ministry said it was "
-     "studying the implications and would protect the interests of farmers and small "
-     "businesses. Exporters of textiles, gems and jewellery and shrimp are expected to be hit "
-     "hardest. Trade talks between the two sides have stalled over agriculture and dairy."),
-    ("india-us-trade", "tariffs",
-     "Trump's 25% tariff: exporters fear hit to textiles and shrimp",
-     "Indian exporters warned of lost orders after Donald Trump said goods from India would "
-     "face a 25 per cent duty starting August 1.\n\nTextiles, shrimp and gems and jewellery are "
-     "the most exposed sectors. New Delhi's Commerce Ministry said it was examining the move and "
-     "would safeguard farmers and small businesses. Negotiations on a trade pact have been stuck "
-     "on dairy and farm access."),
-    ("india-us-trade", "h1b-fee",
-     "US raises H-1B visa fee to $100,000; Indian IT firms assess impact",
-     "The United States will charge a fee of $100,000 for new H-1B visa petitions, the White "
-     "House said on Friday, a move that could hit Indian technology companies and workers.\n\n"
-     "Indians received about 70 per cent of H-1B visas last year. Nasscom said it was seeking "
-     "clarity on whether renewals were covered, and shares of Infosys and Wipro fell in US "
-     "trading. The Ministry of External Affairs said it was studying the implications."),
-    ("india-us-trade", "h1b-fee",
-     "Nasscom seeks clarity as $100,000 H-1B charge rattles Indian techies",
-     "A new $100,000 fee on H-1B applications announced by the White House has alarmed Indian "
-     "professionals, who account for roughly 70 per cent of the visas.\n\nNasscom asked "
-     "Washington to clarify whether existing holders and renewals would be affected. Infosys and "
-     "Wipro ADRs dropped in New York. India's Ministry of External Affairs said it was examining "
-     "the implications for families and companies."),
+    (
+        "india-us-tech",
+        "jet-engine-deal",
+        "GE, HAL sign deal to make F414 jet engines in India",
+        "General Electric and Hindustan Aeronautics Limited on Thursday signed an agreement to "
+        "co-produce F414 jet engines in India for the Tejas Mk2 fighter, officials in Washington "
+        "said.\n\nThe deal, reached during Prime Minister Narendra Modi's state visit, includes the "
+        "transfer of about 80 per cent of the engine's technology by value. HAL will assemble the "
+        "engines at its Bengaluru facility. US National Security Adviser Jake Sullivan called it a "
+        "landmark for the iCET framework, while Indian officials said the first engines could roll "
+        "out within three years.",
+    ),
+    (
+        "india-us-tech",
+        "jet-engine-deal",
+        "Tejas Mk2 to fly on Indian-built GE engines after landmark pact",
+        "India's Tejas Mk2 fighter will be powered by F414 engines built on Indian soil under a "
+        "memorandum that Hindustan Aeronautics Limited (HAL) and General Electric inked in "
+        "Washington.\n\nAround 80 per cent of the technology by value will be shared, a level "
+        "Washington has rarely offered even to close allies. Assembly is planned at HAL's plant in "
+        "Bengaluru. The announcement came as Narendra Modi met President Joe Biden, and Jake "
+        "Sullivan described it as the flagship outcome of the Initiative on Critical and Emerging "
+        "Technology, or iCET. Production could begin in three years.",
+    ),
+    (
+        "india-us-tech",
+        "chip-plant",
+        "Micron to build $2.75 billion chip plant in Gujarat",
+        "Micron Technology will set up a semiconductor assembly and test facility in Sanand, "
+        "Gujarat, at a total cost of $2.75 billion, the company announced on Thursday.\n\nMicron "
+        "will invest $825 million, with the rest coming from the Centre and the Gujarat government "
+        "under the India Semiconductor Mission. The plant is expected to create 5,000 direct jobs. "
+        "Minister Ashwini Vaishnaw said the first chips would be packaged by the end of next year, "
+        "and US officials described the project as part of a wider effort to diversify chip supply "
+        "chains under iCET.",
+    ),
+    (
+        "india-us-tech",
+        "chip-plant",
+        "Sanand gets India's first big chip packaging unit as Micron commits $825 million",
+        "Memory maker Micron has picked Sanand in Gujarat for India's first large semiconductor "
+        "packaging plant, a $2.75 billion project in which it will put up $825 million.\n\nThe "
+        "Union government will cover half the cost and Gujarat a fifth, Ashwini Vaishnaw told "
+        "reporters. About 5,000 people will be employed directly and some 15,000 more in the "
+        "supply chain. Washington has pushed for such investments through iCET as it seeks "
+        "alternatives to East Asian chip hubs. Production is slated to start late next year.",
+    ),
+    (
+        "cyclone",
+        "michaung-landfall",
+        "Cyclone Michaung makes landfall near Bapatla in Andhra Pradesh",
+        "Severe cyclonic storm Michaung crossed the Andhra Pradesh coast near Bapatla on Tuesday "
+        "afternoon with wind speeds of 90 to 100 kmph, the India Meteorological Department said.\n\n"
+        "More than 9,500 people were moved to relief camps in Bapatla, Guntur and Prakasam "
+        "districts. Trees and power lines were uprooted across the coastal belt and standing paddy "
+        "crops on thousands of acres were flooded. Chief Minister Y.S. Jagan Mohan Reddy ordered "
+        "officials to restore electricity and road links within 48 hours.",
+    ),
+    (
+        "cyclone",
+        "michaung-landfall",
+        "Michaung batters Andhra coast, thousands in relief camps",
+        "Fierce winds and torrential rain lashed Bapatla as Cyclone Michaung hit the Andhra "
+        "Pradesh coast, knocking down electric poles and flattening paddy fields.\n\nThe IMD "
+        "recorded gusts of up to 100 kmph when the storm made landfall. Officials in Guntur, "
+        "Prakasam and Bapatla said about 9,500 residents had been evacuated in advance. Jagan Mohan "
+        "Reddy asked district collectors to bring power supply back within 48 hours, while NDRF "
+        "teams cleared fallen trees from highways.",
+    ),
+    (
+        "cyclone",
+        "biparjoy-landfall",
+        "Cyclone Biparjoy hits Gujarat coast near Jakhau port",
+        "Cyclone Biparjoy made landfall near Jakhau port in Kutch district of Gujarat late on "
+        "Thursday, bringing winds of up to 125 kmph and heavy rain.\n\nAuthorities had evacuated "
+        "nearly one lakh people from coastal villages of Kutch, Devbhumi Dwarka and Jamnagar. "
+        "Chief Minister Bhupendra Patel said no deaths had been reported so far, though over 500 "
+        "villages lost power. The IMD said the storm would weaken into a depression as it moved "
+        "towards Rajasthan.",
+    ),
+    (
+        "cyclone",
+        "biparjoy-landfall",
+        "Biparjoy: one lakh evacuated as storm crosses Kutch",
+        "Nearly a lakh residents of Kutch, Jamnagar and Devbhumi Dwarka spent the night in shelters "
+        "as Cyclone Biparjoy crossed the coast close to Jakhau.\n\nWind speeds touched 125 kmph, "
+        "the Met department said, snapping power lines to more than 500 villages. Bhupendra Patel "
+        "reviewed the situation from the state emergency centre in Gandhinagar and said there had "
+        "been no loss of life. The system is expected to weaken over Rajasthan by Friday.",
+    ),
+    (
+        "cricket",
+        "chennai-odi",
+        "Kohli, Rahul steer India to six-wicket win over Australia in Chennai",
+        "Virat Kohli and KL Rahul rescued India from 2 for 3 to seal a six-wicket victory over "
+        "Australia in the World Cup opener at Chennai on Sunday.\n\nAustralia were bowled out for "
+        "199, with Ravindra Jadeja taking three wickets. Kohli made 85 and Rahul finished unbeaten "
+        "on 97 as the pair added 165 for the fourth wicket. Pat Cummins said his side had not "
+        "batted well enough on a slow M.A. Chidambaram Stadium pitch.",
+    ),
+    (
+        "cricket",
+        "chennai-odi",
+        "Rahul's unbeaten 97 seals India's World Cup start against Australia",
+        "India began their World Cup campaign with a six-wicket win over Australia at the M.A. "
+        "Chidambaram Stadium, chasing 200 after a nervous start.\n\nThree wickets fell for two "
+        "runs before KL Rahul, unbeaten on 97, and Virat Kohli, who scored 85, put on 165. Earlier "
+        "Ravindra Jadeja's three wickets had restricted Australia to 199 in Chennai. Australian "
+        "captain Pat Cummins admitted the batting had let his team down.",
+    ),
+    (
+        "cricket",
+        "centurion-test",
+        "Elgar's 185 puts South Africa in control against India at Centurion",
+        "Dean Elgar struck 185 as South Africa beat India by an innings and 32 runs inside three "
+        "days of the first Test at Centurion.\n\nIndia were dismissed for 245 and 131, with only "
+        "KL Rahul and Virat Kohli offering resistance. Kagiso Rabada took five wickets in the first "
+        "innings and Nandre Burger four in the second. Captain Rohit Sharma said India had not "
+        "adapted to the bounce of SuperSport Park.",
+    ),
+    (
+        "cricket",
+        "centurion-test",
+        "India crash to innings defeat at SuperSport Park",
+        "South Africa needed less than three days to beat India by an innings and 32 runs at "
+        "SuperSport Park, Centurion.\n\nDean Elgar's 185 built a lead that India never threatened; "
+        "the visitors managed 245 and then 131. Kagiso Rabada's five-wicket haul and Nandre "
+        "Burger's four wickets did the damage, while Kohli top-scored in the second innings. Rohit "
+        "Sharma said his batters had struggled with the extra bounce.",
+    ),
+    (
+        "space",
+        "moon-landing",
+        "Chandrayaan-3 lands near Moon's south pole",
+        "India became the first country to land a spacecraft near the Moon's south pole when "
+        "Chandrayaan-3's Vikram lander touched down at 6.04 pm on Wednesday.\n\nISRO chairman S. "
+        "Somanath said all systems were working normally and the Pragyan rover would be deployed "
+        "within hours. Prime Minister Narendra Modi, watching from Johannesburg, called it a "
+        "historic day. The mission, launched from Sriharikota on July 14, cost about Rs 615 crore.",
+    ),
+    (
+        "space",
+        "moon-landing",
+        "Vikram touches down: India makes history at lunar south pole",
+        "At 6.04 pm ISRO's mission control in Bengaluru erupted as the Vikram lander of "
+        "Chandrayaan-3 settled on the lunar surface near the south pole, a first for any nation.\n\n"
+        "S. Somanath confirmed the lander was healthy and that Pragyan would roll out later in the "
+        "day. Narendra Modi joined the broadcast from Johannesburg. The Rs 615-crore mission lifted "
+        "off from Sriharikota on July 14 and entered lunar orbit on August 5.",
+    ),
+    (
+        "space",
+        "sun-mission",
+        "ISRO launches Aditya-L1 to study the Sun",
+        "ISRO on Saturday launched Aditya-L1, India's first space mission to study the Sun, on a "
+        "PSLV-C57 rocket from Sriharikota.\n\nThe spacecraft will travel about 1.5 million km to "
+        "the Lagrange point L1, a journey of roughly 125 days. It carries seven payloads to observe "
+        "the solar corona and solar wind. Chairman S. Somanath said the launch had placed the "
+        "satellite in a precise elliptical orbit around the Earth.",
+    ),
+    (
+        "space",
+        "sun-mission",
+        "Aditya-L1 lifts off, begins 125-day journey towards L1",
+        "A PSLV-C57 rocket carrying Aditya-L1 lifted off from Sriharikota on Saturday, sending "
+        "India's first solar observatory on a 125-day voyage to the L1 Lagrange point.\n\nThe "
+        "spacecraft's seven instruments will watch the corona and measure the solar wind from 1.5 "
+        "million km away. S. Somanath told reporters the PSLV had performed flawlessly and the "
+        "orbit was exactly as planned.",
+    ),
+    (
+        "markets",
+        "rbi-policy",
+        "RBI keeps repo rate unchanged at 6.5%",
+        "The Reserve Bank of India kept its key repo rate unchanged at 6.5 per cent on Friday, as "
+        "Governor Shaktikanta Das said inflation remained the central bank's main concern.\n\nThe "
+        "Monetary Policy Committee voted 5-1 to hold rates and retained its stance of withdrawal of "
+        "accommodation. The RBI raised its inflation forecast for the year to 5.4 per cent and kept "
+        "its GDP growth projection at 6.5 per cent.",
+    ),
+    (
+        "markets",
+        "rbi-policy",
+        "Das holds rates, lifts inflation forecast to 5.4%",
+        "Shaktikanta Das left borrowing costs untouched for a fourth straight meeting, with the "
+        "Monetary Policy Committee voting 5-1 to keep the repo rate at 6.5 per cent.\n\nThe Reserve "
+        "Bank of India now expects inflation of 5.4 per cent this year, up from its earlier "
+        "estimate, while growth is still seen at 6.5 per cent. Das said the RBI would stay "
+        "watchful of food prices and would not declare victory over inflation yet.",
+    ),
+    (
+        "markets",
+        "sensex-fall",
+        "Sensex tanks 1,000 points as IT stocks slump",
+        "The Sensex fell more than 1,000 points on Monday, dragged down by heavy selling in "
+        "information technology shares after weak results from Infosys.\n\nInfosys lost 4 per cent "
+        "and TCS and Wipro also declined, while the Nifty closed below 19,500. Analysts said "
+        "foreign investors had pulled out over Rs 3,000 crore. The BSE IT index was the worst "
+        "performer among sectoral gauges.",
+    ),
+    (
+        "markets",
+        "sensex-fall",
+        "Infosys drags markets lower; Nifty slips below 19,500",
+        "Weak quarterly numbers from Infosys sent technology stocks tumbling on Monday, and the "
+        "Sensex ended over 1,000 points lower.\n\nThe Nifty gave up the 19,500 mark. Infosys slid 4 "
+        "per cent, with TCS and Wipro following, and the BSE IT index led the decline. Foreign "
+        "portfolio investors sold shares worth more than Rs 3,000 crore, exchange data showed.",
+    ),
+    (
+        "india-us-trade",
+        "tariffs",
+        "US slaps 25% tariff on Indian goods; New Delhi weighs response",
+        "The United States will impose a 25 per cent tariff on imports from India from August 1, "
+        "President Donald Trump announced on Wednesday.\n\nThe Commerce Ministry said it was "
+        "studying the implications and would protect the interests of farmers and small "
+        "businesses. Exporters of textiles, gems and jewellery and shrimp are expected to be hit "
+        "hardest. Trade talks between the two sides have stalled over agriculture and dairy.",
+    ),
+    (
+        "india-us-trade",
+        "tariffs",
+        "Trump's 25% tariff: exporters fear hit to textiles and shrimp",
+        "Indian exporters warned of lost orders after Donald Trump said goods from India would "
+        "face a 25 per cent duty starting August 1.\n\nTextiles, shrimp and gems and jewellery are "
+        "the most exposed sectors. New Delhi's Commerce Ministry said it was examining the move and "
+        "would safeguard farmers and small businesses. Negotiations on a trade pact have been stuck "
+        "on dairy and farm access.",
+    ),
+    (
+        "india-us-trade",
+        "h1b-fee",
+        "US raises H-1B visa fee to $100,000; Indian IT firms assess impact",
+        "The United States will charge a fee of $100,000 for new H-1B visa petitions, the White "
+        "House said on Friday, a move that could hit Indian technology companies and workers.\n\n"
+        "Indians received about 70 per cent of H-1B visas last year. Nasscom said it was seeking "
+        "clarity on whether renewals were covered, and shares of Infosys and Wipro fell in US "
+        "trading. The Ministry of External Affairs said it was studying the implications.",
+    ),
+    (
+        "india-us-trade",
+        "h1b-fee",
+        "Nasscom seeks clarity as $100,000 H-1B charge rattles Indian techies",
+        "A new $100,000 fee on H-1B applications announced by the White House has alarmed Indian "
+        "professionals, who account for roughly 70 per cent of the visas.\n\nNasscom asked "
+        "Washington to clarify whether existing holders and renewals would be affected. Infosys and "
+        "Wipro ADRs dropped in New York. India's Ministry of External Affairs said it was examining "
+        "the implications for families and companies.",
+    ),
 )
 
 
@@ -375,8 +456,7 @@ def synthetic_reports() -> list[Doc]:
     for subject, event, title, text in SYNTHETIC_REPORTS:
         n = counts[event] = counts.get(event, 0) + 1
         doc_id = f"{event}#{n}"
-        docs.append(Doc(doc_id, doc_id, "independent_report", title, text, event=event,
-                        subject=subject))
+        docs.append(Doc(doc_id, doc_id, "independent_report", title, text, event=event, subject=subject))
     return docs
 
 
@@ -396,24 +476,49 @@ FEED_PAIRS: tuple[tuple[str, str, str, bool], ...] = (
     ("toi_topstories_rss2.xml", "119755296.cms", "119786324.cms", False),
     ("toi_topstories_rss2.xml", "119792412.cms", "119799550.cms", False),
     ("toi_topstories_rss2.xml", "119799583.cms", "119792412.cms", False),
-    ("guardian_international_rss2_media.xml", "myanmar-earthquake-junta-accused-blocking-aid",
-     "myanmars-civil-war", False),
-    ("guardian_international_rss2_media.xml", "china-launches-surprise-military-drills-around-taiwan",
-     "salami-slicing-tactics-to-exert-pressure-on-taiwan-video", False),
-    ("guardian_international_rss2_media.xml", "trump-running-third-term-reactions",
-     "trump-crackdown-free-speech", False),
-    ("guardian_international_rss2_media.xml", "masih-alinejad-iranian-womens-rights",
-     "bombing-threat-over-iran-nuclear-programme-prompts-backlash", False),
+    (
+        "guardian_international_rss2_media.xml",
+        "myanmar-earthquake-junta-accused-blocking-aid",
+        "myanmars-civil-war",
+        False,
+    ),
+    (
+        "guardian_international_rss2_media.xml",
+        "china-launches-surprise-military-drills-around-taiwan",
+        "salami-slicing-tactics-to-exert-pressure-on-taiwan-video",
+        False,
+    ),
+    (
+        "guardian_international_rss2_media.xml",
+        "trump-running-third-term-reactions",
+        "trump-crackdown-free-speech",
+        False,
+    ),
+    (
+        "guardian_international_rss2_media.xml",
+        "masih-alinejad-iranian-womens-rights",
+        "bombing-threat-over-iran-nuclear-programme-prompts-backlash",
+        False,
+    ),
     ("thehindu_states_rss2_media.xml", "article68512729.ece", "article68456374.ece", False),
 )
 # Pairs across two feeds: (feed A, link ending A, feed B, link ending B, same event?).
 CROSS_FEED_PAIRS: tuple[tuple[str, str, str, str, bool], ...] = (
-    ("toi_topstories_rss2.xml", "119792267.cms", "guardian_international_rss2_media.xml",
-     "bombing-threat-over-iran-nuclear-programme-prompts-backlash", True),
-    ("toi_topstories_rss2.xml", "119799583.cms", "thehindu_states_rss2_media.xml",
-     "article68512729.ece", False),
-    ("toi_topstories_rss2.xml", "119784725.cms", "guardian_international_rss2_media.xml",
-     "masih-alinejad-iranian-womens-rights", False),
+    (
+        "toi_topstories_rss2.xml",
+        "119792267.cms",
+        "guardian_international_rss2_media.xml",
+        "bombing-threat-over-iran-nuclear-programme-prompts-backlash",
+        True,
+    ),
+    ("toi_topstories_rss2.xml", "119799583.cms", "thehindu_states_rss2_media.xml", "article68512729.ece", False),
+    (
+        "toi_topstories_rss2.xml",
+        "119784725.cms",
+        "guardian_international_rss2_media.xml",
+        "masih-alinejad-iranian-womens-rights",
+        False,
+    ),
 )
 
 
@@ -428,8 +533,9 @@ def feed_pairs(feeds_dir: Path = CORPUS_FEEDS) -> list[tuple[Doc, Doc, bool]]:
                 link = (entry.get("link") or "").strip().rstrip("/")
                 if link.endswith(ending):
                     summary = re.sub(r"<[^>]+>", " ", entry.get("summary") or "")
-                    items[(feed, ending)] = Doc(link, link, "feed_item", " ".join(entry.title.split()),
-                                                " ".join(summary.split()))
+                    items[(feed, ending)] = Doc(
+                        link, link, "feed_item", " ".join(entry.title.split()), " ".join(summary.split())
+                    )
                     break
         return items.get((feed, ending))
 

@@ -26,7 +26,7 @@ RESULTS = ROOT / "bench" / "results"
 
 def topics_toml() -> str:
     """The built-in topics, as `newswatch init` writes them (name, query, alert mode)."""
-    from crawler.topics import BUILTIN_TOPICS
+    from newswatch.domain.topics import BUILTIN_TOPICS
 
     return "".join(
         f"[[topics]]\nname = {json.dumps(t.name)}\nquery = {json.dumps(t.query)}\nalert = {json.dumps(t.alert)}\n\n"
@@ -39,14 +39,24 @@ def sources_toml(spec, interval: str = "15m", names: list[str] | None = None) ->
     out = []
     for source in range(spec.sources):
         name = names[source] if names else spec.source_name(source)
-        out.append(f'[[sources]]\nname = "{name}"\ntype = "{kinds[spec.listing_type(source)]}"\n'
-                   f'url = "{spec.base_url}{spec.listing_path(source)}"\ninterval = "{interval}"\n')
+        out.append(
+            f'[[sources]]\nname = "{name}"\ntype = "{kinds[spec.listing_type(source)]}"\n'
+            f'url = "{spec.base_url}{spec.listing_path(source)}"\ninterval = "{interval}"\n'
+        )
     return "\n".join(out)
 
 
-def write_config(folder: Path, spec, *, crawl: dict | None = None, alerts: list[str] | None = None,
-                 service: dict | None = None, interval: str = "15m", extra_alerts: dict | None = None,
-                 name: str = "newswatch.toml") -> Path:
+def write_config(
+    folder: Path,
+    spec,
+    *,
+    crawl: dict | None = None,
+    alerts: list[str] | None = None,
+    service: dict | None = None,
+    interval: str = "15m",
+    extra_alerts: dict | None = None,
+    name: str = "newswatch.toml",
+) -> Path:
     """A newswatch.toml in `folder` for the generated web `spec`, with the built-in topics and a
     SQLite database next to it."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -75,16 +85,21 @@ def run_newswatch(config: Path, *args: str, timeout: float = 600) -> tuple[subpr
     """Run the installed command; returns the result and its wall time in seconds."""
     env = {k: v for k, v in os.environ.items() if k != "NEWSWATCH_CONFIG"}
     start = time.perf_counter()
-    result = subprocess.run([NEWSWATCH, "--config", str(config), *args], capture_output=True, text=True,
-                            timeout=timeout, env=env)
+    result = subprocess.run(
+        [NEWSWATCH, "--config", str(config), *args], capture_output=True, text=True, timeout=timeout, env=env
+    )
     return result, time.perf_counter() - start
 
 
 def probe_cycle(config: Path, *extra: str, timeout: float = 1800) -> dict:
     """One crawl cycle in a fresh interpreter (bench/probe_cycle.py); its timings and report."""
     start = time.time()
-    result = subprocess.run([PYTHON, str(ROOT / "bench" / "probe_cycle.py"), str(config), *extra],
-                            capture_output=True, text=True, timeout=timeout)
+    result = subprocess.run(
+        [PYTHON, str(ROOT / "bench" / "probe_cycle.py"), str(config), *extra],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     if result.returncode != 0:
         raise RuntimeError(f"probe_cycle failed:\n{result.stderr[-4000:]}")
     data = json.loads(result.stdout.strip().splitlines()[-1])
@@ -148,8 +163,10 @@ def table(rows: list[tuple], headers: tuple[str, ...]) -> str:
     """A Markdown table (also readable in a terminal)."""
     cells = [tuple(str(c) for c in headers)] + [tuple(str(c) for c in row) for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(cells[0], widths)) + " |",
-             "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    lines = [
+        "| " + " | ".join(c.ljust(w) for c, w in zip(cells[0], widths)) + " |",
+        "|" + "|".join("-" * (w + 2) for w in widths) + "|",
+    ]
     lines += ["| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |" for row in cells[1:]]
     return "\n".join(lines)
 
@@ -162,6 +179,7 @@ def machine() -> dict:
 
 def cpu_busy(seconds: float = 1.0) -> float:
     """Share of the machine's CPU time that was busy over `seconds` (all processes, /proc/stat)."""
+
     def sample() -> tuple[int, int]:
         with open("/proc/stat") as handle:
             values = [int(v) for v in handle.readline().split()[1:]]
@@ -199,9 +217,10 @@ class ServiceRun:
 
     def start(self) -> ServiceRun:
         env = {k: v for k, v in os.environ.items() if k != "NEWSWATCH_CONFIG"}
-        self._log = open(self.log_path, "w")
-        self.process = subprocess.Popen([NEWSWATCH, "--config", str(self.config), "run"], stdout=self._log,
-                                        stderr=subprocess.STDOUT, env=env)
+        self._log = open(self.log_path, "w")  # noqa: SIM115 (closed in stop())
+        self.process = subprocess.Popen(
+            [NEWSWATCH, "--config", str(self.config), "run"], stdout=self._log, stderr=subprocess.STDOUT, env=env
+        )
         self.started = time.monotonic()
         return self
 
@@ -218,8 +237,13 @@ class ServiceRun:
             self._log_offset = handle.tell()
         self.cycles += text.count("cycle done")
         self.failed_cycles += text.count("crawl failed") + text.count("crawl timed out")
-        record = {"t": round(time.monotonic() - self.started, 2), "rss_kb": rss_kb(pid), "cycles": self.cycles,
-                  "children": len(children), "children_rss_kb": sum(child_rss)}
+        record = {
+            "t": round(time.monotonic() - self.started, 2),
+            "rss_kb": rss_kb(pid),
+            "cycles": self.cycles,
+            "children": len(children),
+            "children_rss_kb": sum(child_rss),
+        }
         self.samples.append(record)
         return record
 

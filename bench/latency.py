@@ -22,19 +22,21 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import UTC, datetime
 from email.utils import format_datetime
-from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import harness  # noqa: E402
-from bench.harness import median, percentile  # noqa: E402
+from bench import harness
+from bench.harness import median, percentile
 
-WORDS = ("harbour lantern quarry meadow ribbon timber orchard canyon velvet pebble summit glacier "
-         "cobalt saffron marble falcon thistle beacon willow ember cedar prairie lagoon tundra "
-         "compass anchor meteor garnet juniper crescent sparrow basalt estuary citadel monsoon").split()
+WORDS = (
+    "harbour lantern quarry meadow ribbon timber orchard canyon velvet pebble summit glacier "
+    "cobalt saffron marble falcon thistle beacon willow ember cedar prairie lagoon tundra "
+    "compass anchor meteor garnet juniper crescent sparrow basalt estuary citadel monsoon"
+).split()
 
 
 class Receiver:
@@ -48,7 +50,7 @@ class Receiver:
             def log_message(self, *args) -> None:
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode("utf-8", "replace")
                 receiver.arrivals.append((time.time(), body))
                 self.send_response(200)
@@ -76,9 +78,11 @@ def _article(rng: random.Random, round_no: int) -> tuple[str, str]:
     title = f"Watchword {round_no}: " + " ".join(rng.sample(WORDS, 6))
     sentences = [" ".join(rng.choices(WORDS, k=12)).capitalize() + "." for _ in range(10)]
     body = "".join(f"<p>{sentence} The watchword stays in the text.</p>" for sentence in sentences)
-    page = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
-            f'<meta property="og:type" content="article"></head>'
-            f"<body><article><h1>{title}</h1>{body}</article></body></html>")
+    page = (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        f'<meta property="og:type" content="article"></head>'
+        f"<body><article><h1>{title}</h1>{body}</article></body></html>"
+    )
     return title, page
 
 
@@ -88,12 +92,14 @@ def _feed(web, items: list[tuple[str, str, datetime]]) -> str:
         f"<pubDate>{format_datetime(when)}</pubDate></item>"
         for title, path, when in reversed(items)
     )
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Latency wire</title>'
-            f"<link>{web.base_url}/</link><description>bench</description>{entries}</channel></rss>")
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Latency wire</title>'
+        f"<link>{web.base_url}/</link><description>bench</description>{entries}</channel></rss>"
+    )
 
 
 def measure(rounds: int = 12, interval: float = 5.0, seed: int = 7) -> dict:
-    from scheduler.newsweb import NewsWeb
+    from newswatch.scheduler.newsweb import NewsWeb
 
     rng = random.Random(seed)
     folder = Path(tempfile.mkdtemp(prefix="newswatch-latency-"))
@@ -109,7 +115,8 @@ def measure(rounds: int = 12, interval: float = 5.0, seed: int = 7) -> dict:
             '[service]\nheartbeat = "5s"\nsend_every = "2s"\ncrawl_timeout = "60s"\njitter = "0s"\n\n'
             f'[[sources]]\nname = "wire"\ntype = "feed"\nurl = "{web.url("feed.xml")}"\ninterval = "{interval:g}s"\n\n'
             '[[topics]]\nname = "watchword"\nquery = "watchword"\nalert = "instant"\n',
-            encoding="utf-8")
+            encoding="utf-8",
+        )
         run = harness.ServiceRun(config).start()
         results: list[dict] = []
         try:
@@ -122,7 +129,7 @@ def measure(rounds: int = 12, interval: float = 5.0, seed: int = 7) -> dict:
                 title, page = _article(rng, round_no)
                 path = f"news/{round_no}.html"
                 web.serve(path, page)
-                items.append((title, path, datetime.now(timezone.utc)))
+                items.append((title, path, datetime.now(UTC)))
                 web.serve("feed.xml", _feed(web, items), "application/rss+xml")
                 published = time.time()
                 end = time.monotonic() + interval + 60
@@ -138,12 +145,18 @@ def measure(rounds: int = 12, interval: float = 5.0, seed: int = 7) -> dict:
     got = [r["seconds"] for r in results if r["seconds"] is not None]
     bound = interval + 10
     return {
-        "rounds": rounds, "interval_seconds": interval, "bound_seconds": bound,
-        "arrived": len(got), "p50_seconds": round(median(got), 2) if got else None,
+        "rounds": rounds,
+        "interval_seconds": interval,
+        "bound_seconds": bound,
+        "arrived": len(got),
+        "p50_seconds": round(median(got), 2) if got else None,
         "p95_seconds": round(percentile(got, 0.95), 2) if got else None,
         "max_seconds": max(got) if got else None,
-        "within_bound": sum(1 for s in got if s <= bound), "alerts_received": len(receiver.arrivals),
-        "rounds_detail": results, "exit_code": code, "stop_seconds": stop_seconds,
+        "within_bound": sum(1 for s in got if s <= bound),
+        "alerts_received": len(receiver.arrivals),
+        "rounds_detail": results,
+        "exit_code": code,
+        "stop_seconds": stop_seconds,
     }
 
 
@@ -151,14 +164,18 @@ def section(args, out: dict) -> list[tuple]:
     """bench/run.py's `latency` section."""
     result = measure(rounds=6 if args.quick else 12)
     out["latency"] = result
-    return [(f"alert latency, `newswatch run`, 1 feed polled every {result['interval_seconds']:g} s, "
-             f"{result['rounds']} new articles published at random moments",
-             f"p50 {result['p50_seconds']} s, p95 {result['p95_seconds']} s, max {result['max_seconds']} s; "
-             f"{result['arrived']}/{result['rounds']} arrived, {result['within_bound']} within the bound; "
-             f"{result['alerts_received']} alerts in all (one per article)",
-             f"bound: interval + 10 s = {result['bound_seconds']:g} s",
-             f"{result['max_seconds'] / result['bound_seconds']:.2f}x" if result["max_seconds"] else "-",
-             "<= 1.0x")]
+    return [
+        (
+            f"alert latency, `newswatch run`, 1 feed polled every {result['interval_seconds']:g} s, "
+            f"{result['rounds']} new articles published at random moments",
+            f"p50 {result['p50_seconds']} s, p95 {result['p95_seconds']} s, max {result['max_seconds']} s; "
+            f"{result['arrived']}/{result['rounds']} arrived, {result['within_bound']} within the bound; "
+            f"{result['alerts_received']} alerts in all (one per article)",
+            f"bound: interval + 10 s = {result['bound_seconds']:g} s",
+            f"{result['max_seconds'] / result['bound_seconds']:.2f}x" if result["max_seconds"] else "-",
+            "<= 1.0x",
+        )
+    ]
 
 
 def main() -> int:

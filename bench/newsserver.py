@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import newsgen  # noqa: E402
+from bench import newsgen
 
 ROBOTS = b"User-agent: *\nAllow: /\n"
 
@@ -64,8 +64,10 @@ class Web:
         found = self.listings.get(key)
         if found is None:
             body, content_type = newsgen.listing(self.spec, source, now)
-            newest = max((self.spec.published(source, i) for i in newsgen.listing_indexes(self.spec, source, now)),
-                         default=self.spec.epoch)
+            newest = max(
+                (self.spec.published(source, i) for i in newsgen.listing_indexes(self.spec, source, now)),
+                default=self.spec.epoch,
+            )
             found = (body, content_type, newsgen.etag(body), newsgen.rfc822(newest))
             self.listings.pop((source, visible - 1), None)
             self.listings[key] = found
@@ -94,12 +96,17 @@ def make_app(web: Web):
             web.counts["hook"] += 1
             return aioweb.Response(text="ok")
         if path == "/_stats":
-            return aioweb.json_response({
-                "counts": dict(web.counts), "listing_hits": {str(k): v for k, v in web.listing_hits.items()},
-                "hooks": web.hook_count, "hook_titles": len(web.hook_titles),
-                "hook_titles_repeated": {t: n for t, n in web.hook_titles.items() if n > 1},
-                "last_hooks": list(web.hooks)[-20:], "pid": os.getpid(),
-            })
+            return aioweb.json_response(
+                {
+                    "counts": dict(web.counts),
+                    "listing_hits": {str(k): v for k, v in web.listing_hits.items()},
+                    "hooks": web.hook_count,
+                    "hook_titles": len(web.hook_titles),
+                    "hook_titles_repeated": {t: n for t, n in web.hook_titles.items() if n > 1},
+                    "last_hooks": list(web.hooks)[-20:],
+                    "pid": os.getpid(),
+                }
+            )
         if path == "/robots.txt":
             web.counts["robots"] += 1
             return aioweb.Response(body=ROBOTS, content_type="text/plain")
@@ -124,8 +131,9 @@ def make_app(web: Web):
             source, index = found
             if index < web.spec.visible(time.time()):
                 web.counts["article"] += 1
-                return aioweb.Response(body=web.page(source, index),
-                                       headers={"Content-Type": "text/html; charset=utf-8"})
+                return aioweb.Response(
+                    body=web.page(source, index), headers={"Content-Type": "text/html; charset=utf-8"}
+                )
         web.counts["not_found"] += 1
         return aioweb.Response(status=404, text="not found")
 
@@ -142,9 +150,15 @@ def serve(args: argparse.Namespace) -> None:
     sock.bind(("127.0.0.1", args.port))
     sock.listen(512)
     port = sock.getsockname()[1]
-    spec = newsgen.WebSpec(base_url=f"http://127.0.0.1:{port}", epoch=args.epoch or time.time(), seed=args.seed,
-                           sources=args.sources, articles=args.articles, feed_items=args.feed_items,
-                           publish_every=args.publish_every)
+    spec = newsgen.WebSpec(
+        base_url=f"http://127.0.0.1:{port}",
+        epoch=args.epoch or time.time(),
+        seed=args.seed,
+        sources=args.sources,
+        articles=args.articles,
+        feed_items=args.feed_items,
+        publish_every=args.publish_every,
+    )
     web = Web(spec, dict(_pairs(args.fail, int)), dict(_pairs(args.hang, float)))
     if args.pregenerate:
         web.pregenerate()
@@ -157,8 +171,9 @@ def serve(args: argparse.Namespace) -> None:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
-        print(json.dumps({"port": port, "base_url": spec.base_url, "epoch": spec.epoch, "pid": os.getpid()}),
-              flush=True)
+        print(
+            json.dumps({"port": port, "base_url": spec.base_url, "epoch": spec.epoch, "pid": os.getpid()}), flush=True
+        )
         await stop.wait()
         await runner.cleanup()
 
@@ -176,11 +191,24 @@ def _pairs(values: list[str], kind) -> list[tuple[int, object]]:
 class NewsServer:
     """Start the server in a child process; `.spec` rebuilds the same web in this process."""
 
-    def __init__(self, sources: int = 20, articles: int = 100, feed_items: int | None = None, seed: int = 1,
-                 publish_every: float = 0.0, fail: dict[int, int] | None = None,
-                 hang: dict[int, float] | None = None, pregenerate: bool = True) -> None:
-        self.options = dict(sources=sources, articles=articles, feed_items=feed_items or articles, seed=seed,
-                            publish_every=publish_every)
+    def __init__(
+        self,
+        sources: int = 20,
+        articles: int = 100,
+        feed_items: int | None = None,
+        seed: int = 1,
+        publish_every: float = 0.0,
+        fail: dict[int, int] | None = None,
+        hang: dict[int, float] | None = None,
+        pregenerate: bool = True,
+    ) -> None:
+        self.options = {
+            "sources": sources,
+            "articles": articles,
+            "feed_items": feed_items or articles,
+            "seed": seed,
+            "publish_every": publish_every,
+        }
         self.fail, self.hang, self.pregenerate = fail or {}, hang or {}, pregenerate
         self.process: subprocess.Popen | None = None
         self.spec: newsgen.WebSpec | None = None
@@ -199,10 +227,15 @@ class NewsServer:
         if not line:
             raise RuntimeError("the news server did not start")
         info = json.loads(line)
-        self.spec = newsgen.WebSpec(base_url=info["base_url"], epoch=info["epoch"], seed=self.options["seed"],
-                                    sources=self.options["sources"], articles=self.options["articles"],
-                                    feed_items=self.options["feed_items"],
-                                    publish_every=self.options["publish_every"])
+        self.spec = newsgen.WebSpec(
+            base_url=info["base_url"],
+            epoch=info["epoch"],
+            seed=self.options["seed"],
+            sources=self.options["sources"],
+            articles=self.options["articles"],
+            feed_items=self.options["feed_items"],
+            publish_every=self.options["publish_every"],
+        )
         self.pid = info["pid"]
         return self
 

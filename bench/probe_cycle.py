@@ -32,13 +32,13 @@ def main() -> None:
     # What `newswatch crawl` imports before and during the cycle, loaded before the clock starts.
     import scrapy.crawler  # noqa: F401
 
-    import crawler.pipelines  # noqa: F401
+    import crawler.pipelines
     import crawler.spider  # noqa: F401
-    from crawler.cycle import run_cycle
-    from db import store  # noqa: F401
-    from scheduler.app import cycle_context, open_db, select_sources
-    from scheduler.config import load_config
-    from scheduler.logs import setup_logging
+    from newswatch.crawler.cycle import run_cycle
+    from newswatch.db import store  # noqa: F401
+    from newswatch.scheduler.app import cycle_context, open_db, select_sources
+    from newswatch.scheduler.config import load_config
+    from newswatch.scheduler.logs import setup_logging
 
     _import_scrapy_components()
     setup_logging("WARNING", "text")
@@ -59,10 +59,18 @@ def main() -> None:
     if profiler is not None:
         profiler.disable()
         profiler.dump_stats(args.profile)
-    print(json.dumps({
-        "started_at": STARTED, "ready_at": ready, "cycle_started_at": started_at, "cycle_finished_at": time.time(),
-        "cycle_seconds": seconds, "report": report.to_dict(),
-    }))
+    print(
+        json.dumps(
+            {
+                "started_at": STARTED,
+                "ready_at": ready,
+                "cycle_started_at": started_at,
+                "cycle_finished_at": time.time(),
+                "cycle_seconds": seconds,
+                "report": report.to_dict(),
+            }
+        )
+    )
 
 
 def _import_scrapy_components() -> None:
@@ -71,9 +79,15 @@ def _import_scrapy_components() -> None:
     from scrapy.settings import default_settings
     from scrapy.utils.misc import load_object
 
-    names = [*default_settings.DOWNLOADER_MIDDLEWARES_BASE, *default_settings.SPIDER_MIDDLEWARES_BASE,
-             *default_settings.EXTENSIONS_BASE, default_settings.DOWNLOAD_HANDLERS_BASE["http"],
-             default_settings.SCHEDULER, default_settings.STATS_CLASS, default_settings.LOG_FORMATTER]
+    names = [
+        *default_settings.DOWNLOADER_MIDDLEWARES_BASE,
+        *default_settings.SPIDER_MIDDLEWARES_BASE,
+        *default_settings.EXTENSIONS_BASE,
+        default_settings.DOWNLOAD_HANDLERS_BASE["http"],
+        default_settings.SCHEDULER,
+        default_settings.STATS_CLASS,
+        default_settings.LOG_FORMATTER,
+    ]
     for name in names:
         try:
             load_object(name)

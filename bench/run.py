@@ -41,14 +41,14 @@ import os
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import harness, newsgen  # noqa: E402
-from bench.harness import median, percentile, table  # noqa: E402
-from bench.newsserver import NewsServer  # noqa: E402
+from bench import harness, newsgen
+from bench.harness import median, percentile, table
+from bench.newsserver import NewsServer
 
 SECTIONS = ("cold", "warm", "dedup", "cli", "memory", "coldrun", "latency")
 
@@ -82,13 +82,13 @@ def bare_trafilatura(pages: list[tuple[int, int, bytes]]) -> float:
 
 def stage_costs(spec: newsgen.WebSpec, pages: list[tuple[int, int, bytes]]) -> dict[str, float]:
     """Milliseconds per page of each CPU step the crawler runs per article, on one core."""
-    from crawler import fingerprint
-    from crawler.extract import extract_article
-    from crawler.matching import compile_topics, match
-    from crawler.topics import BUILTIN_TOPICS
+    from newswatch.crawler.extract import extract_article
+    from newswatch.domain import fingerprint
+    from newswatch.domain.matching import compile_topics, match
+    from newswatch.domain.topics import BUILTIN_TOPICS
 
     topics = compile_topics(BUILTIN_TOPICS)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     timings = {"extract_article": 0.0, "fingerprint": 0.0, "match": 0.0, "event_profile": 0.0}
     for _, _, html in pages[:3]:
         extract_article(html, "http://x/a.html", "x", now)
@@ -131,28 +131,46 @@ def cold(args, out: dict) -> list[tuple]:
             probe = harness.probe_cycle(config)
             report = probe["report"]
             result["runs"][label] = {
-                "cycle_seconds": round(probe["cycle_seconds"], 2), "startup_seconds": round(probe["startup_seconds"], 2),
-                "stored": report["stored"], "matched": report["matched"], "duplicates": report["duplicates"],
-                "alerts_planned": report["alerts"], "failed": sum(s["failed"] for s in report["sources"]),
+                "cycle_seconds": round(probe["cycle_seconds"], 2),
+                "startup_seconds": round(probe["startup_seconds"], 2),
+                "stored": report["stored"],
+                "matched": report["matched"],
+                "duplicates": report["duplicates"],
+                "alerts_planned": report["alerts"],
+                "failed": sum(s["failed"] for s in report["sources"]),
                 "articles_per_second": round(report["stored"] / probe["cycle_seconds"], 1),
             }
         after = bare_trafilatura(pages)
         result["server"] = server.stats()["counts"]
     bare = (before + after) / 2
-    result["bare_trafilatura_pages_per_second"] = {"before": round(before, 1), "after": round(after, 1),
-                                                   "mean": round(bare, 1)}
+    result["bare_trafilatura_pages_per_second"] = {
+        "before": round(before, 1),
+        "after": round(after, 1),
+        "mean": round(bare, 1),
+    }
     rows = []
     for label, run in result["runs"].items():
         run["ratio_to_bare"] = round(run["articles_per_second"] / bare, 2)
-        rows.append((f"cold crawl, {result['articles_listed']} articles, {sources} sources, workers {label}",
-                     f"{run['articles_per_second']} articles/s ({run['cycle_seconds']} s; start-up "
-                     f"{run['startup_seconds']} s apart)",
-                     f"bare trafilatura, 1 core: {bare:.1f} pages/s", f"{run['ratio_to_bare']}x",
-                     "1.5x"))
+        rows.append(
+            (
+                f"cold crawl, {result['articles_listed']} articles, {sources} sources, workers {label}",
+                f"{run['articles_per_second']} articles/s ({run['cycle_seconds']} s; start-up "
+                f"{run['startup_seconds']} s apart)",
+                f"bare trafilatura, 1 core: {bare:.1f} pages/s",
+                f"{run['ratio_to_bare']}x",
+                "1.5x",
+            )
+        )
     costs = result["stage_ms_per_page"]
-    rows.append(("per-article CPU on 1 core (ms)",
-                 ", ".join(f"{k} {v}" for k, v in costs.items()) + f"; total {sum(costs.values()):.1f}",
-                 f"bare trafilatura {1000 / bare:.1f} ms", f"{sum(costs.values()) * bare / 1000:.2f}x", ""))
+    rows.append(
+        (
+            "per-article CPU on 1 core (ms)",
+            ", ".join(f"{k} {v}" for k, v in costs.items()) + f"; total {sum(costs.values()):.1f}",
+            f"bare trafilatura {1000 / bare:.1f} ms",
+            f"{sum(costs.values()) * bare / 1000:.2f}x",
+            "",
+        )
+    )
     out["cold"] = result
     return rows
 
@@ -195,8 +213,7 @@ def warm(args, out: dict) -> list[tuple]:
         folder = Path(tempfile.mkdtemp(prefix="newswatch-warm-"))
         config = harness.write_config(folder, spec)
         first = harness.probe_cycle(config)
-        result["first_cycle"] = {"cycle_seconds": round(first["cycle_seconds"], 2),
-                                 "stored": first["report"]["stored"]}
+        result["first_cycle"] = {"cycle_seconds": round(first["cycle_seconds"], 2), "stored": first["report"]["stored"]}
         result["machine_busy_before"] = harness.wait_for_quiet()
         cycles, startups, requests = [], [], []
         for _ in range(repeats):
@@ -208,35 +225,46 @@ def warm(args, out: dict) -> list[tuple]:
             requests.append({key: after.get(key, 0) - before.get(key, 0) for key in after})
         # One loopback address is one "site" to Scrapy, so its per-site limit (2 requests at a
         # time) serialises all 100 polls; real sources mostly live on different sites.
-        separate = harness.write_config(folder, spec, crawl={"per_domain_concurrency": 16},
-                                        name="separate-sites.toml")
+        separate = harness.write_config(folder, spec, crawl={"per_domain_concurrency": 16}, name="separate-sites.toml")
         separate_cycles = [harness.probe_cycle(separate)["cycle_seconds"] for _ in range(repeats)]
         cli_walls = []
         for _ in range(repeats):
-            command, wall = harness.run_newswatch(config, "crawl", "--no-alerts")
+            _command, wall = harness.run_newswatch(config, "crawl", "--no-alerts")
             cli_walls.append(wall)
         etags = listing_etags(spec)
         baseline = median([conditional_gets(server, spec, etags) for _ in range(repeats)])
-    result.update({
-        "cycle_seconds": [round(c, 3) for c in cycles], "cycle_seconds_median": round(median(cycles), 3),
-        "startup_seconds_median": round(median(startups), 2), "requests_per_cycle": requests,
-        "newswatch_crawl_wall_seconds_median": round(median(cli_walls), 2),
-        "cycle_seconds_median_as_separate_sites": round(median(separate_cycles), 3),
-        "baseline_100_conditional_gets_seconds": round(baseline, 4),
-        "ratio_to_baseline": round(median(cycles) / baseline, 1),
-    })
+    result.update(
+        {
+            "cycle_seconds": [round(c, 3) for c in cycles],
+            "cycle_seconds_median": round(median(cycles), 3),
+            "startup_seconds_median": round(median(startups), 2),
+            "requests_per_cycle": requests,
+            "newswatch_crawl_wall_seconds_median": round(median(cli_walls), 2),
+            "cycle_seconds_median_as_separate_sites": round(median(separate_cycles), 3),
+            "baseline_100_conditional_gets_seconds": round(baseline, 4),
+            "ratio_to_baseline": round(median(cycles) / baseline, 1),
+        }
+    )
     out["warm"] = result
     last = requests[-1]
-    return [(f"warm cycle, {sources} sources, all 304 ({last.get('listing_304', 0)} x 304, "
-             f"{last.get('article', 0)} article fetches)",
-             f"{result['cycle_seconds_median']} s crawl; start-up {result['startup_seconds_median']} s apart; "
-             f"`newswatch crawl` {result['newswatch_crawl_wall_seconds_median']} s in all",
-             f"100 conditional GETs, 1 thread: {baseline * 1000:.0f} ms",
-             f"{result['ratio_to_baseline']}x", "< 1 s"),
-            (f"warm cycle, {sources} sources, as if each were its own site (per-site limit 16)",
-             f"{result['cycle_seconds_median_as_separate_sites']} s crawl",
-             f"100 conditional GETs, 1 thread: {baseline * 1000:.0f} ms",
-             f"{result['cycle_seconds_median_as_separate_sites'] / baseline:.1f}x", "< 1 s")]
+    return [
+        (
+            f"warm cycle, {sources} sources, all 304 ({last.get('listing_304', 0)} x 304, "
+            f"{last.get('article', 0)} article fetches)",
+            f"{result['cycle_seconds_median']} s crawl; start-up {result['startup_seconds_median']} s apart; "
+            f"`newswatch crawl` {result['newswatch_crawl_wall_seconds_median']} s in all",
+            f"100 conditional GETs, 1 thread: {baseline * 1000:.0f} ms",
+            f"{result['ratio_to_baseline']}x",
+            "< 1 s",
+        ),
+        (
+            f"warm cycle, {sources} sources, as if each were its own site (per-site limit 16)",
+            f"{result['cycle_seconds_median_as_separate_sites']} s crawl",
+            f"100 conditional GETs, 1 thread: {baseline * 1000:.0f} ms",
+            f"{result['cycle_seconds_median_as_separate_sites'] / baseline:.1f}x",
+            "< 1 s",
+        ),
+    ]
 
 
 # --- dedup lookups ------------------------------------------------------------------------------
@@ -246,10 +274,10 @@ def dedup(args, out: dict) -> list[tuple]:
     from sqlalchemy import select
 
     from bench import archive
-    from crawler import fingerprint as fp
-    from db import store
-    from db.models import Article
-    from db.session import open_database
+    from newswatch.db import store
+    from newswatch.db.models import Article
+    from newswatch.db.session import open_database
+    from newswatch.domain import fingerprint as fp
 
     sizes = args.dedup_sizes or ([20_000] if args.quick else [100_000, 1_000_000])
     queries = 200 if args.quick else 400
@@ -267,8 +295,10 @@ def dedup(args, out: dict) -> list[tuple]:
             text = "NEW DELHI (PTI) — " + "\n\n".join(paragraphs) + "\n\n(With inputs from PTI)"
             copy_queries.append((article_id, fp.fingerprint(text)))
         other = newsgen.WebSpec(base_url="https://other.example", epoch=spec.epoch, seed=99, sources=20)
-        unrelated = [(None, fp.fingerprint("\n\n".join(newsgen.story(other, n % 20, n // 20).paragraphs)))
-                     for n in range(queries - len(copy_queries))]
+        unrelated = [
+            (None, fp.fingerprint("\n\n".join(newsgen.story(other, n % 20, n // 20).paragraphs)))
+            for n in range(queries - len(copy_queries))
+        ]
         asked = copy_queries + unrelated
         sessions = open_database(f"sqlite:///{built.path}")
         harness.wait_for_quiet()
@@ -291,7 +321,9 @@ def dedup(args, out: dict) -> list[tuple]:
         with sessions() as session:
             for article_id in range(1, len(asked) + 1):
                 begin = time.perf_counter()
-                session.execute(select(Article.signature).where(Article.id == article_id * (size // len(asked)))).first()
+                session.execute(
+                    select(Article.signature).where(Article.id == article_id * (size // len(asked)))
+                ).first()
                 baseline.append((time.perf_counter() - begin) * 1000)
         sessions.kw["bind"].dispose()
         sizes_on_disk = archive.table_bytes(built.path)
@@ -299,11 +331,17 @@ def dedup(args, out: dict) -> list[tuple]:
         hash_index = sizes_on_disk.get("ix_articles_content_hash", 0)
         (first, _, _), (warm_pass, found, false_hits) = passes
         record = {
-            "stored": size, "build_seconds": round(built.build_seconds, 1), "reused_file": built.reused,
-            "first_pass_p50_ms": round(percentile(first, 0.5), 3), "first_pass_p95_ms": round(percentile(first, 0.95), 3),
-            "p50_ms": round(percentile(warm_pass, 0.5), 3), "p95_ms": round(percentile(warm_pass, 0.95), 3),
-            "max_ms": round(max(warm_pass), 3), "baseline_pk_read_p50_ms": round(percentile(baseline, 0.5), 4),
-            "copies_found": f"{found}/{len(copy_queries)}", "unrelated_with_a_hit": f"{false_hits}/{len(unrelated)}",
+            "stored": size,
+            "build_seconds": round(built.build_seconds, 1),
+            "reused_file": built.reused,
+            "first_pass_p50_ms": round(percentile(first, 0.5), 3),
+            "first_pass_p95_ms": round(percentile(first, 0.95), 3),
+            "p50_ms": round(percentile(warm_pass, 0.5), 3),
+            "p95_ms": round(percentile(warm_pass, 0.95), 3),
+            "max_ms": round(max(warm_pass), 3),
+            "baseline_pk_read_p50_ms": round(percentile(baseline, 0.5), 4),
+            "copies_found": f"{found}/{len(copy_queries)}",
+            "unrelated_with_a_hit": f"{false_hits}/{len(unrelated)}",
             "lsh_bytes_per_article": round(band_bytes / size, 1),
             "signature_bytes_per_article": 21 + 4 * fp.NUM_PERM,
             "content_hash_index_bytes_per_article": round(hash_index / size, 1),
@@ -311,21 +349,32 @@ def dedup(args, out: dict) -> list[tuple]:
         }
         record["p50_vs_baseline"] = round(record["p50_ms"] / record["baseline_pk_read_p50_ms"], 1)
         results.append(record)
-        rows.append((f"dedup lookup, {size:,} stored (newswatch tables)",
-                     f"p50 {record['p50_ms']} ms, p95 {record['p95_ms']} ms; copies found {record['copies_found']}, "
-                     f"false hits {record['unrelated_with_a_hit']}; index {record['lsh_bytes_per_article']:.0f} B/article "
-                     f"(LSH) + {record['signature_bytes_per_article']} B signature + "
-                     f"{record['content_hash_index_bytes_per_article']:.0f} B hash index",
-                     f"primary-key read: {record['baseline_pk_read_p50_ms']} ms", f"{record['p50_vs_baseline']}x", ""))
+        rows.append(
+            (
+                f"dedup lookup, {size:,} stored (newswatch tables)",
+                f"p50 {record['p50_ms']} ms, p95 {record['p95_ms']} ms; copies found {record['copies_found']}, "
+                f"false hits {record['unrelated_with_a_hit']}; index {record['lsh_bytes_per_article']:.0f} B/article "
+                f"(LSH) + {record['signature_bytes_per_article']} B signature + "
+                f"{record['content_hash_index_bytes_per_article']:.0f} B hash index",
+                f"primary-key read: {record['baseline_pk_read_p50_ms']} ms",
+                f"{record['p50_vs_baseline']}x",
+                "",
+            )
+        )
     bare = harness.RESULTS / "dedup.json"
     if bare.exists():
         for lookup in json.loads(bare.read_text()).get("lookup", []):
             if lookup.get("layout") == "table+index":
-                rows.append((f"dedup lookup, {lookup['stored']:,} stored (bare table, bench_dedup.py, earlier run)",
-                             f"p50 {lookup['p50_ms']} ms, p95 {lookup['p95_ms']} ms; "
-                             f"{lookup['band_bytes_per_article']:.0f} B/article (bands)",
-                             f"primary-key read: {lookup['baseline_pk_read_p50_ms']} ms",
-                             f"{lookup['p50_vs_baseline']}x", ""))
+                rows.append(
+                    (
+                        f"dedup lookup, {lookup['stored']:,} stored (bare table, bench_dedup.py, earlier run)",
+                        f"p50 {lookup['p50_ms']} ms, p95 {lookup['p95_ms']} ms; "
+                        f"{lookup['band_bytes_per_article']:.0f} B/article (bands)",
+                        f"primary-key read: {lookup['baseline_pk_read_p50_ms']} ms",
+                        f"{lookup['p50_vs_baseline']}x",
+                        "",
+                    )
+                )
     out["dedup"] = results
     return rows
 
@@ -333,22 +382,41 @@ def dedup(args, out: dict) -> list[tuple]:
 # --- CLI ----------------------------------------------------------------------------------------
 
 
-HEAVY = ("scrapy", "twisted", "trafilatura", "apprise", "lxml", "numpy", "datasketch", "scipy", "alembic",
-         "jinja2", "feedparser", "courlan", "htmldate", "pydantic")
+HEAVY = (
+    "scrapy",
+    "twisted",
+    "trafilatura",
+    "apprise",
+    "lxml",
+    "numpy",
+    "datasketch",
+    "scipy",
+    "alembic",
+    "jinja2",
+    "feedparser",
+    "courlan",
+    "htmldate",
+    "pydantic",
+)
 
 
 def cli_imports(config: Path, args: list[str], env: dict) -> dict:
     """Which heavy packages a command imports, and its most expensive imports."""
     import subprocess
 
-    result = subprocess.run([sys.executable, "-X", "importtime", harness.NEWSWATCH, "--config", str(config), *args],
-                            capture_output=True, text=True, env=env, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", harness.NEWSWATCH, "--config", str(config), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     top: list[tuple[int, str]] = []
     heavy = set()
     for line in result.stderr.splitlines():
         if not line.startswith("import time:") or "self [us]" in line:
             continue
-        _, cumulative, name = (part.strip() for part in line[len("import time:"):].split("|"))
+        _, cumulative, name = (part.strip() for part in line[len("import time:") :].split("|"))
         indent = len(line.split("|")[2]) - len(line.split("|")[2].lstrip())
         root = name.split(".")[0]
         if root in HEAVY:
@@ -372,15 +440,17 @@ def cli(args, out: dict) -> list[tuple]:
     env = {k: v for k, v in os.environ.items() if k not in ("NEWSWATCH_CONFIG", "PYTHONDONTWRITEBYTECODE")}
     # The read commands' validated-configuration cache, in a folder of this run's own.
     env["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="newswatch-cli-cache-")
-    shown = str(list(built.planted)[0])
-    commands = [("articles --limit 50", ["articles", "--limit", "50"]),
-                ("articles --limit 50 --json", ["articles", "--limit", "50", "--json"]),
-                ("articles --topic icet --limit 50", ["articles", "--topic", "icet", "--limit", "50"]),
-                ("articles --all --limit 50", ["articles", "--all", "--limit", "50"]),
-                ("search minister", ["search", "minister"]),
-                ("search \"jet engine\" --json", ["search", "\"jet engine\"", "--json"]),
-                (f"show {shown}", ["show", shown]),
-                (f"show {shown} --json", ["show", shown, "--json"])]
+    shown = str(next(iter(built.planted)))
+    commands = [
+        ("articles --limit 50", ["articles", "--limit", "50"]),
+        ("articles --limit 50 --json", ["articles", "--limit", "50", "--json"]),
+        ("articles --topic icet --limit 50", ["articles", "--topic", "icet", "--limit", "50"]),
+        ("articles --all --limit 50", ["articles", "--all", "--limit", "50"]),
+        ("search minister", ["search", "minister"]),
+        ('search "jet engine" --json', ["search", '"jet engine"', "--json"]),
+        (f"show {shown}", ["show", shown]),
+        (f"show {shown} --json", ["show", shown, "--json"]),
+    ]
 
     def wall(command: list[str]) -> float:
         subprocess.run(command, capture_output=True, env=env, timeout=120)  # warm-up (bytecode, page cache)
@@ -399,7 +469,9 @@ def cli(args, out: dict) -> list[tuple]:
     # What a read command can't do without: the interpreter, click and SQLAlchemy (Core).
     floor = wall([python, "-c", "import click, sqlalchemy"])
     result["floor_seconds"] = round(floor, 3)
-    result["floor_with_orm_and_pydantic_seconds"] = round(wall([python, "-c", "import click, pydantic, sqlalchemy.orm"]), 3)
+    result["floor_with_orm_and_pydantic_seconds"] = round(
+        wall([python, "-c", "import click, pydantic, sqlalchemy.orm"]), 3
+    )
     rows = []
     # The first read after the configuration changed validates it in full (and caches the result).
     edited = []
@@ -407,21 +479,41 @@ def cli(args, out: dict) -> list[tuple]:
         with config.open("a", encoding="utf-8") as handle:
             handle.write(f"# edit {number}\n")
         begin = time.perf_counter()
-        subprocess.run([harness.NEWSWATCH, "--config", str(config), "articles", "--limit", "50"], capture_output=True,
-                       env=env, timeout=120, check=True)
+        subprocess.run(
+            [harness.NEWSWATCH, "--config", str(config), "articles", "--limit", "50"],
+            capture_output=True,
+            env=env,
+            timeout=120,
+            check=True,
+        )
         edited.append(time.perf_counter() - begin)
     result["articles_after_config_edit_seconds"] = round(median(edited), 3)
-    rows.append((f"`newswatch articles --limit 50`, {size:,} stored, first run after the config file changed",
-                 f"{median(edited):.2f} s (validates the whole file, caches the outcome)",
-                 f"python + click + SQLAlchemy Core: {floor:.2f} s", f"{median(edited) / floor:.2f}x", ""))
+    rows.append(
+        (
+            f"`newswatch articles --limit 50`, {size:,} stored, first run after the config file changed",
+            f"{median(edited):.2f} s (validates the whole file, caches the outcome)",
+            f"python + click + SQLAlchemy Core: {floor:.2f} s",
+            f"{median(edited) / floor:.2f}x",
+            "",
+        )
+    )
     for label, command in commands:
         seconds = wall([harness.NEWSWATCH, "--config", str(config), *command])
         imports = cli_imports(config, command, env)
-        result["commands"][label] = {"seconds": round(seconds, 3), "ratio_to_floor": round(seconds / floor, 2),
-                                     **imports}
-        rows.append((f"`newswatch {label}`, {size:,} stored", f"{seconds:.2f} s (heavy imports: "
-                     f"{', '.join(imports['heavy']) or 'none'})",
-                     f"python + click + SQLAlchemy Core: {floor:.2f} s", f"{seconds / floor:.2f}x", "< 0.5 s"))
+        result["commands"][label] = {
+            "seconds": round(seconds, 3),
+            "ratio_to_floor": round(seconds / floor, 2),
+            **imports,
+        }
+        rows.append(
+            (
+                f"`newswatch {label}`, {size:,} stored",
+                f"{seconds:.2f} s (heavy imports: {', '.join(imports['heavy']) or 'none'})",
+                f"python + click + SQLAlchemy Core: {floor:.2f} s",
+                f"{seconds / floor:.2f}x",
+                "< 0.5 s",
+            )
+        )
     out["cli"] = result
     return rows
 
@@ -435,8 +527,12 @@ def memory(args, out: dict) -> list[tuple]:
     with NewsServer(sources=sources, articles=3, feed_items=20, publish_every=60.0) as server:
         folder = Path(tempfile.mkdtemp(prefix="newswatch-memory-"))
         config = harness.write_config(
-            folder, server.spec, interval="5s", alerts=[f"json://127.0.0.1:{server.base_url.rsplit(':', 1)[1]}/hook"],
-            service={"heartbeat": "5s", "send_every": "2s", "crawl_timeout": "60s", "jitter": "0s"})
+            folder,
+            server.spec,
+            interval="5s",
+            alerts=[f"json://127.0.0.1:{server.base_url.rsplit(':', 1)[1]}/hook"],
+            service={"heartbeat": "5s", "send_every": "2s", "crawl_timeout": "60s", "jitter": "0s"},
+        )
         run = harness.ServiceRun(config).start()
         deadline = time.monotonic() + max(300.0, cycles * 6.0)
         try:
@@ -450,24 +546,36 @@ def memory(args, out: dict) -> list[tuple]:
     settle = next((s for s in samples if s["cycles"] >= max(10, cycles // 10)), samples[0])
     after = [s for s in samples if s["t"] >= settle["t"]]
     result = {
-        "cycles": run.cycles, "failed_cycles": run.failed_cycles, "sources": sources,
-        "seconds": round(samples[-1]["t"], 1), "cycles_per_minute": round(run.cycles / samples[-1]["t"] * 60, 1),
-        "service_rss_kb_start": samples[0]["rss_kb"], "service_rss_kb_settled": settle["rss_kb"],
-        "service_rss_kb_end": samples[-1]["rss_kb"], "service_rss_kb_max": max(s["rss_kb"] for s in samples),
+        "cycles": run.cycles,
+        "failed_cycles": run.failed_cycles,
+        "sources": sources,
+        "seconds": round(samples[-1]["t"], 1),
+        "cycles_per_minute": round(run.cycles / samples[-1]["t"] * 60, 1),
+        "service_rss_kb_start": samples[0]["rss_kb"],
+        "service_rss_kb_settled": settle["rss_kb"],
+        "service_rss_kb_end": samples[-1]["rss_kb"],
+        "service_rss_kb_max": max(s["rss_kb"] for s in samples),
         "growth_kb_after_settling": samples[-1]["rss_kb"] - settle["rss_kb"],
         "slope_kb_per_100_cycles": round(harness.slope_per(after, "cycles", "rss_kb", 100), 1),
         "children_peak_rss_kb": run.child_peak_kb,
         "children_peak_total_rss_kb": max((s["children_rss_kb"] for s in samples), default=0),
-        "alerts_received": hooks, "exit_code": code, "stop_seconds": stop_seconds,
+        "alerts_received": hooks,
+        "exit_code": code,
+        "stop_seconds": stop_seconds,
     }
     out["memory"] = result
-    return [(f"`newswatch run`, {run.cycles} crawl cycles, {sources} sources at 5 s",
-             f"service RSS {result['service_rss_kb_settled'] / 1024:.1f} -> {result['service_rss_kb_end'] / 1024:.1f} MB "
-             f"({result['slope_kb_per_100_cycles']:+.0f} KB per 100 cycles); crawl child peak "
-             f"{result['children_peak_rss_kb'] / 1024:.0f} MB; {result['cycles_per_minute']} cycles/min; "
-             f"stop on SIGTERM: exit {code} in {stop_seconds} s",
-             f"service RSS after {settle['cycles']} cycles", f"{result['service_rss_kb_end'] / settle['rss_kb']:.2f}x",
-             "flat")]
+    return [
+        (
+            f"`newswatch run`, {run.cycles} crawl cycles, {sources} sources at 5 s",
+            f"service RSS {result['service_rss_kb_settled'] / 1024:.1f} -> {result['service_rss_kb_end'] / 1024:.1f} MB "
+            f"({result['slope_kb_per_100_cycles']:+.0f} KB per 100 cycles); crawl child peak "
+            f"{result['children_peak_rss_kb'] / 1024:.0f} MB; {result['cycles_per_minute']} cycles/min; "
+            f"stop on SIGTERM: exit {code} in {stop_seconds} s",
+            f"service RSS after {settle['cycles']} cycles",
+            f"{result['service_rss_kb_end'] / settle['rss_kb']:.2f}x",
+            "flat",
+        )
+    ]
 
 
 def _stored_count(database: Path) -> int:
@@ -498,9 +606,13 @@ def coldrun(args, out: dict) -> list[tuple]:
         expected = _stored_count(folder / "newswatch.db")
         # `run`: the service's first cycles; stopped once every article is stored.
         folder = Path(tempfile.mkdtemp(prefix="newswatch-coldrun-run-"))
-        config = harness.write_config(folder, spec, crawl={"max_articles_per_source": per_source}, interval="1m",
-                                      service={"heartbeat": "5s", "send_every": "2s", "crawl_timeout": "5m",
-                                               "jitter": "0s"})
+        config = harness.write_config(
+            folder,
+            spec,
+            crawl={"max_articles_per_source": per_source},
+            interval="1m",
+            service={"heartbeat": "5s", "send_every": "2s", "crawl_timeout": "5m", "jitter": "0s"},
+        )
         run = harness.ServiceRun(config).start()
         deadline, stored = time.monotonic() + 600, 0
         try:
@@ -513,14 +625,27 @@ def coldrun(args, out: dict) -> list[tuple]:
         finally:
             code, _ = run.stop()
         failed_lines = run.log_text().count("extraction failed")
-    result.update({"crawl_seconds": round(crawl_seconds, 2), "crawl_stored": expected,
-                   "run_seconds_to_all_stored": round(run_seconds, 2), "run_stored": stored,
-                   "run_extraction_failures": failed_lines, "run_exit_code": code})
+    result.update(
+        {
+            "crawl_seconds": round(crawl_seconds, 2),
+            "crawl_stored": expected,
+            "run_seconds_to_all_stored": round(run_seconds, 2),
+            "run_stored": stored,
+            "run_extraction_failures": failed_lines,
+            "run_exit_code": code,
+        }
+    )
     out["coldrun"] = result
-    return [(f"cold start, {result['articles']} new pages from {sources} sources in the first cycle",
-             f"`newswatch run`: all {stored} stored {run_seconds:.1f} s after start ({failed_lines} extraction "
-             f"failures)", f"`newswatch crawl`: {expected} stored in {crawl_seconds:.1f} s",
-             f"{run_seconds / crawl_seconds:.2f}x", "all stored")]
+    return [
+        (
+            f"cold start, {result['articles']} new pages from {sources} sources in the first cycle",
+            f"`newswatch run`: all {stored} stored {run_seconds:.1f} s after start ({failed_lines} extraction "
+            f"failures)",
+            f"`newswatch crawl`: {expected} stored in {crawl_seconds:.1f} s",
+            f"{run_seconds / crawl_seconds:.2f}x",
+            "all stored",
+        )
+    ]
 
 
 def latency(args, out: dict) -> list[tuple]:
@@ -541,8 +666,11 @@ def main() -> None:
     unknown = set(chosen) - set(SECTIONS)
     if unknown:
         parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
-    out: dict = {"started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "quick": args.quick,
-                 "machine": harness.machine()}
+    out: dict = {
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "quick": args.quick,
+        "machine": harness.machine(),
+    }
     rows: list[tuple] = []
     for name in SECTIONS:
         if name not in chosen:

@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.items import FeedEntry, SourceSpec
-from crawler.report import CycleReport
+from newswatch.domain.items import FeedEntry, SourceSpec
+from newswatch.domain.report import CycleReport
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class CrawlSettings:
 @dataclass
 class CycleContext:
     sources: list[SourceSpec]
-    topics: list[Any]  # compiled topics (crawler.matching)
+    topics: list[Any]  # compiled topics (domain.matching)
     crawl: CrawlSettings
     sessions: sessionmaker[Session]
     now: datetime
@@ -55,7 +55,7 @@ class CycleContext:
     def known(self, canonical_urls: Iterable[str]) -> tuple[set[str], set[str]]:
         """Of `canonical_urls`: those stored already or requested already in this cycle, and those
         parked as pending pages (failed before, or left over; fetched on their own schedule)."""
-        from db.store import known_urls, pending_keys
+        from newswatch.db.store import known_urls, pending_keys
 
         wanted = list(canonical_urls)
         with self.sessions() as session:

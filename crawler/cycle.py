@@ -7,10 +7,10 @@ than once (the service) run each cycle in a child process of its own.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from crawler.context import CrawlSettings, CycleContext
-from crawler.report import CycleReport
+from newswatch.crawler.context import CrawlSettings, CycleContext
+from newswatch.domain.report import CycleReport
 
 log = logging.getLogger("newswatch.cycle")
 
@@ -50,12 +50,13 @@ def scrapy_settings(crawl: CrawlSettings, log_level: str = "ERROR") -> dict:
         "LOG_INSTALL_ROOT_HANDLER": False,  # newswatch's own handler formats every line
         "NEWSWATCH_ALLOW_PRIVATE": crawl.allow_private_addresses,
         # Components a cycle never uses cost a call per request or response; they are off.
-        "DOWNLOADER_MIDDLEWARES": {"crawler.netguard_middleware.NetGuardMiddleware": 50,
-                                   "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None},
+        "DOWNLOADER_MIDDLEWARES": {
+            "newswatch.crawler.netguard_middleware.NetGuardMiddleware": 50,
+            "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
+        },
         "SPIDER_MIDDLEWARES": {"scrapy.spidermiddlewares.depth.DepthMiddleware": None},
-        "EXTENSIONS": {"scrapy.extensions.feedexport.FeedExporter": None,
-                       "scrapy.extensions.logstats.LogStats": None},
-        "ITEM_PIPELINES": {"crawler.pipelines.ArticlePipeline": 300},
+        "EXTENSIONS": {"scrapy.extensions.feedexport.FeedExporter": None, "scrapy.extensions.logstats.LogStats": None},
+        "ITEM_PIPELINES": {"newswatch.crawler.pipelines.ArticlePipeline": 300},
         "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
         "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
         # A development lint that reads each callback's source: milliseconds per response.
@@ -68,14 +69,15 @@ def run_cycle(context: CycleContext, log_level: str = "ERROR") -> CycleReport:
     """Fetch every source in `context`, store what is new, record each source's outcome."""
     from scrapy.crawler import CrawlerProcess
 
-    from crawler.spider import NewsSpider
-    from db import store
+    from newswatch.crawler.spider import NewsSpider
+    from newswatch.db import store
 
     with context.sessions.begin() as session:
         store.sync_sources(session, context.sources)
         context.source_state = store.source_states(session)
-        context.due_pages = store.due_pages(session, [s.name for s in context.sources], context.now,
-                                            regardless=context.forced)
+        context.due_pages = store.due_pages(
+            session, [s.name for s in context.sources], context.now, regardless=context.forced
+        )
     for spec in context.sources:
         context.report.source(spec.name)
     process = CrawlerProcess(scrapy_settings(context.crawl, log_level))
@@ -84,7 +86,7 @@ def run_cycle(context: CycleContext, log_level: str = "ERROR") -> CycleReport:
     logging.getLogger("scrapy").setLevel(max(logging.WARNING, root_level))
     process.crawl(NewsSpider, context=context)
     process.start()
-    finished = datetime.now(timezone.utc)
+    finished = datetime.now(UTC)
     intervals = {spec.name: spec.interval for spec in context.sources}
     with context.sessions.begin() as session:
         for outcome in context.report.sources.values():
@@ -95,8 +97,16 @@ def run_cycle(context: CycleContext, log_level: str = "ERROR") -> CycleReport:
             store.record_outcome(session, outcome, finished, interval)
             store.record_pages(session, outcome, finished, interval)
     for outcome in context.report.sources.values():
-        log.log(logging.WARNING if outcome.status == "error" else logging.INFO,
-                "source %s source=%s status=%s listed=%d stored=%d failed=%d pending=%d error=%s",
-                "failed" if outcome.status == "error" else "done", outcome.name, outcome.status, outcome.listed,
-                outcome.stored, outcome.failed, outcome.pending, outcome.summary_error or "-")
+        log.log(
+            logging.WARNING if outcome.status == "error" else logging.INFO,
+            "source %s source=%s status=%s listed=%d stored=%d failed=%d pending=%d error=%s",
+            "failed" if outcome.status == "error" else "done",
+            outcome.name,
+            outcome.status,
+            outcome.listed,
+            outcome.stored,
+            outcome.failed,
+            outcome.pending,
+            outcome.summary_error or "-",
+        )
     return context.report

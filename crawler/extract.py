@@ -22,7 +22,7 @@ import json
 import re
 from copy import deepcopy
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -32,15 +32,26 @@ from lxml import etree
 from trafilatura.settings import Document
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom, resolve_encoding
 
-from crawler.feeds import html_to_text, normalize_language, normalize_space, parse_date
-from crawler.items import Article, FeedEntry
+from newswatch.crawler.feeds import html_to_text, normalize_language, normalize_space, parse_date
+from newswatch.domain.items import Article, FeedEntry
 
 MIN_ARTICLE_CHARS = 200
 
 _ARTICLE_TYPES = {
-    "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
-    "reviewnewsarticle", "backgroundnewsarticle", "askpublicnewsarticle", "blogposting",
-    "liveblogposting", "socialmediaposting", "scholarlyarticle", "techarticle", "report",
+    "article",
+    "newsarticle",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "reviewnewsarticle",
+    "backgroundnewsarticle",
+    "askpublicnewsarticle",
+    "blogposting",
+    "liveblogposting",
+    "socialmediaposting",
+    "scholarlyarticle",
+    "techarticle",
+    "report",
 }
 # Single-byte charsets that servers and CMS templates declare by default. Real text in them
 # practically never forms valid multi-byte UTF-8, so a body that does is UTF-8 mislabelled.
@@ -58,14 +69,33 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _HTML_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False)
 
 _PUBLISHED_META = (
-    "article:published_time", "og:article:published_time", "datepublished", "parsely-pub-date",
-    "sailthru.date", "publish-date", "publish_date", "publishdate", "pubdate", "dc.date.issued",
-    "dcterms.issued", "dc.date", "dcterms.created", "date", "citation_publication_date",
-    "article.published", "cxenseparse:recs:publishtime", "og:published_time",
+    "article:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "parsely-pub-date",
+    "sailthru.date",
+    "publish-date",
+    "publish_date",
+    "publishdate",
+    "pubdate",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.created",
+    "date",
+    "citation_publication_date",
+    "article.published",
+    "cxenseparse:recs:publishtime",
+    "og:published_time",
 )
 _MODIFIED_META = (
-    "article:modified_time", "og:updated_time", "datemodified", "dcterms.modified",
-    "dc.date.modified", "article.updated", "last-modified",
+    "article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "dcterms.modified",
+    "dc.date.modified",
+    "article.updated",
+    "last-modified",
 )
 
 
@@ -137,7 +167,7 @@ def decode_html(body: bytes | str, headers_encoding: str | None = None) -> str:
         return body
     bom_encoding, bom = read_bom(body)
     if bom_encoding:
-        return body[len(bom):].decode(bom_encoding, errors="replace")
+        return body[len(bom) :].decode(bom_encoding, errors="replace")
     in_page = html_body_declared_encoding(body)
     if in_page and in_page.startswith("utf-16"):
         # A page whose <meta> could be read as ASCII is not UTF-16, whatever it says (WHATWG).
@@ -427,8 +457,8 @@ def extract_article(
     Raises NotAnArticle when the page is a home, section or error page, or yields less than
     MIN_ARTICLE_CHARS characters of text with no feed content to fall back on."""
     if fetched_at.tzinfo is None:
-        fetched_at = fetched_at.replace(tzinfo=timezone.utc)
-    fetched_at = fetched_at.astimezone(timezone.utc)
+        fetched_at = fetched_at.replace(tzinfo=UTC)
+    fetched_at = fetched_at.astimezone(UTC)
     text = decode_html(html, headers_encoding)
     tree = _parse_tree(text)
     if tree is None:

@@ -16,16 +16,16 @@ import re
 import warnings
 import zlib
 from calendar import timegm
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from urllib.parse import urljoin
 
 import feedparser
-from feedparser import datetimes as feedparser_dates
 import lxml.html
 from dateutil import parser as dateutil_parser
+from feedparser import datetimes as feedparser_dates
 from lxml import etree
 
-from crawler.items import FeedEntry
+from newswatch.domain.items import FeedEntry
 
 MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024
 
@@ -48,36 +48,124 @@ _BENIGN_BOZO = (
 )
 # Abbreviations feeds actually use; dateutil would otherwise drop them and return a naive time.
 _TZ_ABBREVIATIONS = {
-    "UTC": 0, "UT": 0, "GMT": 0, "Z": 0,
+    "UTC": 0,
+    "UT": 0,
+    "GMT": 0,
+    "Z": 0,
     "IST": 5 * 3600 + 1800,
-    "EST": -5 * 3600, "EDT": -4 * 3600, "CST": -6 * 3600, "CDT": -5 * 3600,
-    "MST": -7 * 3600, "MDT": -6 * 3600, "PST": -8 * 3600, "PDT": -7 * 3600,
-    "BST": 3600, "CET": 3600, "CEST": 2 * 3600, "EET": 2 * 3600, "EEST": 3 * 3600,
-    "JST": 9 * 3600, "KST": 9 * 3600, "SGT": 8 * 3600, "HKT": 8 * 3600,
-    "AEST": 10 * 3600, "AEDT": 11 * 3600, "PKT": 5 * 3600, "NPT": 5 * 3600 + 2700,
+    "EST": -5 * 3600,
+    "EDT": -4 * 3600,
+    "CST": -6 * 3600,
+    "CDT": -5 * 3600,
+    "MST": -7 * 3600,
+    "MDT": -6 * 3600,
+    "PST": -8 * 3600,
+    "PDT": -7 * 3600,
+    "BST": 3600,
+    "CET": 3600,
+    "CEST": 2 * 3600,
+    "EET": 2 * 3600,
+    "EEST": 3 * 3600,
+    "JST": 9 * 3600,
+    "KST": 9 * 3600,
+    "SGT": 8 * 3600,
+    "HKT": 8 * 3600,
+    "AEST": 10 * 3600,
+    "AEDT": 11 * 3600,
+    "PKT": 5 * 3600,
+    "NPT": 5 * 3600 + 2700,
 }
 _LANGUAGE_NAMES = {
-    "english": "en", "hindi": "hi", "bengali": "bn", "bangla": "bn", "tamil": "ta", "telugu": "te",
-    "marathi": "mr", "gujarati": "gu", "kannada": "kn", "malayalam": "ml", "punjabi": "pa",
-    "urdu": "ur", "odia": "or", "oriya": "or", "assamese": "as", "nepali": "ne",
-    "french": "fr", "german": "de", "spanish": "es", "portuguese": "pt", "italian": "it",
-    "dutch": "nl", "russian": "ru", "chinese": "zh", "japanese": "ja", "korean": "ko",
-    "arabic": "ar", "persian": "fa", "turkish": "tr", "hebrew": "he", "polish": "pl",
-    "ukrainian": "uk", "indonesian": "id", "vietnamese": "vi", "thai": "th",
+    "english": "en",
+    "hindi": "hi",
+    "bengali": "bn",
+    "bangla": "bn",
+    "tamil": "ta",
+    "telugu": "te",
+    "marathi": "mr",
+    "gujarati": "gu",
+    "kannada": "kn",
+    "malayalam": "ml",
+    "punjabi": "pa",
+    "urdu": "ur",
+    "odia": "or",
+    "oriya": "or",
+    "assamese": "as",
+    "nepali": "ne",
+    "french": "fr",
+    "german": "de",
+    "spanish": "es",
+    "portuguese": "pt",
+    "italian": "it",
+    "dutch": "nl",
+    "russian": "ru",
+    "chinese": "zh",
+    "japanese": "ja",
+    "korean": "ko",
+    "arabic": "ar",
+    "persian": "fa",
+    "turkish": "tr",
+    "hebrew": "he",
+    "polish": "pl",
+    "ukrainian": "uk",
+    "indonesian": "id",
+    "vietnamese": "vi",
+    "thai": "th",
 }
 _THREE_LETTER_LANGUAGES = {
-    "eng": "en", "hin": "hi", "ben": "bn", "tam": "ta", "tel": "te", "mar": "mr", "urd": "ur",
-    "fra": "fr", "fre": "fr", "deu": "de", "ger": "de", "spa": "es", "por": "pt", "ita": "it",
-    "nld": "nl", "dut": "nl", "rus": "ru", "zho": "zh", "chi": "zh", "jpn": "ja", "kor": "ko",
+    "eng": "en",
+    "hin": "hi",
+    "ben": "bn",
+    "tam": "ta",
+    "tel": "te",
+    "mar": "mr",
+    "urd": "ur",
+    "fra": "fr",
+    "fre": "fr",
+    "deu": "de",
+    "ger": "de",
+    "spa": "es",
+    "por": "pt",
+    "ita": "it",
+    "nld": "nl",
+    "dut": "nl",
+    "rus": "ru",
+    "zho": "zh",
+    "chi": "zh",
+    "jpn": "ja",
+    "kor": "ko",
     "ara": "ar",
 }
 _BLOCK_TAGS = {
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
-    "blockquote", "figure", "figcaption", "section", "article", "header", "footer", "pre", "hr",
-    "dd", "dt", "dl",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "table",
+    "blockquote",
+    "figure",
+    "figcaption",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "pre",
+    "hr",
+    "dd",
+    "dt",
+    "dl",
 }
-_EARLIEST_PLAUSIBLE = datetime(1980, 1, 1, tzinfo=timezone.utc)
-_LATEST_PLAUSIBLE = datetime(2100, 1, 1, tzinfo=timezone.utc)
+_EARLIEST_PLAUSIBLE = datetime(1980, 1, 1, tzinfo=UTC)
+_LATEST_PLAUSIBLE = datetime(2100, 1, 1, tzinfo=UTC)
 
 
 class FeedError(ValueError):
@@ -125,7 +213,7 @@ def html_to_text(html: str | None) -> str:
 
 
 def _plausible(value: datetime) -> datetime | None:
-    value = value.astimezone(timezone.utc)
+    value = value.astimezone(UTC)
     return value if _EARLIEST_PLAUSIBLE <= value < _LATEST_PLAUSIBLE else None
 
 
@@ -135,7 +223,7 @@ def _as_utc(value: datetime, default_tz: timezone) -> datetime | None:
     return _plausible(value)
 
 
-def parse_date(value: object, default_tz: timezone = timezone.utc) -> datetime | None:
+def parse_date(value: object, default_tz: timezone = UTC) -> datetime | None:
     """A timezone-aware UTC datetime from whatever a feed, sitemap or page calls a date: RFC 822,
     ISO 8601, "Friday, January 29, 2021 04:42 PM", a datetime or a time.struct_time (taken as
     UTC, as feedparser produces). A time without an offset is read in `default_tz`. None when it
@@ -146,7 +234,7 @@ def parse_date(value: object, default_tz: timezone = timezone.utc) -> datetime |
         return _as_utc(value, default_tz)
     if hasattr(value, "tm_year"):
         try:
-            return _plausible(datetime.fromtimestamp(timegm(value), tz=timezone.utc))
+            return _plausible(datetime.fromtimestamp(timegm(value), tz=UTC))
         except (OverflowError, ValueError, OSError):
             return None
     text = normalize_space(str(value))
@@ -172,7 +260,7 @@ def parse_date(value: object, default_tz: timezone = timezone.utc) -> datetime |
     except (ValueError, OverflowError, TypeError):
         parsed = None
     if parsed is None:
-        struct = feedparser_dates._parse_date(text)  # noqa: SLF001 - its legacy formats have no public API
+        struct = feedparser_dates._parse_date(text)
         return parse_date(struct) if struct else None
     return _as_utc(parsed, default_tz)
 

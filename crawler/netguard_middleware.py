@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from scrapy.exceptions import IgnoreRequest
 
-from crawler.netguard import BlockedAddress, UnresolvableHost, check_url
+from newswatch.crawler.netguard import BlockedAddress, UnresolvableHost, check_url
 
 
 class NetGuardMiddleware:

@@ -20,8 +20,8 @@ import dataclasses
 import re
 from urllib.parse import parse_qs, quote_plus, urlencode, urlsplit
 
-from crawler.feeds import normalize_space
-from crawler.items import FeedEntry
+from newswatch.crawler.feeds import normalize_space
+from newswatch.domain.items import FeedEntry
 
 _GOOGLE_NEWS_HOSTS = {"news.google.com"}
 _ARTICLE_ID = re.compile(r"/(?:__i/rss/rd/)?(?:rss/)?articles/([A-Za-z0-9_\-]+)")

@@ -22,24 +22,24 @@ import os
 import threading
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from crawler.canonical import canonical_url
-from crawler.extract import NotAnArticle, extract_article
-from crawler.items import Article, FeedEntry, Match
-from crawler.matching import compile_topics, match
+from newswatch.crawler.extract import NotAnArticle, extract_article
+from newswatch.domain.canonical import canonical_url
+from newswatch.domain.items import Article, FeedEntry, Match
+from newswatch.domain.matching import compile_topics, match
 
 if TYPE_CHECKING:
-    from crawler.context import CycleContext
-    from crawler.spider import PageItem
+    from newswatch.crawler.context import CycleContext
+    from newswatch.crawler.spider import PageItem
 
 log = logging.getLogger("newswatch.pipeline")
 
 BATCH_SIZE = 50  # articles written per transaction at most
 BATCH_SECONDS = 0.5  # the longest a prepared article waits to be written
 AUTO_MIN_PAGES = 16  # auto mode: fewer pages than this in a cycle are prepared in a thread
-_WORKER_MODULES = ["crawler.pipelines", "crawler.fingerprint", "db.store"]
+_WORKER_MODULES = ["newswatch.crawler.pipelines", "newswatch.domain.fingerprint", "newswatch.db.store"]
 
 
 @dataclass
@@ -48,26 +48,37 @@ class Prepared:
 
     article: Article
     matches: list[Match]
-    fingerprint: Any = None  # crawler.fingerprint.Fingerprint, None for an empty text
-    profile: Any = None  # crawler.fingerprint.EventProfile
-    key: str | None = None  # the page's listing key (crawler.report.SourceOutcome)
+    fingerprint: Any = None  # domain.fingerprint.Fingerprint, None for an empty text
+    profile: Any = None  # domain.fingerprint.EventProfile
+    key: str | None = None  # the page's listing key (domain.report.SourceOutcome)
 
 
 def article_from_entry(source: str, entry: FeedEntry, fetched_at: datetime) -> Article:
     """An article known only from its listing (aggregator items that can't be fetched)."""
-    from crawler.feeds import html_to_text
+    from newswatch.crawler.feeds import html_to_text
 
     text = html_to_text(entry.content or entry.summary or "")
     if not entry.title:
         raise NotAnArticle("listing item has no title")
-    return Article(url=entry.url, canonical_url=canonical_url(entry.url), source=source, title=entry.title,
-                   text=text, fetched_at=fetched_at, published_at=entry.published_at, updated_at=entry.updated_at,
-                   authors=list(entry.authors), language=entry.language, image=entry.image, outlet=entry.outlet)
+    return Article(
+        url=entry.url,
+        canonical_url=canonical_url(entry.url),
+        source=source,
+        title=entry.title,
+        text=text,
+        fetched_at=fetched_at,
+        published_at=entry.published_at,
+        updated_at=entry.updated_at,
+        authors=list(entry.authors),
+        language=entry.language,
+        image=entry.image,
+        outlet=entry.outlet,
+    )
 
 
 def finish(article: Article, topics) -> Prepared:
     """Match, fingerprint and profile an extracted article: all the CPU work storing needs."""
-    from crawler import fingerprint
+    from newswatch.domain import fingerprint
 
     print_ = fingerprint.fingerprint(article.text) if article.text else None
     return Prepared(article, match(article, topics), print_, fingerprint.event_profile(article.title, article.text))
@@ -81,8 +92,9 @@ def _start_worker(topic_specs) -> None:
     _worker_topics = compile_topics(topic_specs)
 
 
-def prepare_page(body: bytes, url: str, source: str, entry: FeedEntry, encoding: str | None,
-                 fetched_at: datetime, topics=None) -> Prepared:
+def prepare_page(
+    body: bytes, url: str, source: str, entry: FeedEntry, encoding: str | None, fetched_at: datetime, topics=None
+) -> Prepared:
     """Everything pure about one fetched page; runs in a worker process or a thread. `topics`
     None: the worker's own compiled topics."""
     article = extract_article(body, url, source, fetched_at, entry=entry, headers_encoding=encoding)
@@ -130,7 +142,7 @@ class ArticlePipeline:
         context = self.context = self.crawler.spider.context
         # Once there is work, get ready for it while the pages download: the store's fingerprint
         # module (numpy, datasketch) and, when the cycle has enough pages, the worker processes.
-        context.when_claimed(1, lambda: _in_background(__import__, "crawler.fingerprint"))
+        context.when_claimed(1, lambda: _in_background(__import__, "newswatch.domain.fingerprint"))
         setting = context.crawl.extract_workers
         if setting != 1:
             context.when_claimed(AUTO_MIN_PAGES if setting == 0 else 1, self._start_workers)
@@ -143,7 +155,7 @@ class ArticlePipeline:
         self.writer.shutdown(wait=True)
         if context is not None and context.alerting is not None:
             with context.sessions.begin() as session:
-                context.alerting.finish(session, datetime.now(timezone.utc))
+                context.alerting.finish(session, datetime.now(UTC))
         if self.workers_ready is not None:
             await asyncio.wait([self.workers_ready])
         with self.lock:
@@ -205,7 +217,7 @@ class ArticlePipeline:
 
         context = self.context
         outcome = context.report.source(item.source)
-        fetched_at = datetime.now(timezone.utc)
+        fetched_at = datetime.now(UTC)
         try:
             if item.body is None:
                 prepared = finish(article_from_entry(item.source, item.entry, fetched_at), context.topics)
@@ -216,12 +228,11 @@ class ArticlePipeline:
             log.info("not an article source=%s url=%s reason=%s", item.source, item.url, exc)
             raise DropItem(str(exc), log_level="DEBUG") from None
         except Exception as exc:  # a broken page must never stop the cycle; a later cycle tries again
-            outcome.page_failed(item.key, item.url, f"extraction failed: {type(exc).__name__}: {exc}",
-                                permanent=False)
+            outcome.page_failed(item.key, item.url, f"extraction failed: {type(exc).__name__}: {exc}", permanent=False)
             log.warning("extraction failed source=%s url=%s error=%r", item.source, item.url, exc)
             raise DropItem(str(exc), log_level="DEBUG") from None
         prepared.key = item.key
-        self.pending.append((prepared, datetime.now(timezone.utc)))
+        self.pending.append((prepared, datetime.now(UTC)))
         if len(self.pending) >= BATCH_SIZE:
             self._flush()
         elif self.timer is None:
@@ -239,8 +250,17 @@ class ArticlePipeline:
             executor = self._executor()
             topics = self.context.topics if self.in_process else None
             try:
-                return await loop.run_in_executor(executor, prepare_page, item.body, item.url, item.source,
-                                                  item.entry, item.encoding, fetched_at, topics)
+                return await loop.run_in_executor(
+                    executor,
+                    prepare_page,
+                    item.body,
+                    item.url,
+                    item.source,
+                    item.entry,
+                    item.encoding,
+                    fetched_at,
+                    topics,
+                )
             except BrokenProcessPool:
                 self._fall_back_to_thread(executor)
         raise RuntimeError("no executor could prepare the page")
@@ -260,7 +280,7 @@ class ArticlePipeline:
 
     def _write(self, batch: list[tuple[Prepared, datetime]]) -> tuple[list, list]:
         """Store a batch in one transaction, a savepoint per article (in the writer thread)."""
-        from db.store import RecentStories, begin_write, save_article
+        from newswatch.db.store import RecentStories, begin_write, save_article
 
         context = self.context
         if self.recent is None:
@@ -277,8 +297,15 @@ class ArticlePipeline:
                     article = prepared.article
                     try:
                         with session.begin_nested():
-                            saved = save_article(session, article, prepared.matches, now, prepared.fingerprint,
-                                                 prepared.profile, self.recent)
+                            saved = save_article(
+                                session,
+                                article,
+                                prepared.matches,
+                                now,
+                                prepared.fingerprint,
+                                prepared.profile,
+                                self.recent,
+                            )
                             planned = 0
                             if saved.new and context.alerting is not None and saved.row.matches:
                                 planned = context.alerting.plan(session, saved.row, now)
@@ -304,8 +331,9 @@ class ArticlePipeline:
         written, failed = future.result()
         context = self.context
         for prepared, reason in failed:
-            context.report.source(prepared.article.source).page_failed(prepared.key, prepared.article.url, reason,
-                                                                       permanent=False)
+            context.report.source(prepared.article.source).page_failed(
+                prepared.key, prepared.article.url, reason, permanent=False
+            )
         for saved, prepared, planned in written:
             article = prepared.article
             outcome = context.report.source(article.source)
@@ -319,6 +347,11 @@ class ArticlePipeline:
             if prepared.matches:
                 outcome.matched += 1
             context.report.alerts_planned += planned
-            log.info("stored source=%s article_id=%s url=%s topics=%s duplicate_of=%s", article.source,
-                     saved.row.id, article.url, ",".join(m.topic for m in prepared.matches) or "-",
-                     saved.row.duplicate_of)
+            log.info(
+                "stored source=%s article_id=%s url=%s topics=%s duplicate_of=%s",
+                article.source,
+                saved.row.id,
+                article.url,
+                ",".join(m.topic for m in prepared.matches) or "-",
+                saved.row.duplicate_of,
+            )

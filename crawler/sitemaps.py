@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from crawler.feeds import (
+from newswatch.crawler.feeds import (
     FeedError,
     maybe_gunzip,
     normalize_language,
@@ -28,7 +28,7 @@ from crawler.feeds import (
     parse_feed,
     sniff_root,
 )
-from crawler.items import FeedEntry
+from newswatch.domain.items import FeedEntry
 
 _FEED_ROOTS = {"rss", "feed", "rdf"}
 

@@ -8,16 +8,17 @@ items, and counts what happened per source in the cycle's report.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from typing import ClassVar
 
 import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.canonical import canonical_url
-from crawler.context import CycleContext
-from crawler.items import FeedEntry, SourceSpec
+from newswatch.crawler.context import CycleContext
+from newswatch.domain.canonical import canonical_url
+from newswatch.domain.items import FeedEntry, SourceSpec
 
 
 @dataclass
@@ -29,7 +30,7 @@ class PageItem:
     entry: FeedEntry
     body: bytes | None = None
     encoding: str | None = None
-    key: str | None = None  # the listing URL, canonicalised (crawler.report.SourceOutcome)
+    key: str | None = None  # the listing URL, canonicalised (domain.report.SourceOutcome)
 
 
 # Answers that will be the same on the next try: the page is recorded as failed, never fetched again.
@@ -72,7 +73,7 @@ def describe_failure(failure: Failure) -> str:
 
 class NewsSpider(scrapy.Spider):
     name = "newswatch"
-    custom_settings: dict = {}
+    custom_settings: ClassVar[dict] = {}
 
     def __init__(self, context: CycleContext, **kwargs):
         super().__init__(**kwargs)
@@ -100,9 +101,14 @@ class NewsSpider(scrapy.Spider):
                 if state.get("last_modified"):
                     headers["If-Modified-Since"] = state["last_modified"]
             yield scrapy.Request(
-                spec.url, callback=self.parse_listing, errback=self.listing_failed, headers=headers,
-                cb_kwargs={"spec": spec}, meta={"handle_httpstatus_list": [304], "source": spec.name},
-                dont_filter=True, priority=10,
+                spec.url,
+                callback=self.parse_listing,
+                errback=self.listing_failed,
+                headers=headers,
+                cb_kwargs={"spec": spec},
+                meta={"handle_httpstatus_list": [304], "source": spec.name},
+                dont_filter=True,
+                priority=10,
             )
 
     # Listings --------------------------------------------------------------------------------
@@ -124,32 +130,38 @@ class NewsSpider(scrapy.Spider):
             return
         outcome.status = "ok"
         for child in children:
-            yield scrapy.Request(child, callback=self.parse_listing, errback=self.listing_failed,
-                                 cb_kwargs={"spec": spec}, meta={"source": spec.name}, priority=10)
+            yield scrapy.Request(
+                child,
+                callback=self.parse_listing,
+                errback=self.listing_failed,
+                cb_kwargs={"spec": spec},
+                meta={"source": spec.name},
+                priority=10,
+            )
         yield from self._follow(entries, spec)
 
     def _entries(self, response: Response, spec: SourceSpec) -> tuple[list[FeedEntry], list[str]]:
         body, url = response.body, response.url
         if spec.type == "sitemap" or (spec.type == "feed" and _looks_like_sitemap(body)):
-            from crawler.sitemaps import parse_sitemap
+            from newswatch.crawler.sitemaps import parse_sitemap
 
             sitemap = parse_sitemap(body, url)
             since = self.context.now - timedelta(seconds=self.context.crawl.max_item_age)
             children = [child for child, modified in sitemap.children if modified is None or modified >= since]
             return sitemap.entries, children
         if spec.type == "page":
-            from crawler.listing import article_links
+            from newswatch.crawler.listing import article_links
 
             return [FeedEntry(url=link) for link in article_links(body, url, spec.link_selector)], []
-        from crawler.feeds import parse_feed
+        from newswatch.crawler.feeds import parse_feed
 
         entries = parse_feed(body, url, _header(response, "Content-Type"))
         if spec.type == "google_news":
-            from crawler.newsearch import google_news_entry
+            from newswatch.crawler.newsearch import google_news_entry
 
             entries = [google_news_entry(entry) for entry in entries]
         elif spec.type == "bing_news":
-            from crawler.newsearch import bing_news_entry
+            from newswatch.crawler.newsearch import bing_news_entry
 
             entries = [bing_news_entry(entry) for entry in entries]
         return entries, []
@@ -211,8 +223,13 @@ class NewsSpider(scrapy.Spider):
             return
         outcome.requested += 1
         outcome.open_page(key, url, entry, retry)
-        yield scrapy.Request(url, callback=self.parse_article, errback=self.article_failed,
-                             cb_kwargs={"spec": spec, "entry": entry, "key": key}, meta={"source": spec.name})
+        yield scrapy.Request(
+            url,
+            callback=self.parse_article,
+            errback=self.article_failed,
+            cb_kwargs={"spec": spec, "entry": entry, "key": key},
+            meta={"source": spec.name},
+        )
 
     def listing_failed(self, failure: Failure):
         spec: SourceSpec = failure.request.cb_kwargs["spec"]
@@ -227,11 +244,18 @@ class NewsSpider(scrapy.Spider):
     def parse_article(self, response: Response, spec: SourceSpec, entry: FeedEntry, key: str):
         content_type = (_header(response, "Content-Type") or "").lower()
         if content_type and not any(kind in content_type for kind in ("html", "xml", "text/plain")):
-            self.context.report.source(spec.name).page_failed(key, response.url, f"not a web page ({content_type})",
-                                                              permanent=True)
+            self.context.report.source(spec.name).page_failed(
+                key, response.url, f"not a web page ({content_type})", permanent=True
+            )
             return
-        yield PageItem(source=spec.name, url=response.url, entry=entry, body=response.body,
-                       encoding=_charset(content_type), key=key)
+        yield PageItem(
+            source=spec.name,
+            url=response.url,
+            entry=entry,
+            body=response.body,
+            encoding=_charset(content_type),
+            key=key,
+        )
 
     def article_failed(self, failure: Failure):
         spec: SourceSpec = failure.request.cb_kwargs["spec"]
@@ -254,7 +278,7 @@ def retry_after_seconds(value: str | None, now: datetime) -> float | None:
     except (TypeError, ValueError):
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return max(0.0, (moment - now).total_seconds())
 
 
@@ -263,7 +287,7 @@ def _note_retry_after(outcome, failure: Failure) -> None:
 
     error = failure.value
     if isinstance(error, HttpError) and error.response.status in (429, 503):
-        seconds = retry_after_seconds(_header(error.response, "Retry-After"), datetime.now(timezone.utc))
+        seconds = retry_after_seconds(_header(error.response, "Retry-After"), datetime.now(UTC))
         if seconds:
             outcome.retry_after = max(outcome.retry_after or 0.0, seconds)
             if outcome.error and "retry after" not in outcome.error:

@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from db.types import UTCDateTime
+from newswatch.db.types import UTCDateTime
 
 
 class Base(DeclarativeBase):
@@ -78,7 +78,7 @@ class Article(Base):
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
     story_id: Mapped[int | None] = mapped_column(Integer, index=True)
     similarity: Mapped[float | None] = mapped_column(Float)
-    # A story seed's event profile, {"headline": [...], "keys": [...]} (crawler.fingerprint).
+    # A story seed's event profile, {"headline": [...], "keys": [...]} (domain.fingerprint).
     event_terms: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
 
     matches: Mapped[list[TopicMatch]] = relationship(
@@ -92,8 +92,14 @@ Index("ix_articles_newest", func.coalesce(Article.published_at, Article.fetched_
 # The story lookup's window (the latest originals) read from the index alone: the table rows
 # hold the article text, and reaching the columns after it means walking its overflow pages.
 # Leads with duplicate_of, so it also finds an article's copies.
-Index("ix_articles_story_window", Article.duplicate_of, Article.id, Article.fetched_at, Article.published_at,
-      Article.story_id)
+Index(
+    "ix_articles_story_window",
+    Article.duplicate_of,
+    Article.id,
+    Article.fetched_at,
+    Article.published_at,
+    Article.story_id,
+)
 
 
 class TopicMatch(Base):
@@ -113,7 +119,7 @@ class TopicMatch(Base):
 
     @property
     def terms(self) -> list[str]:
-        from db.reading import terms_of
+        from newswatch.db.reading import terms_of
 
         return terms_of(self.hits)
 
@@ -140,9 +146,7 @@ class Alert(Base):
     key: Mapped[str] = mapped_column(String(300), unique=True)
     kind: Mapped[str] = mapped_column(String(30))
     topic: Mapped[str | None] = mapped_column(String(200), index=True)
-    article_id: Mapped[int | None] = mapped_column(
-        ForeignKey("articles.id", ondelete="SET NULL")
-    )
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
     story_id: Mapped[int | None] = mapped_column(Integer, index=True)
     title: Mapped[str] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)

@@ -14,26 +14,45 @@ from datetime import datetime
 from sqlalchemy import JSON, Float, Integer, Text, column, func, select, table
 from sqlalchemy.engine import Connection, Row
 
-from db.types import UTCDateTime
+from newswatch.db.types import UTCDateTime
 
 articles = table(
     "articles",
-    column("id", Integer), column("url", Text), column("canonical_url", Text), column("title", Text),
-    column("source", Text), column("outlet", Text), column("published_at", UTCDateTime()),
-    column("updated_at", UTCDateTime()), column("fetched_at", UTCDateTime()), column("language", Text),
-    column("authors", JSON), column("image", Text), column("duplicate_of", Integer), column("story_id", Integer),
-    column("similarity", Float), column("text", Text),
+    column("id", Integer),
+    column("url", Text),
+    column("canonical_url", Text),
+    column("title", Text),
+    column("source", Text),
+    column("outlet", Text),
+    column("published_at", UTCDateTime()),
+    column("updated_at", UTCDateTime()),
+    column("fetched_at", UTCDateTime()),
+    column("language", Text),
+    column("authors", JSON),
+    column("image", Text),
+    column("duplicate_of", Integer),
+    column("story_id", Integer),
+    column("similarity", Float),
+    column("text", Text),
 )
 matches = table(
     "matches",
-    column("id", Integer), column("article_id", Integer), column("topic", Text), column("score", Float),
+    column("id", Integer),
+    column("article_id", Integer),
+    column("topic", Text),
+    column("score", Float),
     column("hits", JSON),
 )
 _LISTED = [c for c in articles.c if c.name != "text"]
 
 
-def article_query(topic: str | None = None, source: str | None = None, since: datetime | None = None,
-                  matched_only: bool = True, with_text: bool = False):
+def article_query(
+    topic: str | None = None,
+    source: str | None = None,
+    since: datetime | None = None,
+    matched_only: bool = True,
+    with_text: bool = False,
+):
     """Articles newest first, by topic, source and publication time; only matched ones unless
     `matched_only` is False."""
     a = articles.c
@@ -41,8 +60,7 @@ def article_query(topic: str | None = None, source: str | None = None, since: da
     # EXISTS, not IN: the database walks the newest-first index (ix_articles_newest) and stops
     # after `limit` rows, instead of sorting every matched article.
     if topic:
-        query = query.where(select(matches.c.id).where(matches.c.article_id == a.id,
-                                                       matches.c.topic == topic).exists())
+        query = query.where(select(matches.c.id).where(matches.c.article_id == a.id, matches.c.topic == topic).exists())
     elif matched_only:
         query = query.where(select(matches.c.id).where(matches.c.article_id == a.id).exists())
     if source:
@@ -52,16 +70,22 @@ def article_query(topic: str | None = None, source: str | None = None, since: da
     return query.order_by(func.coalesce(a.published_at, a.fetched_at).desc(), a.id.desc())
 
 
-def list_articles(conn: Connection, topic: str | None = None, source: str | None = None,
-                  since: datetime | None = None, matched_only: bool = True, limit: int | None = 50,
-                  with_text: bool = False) -> list[Row]:
+def list_articles(
+    conn: Connection,
+    topic: str | None = None,
+    source: str | None = None,
+    since: datetime | None = None,
+    matched_only: bool = True,
+    limit: int | None = 50,
+    with_text: bool = False,
+) -> list[Row]:
     query = article_query(topic, source, since, matched_only, with_text)
     return list(conn.execute(query.limit(limit) if limit else query))
 
 
 def search_articles(conn: Connection, text: str, limit: int = 50) -> list[Row]:
     """Full-text search, best first."""
-    from db import fulltext
+    from newswatch.db import fulltext
 
     ids = fulltext.search_ids(conn, text, limit)
     rows = {row.id: row for row in conn.execute(select(*_LISTED).where(articles.c.id.in_(ids)))}
@@ -74,8 +98,9 @@ def get_article(conn: Connection, article_id: int) -> Row | None:
 
 def copies_of(conn: Connection, article_id: int) -> list[Row]:
     a = articles.c
-    return list(conn.execute(select(a.id, a.source, a.url, a.similarity)
-                             .where(a.duplicate_of == article_id).order_by(a.id)))
+    return list(
+        conn.execute(select(a.id, a.source, a.url, a.similarity).where(a.duplicate_of == article_id).order_by(a.id))
+    )
 
 
 def matches_of(conn: Connection, article_ids: Sequence[int]) -> dict[int, list[Row]]:
@@ -100,15 +125,24 @@ def article_json(row, topic_matches, with_text: bool = False) -> dict:
     """The article as CONTRACT.md describes it. `row`: anything with the article's columns as
     attributes (a Core row or an ORM object); `topic_matches`: its matches (topic, score, hits)."""
     data = {
-        "id": row.id, "url": row.url, "canonical_url": row.canonical_url, "title": row.title,
-        "source": row.source, "outlet": row.outlet, "published_at": iso(row.published_at),
-        "updated_at": iso(row.updated_at), "fetched_at": iso(row.fetched_at), "language": row.language,
-        "authors": list(row.authors or []), "image": row.image,
+        "id": row.id,
+        "url": row.url,
+        "canonical_url": row.canonical_url,
+        "title": row.title,
+        "source": row.source,
+        "outlet": row.outlet,
+        "published_at": iso(row.published_at),
+        "updated_at": iso(row.updated_at),
+        "fetched_at": iso(row.fetched_at),
+        "language": row.language,
+        "authors": list(row.authors or []),
+        "image": row.image,
         "topics": [
             {"name": m.topic, "score": m.score, "terms": terms_of(m.hits), "hits": m.hits}
             for m in sorted(topic_matches, key=lambda m: -m.score)
         ],
-        "duplicate_of": row.duplicate_of, "story_id": row.story_id,
+        "duplicate_of": row.duplicate_of,
+        "story_id": row.story_id,
     }
     if with_text:
         data["text"] = row.text or ""

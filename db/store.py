@@ -17,11 +17,11 @@ from sqlalchemy import case, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from crawler import items
-from db.models import Article, LshBand, PendingPage, Source, TopicMatch
+from newswatch.db.models import Article, LshBand, PendingPage, Source, TopicMatch
+from newswatch.domain import items
 
 if TYPE_CHECKING:
-    from crawler.fingerprint import EventProfile
+    from newswatch.domain.fingerprint import EventProfile
 
 STORY_WINDOW = timedelta(days=3)
 STORY_CANDIDATES = 400
@@ -44,8 +44,17 @@ def sync_sources(session: Session, specs: Sequence[items.SourceSpec]) -> None:
     for spec in specs:
         row = existing.get(spec.name)
         if row is None:
-            session.add(Source(name=spec.name, type=spec.type, url=spec.url, status="new",
-                               consecutive_errors=0, last_items=0, last_new=0))
+            session.add(
+                Source(
+                    name=spec.name,
+                    type=spec.type,
+                    url=spec.url,
+                    status="new",
+                    consecutive_errors=0,
+                    last_items=0,
+                    last_new=0,
+                )
+            )
         elif (row.type, row.url) != (spec.type, spec.url):
             row.type, row.url = spec.type, spec.url
             row.etag = row.last_modified = None
@@ -71,9 +80,11 @@ def known_urls(session: Session, canonical_urls: Iterable[str]) -> set[str]:
     return found
 
 
-def _find_original(session: Session, content_hash: str | None, fp, band_keys: Sequence[int]) -> tuple[Article, float] | None:
+def _find_original(
+    session: Session, content_hash: str | None, fp, band_keys: Sequence[int]
+) -> tuple[Article, float] | None:
     """The earliest stored article `fp` is a copy of (exact text first, then LSH candidates)."""
-    from crawler.fingerprint import DUPLICATE_THRESHOLD, Fingerprint, similarity
+    from newswatch.domain.fingerprint import DUPLICATE_THRESHOLD, Fingerprint, similarity
 
     if content_hash:
         exact = session.execute(
@@ -119,11 +130,11 @@ class RecentStories:
     keep them, else they are dropped and read back if they were stored after all.
     A seed's event profile is read from its row (`event_terms`, written when it was stored; rows
     stored before that column existed are profiled from their text) and kept in an inverted index
-    (`crawler.fingerprint.EventIndex`). One instance belongs to one database (a crawl cycle holds
+    (`domain.fingerprint.EventIndex`). One instance belongs to one database (a crawl cycle holds
     one)."""
 
     def __init__(self, capacity: int = 4 * STORY_CANDIDATES) -> None:
-        from crawler.fingerprint import EventIndex
+        from newswatch.domain.fingerprint import EventIndex
 
         self.capacity = capacity
         self._order: OrderedDict[int, None] = OrderedDict()  # least recently used first
@@ -146,7 +157,7 @@ class RecentStories:
 
     def load(self, session: Session, ids: Sequence[int]) -> None:
         """Make sure the profiles of `ids` are at hand (computed from the stored rows)."""
-        from crawler import fingerprint
+        from newswatch.domain import fingerprint
 
         missing = [i for i in ids if i not in self.index]
         unprofiled = Article.event_terms.is_(None)
@@ -155,8 +166,9 @@ class RecentStories:
             # The stored profile; the title and text only of rows stored without one.
             unreadable = []
             for row_id, terms, title, text in session.execute(
-                select(Article.id, Article.event_terms, case((unprofiled, Article.title)),
-                       case((unprofiled, Article.text))).where(Article.id.in_(chunk))
+                select(
+                    Article.id, Article.event_terms, case((unprofiled, Article.title)), case((unprofiled, Article.text))
+                ).where(Article.id.in_(chunk))
             ):
                 if terms is None:
                     self.add(row_id, fingerprint.event_profile(title, text))
@@ -165,9 +177,11 @@ class RecentStories:
                     self.add(row_id, fingerprint.profile_from_json(terms))
                 except (KeyError, TypeError):
                     unreadable.append(row_id)
-            for row_id, title, text in session.execute(
-                select(Article.id, Article.title, Article.text).where(Article.id.in_(unreadable))
-            ) if unreadable else ():
+            for row_id, title, text in (
+                session.execute(select(Article.id, Article.title, Article.text).where(Article.id.in_(unreadable)))
+                if unreadable
+                else ()
+            ):
                 self.add(row_id, fingerprint.event_profile(title, text))
         for i in ids:
             if i in self._order:
@@ -231,14 +245,17 @@ class RecentStories:
         self.forget_fresh()  # not known to be committed; if they were, they are read back below
         keep = 2 * STORY_CANDIDATES
         matched = select(TopicMatch.id).where(TopicMatch.article_id == Article.id).exists()
-        query = select(
-            Article.id, Article.fetched_at, func.coalesce(Article.published_at, Article.fetched_at), matched
-        ).where(
-            Article.duplicate_of.is_(None),
-            or_(Article.story_id.is_(None), Article.story_id == Article.id),
-            Article.fetched_at >= self._oldest,
-            Article.id > self._read_up_to,
-        ).order_by(Article.id.desc()).limit(keep)
+        query = (
+            select(Article.id, Article.fetched_at, func.coalesce(Article.published_at, Article.fetched_at), matched)
+            .where(
+                Article.duplicate_of.is_(None),
+                or_(Article.story_id.is_(None), Article.story_id == Article.id),
+                Article.fetched_at >= self._oldest,
+                Article.id > self._read_up_to,
+            )
+            .order_by(Article.id.desc())
+            .limit(keep)
+        )
         # Hundreds of plain rows: read through the connection, past the ORM's per-row work.
         connection = session.connection()
         for query_ in (query, query.where(matched)):
@@ -253,8 +270,9 @@ class RecentStories:
         self._sorted = None
 
 
-def _find_story(session: Session, article: items.Article, profile: EventProfile, threshold: float,
-                recent: RecentStories) -> int | None:
+def _find_story(
+    session: Session, article: items.Article, profile: EventProfile, threshold: float, recent: RecentStories
+) -> int | None:
     # Only each story's first report is a candidate: comparing with every member would let a
     # story creep from event to event through reports that each resemble the one before
     # (measured on a soak run: 63 reports of different iCET events in one "story", one alert).
@@ -267,9 +285,15 @@ def _find_story(session: Session, article: items.Article, profile: EventProfile,
     return None if best is None else best[0]
 
 
-def save_article(session: Session, article: items.Article, matches: Sequence[items.Match],
-                 now: datetime, fp=None, profile: EventProfile | None = None,
-                 recent: RecentStories | None = None) -> Saved:
+def save_article(
+    session: Session,
+    article: items.Article,
+    matches: Sequence[items.Match],
+    now: datetime,
+    fp=None,
+    profile: EventProfile | None = None,
+    recent: RecentStories | None = None,
+) -> Saved:
     """Store `article` with its matches, its duplicate and story links and its LSH bands.
 
     Returns the existing row (new=False) when the canonical URL is stored already. The caller
@@ -277,7 +301,7 @@ def save_article(session: Session, article: items.Article, matches: Sequence[ite
     come precomputed (the crawler computes them in its worker processes); `recent` keeps story
     candidates' profiles across calls.
     """
-    from crawler import fingerprint
+    from newswatch.domain import fingerprint
 
     # The savepoint below must sit inside a real transaction: SQLite's driver would otherwise
     # start one at the SAVEPOINT and commit it at its RELEASE, whatever the caller does next.
@@ -292,10 +316,20 @@ def save_article(session: Session, article: items.Article, matches: Sequence[ite
     band_keys = fingerprint.band_keys(fp) if fp is not None else []
     original = _find_original(session, content_hash, fp, band_keys)
     row = Article(
-        url=article.url, canonical_url=article.canonical_url, source=article.source, title=article.title,
-        text=article.text, published_at=article.published_at, updated_at=article.updated_at,
-        fetched_at=article.fetched_at, language=article.language, authors=list(article.authors),
-        image=article.image, outlet=article.outlet, content_hash=content_hash, signature=signature,
+        url=article.url,
+        canonical_url=article.canonical_url,
+        source=article.source,
+        title=article.title,
+        text=article.text,
+        published_at=article.published_at,
+        updated_at=article.updated_at,
+        fetched_at=article.fetched_at,
+        language=article.language,
+        authors=list(article.authors),
+        image=article.image,
+        outlet=article.outlet,
+        content_hash=content_hash,
+        signature=signature,
         matches=[],  # a new row has none yet: known, not loaded with a query
     )
     if original is not None:
@@ -320,10 +354,14 @@ def save_article(session: Session, article: items.Article, matches: Sequence[ite
         # One executemany through Core: the ORM bulk path costs more than the insert itself.
         session.execute(insert(LshBand.__table__), [{"key": key, "article_id": row.id} for key in band_keys])
     for match in matches:
-        row.matches.append(TopicMatch(
-            topic=match.topic, score=round(match.score, 4), created_at=now,
-            hits=[{"term": h.term, "field": h.field, "snippet": h.snippet} for h in match.hits],
-        ))
+        row.matches.append(
+            TopicMatch(
+                topic=match.topic,
+                score=round(match.score, 4),
+                created_at=now,
+                hits=[{"term": h.term, "field": h.field, "snippet": h.snippet} for h in match.hits],
+            )
+        )
     session.flush()
     if recent is not None and row.story_id == row.id:
         recent.add(row.id, profile)
@@ -331,8 +369,9 @@ def save_article(session: Session, article: items.Article, matches: Sequence[ite
     return Saved(row, True)
 
 
-def replace_matches(session: Session, row: Article, matches: Sequence[items.Match], now: datetime,
-                    topics: Sequence[str] | None = None) -> tuple[set[str], set[str]]:
+def replace_matches(
+    session: Session, row: Article, matches: Sequence[items.Match], now: datetime, topics: Sequence[str] | None = None
+) -> tuple[set[str], set[str]]:
     """Set `row`'s matches to `matches` (for the given topic names, or all); returns the topic
     names added and removed."""
     scope = set(topics) if topics is not None else None
@@ -353,10 +392,16 @@ def replace_matches(session: Session, row: Article, matches: Sequence[items.Matc
 # Reading -----------------------------------------------------------------------------------
 
 
-def list_articles(session: Session, topic: str | None = None, source: str | None = None,
-                  since: datetime | None = None, matched_only: bool = True, limit: int | None = 50) -> list[Article]:
+def list_articles(
+    session: Session,
+    topic: str | None = None,
+    source: str | None = None,
+    since: datetime | None = None,
+    matched_only: bool = True,
+    limit: int | None = 50,
+) -> list[Article]:
     """Stored articles as ORM rows, newest first (the filters are `db.reading.article_query`'s)."""
-    from db import reading
+    from newswatch.db import reading
 
     query = reading.article_query(topic, source, since, matched_only).with_only_columns(reading.articles.c.id)
     ids = list(session.execute(query.limit(limit) if limit else query).scalars())
@@ -383,8 +428,9 @@ def drop_unmatched_text(session: Session, older_than: datetime) -> int:
     URL is still known and never fetched again)."""
     result = session.execute(
         update(Article)
-        .where(Article.fetched_at < older_than, Article.text.is_not(None),
-               ~Article.id.in_(select(TopicMatch.article_id)))
+        .where(
+            Article.fetched_at < older_than, Article.text.is_not(None), ~Article.id.in_(select(TopicMatch.article_id))
+        )
         .values(text=None, event_terms=None)  # far older than any story window
         .execution_options(synchronize_session=False)
     )
@@ -397,7 +443,7 @@ def forget_bands(session: Session, article_ids: Sequence[int]) -> None:
 
 def article_json(row: Article, with_text: bool = False) -> dict:
     """The article as CONTRACT.md describes it."""
-    from db.reading import article_json
+    from newswatch.db.reading import article_json
 
     return article_json(row, row.matches, with_text)
 
@@ -412,15 +458,17 @@ def pending_keys(session: Session, keys: Iterable[str]) -> set[str]:
     return found
 
 
-def due_pages(session: Session, sources: Iterable[str], now: datetime,
-              regardless: Iterable[str] = ()) -> dict[str, list[tuple[str, str, items.FeedEntry]]]:
+def due_pages(
+    session: Session, sources: Iterable[str], now: datetime, regardless: Iterable[str] = ()
+) -> dict[str, list[tuple[str, str, items.FeedEntry]]]:
     """Per source, the pending pages to fetch this cycle, oldest first: those whose retry is due,
     and every retry of the sources in `regardless` (named by the user: fetched now)."""
     regardless = set(regardless)
     due: dict[str, list[tuple[str, str, items.FeedEntry]]] = {}
     names = list(sources)
     rows = session.scalars(
-        select(PendingPage).where(PendingPage.source.in_(names), PendingPage.status.in_(("retry", "deferred")))
+        select(PendingPage)
+        .where(PendingPage.source.in_(names), PendingPage.status.in_(("retry", "deferred")))
         .order_by(PendingPage.id)
     )
     for row in rows:
@@ -453,7 +501,7 @@ def page_retry_delay(attempts: int, interval: float) -> timedelta:
 
 
 def record_pages(session: Session, outcome, now: datetime, interval: float) -> None:
-    """Write what became of one source's pages this cycle (crawler.report.SourceOutcome): stored
+    """Write what became of one source's pages this cycle (domain.report.SourceOutcome): stored
     ones leave the pending list, failed ones join it (to retry, or failed for good), pages left
     over for the next cycle are due at once."""
     if outcome.settled:
@@ -468,8 +516,14 @@ def record_pages(session: Session, outcome, now: datetime, interval: float) -> N
     for failure in outcome.page_failures:
         row = rows.get(failure.key)
         if row is None:
-            row = rows[failure.key] = PendingPage(source=outcome.name, key=failure.key, url=failure.url,
-                                                  entry=entry_to_json(failure.entry), attempts=0, first_seen_at=now)
+            row = rows[failure.key] = PendingPage(
+                source=outcome.name,
+                key=failure.key,
+                url=failure.url,
+                entry=entry_to_json(failure.entry),
+                attempts=0,
+                first_seen_at=now,
+            )
             session.add(row)
         row.attempts = (row.attempts or 0) + 1
         row.last_attempt_at, row.reason = now, failure.reason
@@ -482,17 +536,26 @@ def record_pages(session: Session, outcome, now: datetime, interval: float) -> N
             row.status, row.next_attempt_at = "retry", now + page_retry_delay(row.attempts, interval)
     for key, url, entry in outcome.deferred:
         if key not in rows:
-            rows[key] = PendingPage(source=outcome.name, key=key, url=url, entry=entry_to_json(entry),
-                                    status="deferred", attempts=0, first_seen_at=now, next_attempt_at=now,
-                                    reason="left for the next cycle (max_articles_per_source)")
+            rows[key] = PendingPage(
+                source=outcome.name,
+                key=key,
+                url=url,
+                entry=entry_to_json(entry),
+                status="deferred",
+                attempts=0,
+                first_seen_at=now,
+                next_attempt_at=now,
+                reason="left for the next cycle (max_articles_per_source)",
+            )
             session.add(rows[key])
 
 
 def pending_counts(session: Session) -> dict[str, dict[str, int]]:
     """Per source, its pending pages by status (retry, deferred, failed)."""
     counts: dict[str, dict[str, int]] = {}
-    query = select(PendingPage.source, PendingPage.status, func.count()).group_by(PendingPage.source,
-                                                                                   PendingPage.status)
+    query = select(PendingPage.source, PendingPage.status, func.count()).group_by(
+        PendingPage.source, PendingPage.status
+    )
     for source, status, count in session.execute(query):
         counts.setdefault(source, {})[status] = count
     return counts
@@ -508,15 +571,21 @@ def list_pending(session: Session, source: str | None = None) -> list[PendingPag
 def source_states(session: Session) -> dict[str, dict]:
     """What the crawler needs to know of each source before fetching it."""
     return {
-        row.name: {"etag": row.etag, "last_modified": row.last_modified,
-                   "last_full_fetch_at": row.last_full_fetch_at, "backoff_until": row.backoff_until,
-                   "consecutive_errors": row.consecutive_errors, "status": row.status, "error": row.error}
+        row.name: {
+            "etag": row.etag,
+            "last_modified": row.last_modified,
+            "last_full_fetch_at": row.last_full_fetch_at,
+            "backoff_until": row.backoff_until,
+            "consecutive_errors": row.consecutive_errors,
+            "status": row.status,
+            "error": row.error,
+        }
         for row in session.scalars(select(Source))
     }
 
 
 def record_outcome(session: Session, outcome, now: datetime, interval: float) -> Source | None:
-    """Write one source's cycle outcome (crawler.report.SourceOutcome) to its row."""
+    """Write one source's cycle outcome (domain.report.SourceOutcome) to its row."""
     row = session.scalars(select(Source).where(Source.name == outcome.name)).first()
     if row is None:
         return None
@@ -562,19 +631,24 @@ def list_sources(session: Session) -> list[Source]:
     return list(session.scalars(select(Source).order_by(Source.name)))
 
 
-def list_stories(session: Session, topic: str | None = None, since: datetime | None = None,
-                 limit: int = 30) -> list[tuple[int, list[Article]]]:
+def list_stories(
+    session: Session, topic: str | None = None, since: datetime | None = None, limit: int = 30
+) -> list[tuple[int, list[Article]]]:
     """Stories newest first, each with its articles (original first)."""
     latest = func.max(Article.fetched_at)
     query = select(Article.story_id).where(Article.story_id.is_not(None)).group_by(Article.story_id)
     if topic:
-        query = query.where(Article.story_id.in_(
-            select(Article.story_id).join(TopicMatch, TopicMatch.article_id == Article.id).where(TopicMatch.topic == topic)
-        ))
+        query = query.where(
+            Article.story_id.in_(
+                select(Article.story_id)
+                .join(TopicMatch, TopicMatch.article_id == Article.id)
+                .where(TopicMatch.topic == topic)
+            )
+        )
     else:
-        query = query.where(Article.story_id.in_(
-            select(Article.story_id).join(TopicMatch, TopicMatch.article_id == Article.id)
-        ))
+        query = query.where(
+            Article.story_id.in_(select(Article.story_id).join(TopicMatch, TopicMatch.article_id == Article.id))
+        )
     if since is not None:
         query = query.having(latest >= since)
     story_ids = list(session.scalars(query.order_by(latest.desc()).limit(limit)))

@@ -6,30 +6,38 @@ The CLI and the service call these; no other package reads the configuration.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.context import CrawlSettings, CycleContext
-from crawler.items import SourceSpec
-from scheduler.config import Config, parse_quiet_hours
+from newswatch.crawler.context import CrawlSettings, CycleContext
+from newswatch.domain.items import SourceSpec
+from newswatch.scheduler.config import Config, parse_quiet_hours
 
 
 def crawl_settings(config: Config) -> CrawlSettings:
     c = config.settings.crawl
     return CrawlSettings(
-        allow_private_addresses=c.allow_private_addresses, obey_robots_txt=c.obey_robots_txt,
-        user_agent=c.user_agent, timeout=c.timeout, max_page_size=c.max_page_size, max_redirects=c.max_redirects,
-        concurrency=c.concurrency, per_domain_concurrency=c.per_domain_concurrency,
-        max_articles_per_source=c.max_articles_per_source, max_item_age=c.max_item_age,
-        full_fetch_every=c.full_fetch_every, retries=c.retries, extract_workers=c.extract_workers,
+        allow_private_addresses=c.allow_private_addresses,
+        obey_robots_txt=c.obey_robots_txt,
+        user_agent=c.user_agent,
+        timeout=c.timeout,
+        max_page_size=c.max_page_size,
+        max_redirects=c.max_redirects,
+        concurrency=c.concurrency,
+        per_domain_concurrency=c.per_domain_concurrency,
+        max_articles_per_source=c.max_articles_per_source,
+        max_item_age=c.max_item_age,
+        full_fetch_every=c.full_fetch_every,
+        retries=c.retries,
+        extract_workers=c.extract_workers,
     )
 
 
 def alert_settings(config: Config):
-    from alerts.settings import AlertSettings
+    from newswatch.alerts.settings import AlertSettings
 
     a = config.settings.alerts
     config_file = None
@@ -39,15 +47,24 @@ def alert_settings(config: Config):
             path = config.path.parent / path
         config_file = str(path)
     return AlertSettings(
-        urls=tuple(a.urls), config_file=config_file, max_age=a.max_age, max_per_cycle=a.max_per_cycle,
-        updates=a.updates, retry_limit=a.retry_limit, retry_base=a.retry_base, rate_limit=a.rate_limit,
-        quiet_hours=parse_quiet_hours(a.quiet_hours) if a.quiet_hours else None, timezone=a.timezone,
-        digest_cron=a.digest_cron, title_template=a.title_template, body_template=a.body_template,
+        urls=tuple(a.urls),
+        config_file=config_file,
+        max_age=a.max_age,
+        max_per_cycle=a.max_per_cycle,
+        updates=a.updates,
+        retry_limit=a.retry_limit,
+        retry_base=a.retry_base,
+        rate_limit=a.rate_limit,
+        quiet_hours=parse_quiet_hours(a.quiet_hours) if a.quiet_hours else None,
+        timezone=a.timezone,
+        digest_cron=a.digest_cron,
+        title_template=a.title_template,
+        body_template=a.body_template,
     )
 
 
 def topic_alerting(config: Config) -> dict:
-    from alerts.settings import TopicAlerting
+    from newswatch.alerts.settings import TopicAlerting
 
     return {t.name: TopicAlerting(name=t.name, mode=t.alert, tags=tuple(t.tags)) for t in config.settings.topics}
 
@@ -63,32 +80,38 @@ class AlertWiring:
     enabled: bool = True
 
     def plan(self, session: Session, row, now: datetime) -> int:
-        from alerts.policy import plan_for_article
+        from newswatch.alerts.policy import plan_for_article
 
         if not self.enabled:
             return 0
-        planned = plan_for_article(session, row, list(row.matches), self.topics, self.targets, self.settings,
-                                   self.budget, now)
+        planned = plan_for_article(
+            session, row, list(row.matches), self.topics, self.targets, self.settings, self.budget, now
+        )
         return sum(1 for alert in planned if alert.kind in ("instant", "update"))
 
     def finish(self, session: Session, now: datetime) -> None:
-        from alerts.policy import finish_cycle
+        from newswatch.alerts.policy import finish_cycle
 
         if self.enabled:
             finish_cycle(session, self.budget, self.targets, self.settings, now)
 
 
 def alert_wiring(config: Config, enabled: bool = True) -> AlertWiring:
-    from alerts.policy import CycleBudget
-    from alerts.targets import targets_from
+    from newswatch.alerts.policy import CycleBudget
+    from newswatch.alerts.targets import targets_from
 
     settings = alert_settings(config)
-    return AlertWiring(settings=settings, targets=targets_from(settings), topics=topic_alerting(config),
-                       budget=CycleBudget(settings.max_per_cycle), enabled=enabled)
+    return AlertWiring(
+        settings=settings,
+        targets=targets_from(settings),
+        topics=topic_alerting(config),
+        budget=CycleBudget(settings.max_per_cycle),
+        enabled=enabled,
+    )
 
 
 def open_db(config: Config) -> sessionmaker[Session]:
-    from db.session import open_database
+    from newswatch.db.session import open_database
 
     return open_database(config.database_url)
 
@@ -103,21 +126,30 @@ def select_sources(config: Config, names: tuple[str, ...] = ()) -> list[SourceSp
     return specs
 
 
-def cycle_context(config: Config, sessions: sessionmaker[Session], sources: list[SourceSpec],
-                  alerts: bool = True, forced: tuple[str, ...] = ()) -> CycleContext:
-    from crawler.matching import compile_topics
+def cycle_context(
+    config: Config,
+    sessions: sessionmaker[Session],
+    sources: list[SourceSpec],
+    alerts: bool = True,
+    forced: tuple[str, ...] = (),
+) -> CycleContext:
+    from newswatch.domain.matching import compile_topics
 
     return CycleContext(
-        sources=sources, topics=compile_topics(config.topic_specs()), crawl=crawl_settings(config),
-        sessions=sessions, now=datetime.now(timezone.utc), alerting=alert_wiring(config, enabled=alerts),
+        sources=sources,
+        topics=compile_topics(config.topic_specs()),
+        crawl=crawl_settings(config),
+        sessions=sessions,
+        now=datetime.now(UTC),
+        alerting=alert_wiring(config, enabled=alerts),
         forced=frozenset(forced),
     )
 
 
 def send_alerts(config: Config, sessions: sessionmaker[Session], console: TextIO | None) -> object:
     """Send every delivery that is due now; returns the outbox's report."""
-    from alerts.outbox import send_due
-    from alerts.targets import targets_from
+    from newswatch.alerts.outbox import send_due
+    from newswatch.alerts.targets import targets_from
 
     settings = alert_settings(config)
     return send_due(sessions, targets_from(settings), settings, console=console)

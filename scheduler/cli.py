@@ -11,18 +11,18 @@ import csv
 import functools
 import json
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from scheduler.config_files import ConfigError
+from newswatch.scheduler.config_files import ConfigError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from scheduler.config import Config
+    from newswatch.scheduler.config import Config
 
 
 class Failure(click.ClickException):
@@ -36,14 +36,22 @@ class Usage(click.ClickException):
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config_path", metavar="PATH", help="Configuration file (default: $NEWSWATCH_CONFIG, "
-              "./newswatch.toml, else the built-in default).")
-@click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
-              default=None, help="Log level (default from the config; WARNING for one-shot commands).")
+@click.option(
+    "--config",
+    "config_path",
+    metavar="PATH",
+    help="Configuration file (default: $NEWSWATCH_CONFIG, ./newswatch.toml, else the built-in default).",
+)
+@click.option(
+    "--log-level",
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+    default=None,
+    help="Log level (default from the config; WARNING for one-shot commands).",
+)
 @click.option("--log-format", type=click.Choice(["text", "json"]), default=None, help="Log line format.")
 @click.version_option(package_name="newswatch")
 @click.pass_context
@@ -56,7 +64,7 @@ def _config(ctx: click.Context, reading: bool = False) -> Config:
     """Load and validate the configuration once per command; exit 2 on any problem. `reading`:
     the command only reads the database, so the alert URLs need not be checked (that imports
     apprise, a tenth of a second of a command meant to answer at once)."""
-    from scheduler.config import check_alert_targets, load_config
+    from newswatch.scheduler.config import check_alert_targets, load_config
 
     state = ctx.find_root().obj
     try:
@@ -74,7 +82,7 @@ def _config(ctx: click.Context, reading: bool = False) -> Config:
 
 
 def _start_logging(state: dict, configured_format: str) -> None:
-    from scheduler.logs import setup_logging
+    from newswatch.scheduler.logs import setup_logging
 
     level = (state["log_level"] or state.get("default_level") or "WARNING").upper()
     setup_logging(level, state["log_format"] or configured_format)
@@ -86,11 +94,11 @@ def _bad_config(ctx: click.Context, exc: ConfigError) -> None:
 
 
 def _sessions(ctx: click.Context, reading: bool = False):
-    from db.session import DatabaseError
+    from newswatch.db.session import DatabaseError
 
     state = ctx.find_root().obj
     if "sessions" not in state:
-        from scheduler.app import open_db
+        from newswatch.scheduler.app import open_db
 
         try:
             state["sessions"] = open_db(_config(ctx, reading))
@@ -103,7 +111,7 @@ def _articles_db(ctx: click.Context) -> Engine:
     """The database for the commands that only read articles (articles, search, show, export):
     an engine, no ORM, and the configuration from the validated-configuration cache
     (scheduler/config_cache.py), so these answer without building the whole validator."""
-    from db.session import DatabaseError, open_engine
+    from newswatch.db.session import DatabaseError, open_engine
 
     state = ctx.find_root().obj
     if "engine" not in state:
@@ -111,7 +119,7 @@ def _articles_db(ctx: click.Context) -> Engine:
             if "config" in state:
                 url = state["config"].database_url
             else:
-                from scheduler.config_cache import read_settings
+                from newswatch.scheduler.config_cache import read_settings
 
                 settings = read_settings(state["config_path"])
                 url = settings.database_url
@@ -137,7 +145,7 @@ def runtime_errors(command):
         except KeyboardInterrupt:
             raise click.Abort() from None
         except Exception as exc:  # the last line of defence: say what failed, exit 1
-            from scheduler.logs import mask_secrets
+            from newswatch.scheduler.logs import mask_secrets
 
             raise Failure(mask_secrets(f"{type(exc).__name__}: {exc}")) from exc
 
@@ -149,7 +157,7 @@ def json_option(command):
 
 
 def _since(value: str | None) -> datetime | None:
-    from scheduler.durations import parse_since
+    from newswatch.scheduler.durations import parse_since
 
     if value is None:
         return None
@@ -165,10 +173,10 @@ def _emit_json(objects) -> None:
 
 
 def _console():
-    from rich.console import Console
-
     # Piped output keeps whole lines (no folding at 80 columns), so it stays grep-able.
     import os
+
+    from rich.console import Console
 
     wide = sys.stdout.isatty() or "COLUMNS" in os.environ
     return Console(highlight=False, soft_wrap=False, width=None if wide else 200)
@@ -185,7 +193,7 @@ def _row(table, *cells: str) -> None:
 def _when(moment: datetime | None) -> str:
     if moment is None:
         return "-"
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
 
 
 # init ---------------------------------------------------------------------------------------
@@ -196,7 +204,7 @@ def _when(moment: datetime | None) -> str:
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def init(path: str, force: bool) -> None:
     """Write the built-in default configuration, fully commented, to PATH."""
-    from scheduler.defaults import default_config_text
+    from newswatch.scheduler.defaults import default_config_text
 
     target = Path(path)
     if target.exists() and not force:
@@ -215,15 +223,18 @@ def init(path: str, force: bool) -> None:
 @cli.command()
 @click.option("--source", "sources", multiple=True, metavar="NAME", help="Only this source (repeatable).")
 @click.option("--no-alerts", is_flag=True, help="Store and match, but plan and send no alerts.")
-@click.option("--no-send", is_flag=True, help="Queue alerts in the outbox; leave sending to the service "
-              "or `newswatch alerts send`.")
+@click.option(
+    "--no-send",
+    is_flag=True,
+    help="Queue alerts in the outbox; leave sending to the service or `newswatch alerts send`.",
+)
 @json_option
 @click.pass_context
 @runtime_errors
 def crawl(ctx: click.Context, sources: tuple[str, ...], no_alerts: bool, no_send: bool, as_json: bool) -> None:
     """Run one full cycle now: fetch, extract, dedup, match, store, alert."""
-    from scheduler.app import cycle_context, select_sources, send_alerts
-    from crawler.cycle import run_cycle
+    from newswatch.crawler.cycle import run_cycle
+    from newswatch.scheduler.app import cycle_context, select_sources, send_alerts
 
     ctx.find_root().obj["default_level"] = "WARNING"
     config = _config(ctx)
@@ -254,12 +265,23 @@ def _print_cycle(report, sent) -> None:
     for column in ("source", "status", "listed", "new", "copies", "matched", "failed", "error"):
         table.add_column(column, overflow="fold")
     for outcome in report.sources.values():
-        _row(table, outcome.name, outcome.status, str(outcome.listed), str(outcome.stored), str(outcome.duplicates),
-                      str(outcome.matched), str(outcome.failed), outcome.summary_error or "")
+        _row(
+            table,
+            outcome.name,
+            outcome.status,
+            str(outcome.listed),
+            str(outcome.stored),
+            str(outcome.duplicates),
+            str(outcome.matched),
+            str(outcome.failed),
+            outcome.summary_error or "",
+        )
     console.print(table)
     failed = len(report.failed_sources)
-    line = (f"{len(report.sources)} sources ({failed} failed), {report.stored} new articles, "
-            f"{report.matched} matched, {report.duplicates} copies, {report.alerts_planned} alerts")
+    line = (
+        f"{len(report.sources)} sources ({failed} failed), {report.stored} new articles, "
+        f"{report.matched} matched, {report.duplicates} copies, {report.alerts_planned} alerts"
+    )
     pending = sum(o.pending for o in report.sources.values())
     if pending:
         line += f", {pending} pages left for a later cycle (`newswatch sources --pages`)"
@@ -273,8 +295,8 @@ def _print_cycle(report, sent) -> None:
 @runtime_errors
 def demo(ctx) -> None:
     """The whole flow offline: a bundled local news web, one cycle, matches and alerts shown."""
-    from scheduler.demo import run_demo
-    from scheduler.logs import setup_logging
+    from newswatch.scheduler.demo import run_demo
+    from newswatch.scheduler.logs import setup_logging
 
     state = ctx.find_root().obj
     setup_logging((state["log_level"] or "ERROR").upper(), state["log_format"] or "text")
@@ -295,12 +317,13 @@ def demo(ctx) -> None:
 @runtime_errors
 def articles(ctx, topic, source, since, limit, show_all, as_json) -> None:
     """Stored articles, newest first (matched only unless --all)."""
-    from db import reading
+    from newswatch.db import reading
 
     since_at = _since(since)
     with _articles_db(ctx).connect() as conn:
-        rows = reading.list_articles(conn, topic=topic, source=source, since=since_at,
-                                     matched_only=not show_all, limit=limit)
+        rows = reading.list_articles(
+            conn, topic=topic, source=source, since=since_at, matched_only=not show_all, limit=limit
+        )
         topic_matches = reading.matches_of(conn, [row.id for row in rows])
     if as_json:
         _emit_json(reading.article_json(row, topic_matches[row.id]) for row in rows)
@@ -332,15 +355,17 @@ def _print_articles(rows, topic_matches: dict) -> None:
 @runtime_errors
 def show(ctx, article_id: int, as_json: bool) -> None:
     """One article: metadata, why it matched, its copies, text."""
-    from db import reading
+    from newswatch.db import reading
 
     with _articles_db(ctx).connect() as conn:
         row = reading.get_article(conn, article_id)
         if row is None:
             raise Failure(f"no article with id {article_id}")
         data = reading.article_json(row, reading.matches_of(conn, [row.id])[row.id], with_text=True)
-        data["copies"] = [{"id": c.id, "source": c.source, "url": c.url, "similarity": c.similarity}
-                          for c in reading.copies_of(conn, row.id)]
+        data["copies"] = [
+            {"id": c.id, "source": c.source, "url": c.url, "similarity": c.similarity}
+            for c in reading.copies_of(conn, row.id)
+        ]
     if as_json:
         _emit_json([data])
         return
@@ -352,15 +377,27 @@ def _print_article(data: dict) -> None:
 
     console = _console()
     console.print(f"[bold]{escape(data['title'])}[/bold]")
-    for key in ("id", "source", "outlet", "url", "canonical_url", "published_at", "fetched_at", "language",
-                "story_id", "duplicate_of"):
+    for key in (
+        "id",
+        "source",
+        "outlet",
+        "url",
+        "canonical_url",
+        "published_at",
+        "fetched_at",
+        "language",
+        "story_id",
+        "duplicate_of",
+    ):
         if data.get(key) is not None:
             console.print(f"{key:>14}: {escape(str(data[key]))}")
     if data["authors"]:
         console.print(f"{'authors':>14}: {escape(', '.join(data['authors']))}")
     for topic in data["topics"]:
-        console.print(f"\n[bold]matched {escape(topic['name'])}[/bold] (score {topic['score']:.2f}): "
-                      f"{escape(', '.join(topic['terms']))}")
+        console.print(
+            f"\n[bold]matched {escape(topic['name'])}[/bold] (score {topic['score']:.2f}): "
+            f"{escape(', '.join(topic['terms']))}"
+        )
         for hit in topic["hits"][:8]:
             console.print(f"  - {escape(hit['term'])} in {hit['field']}: {escape(hit['snippet'])}")
     if data["copies"]:
@@ -379,7 +416,7 @@ def _print_article(data: dict) -> None:
 @runtime_errors
 def search(ctx, query: str, limit: int, as_json: bool) -> None:
     """Full-text search over stored articles (words, "phrases", prefix*, AND/OR/NOT)."""
-    from db import reading
+    from newswatch.db import reading
 
     with _articles_db(ctx).connect() as conn:
         rows = reading.search_articles(conn, query, limit)
@@ -400,13 +437,14 @@ def search(ctx, query: str, limit: int, as_json: bool) -> None:
 @runtime_errors
 def export(ctx, fmt: str, topic, source, since, show_all) -> None:
     """Write stored articles to stdout as JSON Lines, CSV or an Atom feed."""
-    from db import reading
+    from newswatch.db import reading
 
     since_at = _since(since)
     records = []
     with _articles_db(ctx).connect() as conn:
-        rows = reading.list_articles(conn, topic=topic, source=source, since=since_at,
-                                     matched_only=not show_all, limit=None, with_text=True)
+        rows = reading.list_articles(
+            conn, topic=topic, source=source, since=since_at, matched_only=not show_all, limit=None, with_text=True
+        )
         for start in range(0, len(rows), 500):
             chunk = rows[start : start + 500]
             topic_matches = reading.matches_of(conn, [row.id for row in chunk])
@@ -416,14 +454,27 @@ def export(ctx, fmt: str, topic, source, since, show_all) -> None:
     elif fmt == "csv":
         _write_csv(records)
     else:
-        from scheduler.atom import atom_feed
+        from newswatch.scheduler.atom import atom_feed
 
         click.echo(atom_feed(records, title=f"newswatch: {topic}" if topic else "newswatch", now=_now()), nl=False)
 
 
 def _write_csv(records: list[dict]) -> None:
-    columns = ["id", "url", "canonical_url", "title", "source", "published_at", "fetched_at", "language",
-               "topics", "terms", "duplicate_of", "story_id", "text"]
+    columns = [
+        "id",
+        "url",
+        "canonical_url",
+        "title",
+        "source",
+        "published_at",
+        "fetched_at",
+        "language",
+        "topics",
+        "terms",
+        "duplicate_of",
+        "story_id",
+        "text",
+    ]
     writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for record in records:
@@ -440,7 +491,7 @@ def _write_csv(records: list[dict]) -> None:
 @runtime_errors
 def sources(ctx, pages: bool, as_json: bool) -> None:
     """Per source: last fetch, status, error, articles, pages pending retry, next run."""
-    from db import store
+    from newswatch.db import store
 
     config = _config(ctx, reading=True)
     with _sessions(ctx, reading=True).begin() as session:
@@ -458,16 +509,27 @@ def sources(ctx, pages: bool, as_json: bool) -> None:
                 continue
             spec = configured[row.name]
             waiting = pending.get(row.name, {})
-            records.append({
-                "name": row.name, "type": row.type, "url": row.url, "enabled": spec.enabled,
-                "interval": spec.interval, "status": row.status, "error": row.error or "",
-                "last_fetch_at": _iso(row.last_fetch_at), "last_success_at": _iso(row.last_success_at),
-                "last_new_at": _iso(row.last_new_at), "next_run_at": _iso(row.next_run_at),
-                "consecutive_errors": row.consecutive_errors, "articles": counts.get(row.name, 0),
-                "last_items": row.last_items, "last_new": row.last_new,
-                "pending_retry": waiting.get("retry", 0) + waiting.get("deferred", 0),
-                "failed_pages": waiting.get("failed", 0),
-            })
+            records.append(
+                {
+                    "name": row.name,
+                    "type": row.type,
+                    "url": row.url,
+                    "enabled": spec.enabled,
+                    "interval": spec.interval,
+                    "status": row.status,
+                    "error": row.error or "",
+                    "last_fetch_at": _iso(row.last_fetch_at),
+                    "last_success_at": _iso(row.last_success_at),
+                    "last_new_at": _iso(row.last_new_at),
+                    "next_run_at": _iso(row.next_run_at),
+                    "consecutive_errors": row.consecutive_errors,
+                    "articles": counts.get(row.name, 0),
+                    "last_items": row.last_items,
+                    "last_new": row.last_new,
+                    "pending_retry": waiting.get("retry", 0) + waiting.get("deferred", 0),
+                    "failed_pages": waiting.get("failed", 0),
+                }
+            )
     if as_json:
         _emit_json(records)
         return
@@ -477,21 +539,37 @@ def sources(ctx, pages: bool, as_json: bool) -> None:
     for column in ("source", "type", "status", "last fetch", "next run", "errors", "articles", "retry", "error"):
         table.add_column(column, overflow="fold")
     for r in records:
-        _row(table, r["name"], r["type"], r["status"], _when(_parse_iso(r["last_fetch_at"])),
-             _when(_parse_iso(r["next_run_at"])), str(r["consecutive_errors"]), str(r["articles"]),
-             str(r["pending_retry"]), r["error"])
+        _row(
+            table,
+            r["name"],
+            r["type"],
+            r["status"],
+            _when(_parse_iso(r["last_fetch_at"])),
+            _when(_parse_iso(r["next_run_at"])),
+            str(r["consecutive_errors"]),
+            str(r["articles"]),
+            str(r["pending_retry"]),
+            r["error"],
+        )
     _console().print(table)
 
 
 def _pending_pages(ctx, as_json: bool) -> None:
     """`sources --pages`: every article page waiting for another try or failed for good."""
-    from db import store
+    from newswatch.db import store
 
     with _sessions(ctx, reading=True)() as session:
         records = [
-            {"source": row.source, "url": row.url, "status": row.status, "attempts": row.attempts,
-             "reason": row.reason or "", "first_seen_at": _iso(row.first_seen_at),
-             "last_attempt_at": _iso(row.last_attempt_at), "next_attempt_at": _iso(row.next_attempt_at)}
+            {
+                "source": row.source,
+                "url": row.url,
+                "status": row.status,
+                "attempts": row.attempts,
+                "reason": row.reason or "",
+                "first_seen_at": _iso(row.first_seen_at),
+                "last_attempt_at": _iso(row.last_attempt_at),
+                "next_attempt_at": _iso(row.next_attempt_at),
+            }
             for row in store.list_pending(session)
         ]
     if as_json:
@@ -506,8 +584,15 @@ def _pending_pages(ctx, as_json: bool) -> None:
     for column in ("source", "status", "tries", "next try", "reason", "url"):
         table.add_column(column, overflow="fold")
     for r in records:
-        _row(table, r["source"], r["status"], str(r["attempts"]), _when(_parse_iso(r["next_attempt_at"])),
-             r["reason"], r["url"])
+        _row(
+            table,
+            r["source"],
+            r["status"],
+            str(r["attempts"]),
+            _when(_parse_iso(r["next_attempt_at"])),
+            r["reason"],
+            r["url"],
+        )
     _console().print(table)
 
 
@@ -528,17 +613,29 @@ def alerts(ctx, status, limit, as_json) -> None:
     """List alert deliveries (or: alerts test, alerts retry, alerts send)."""
     if ctx.invoked_subcommand is not None:
         return
-    from alerts.outbox import list_deliveries
+    from newswatch.alerts.outbox import list_deliveries
 
     with _sessions(ctx, reading=True)() as session:
         deliveries = list_deliveries(session, status=status, limit=limit)
-        records = [{
-            "id": d.id, "alert_id": d.alert_id, "kind": d.alert.kind, "topic": d.alert.topic,
-            "article_id": d.alert.article_id, "story_id": d.alert.story_id, "title": d.alert.title,
-            "target": d.target_label, "status": d.status, "attempts": d.attempts,
-            "created_at": _iso(d.alert.created_at), "sent_at": _iso(d.sent_at),
-            "next_attempt_at": _iso(d.next_attempt_at), "error": d.error or "",
-        } for d in deliveries]
+        records = [
+            {
+                "id": d.id,
+                "alert_id": d.alert_id,
+                "kind": d.alert.kind,
+                "topic": d.alert.topic,
+                "article_id": d.alert.article_id,
+                "story_id": d.alert.story_id,
+                "title": d.alert.title,
+                "target": d.target_label,
+                "status": d.status,
+                "attempts": d.attempts,
+                "created_at": _iso(d.alert.created_at),
+                "sent_at": _iso(d.sent_at),
+                "next_attempt_at": _iso(d.next_attempt_at),
+                "error": d.error or "",
+            }
+            for d in deliveries
+        ]
     if as_json:
         _emit_json(records)
         return
@@ -551,8 +648,17 @@ def alerts(ctx, status, limit, as_json) -> None:
     for column in ("id", "created", "kind", "topic", "target", "status", "tries", "title / error"):
         table.add_column(column, overflow="fold")
     for r in records:
-        _row(table, str(r["id"]), _when(_parse_iso(r["created_at"])), r["kind"], r["topic"] or "-", r["target"],
-                      r["status"], str(r["attempts"]), r["title"] + (f"\n{r['error']}" if r["error"] else ""))
+        _row(
+            table,
+            str(r["id"]),
+            _when(_parse_iso(r["created_at"])),
+            r["kind"],
+            r["topic"] or "-",
+            r["target"],
+            r["status"],
+            str(r["attempts"]),
+            r["title"] + (f"\n{r['error']}" if r["error"] else ""),
+        )
     _console().print(table)
 
 
@@ -566,9 +672,9 @@ def _iso(moment: datetime | None) -> str | None:
 @runtime_errors
 def alerts_test(ctx, tag: str | None) -> None:
     """Send a test notification to the configured targets now."""
-    from alerts.policy import make_test_alert
-    from scheduler.app import alert_settings, send_alerts
-    from alerts.targets import targets_from
+    from newswatch.alerts.policy import make_test_alert
+    from newswatch.alerts.targets import targets_from
+    from newswatch.scheduler.app import alert_settings, send_alerts
 
     config = _config(ctx)
     sessions = _sessions(ctx)
@@ -586,8 +692,8 @@ def alerts_test(ctx, tag: str | None) -> None:
 @runtime_errors
 def alerts_retry(ctx) -> None:
     """Re-queue failed deliveries and send what is due."""
-    from alerts.outbox import retry_failed
-    from scheduler.app import send_alerts
+    from newswatch.alerts.outbox import retry_failed
+    from newswatch.scheduler.app import send_alerts
 
     config = _config(ctx)
     sessions = _sessions(ctx)
@@ -602,7 +708,7 @@ def alerts_retry(ctx) -> None:
 @runtime_errors
 def alerts_send(ctx) -> None:
     """Send the deliveries that are due now (the service does this on its own)."""
-    from scheduler.app import send_alerts
+    from newswatch.scheduler.app import send_alerts
 
     report = send_alerts(_config(ctx), _sessions(ctx), console=sys.stdout)
     click.echo(f"sent {report.sent}, failed {report.failed}, retrying {report.retrying}")
@@ -612,13 +718,18 @@ def alerts_send(ctx) -> None:
 
 
 @cli.command()
-@click.option("--grace", type=click.FloatRange(0, 300), default=20.0, show_default=True,
-              help="Seconds running crawls get to finish after SIGTERM/SIGINT.")
+@click.option(
+    "--grace",
+    type=click.FloatRange(0, 300),
+    default=20.0,
+    show_default=True,
+    help="Seconds running crawls get to finish after SIGTERM/SIGINT.",
+)
 @click.pass_context
 @runtime_errors
 def run(ctx, grace: float) -> None:
     """The background service: every source on its interval, alerts and digests, until SIGTERM."""
-    from scheduler.service import Service
+    from newswatch.scheduler.service import Service
 
     state = ctx.find_root().obj
     state["default_level"] = "INFO"
@@ -626,7 +737,7 @@ def run(ctx, grace: float) -> None:
     sessions = _sessions(ctx)
     level = (state["log_level"] or config.settings.logging.level).upper()
     fmt = state["log_format"] or config.settings.logging.format
-    from scheduler.logs import setup_logging
+    from newswatch.scheduler.logs import setup_logging
 
     setup_logging(level, fmt)
     code = Service(config, sessions, log_level=level, log_format=fmt).run_forever(grace=grace)
@@ -641,7 +752,7 @@ def status(ctx, as_json: bool) -> None:
     """Whether the service runs (its heartbeat), uptime, last cycle, pending alerts."""
     from sqlalchemy import func, select
 
-    from db.models import Delivery, ServiceState
+    from newswatch.db.models import Delivery, ServiceState
 
     config = _config(ctx, reading=True)
     now = _now()
@@ -652,12 +763,15 @@ def status(ctx, as_json: bool) -> None:
     stale_after = timedelta(seconds=3 * config.settings.service.heartbeat + 10)
     running = bool(row and row.heartbeat_at and row.stopped_at is None and now - row.heartbeat_at < stale_after)
     record = {
-        "running": running, "pid": row.pid if row else None,
-        "started_at": _iso(row.started_at) if row else None, "heartbeat_at": _iso(row.heartbeat_at) if row else None,
+        "running": running,
+        "pid": row.pid if row else None,
+        "started_at": _iso(row.started_at) if row else None,
+        "heartbeat_at": _iso(row.heartbeat_at) if row else None,
         "uptime_seconds": int((now - row.started_at).total_seconds()) if running and row.started_at else None,
         "last_cycle_at": _iso(row.last_cycle_at) if row else None,
         "stopped_at": _iso(row.stopped_at) if row else None,
-        "pending_alerts": pending, "failed_alerts": failed,
+        "pending_alerts": pending,
+        "failed_alerts": failed,
     }
     if as_json:
         _emit_json([record])
@@ -678,20 +792,25 @@ def status(ctx, as_json: bool) -> None:
 @runtime_errors
 def stories(ctx, topic, since, limit, as_json) -> None:
     """Stories (events), each with its articles and outlets, newest first."""
-    from db import store
+    from newswatch.db import store
 
     since_at = _since(since)
     with _sessions(ctx, reading=True)() as session:
         groups = store.list_stories(session, topic=topic, since=since_at, limit=limit)
-        records = [{
-            "story_id": story_id,
-            "title": rows[0].title,
-            "first_seen": _iso(min(r.fetched_at for r in rows)),
-            "topics": sorted({m.topic for r in rows for m in r.matches}),
-            "outlets": sorted({r.outlet or r.source for r in rows}),
-            "articles": [{"id": r.id, "source": r.source, "title": r.title, "url": r.url,
-                          "duplicate_of": r.duplicate_of} for r in rows],
-        } for story_id, rows in groups]
+        records = [
+            {
+                "story_id": story_id,
+                "title": rows[0].title,
+                "first_seen": _iso(min(r.fetched_at for r in rows)),
+                "topics": sorted({m.topic for r in rows for m in r.matches}),
+                "outlets": sorted({r.outlet or r.source for r in rows}),
+                "articles": [
+                    {"id": r.id, "source": r.source, "title": r.title, "url": r.url, "duplicate_of": r.duplicate_of}
+                    for r in rows
+                ],
+            }
+            for story_id, rows in groups
+        ]
     if as_json:
         _emit_json(records)
         return
@@ -700,8 +819,10 @@ def stories(ctx, topic, since, limit, as_json) -> None:
         return
     for record in records:
         click.echo(f"story {record['story_id']}: {record['title']}")
-        click.echo(f"  topics: {', '.join(record['topics']) or '-'}; {len(record['outlets'])} outlet(s): "
-                   f"{', '.join(record['outlets'])}")
+        click.echo(
+            f"  topics: {', '.join(record['topics']) or '-'}; {len(record['outlets'])} outlet(s): "
+            f"{', '.join(record['outlets'])}"
+        )
         for article in record["articles"]:
             mark = f" (copy of #{article['duplicate_of']})" if article["duplicate_of"] else ""
             click.echo(f"  - #{article['id']} {article['source']}: {article['title']}{mark}")
@@ -715,7 +836,7 @@ def stories(ctx, topic, since, limit, as_json) -> None:
 @runtime_errors
 def rematch(ctx, topic_names, with_alerts, as_json) -> None:
     """Re-match stored articles after topics changed, without alerting old stories unless --alert."""
-    from scheduler.rematch import rematch_all
+    from newswatch.scheduler.rematch import rematch_all
 
     config = _config(ctx)
     known = {t.name for t in config.settings.topics}
@@ -726,10 +847,12 @@ def rematch(ctx, topic_names, with_alerts, as_json) -> None:
     if as_json:
         _emit_json([result])
     else:
-        click.echo(f"checked {result['checked']} articles: {result['added']} new matches, "
-                   f"{result['removed']} removed, {result['alerts']} alerts planned")
+        click.echo(
+            f"checked {result['checked']} articles: {result['added']} new matches, "
+            f"{result['removed']} removed, {result['alerts']} alerts planned"
+        )
     if with_alerts:
-        from scheduler.app import send_alerts
+        from newswatch.scheduler.app import send_alerts
 
         send_alerts(config, _sessions(ctx), console=None if as_json else sys.stdout)
 

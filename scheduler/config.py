@@ -16,10 +16,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from crawler.items import SourceSpec, TopicSpec
-from scheduler.config_files import BUILT_IN, ConfigError, find_config_path, read_config_text
-from scheduler.durations import parse_duration, parse_size
-
+from newswatch.domain.items import SourceSpec, TopicSpec
+from newswatch.scheduler.config_files import BUILT_IN, ConfigError, find_config_path, read_config_text
+from newswatch.scheduler.durations import parse_duration, parse_size
 
 Duration = Annotated[float, BeforeValidator(parse_duration)]
 Size = Annotated[int, BeforeValidator(parse_size)]
@@ -74,7 +73,7 @@ class AlertsConfig(_Strict):
     @field_validator("title_template", "body_template")
     @classmethod
     def _template(cls, value: str | None) -> str | None:
-        from alerts.render import template_error
+        from newswatch.alerts.render import template_error
 
         problem = template_error(value)
         if problem:
@@ -184,13 +183,13 @@ class Config:
 
     @property
     def database_url(self) -> str:
-        from db.session import resolve_url
+        from newswatch.db.session import resolve_url
 
         base = self.path.parent if self.path else Path.cwd()
         return resolve_url(self.settings.database.url, base)
 
     def source_specs(self) -> list[SourceSpec]:
-        from crawler.newsearch import bing_news_url, google_news_url
+        from newswatch.crawler.newsearch import bing_news_url, google_news_url
 
         specs = []
         for s in self.settings.sources:
@@ -200,8 +199,18 @@ class Config:
             elif not url and s.type == "bing_news":
                 url = bing_news_url(s.query)
             specs.append(
-                SourceSpec(name=s.name, type=s.type, url=url, interval=s.interval, link_selector=s.link_selector,
-                           query=s.query, hl=s.hl, gl=s.gl, ceid=s.ceid, enabled=s.enabled)
+                SourceSpec(
+                    name=s.name,
+                    type=s.type,
+                    url=url,
+                    interval=s.interval,
+                    link_selector=s.link_selector,
+                    query=s.query,
+                    hl=s.hl,
+                    gl=s.gl,
+                    ceid=s.ceid,
+                    enabled=s.enabled,
+                )
             )
         return specs
 
@@ -276,7 +285,7 @@ def _check_unique(entries: list, key: str, label: str) -> None:
 
 
 def _check_queries(topics: list[TopicConfig], label: str) -> None:
-    from crawler.query import QueryError, parse_query
+    from newswatch.domain.query import QueryError, parse_query
 
     for index, topic in enumerate(topics):
         try:
@@ -286,7 +295,7 @@ def _check_queries(topics: list[TopicConfig], label: str) -> None:
 
 
 def check_alert_targets(alerts: AlertsConfig, label: str, path: Path | None) -> None:
-    from alerts.transport import validate_url
+    from newswatch.alerts.transport import validate_url
 
     for index, url in enumerate(alerts.urls):
         problem = validate_url(url)
@@ -300,8 +309,9 @@ def check_alert_targets(alerts: AlertsConfig, label: str, path: Path | None) -> 
             raise ConfigError(label, "alerts.config", f"no such file: {config_file}")
 
 
-def load_config(explicit: str | None = None, env: dict[str, str] | None = None, cwd: Path | None = None,
-                check_targets: bool = True) -> Config:
+def load_config(
+    explicit: str | None = None, env: dict[str, str] | None = None, cwd: Path | None = None, check_targets: bool = True
+) -> Config:
     path = find_config_path(explicit, env, cwd)
     text, label = read_config_text(path)
     return parse_config(text, label, path, check_targets)

@@ -18,11 +18,17 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from scheduler.config_files import find_config_path, read_config_text
+from newswatch.scheduler.config_files import find_config_path, read_config_text
 
 # The code a validation outcome depends on: when one of these changes, old entries are ignored.
-_VALIDATOR_FILES = ("scheduler/config.py", "scheduler/config_files.py", "scheduler/durations.py",
-                    "crawler/query.py", "crawler/items.py", "db/session.py")
+_VALIDATOR_FILES = (
+    "scheduler/config.py",
+    "scheduler/config_files.py",
+    "scheduler/durations.py",
+    "domain/query.py",
+    "domain/items.py",
+    "db/session.py",
+)
 _ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -53,8 +59,9 @@ def _validator_stamp() -> str:
     return "|".join(parts)
 
 
-def read_settings(explicit: str | None = None, env: dict[str, str] | None = None, cwd: Path | None = None,
-                  folder: Path | None = None) -> ReadSettings:
+def read_settings(
+    explicit: str | None = None, env: dict[str, str] | None = None, cwd: Path | None = None, folder: Path | None = None
+) -> ReadSettings:
     """The read-only commands' settings, from the cache when this exact configuration has
     validated before, else from a full validation (raising ConfigError, as `load_config` does)."""
     cwd = cwd or Path.cwd()
@@ -72,7 +79,7 @@ def read_settings(explicit: str | None = None, env: dict[str, str] | None = None
                 return ReadSettings(**remembered)
     except (OSError, ValueError, TypeError, AttributeError):
         pass
-    from scheduler.config import parse_config
+    from newswatch.scheduler.config import parse_config
 
     config = parse_config(text, label, path, check_targets=False)
     settings = ReadSettings(database_url=config.database_url, log_format=config.settings.logging.format)

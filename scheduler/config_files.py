@@ -42,7 +42,7 @@ def find_config_path(explicit: str | None, env: dict[str, str] | None = None, cw
 def read_config_text(path: Path | None) -> tuple[str, str]:
     """The configuration's text and its label for messages (the path, or the built-in default)."""
     if path is None:
-        from scheduler.defaults import default_config_text
+        from newswatch.scheduler.defaults import default_config_text
 
         return default_config_text(), BUILT_IN
     try:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 
-from crawler.topics import BUILTIN_TOPICS
-from scheduler.default_sources import DEFAULT_SOURCES
+from newswatch.domain.topics import BUILTIN_TOPICS
+from newswatch.scheduler.default_sources import DEFAULT_SOURCES
 
 _HEADER = """\
 # newswatch configuration.
@@ -92,14 +92,23 @@ def _multiline(value: str) -> str:
 
 
 def _topic_block(topic) -> str:
-    lines = ["[[topics]]", f"name = {_string(topic.name)}", f"query = {_multiline(topic.query)}",
-             f"alert = {_string(topic.alert)}", f"min_score = {topic.min_score}"]
+    lines = [
+        "[[topics]]",
+        f"name = {_string(topic.name)}",
+        f"query = {_multiline(topic.query)}",
+        f"alert = {_string(topic.alert)}",
+        f"min_score = {topic.min_score}",
+    ]
     return "\n".join(lines)
 
 
 def _source_block(source: dict) -> str:
-    lines = [f"# checked: {source['checked']}", "[[sources]]", f"name = {_string(source['name'])}",
-             f"type = {_string(source['type'])}"]
+    lines = [
+        f"# checked: {source['checked']}",
+        "[[sources]]",
+        f"name = {_string(source['name'])}",
+        f"type = {_string(source['type'])}",
+    ]
     for key in ("url", "query", "hl", "gl", "ceid", "link_selector"):
         if source.get(key):
             lines.append(f"{key} = {_string(source[key])}")

@@ -10,15 +10,15 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from scheduler.config import Config, validate
-from scheduler.newsweb import NewsWeb
+from newswatch.scheduler.config import Config, validate
+from newswatch.scheduler.newsweb import NewsWeb
 
 DEMO_WEB = Path(__file__).with_name("demo_web")
 FEEDS = (("capital-times", "feeds/capital-times.rss"), ("tech-wire", "feeds/tech-wire.atom"))
 
 
 def demo_config(web: NewsWeb, folder: Path) -> Config:
-    from crawler.topics import BUILTIN_TOPICS
+    from newswatch.domain.topics import BUILTIN_TOPICS
 
     data = {
         "database": {"url": f"sqlite:///{folder / 'demo.db'}"},
@@ -26,8 +26,7 @@ def demo_config(web: NewsWeb, folder: Path) -> Config:
         "alerts": {"urls": []},
         "sources": [{"name": name, "type": "feed", "url": web.url(path), "interval": "5m"} for name, path in FEEDS],
         "topics": [
-            {"name": t.name, "query": t.query, "alert": "instant", "min_score": t.min_score}
-            for t in BUILTIN_TOPICS
+            {"name": t.name, "query": t.query, "alert": "instant", "min_score": t.min_score} for t in BUILTIN_TOPICS
         ],
     }
     return validate(data, "<demo>", None)
@@ -35,11 +34,11 @@ def demo_config(web: NewsWeb, folder: Path) -> Config:
 
 def run_demo(echo) -> int:
     """Run the demo; `echo` prints a line. Returns the number of stored matching articles."""
-    from crawler.cycle import run_cycle
-    from db import store
-    from scheduler.app import cycle_context, open_db, send_alerts
-
     import sys
+
+    from newswatch.crawler.cycle import run_cycle
+    from newswatch.db import store
+    from newswatch.scheduler.app import cycle_context, open_db, send_alerts
 
     with NewsWeb(DEMO_WEB) as web, tempfile.TemporaryDirectory(prefix="newswatch-demo-") as folder:
         config = demo_config(web, Path(folder))
@@ -47,8 +46,10 @@ def run_demo(echo) -> int:
         echo(f"Temporary database: {Path(folder) / 'demo.db'}\n")
         sessions = open_db(config)
         report = run_cycle(cycle_context(config, sessions, config.source_specs()))
-        echo(f"Crawled: {report.stored} articles stored, {report.duplicates} wire copy recognised, "
-             f"{report.matched} matched a topic.\n")
+        echo(
+            f"Crawled: {report.stored} articles stored, {report.duplicates} wire copy recognised, "
+            f"{report.matched} matched a topic.\n"
+        )
         echo("Alerts (no alert targets configured, so they are printed here):\n")
         send_alerts(config, sessions, console=sys.stdout)
         with sessions() as session:

@@ -8,14 +8,15 @@ has produced no new article for `service.silent_after` times its usual gap betwe
 
 from __future__ import annotations
 
+import itertools
 import logging
 from datetime import datetime, timedelta
 from statistics import median
 
 from sqlalchemy import select
 
-from db.models import Article, Source
-from scheduler.config import Config
+from newswatch.db.models import Article, Source
+from newswatch.scheduler.config import Config
 
 log = logging.getLogger("newswatch.health")
 RECENT = 20
@@ -24,12 +25,13 @@ RECENT = 20
 def usual_gap(times: list[datetime]) -> timedelta | None:
     """The median gap between consecutive article times (newest first or any order)."""
     ordered = sorted(times)
-    gaps = [(b - a).total_seconds() for a, b in zip(ordered, ordered[1:])]
+    gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(ordered)]
     return timedelta(seconds=median(gaps)) if gaps else None
 
 
-def source_state(row: Source, recent: list[datetime], interval: float, failing_after: int, silent_after: float,
-                 now: datetime) -> str:
+def source_state(
+    row: Source, recent: list[datetime], interval: float, failing_after: int, silent_after: float, now: datetime
+) -> str:
     """'failing', 'silent' or 'ok' for one source."""
     if (row.consecutive_errors or 0) >= failing_after:
         return "failing"
@@ -44,9 +46,9 @@ def source_state(row: Source, recent: list[datetime], interval: float, failing_a
 
 def check_sources(config: Config, sessions, now: datetime) -> list[tuple[str, str]]:
     """Raise health alerts for state changes; returns the (source, state) pairs told."""
-    from alerts.policy import make_health_alert
-    from alerts.targets import targets_from
-    from scheduler.app import alert_settings
+    from newswatch.alerts.policy import make_health_alert
+    from newswatch.alerts.targets import targets_from
+    from newswatch.scheduler.app import alert_settings
 
     service = config.settings.service
     intervals = {s.name: s.interval for s in config.source_specs()}
@@ -55,13 +57,26 @@ def check_sources(config: Config, sessions, now: datetime) -> list[tuple[str, st
     told: list[tuple[str, str]] = []
     with sessions.begin() as session:
         for row in session.scalars(select(Source).where(Source.name.in_(list(intervals)))):
-            recent = list(session.scalars(
-                select(Article.fetched_at).where(Article.source == row.name).order_by(Article.id.desc()).limit(RECENT)
-            ))
+            recent = list(
+                session.scalars(
+                    select(Article.fetched_at)
+                    .where(Article.source == row.name)
+                    .order_by(Article.id.desc())
+                    .limit(RECENT)
+                )
+            )
             state = source_state(row, recent, intervals[row.name], service.failing_after, service.silent_after, now)
             if state != "ok" and row.health_alerted != state:
-                make_health_alert(session, row.name, state, targets, settings=settings, now=now, error=row.error,
-                                  since=row.last_success_at if state == "failing" else row.last_new_at)
+                make_health_alert(
+                    session,
+                    row.name,
+                    state,
+                    targets,
+                    settings=settings,
+                    now=now,
+                    error=row.error,
+                    since=row.last_success_at if state == "failing" else row.last_new_at,
+                )
                 row.health_alerted = state
                 told.append((row.name, state))
             elif state == "ok" and row.health_alerted:

@@ -7,7 +7,7 @@ import json
 import logging
 import re
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 _SECRET_URL = re.compile(r"\b([a-z][a-z0-9+.-]*://)([^\s/@]+@)?([^\s\"']+)", re.IGNORECASE)
 _SAFE_SCHEMES = ("http://", "https://")
@@ -29,7 +29,7 @@ def mask_secrets(text: str) -> str:
 
 class _TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        moment = datetime.fromtimestamp(record.created, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        moment = datetime.fromtimestamp(record.created, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         line = f"{moment} {record.levelname.lower()} {record.name}: {record.getMessage()}"
         if record.exc_info:
             line += " | " + self.formatException(record.exc_info).replace("\n", " | ")
@@ -39,7 +39,7 @@ class _TextFormatter(logging.Formatter):
 class _JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         event = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": mask_secrets(record.getMessage()),
@@ -73,6 +73,19 @@ def setup_logging(level: str = "WARNING", fmt: str = "text", stream=None) -> Non
     root.addHandler(handler)
     root.setLevel(level)
     # Scrapy and its friends are chatty at INFO; their warnings and errors still come through.
-    for noisy in ("scrapy", "twisted", "trafilatura", "htmldate", "courlan", "apprise", "urllib3", "asyncio",
-                  "filelock", "alembic", "readability", "charset_normalizer", "justext"):
+    for noisy in (
+        "scrapy",
+        "twisted",
+        "trafilatura",
+        "htmldate",
+        "courlan",
+        "apprise",
+        "urllib3",
+        "asyncio",
+        "filelock",
+        "alembic",
+        "readability",
+        "charset_normalizer",
+        "justext",
+    ):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))

@@ -14,7 +14,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -22,9 +22,15 @@ from urllib.parse import urlsplit
 
 _PLACEHOLDER = re.compile(r"\{\{(rfc822|iso|date):([+-]\d+)([smhd])\}\}")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-_TYPES = {".rss": "application/rss+xml", ".atom": "application/atom+xml", ".xml": "application/xml",
-          ".html": "text/html; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".json": "application/json"}
-_BOOT = datetime.now(timezone.utc).replace(microsecond=0)
+_TYPES = {
+    ".rss": "application/rss+xml",
+    ".atom": "application/atom+xml",
+    ".xml": "application/xml",
+    ".html": "text/html; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".json": "application/json",
+}
+_BOOT = datetime.now(UTC).replace(microsecond=0)
 
 
 @dataclass
@@ -127,7 +133,7 @@ class NewsWeb:
             def log_message(self, *args) -> None:  # quiet: the request log is kept in memory
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_GET(self) -> None:
                 path = urlsplit(self.path).path
                 with web._lock:
                     web.requests.append(("GET", path, dict(self.headers)))

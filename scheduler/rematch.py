@@ -10,23 +10,31 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from crawler.items import Article as ArticleItem
-from crawler.matching import compile_topics, match
-from db.models import Article
-from db.store import replace_matches
-from scheduler.config import Config
+from newswatch.db.models import Article
+from newswatch.db.store import replace_matches
+from newswatch.domain.items import Article as ArticleItem
+from newswatch.domain.matching import compile_topics, match
+from newswatch.scheduler.config import Config
 
 BATCH = 500
 
 
 def _item(row: Article) -> ArticleItem:
-    return ArticleItem(url=row.url, canonical_url=row.canonical_url, source=row.source, title=row.title,
-                       text=row.text or "", fetched_at=row.fetched_at, published_at=row.published_at)
+    return ArticleItem(
+        url=row.url,
+        canonical_url=row.canonical_url,
+        source=row.source,
+        title=row.title,
+        text=row.text or "",
+        fetched_at=row.fetched_at,
+        published_at=row.published_at,
+    )
 
 
-def rematch_all(config: Config, sessions, topic_names: tuple[str, ...] | None, with_alerts: bool,
-                now: datetime) -> dict:
-    from scheduler.app import alert_wiring
+def rematch_all(
+    config: Config, sessions, topic_names: tuple[str, ...] | None, with_alerts: bool, now: datetime
+) -> dict:
+    from newswatch.scheduler.app import alert_wiring
 
     specs = [t for t in config.topic_specs() if not topic_names or t.name in topic_names]
     compiled = compile_topics(specs)
@@ -36,9 +44,14 @@ def rematch_all(config: Config, sessions, topic_names: tuple[str, ...] | None, w
     last_id = 0
     while True:
         with sessions.begin() as session:
-            rows = list(session.scalars(
-                select(Article).where(Article.id > last_id, Article.text.is_not(None)).order_by(Article.id).limit(BATCH)
-            ))
+            rows = list(
+                session.scalars(
+                    select(Article)
+                    .where(Article.id > last_id, Article.text.is_not(None))
+                    .order_by(Article.id)
+                    .limit(BATCH)
+                )
+            )
             if not rows:
                 break
             for row in rows:

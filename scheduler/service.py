@@ -19,26 +19,37 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from scheduler.config import Config
+from newswatch.scheduler.config import Config
 
 log = logging.getLogger("newswatch.service")
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 # What a crawl child needs, imported once by the fork server (see Service.__init__).
-CRAWL_MODULES = ["scrapy.crawler", "crawler.cycle", "crawler.spider", "crawler.pipelines", "crawler.fingerprint",
-                 "db.store", "scheduler.app", "scheduler.config", "scheduler.logs", "scheduler.service"]
+CRAWL_MODULES = [
+    "scrapy.crawler",
+    "newswatch.crawler.cycle",
+    "newswatch.crawler.spider",
+    "newswatch.crawler.pipelines",
+    "newswatch.domain.fingerprint",
+    "newswatch.db.store",
+    "newswatch.scheduler.app",
+    "newswatch.scheduler.config",
+    "newswatch.scheduler.logs",
+    "newswatch.scheduler.service",
+]
 
 
-def crawl_child(config_path: str | None, source_names: list[str], log_level: str, log_format: str,
-                done, alone: bool = True) -> None:
+def crawl_child(
+    config_path: str | None, source_names: list[str], log_level: str, log_format: str, done, alone: bool = True
+) -> None:
     """Entry point of a crawl child process: load the config, run one cycle for the sources,
     then say so on `done` (a pipe's sending end). `alone`: no other crawl was running when it
     started, so in auto mode it may prepare pages in worker processes; beside other crawls it
@@ -47,10 +58,10 @@ def crawl_child(config_path: str | None, source_names: list[str], log_level: str
     for a 300-page first cycle, against 1.18x with threads; bench/run.py --only coldrun)."""
     from dataclasses import replace
 
-    from crawler.cycle import run_cycle
-    from scheduler.app import cycle_context, open_db, select_sources
-    from scheduler.config import load_config
-    from scheduler.logs import setup_logging
+    from newswatch.crawler.cycle import run_cycle
+    from newswatch.scheduler.app import cycle_context, open_db, select_sources
+    from newswatch.scheduler.config import load_config
+    from newswatch.scheduler.logs import setup_logging
 
     setup_logging(log_level, log_format)
     config = load_config(config_path, env={})
@@ -62,11 +73,22 @@ def crawl_child(config_path: str | None, source_names: list[str], log_level: str
     report = run_cycle(context)
     failed = report.failed_sources
     if failed:
-        log.warning("cycle failed sources=%s stored=%d matched=%d alerts=%d error=%s", ",".join(source_names),
-                    report.stored, report.matched, report.alerts_planned, failed[0].summary_error)
+        log.warning(
+            "cycle failed sources=%s stored=%d matched=%d alerts=%d error=%s",
+            ",".join(source_names),
+            report.stored,
+            report.matched,
+            report.alerts_planned,
+            failed[0].summary_error,
+        )
     else:
-        log.info("cycle done sources=%s stored=%d matched=%d alerts=%d", ",".join(source_names), report.stored,
-                 report.matched, report.alerts_planned)
+        log.info(
+            "cycle done sources=%s stored=%d matched=%d alerts=%d",
+            ",".join(source_names),
+            report.stored,
+            report.matched,
+            report.alerts_planned,
+        )
     # Pages left over for want of room in this cycle: the service runs the next one soon.
     done.send(("done", sum(len(o.deferred) for o in report.sources.values())))
     done.close()
@@ -95,8 +117,9 @@ class ServiceState:
 class Service:
     """The scheduler and its jobs, bound to one configuration and database."""
 
-    def __init__(self, config: Config, sessions, log_level: str = "INFO", log_format: str = "text",
-                 crawl_target=None) -> None:
+    def __init__(
+        self, config: Config, sessions, log_level: str = "INFO", log_format: str = "text", crawl_target=None
+    ) -> None:
         self.config = config
         # What a crawl child runs: crawl_child, or a stand-in given by a test.
         self.crawl_target = crawl_target or crawl_child
@@ -128,10 +151,13 @@ class Service:
         # daemonic process may not start. The service stops its children itself (stop_children).
         with self.state.lock:
             alone = not self.state.children
-            child = self._mp.Process(target=self.crawl_target,
-                                     args=(path, source_names, self.log_level, self.log_format, done),
-                                     kwargs={"alone": alone},
-                                     name=f"crawl-{'+'.join(source_names)[:40]}", daemon=False)
+            child = self._mp.Process(
+                target=self.crawl_target,
+                args=(path, source_names, self.log_level, self.log_format, done),
+                kwargs={"alone": alone},
+                name=f"crawl-{'+'.join(source_names)[:40]}",
+                daemon=False,
+            )
             child.start()
             self.state.children[child.pid] = child
         done.close()
@@ -171,19 +197,20 @@ class Service:
 
     def _backing_off(self, source_names: list[str]) -> bool:
         """True when every source asked for is backing off: no child process is started."""
-        from db.models import Source
+        from newswatch.db.models import Source
 
         now = _now()
         with self.sessions() as session:
             rows = list(session.scalars(select(Source).where(Source.name.in_(source_names))))
-        return bool(rows) and len(rows) == len(source_names) and all(
-            row.backoff_until is not None and row.backoff_until > now for row in rows
+        return (
+            bool(rows)
+            and len(rows) == len(source_names)
+            and all(row.backoff_until is not None and row.backoff_until > now for row in rows)
         )
 
     def _record_crash(self, source_names: list[str], reason: str) -> None:
-        from db.models import Source
-
-        from db.store import sync_sources
+        from newswatch.db.models import Source
+        from newswatch.db.store import sync_sources
 
         now = _now()
         with self.sessions.begin() as session:
@@ -196,7 +223,7 @@ class Service:
 
     def send(self) -> None:
         """Send due alerts. Runs in the scheduler's threads, never in the crawl child."""
-        from scheduler.app import send_alerts
+        from newswatch.scheduler.app import send_alerts
 
         try:
             report = send_alerts(self.config, self.sessions, console=None)
@@ -206,11 +233,9 @@ class Service:
             log.exception("sending alerts failed")
 
     def digest(self) -> None:
-        from alerts.policy import make_digest
-        from alerts.targets import targets_from
-        from scheduler.app import alert_settings
-
-        from scheduler.app import topic_alerting
+        from newswatch.alerts.policy import make_digest
+        from newswatch.alerts.targets import targets_from
+        from newswatch.scheduler.app import alert_settings, topic_alerting
 
         settings = alert_settings(self.config)
         topics = [t for t in topic_alerting(self.config).values() if t.mode == "digest"]
@@ -222,7 +247,7 @@ class Service:
         self.send()
 
     def retention(self) -> None:
-        from db.store import drop_unmatched_text
+        from newswatch.db.store import drop_unmatched_text
 
         days = self.config.settings.service.retention_days
         with self.sessions.begin() as session:
@@ -230,13 +255,13 @@ class Service:
         log.info("retention dropped_texts=%d older_than_days=%d", dropped, days)
 
     def health(self) -> None:
-        from scheduler.health import check_sources
+        from newswatch.scheduler.health import check_sources
 
         check_sources(self.config, self.sessions, _now())
         self.send()
 
     def heartbeat(self) -> None:
-        from db.models import ServiceState as Row
+        from newswatch.db.models import ServiceState as Row
 
         now = _now()
         with self.sessions.begin() as session:
@@ -250,7 +275,7 @@ class Service:
 
     def release_orphaned_claims(self) -> None:
         """A previous run killed mid-send left deliveries claimed: send them again."""
-        from alerts.outbox import release_orphaned_claims
+        from newswatch.alerts.outbox import release_orphaned_claims
 
         with self.sessions.begin() as session:
             released = release_orphaned_claims(session, self.state.started_at)
@@ -258,7 +283,7 @@ class Service:
             log.warning("released deliveries claimed by a previous run count=%d", released)
 
     def mark_cycle(self) -> None:
-        from db.models import ServiceState as Row
+        from newswatch.db.models import ServiceState as Row
 
         with self.sessions.begin() as session:
             row = session.get(Row, 1)
@@ -266,7 +291,7 @@ class Service:
                 row.last_cycle_at = _now()
 
     def mark_stopped(self) -> None:
-        from db.models import ServiceState as Row
+        from newswatch.db.models import ServiceState as Row
 
         with self.sessions.begin() as session:
             row = session.get(Row, 1)
@@ -282,7 +307,7 @@ class Service:
         from apscheduler.triggers.cron import CronTrigger
         from apscheduler.triggers.interval import IntervalTrigger
 
-        from scheduler.app import select_sources
+        from newswatch.scheduler.app import select_sources
 
         service = self.config.settings.service
         alerts = self.config.settings.alerts
@@ -297,21 +322,52 @@ class Service:
         for spec in specs:
             jitter = min(service.jitter, spec.interval / 10)
             scheduler.add_job(
-                self.crawl, IntervalTrigger(seconds=spec.interval, jitter=jitter), args=[[spec.name]],
-                id=f"crawl:{spec.name}", name=f"crawl {spec.name}", next_run_time=first,
+                self.crawl,
+                IntervalTrigger(seconds=spec.interval, jitter=jitter),
+                args=[[spec.name]],
+                id=f"crawl:{spec.name}",
+                name=f"crawl {spec.name}",
+                next_run_time=first,
                 misfire_grace_time=max(1, int(spec.interval / 2)),
             )
-        scheduler.add_job(self.send, IntervalTrigger(seconds=service.send_every), id="send", executor="side",
-                          misfire_grace_time=int(service.send_every) + 1)
-        scheduler.add_job(self.heartbeat, IntervalTrigger(seconds=service.heartbeat), id="heartbeat",
-                          executor="side", next_run_time=_now(), misfire_grace_time=int(service.heartbeat) + 1)
-        scheduler.add_job(self.digest, CronTrigger.from_crontab(alerts.digest_cron,
-                                                                timezone=alerts.timezone or _local_zone()),
-                          id="digest", executor="side", misfire_grace_time=3600)
-        scheduler.add_job(self.retention, IntervalTrigger(hours=24), id="retention", executor="side",
-                          next_run_time=_now() + timedelta(minutes=5), misfire_grace_time=3600)
-        scheduler.add_job(self.health, IntervalTrigger(minutes=5), id="health", executor="side",
-                          next_run_time=_now() + timedelta(minutes=1), misfire_grace_time=300)
+        scheduler.add_job(
+            self.send,
+            IntervalTrigger(seconds=service.send_every),
+            id="send",
+            executor="side",
+            misfire_grace_time=int(service.send_every) + 1,
+        )
+        scheduler.add_job(
+            self.heartbeat,
+            IntervalTrigger(seconds=service.heartbeat),
+            id="heartbeat",
+            executor="side",
+            next_run_time=_now(),
+            misfire_grace_time=int(service.heartbeat) + 1,
+        )
+        scheduler.add_job(
+            self.digest,
+            CronTrigger.from_crontab(alerts.digest_cron, timezone=alerts.timezone or _local_zone()),
+            id="digest",
+            executor="side",
+            misfire_grace_time=3600,
+        )
+        scheduler.add_job(
+            self.retention,
+            IntervalTrigger(hours=24),
+            id="retention",
+            executor="side",
+            next_run_time=_now() + timedelta(minutes=5),
+            misfire_grace_time=3600,
+        )
+        scheduler.add_job(
+            self.health,
+            IntervalTrigger(minutes=5),
+            id="health",
+            executor="side",
+            next_run_time=_now() + timedelta(minutes=1),
+            misfire_grace_time=300,
+        )
         return scheduler
 
     def _stop_child(self, child, grace: float) -> None:
@@ -354,8 +410,11 @@ class Service:
         self.release_orphaned_claims()
         self.heartbeat()
         self.scheduler.start()
-        log.info("service started pid=%d sources=%d", os.getpid(),
-                 len([j for j in self.scheduler.get_jobs() if j.id.startswith("crawl:")]))
+        log.info(
+            "service started pid=%d sources=%d",
+            os.getpid(),
+            len([j for j in self.scheduler.get_jobs() if j.id.startswith("crawl:")]),
+        )
         while not self.state.stopping.wait(1.0):
             pass
         self.scheduler.shutdown(wait=False)
@@ -371,4 +430,4 @@ def _local_zone():
     try:
         return get_localzone()
     except Exception:
-        return timezone.utc
+        return UTC

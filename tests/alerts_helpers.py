@@ -10,16 +10,16 @@ import json
 import socket
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from db.models import Article, TopicMatch
-from db.session import open_database
+from newswatch.db.models import Article, TopicMatch
+from newswatch.db.session import open_database
 
-NOW = datetime(2026, 11, 26, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 
 
 class JsonReceiver:
@@ -97,8 +97,9 @@ class SmtpReceiver:
 
         class Handler:
             async def handle_DATA(self, server, session, envelope):
-                receiver.messages.append(email.message_from_bytes(envelope.original_content or envelope.content,
-                                                                  policy=email.policy.default))
+                receiver.messages.append(
+                    email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
+                )
                 return "250 OK"
 
         def authenticate(server, session, envelope, mechanism, auth_data):
@@ -110,13 +111,16 @@ class SmtpReceiver:
             return AuthResult(success=ok)
 
         self.port = _free_port()
-        self._controller = Controller(Handler(), hostname="127.0.0.1", port=self.port,
-                                      authenticator=authenticate, auth_require_tls=False)
+        self._controller = Controller(
+            Handler(), hostname="127.0.0.1", port=self.port, authenticator=authenticate, auth_require_tls=False
+        )
 
     @property
     def apprise_url(self) -> str:
-        return (f"mailto://{self.user}:{self.password}@127.0.0.1:{self.port}"
-                f"?from=newswatch@example.com&to=reader@example.com&smtp=127.0.0.1")
+        return (
+            f"mailto://{self.user}:{self.password}@127.0.0.1:{self.port}"
+            f"?from=newswatch@example.com&to=reader@example.com&smtp=127.0.0.1"
+        )
 
     def __enter__(self) -> SmtpReceiver:
         self._controller.start()
@@ -133,30 +137,50 @@ def database(tmp_path):
 _counter = iter(range(1, 10**9))
 
 
-def add_article(session, *, title: str = "India, US launch TRUST to replace iCET", source: str = "the-ledger",
-                url: str | None = None, published_at: datetime | None = NOW - timedelta(hours=1),
-                fetched_at: datetime = NOW, story_id: int | None = None, duplicate_of: int | None = None,
-                outlet: str | None = None, text: str | None = None, topics: dict[str, list[str]] | None = None,
-                matched_at: datetime | None = None) -> tuple[Article, list[TopicMatch]]:
+def add_article(
+    session,
+    *,
+    title: str = "India, US launch TRUST to replace iCET",
+    source: str = "the-ledger",
+    url: str | None = None,
+    published_at: datetime | None = NOW - timedelta(hours=1),
+    fetched_at: datetime = NOW,
+    story_id: int | None = None,
+    duplicate_of: int | None = None,
+    outlet: str | None = None,
+    text: str | None = None,
+    topics: dict[str, list[str]] | None = None,
+    matched_at: datetime | None = None,
+) -> tuple[Article, list[TopicMatch]]:
     """An article as the crawler stores it (its own story unless `story_id`), with one match per
     topic in `topics` ({topic: [terms]}), flushed so it has an id."""
     number = next(_counter)
     url = url or f"https://ledger.example/news/{number}-story.html"
-    article = Article(url=url, canonical_url=url, source=source, title=title, published_at=published_at,
-                      fetched_at=fetched_at, outlet=outlet, duplicate_of=duplicate_of, story_id=story_id,
-                      text=text or f"{title}. Officials said the initiative on critical and emerging technology "
-                                   "would continue under a new name.",
-                      authors=[])
+    article = Article(
+        url=url,
+        canonical_url=url,
+        source=source,
+        title=title,
+        published_at=published_at,
+        fetched_at=fetched_at,
+        outlet=outlet,
+        duplicate_of=duplicate_of,
+        story_id=story_id,
+        text=text
+        or f"{title}. Officials said the initiative on critical and emerging technology "
+        "would continue under a new name.",
+        authors=[],
+    )
     session.add(article)
     session.flush()
     if article.story_id is None:
         article.story_id = article.id
     matches = []
     for topic, terms in (topics if topics is not None else {"icet": ["iCET", "TRUST"]}).items():
-        hits = [{"term": term, "field": "text", "snippet": f"... the {term} talks went ahead ..."}
-                for term in terms]
-        match = TopicMatch(article_id=article.id, topic=topic, score=float(len(terms)), hits=hits,
-                           created_at=matched_at or fetched_at)
+        hits = [{"term": term, "field": "text", "snippet": f"... the {term} talks went ahead ..."} for term in terms]
+        match = TopicMatch(
+            article_id=article.id, topic=topic, score=float(len(terms)), hits=hits, created_at=matched_at or fetched_at
+        )
         session.add(match)
         matches.append(match)
     session.flush()

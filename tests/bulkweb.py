@@ -30,9 +30,7 @@ def _sentence(rng: random.Random) -> str:
 
 
 def article_html(title: str, published: str, rng: random.Random, extra: str = "") -> str:
-    paragraphs = "\n".join(
-        "<p>" + " ".join(_sentence(rng) for _ in range(4)) + "</p>" for _ in range(5)
-    )
+    paragraphs = "\n".join("<p>" + " ".join(_sentence(rng) for _ in range(4)) + "</p>" for _ in range(5))
     if extra:
         paragraphs = f"<p>{escape(extra)}</p>\n" + paragraphs
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -58,14 +56,19 @@ def write_bulk_site(root: Path, feeds: int = 3, per_feed: int = 30, seed: int = 
             page = root / path.lstrip("/")
             page.parent.mkdir(parents=True, exist_ok=True)
             page.write_text(article_html(title, f"{{{{iso:-{minutes}m}}}}", rng), encoding="utf-8")
-            items.append(f"<item><title>{escape(title)}</title><link>{path}</link>"
-                         f"<pubDate>{{{{rfc822:-{minutes}m}}}}</pubDate></item>")
+            items.append(
+                f"<item><title>{escape(title)}</title><link>{path}</link>"
+                f"<pubDate>{{{{rfc822:-{minutes}m}}}}</pubDate></item>"
+            )
             paths.append(path)
         (root / f"f{feed}").mkdir(parents=True, exist_ok=True)
         (root / f"f{feed}/feed.rss").write_text(
             '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
             f"<title>{_OUTLETS[feed % len(_OUTLETS)]}</title><link>/f{feed}/</link>"
-            + "".join(items) + "</channel></rss>", encoding="utf-8")
+            + "".join(items)
+            + "</channel></rss>",
+            encoding="utf-8",
+        )
     return paths
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.newsweb import Fault, NewsWeb
+from newswatch.scheduler.newsweb import Fault, NewsWeb
 
 SITE = Path(__file__).with_name("site")
 NEWSWATCH = shutil.which("newswatch") or str(Path(sys.executable).with_name("newswatch"))
@@ -51,16 +51,25 @@ def topic_toml(name: str, query: str, alert: str = "instant") -> str:
     return f"[[topics]]\nname = {json.dumps(name)}\nquery = {json.dumps(query)}\nalert = {json.dumps(alert)}\n"
 
 
-def write_config(path: Path, web: NewsWeb, alert_urls: list[str] | None = None, sources: str | None = None,
-                 topics: str | None = None, extra: str = "") -> Path:
+def write_config(
+    path: Path,
+    web: NewsWeb,
+    alert_urls: list[str] | None = None,
+    sources: str | None = None,
+    topics: str | None = None,
+    extra: str = "",
+) -> Path:
     """A config for the fixture news web: the built-in icet topic unless `topics` is given."""
-    from crawler.topics import ICET
+    from newswatch.domain.topics import ICET
 
     if sources is None:
         sources = "".join(
             f'[[sources]]\nname = "{name}"\ntype = "feed"\nurl = "{web.url(feed)}"\ninterval = "5m"\n'
-            for name, feed in (("ledger-national", "feeds/national.rss"), ("frontier-defence", "feeds/defence.atom"),
-                               ("broken-feed", "feeds/broken.rss"))
+            for name, feed in (
+                ("ledger-national", "feeds/national.rss"),
+                ("frontier-defence", "feeds/defence.atom"),
+                ("broken-feed", "feeds/broken.rss"),
+            )
         )
     if topics is None:
         topics = topic_toml("icet", ICET.query)
@@ -74,8 +83,9 @@ def write_config(path: Path, web: NewsWeb, alert_urls: list[str] | None = None, 
     return path
 
 
-def run_newswatch(*args: str, config: Path | None = None, cwd: Path | None = None, timeout: float = 180,
-                  env: dict | None = None) -> subprocess.CompletedProcess:
+def run_newswatch(
+    *args: str, config: Path | None = None, cwd: Path | None = None, timeout: float = 180, env: dict | None = None
+) -> subprocess.CompletedProcess:
     command = [NEWSWATCH]
     if config is not None:
         command += ["--config", str(config)]

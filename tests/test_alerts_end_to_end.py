@@ -38,10 +38,15 @@ def test_alerts_queued_before_a_crash_are_sent_exactly_once_after_restart(tmp_pa
 
 def test_service_killed_with_undelivered_alerts_delivers_them_once_when_restarted(tmp_path, newsweb):
     with JsonReceiver(refuse=1000) as receiver:
-        config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url],
-                              extra='retry_base = "1s"\n[service]\nheartbeat = "1s"\nsend_every = "1s"\n')
-        service = subprocess.Popen([NEWSWATCH, "--config", str(config), "run"], stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
+        config = write_config(
+            tmp_path / "n.toml",
+            newsweb,
+            [receiver.apprise_url],
+            extra='retry_base = "1s"\n[service]\nheartbeat = "1s"\nsend_every = "1s"\n',
+        )
+        service = subprocess.Popen(
+            [NEWSWATCH, "--config", str(config), "run"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         try:
             assert _wait_for(lambda: len(receiver.attempts) >= 2)
         finally:
@@ -49,8 +54,9 @@ def test_service_killed_with_undelivered_alerts_delivers_them_once_when_restarte
             service.wait(timeout=10)
         assert receiver.posts == []
         receiver.refuse(0)
-        restarted = subprocess.Popen([NEWSWATCH, "--config", str(config), "run"], stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)
+        restarted = subprocess.Popen(
+            [NEWSWATCH, "--config", str(config), "run"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         try:
             assert _wait_for(lambda: len(receiver.posts) >= 2)
             time.sleep(3)  # a few more sender rounds: nothing is sent twice
@@ -63,8 +69,7 @@ def test_service_killed_with_undelivered_alerts_delivers_them_once_when_restarte
 
 def test_a_dead_target_does_not_block_a_live_one_and_failures_can_be_retried(tmp_path, newsweb, receiver):
     dead = "json://127.0.0.1:9/hook"  # discard port: nothing listens
-    config = write_config(tmp_path / "n.toml", newsweb, [dead, receiver.apprise_url],
-                          extra="retry_limit = 1\n")
+    config = write_config(tmp_path / "n.toml", newsweb, [dead, receiver.apprise_url], extra="retry_limit = 1\n")
     assert run_newswatch("crawl", config=config).returncode == 0
     assert len(receiver.posts) == 2
     # A dead target is tried once per sending round; its other deliveries wait for the next round.
@@ -93,13 +98,14 @@ def test_alerts_test_to_a_dead_target_fails_with_exit_1(tmp_path, newsweb):
 
 
 def test_digest_topic_alerts_nothing_at_once_and_groups_stories_in_the_digest(tmp_path, newsweb, receiver):
-    from crawler.topics import ICET
-    from scheduler.app import open_db
-    from scheduler.config import load_config
-    from scheduler.service import Service
+    from newswatch.domain.topics import ICET
+    from newswatch.scheduler.app import open_db
+    from newswatch.scheduler.config import load_config
+    from newswatch.scheduler.service import Service
 
-    config_path = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url],
-                               topics=topic_toml("icet", ICET.query, alert="digest"))
+    config_path = write_config(
+        tmp_path / "n.toml", newsweb, [receiver.apprise_url], topics=topic_toml("icet", ICET.query, alert="digest")
+    )
     assert run_newswatch("crawl", config=config_path).returncode == 0
     assert receiver.posts == []
 
@@ -109,7 +115,8 @@ def test_digest_topic_alerts_nothing_at_once_and_groups_stories_in_the_digest(tm
     assert len(receiver.posts) == 1
     digest = receiver.posts[0]["message"]
     assert ("India, US push jet engine co-production under iCET" in digest) != (
-        "Fighter engine pact gathers pace" in digest)  # the story once, under its original's title
+        "Fighter engine pact gathers pace" in digest
+    )  # the story once, under its original's title
     assert "INDUS-X summit" in digest
     service.digest()
     assert len(receiver.posts) == 1  # nothing new: no empty digest

@@ -10,7 +10,7 @@ from datetime import time, timedelta
 
 from sqlalchemy import select, update
 
-from alerts import (
+from newswatch.alerts import (
     AlertSettings,
     CycleBudget,
     TopicAlerting,
@@ -21,8 +21,8 @@ from alerts import (
     send_due,
     targets_from,
 )
-from alerts.targets import make_target
-from db.models import Alert, Delivery
+from newswatch.alerts.targets import make_target
+from newswatch.db.models import Alert, Delivery
 from tests.alerts_helpers import NOW, JsonReceiver, SmtpReceiver, add_article, database
 
 TOPICS = {"icet": TopicAlerting("icet")}
@@ -39,8 +39,11 @@ def queue_story(sessions, targets, settings=None, **article):
 def set_delivery(sessions, article, **values):
     """Put an article's delivery in a given state, as a crashed or busy sender would leave it."""
     with sessions.begin() as session:
-        session.execute(update(Delivery).where(Delivery.alert_id.in_(
-            select(Alert.id).where(Alert.article_id == article.id))).values(**values))
+        session.execute(
+            update(Delivery)
+            .where(Delivery.alert_id.in_(select(Alert.id).where(Alert.article_id == article.id)))
+            .values(**values)
+        )
 
 
 def deliveries(sessions):
@@ -168,8 +171,7 @@ def test_crashed_claim_is_sent_again_once_but_a_sent_delivery_never_is(tmp_path)
     assert report.sent == 1 and [post["title"] for post in hook.posts[:1]] == ["[icet] Crashed mid-send"]
     # The busy claim expired by the second round (the other sender crashed too): sent then, once.
     assert again.sent == 1
-    assert sorted(post["title"] for post in hook.posts) == ["[icet] Another sender is on it",
-                                                           "[icet] Crashed mid-send"]
+    assert sorted(post["title"] for post in hook.posts) == ["[icet] Another sender is on it", "[icet] Crashed mid-send"]
 
 
 def test_two_senders_at_once_never_send_a_delivery_twice(tmp_path):
@@ -179,9 +181,10 @@ def test_two_senders_at_once_never_send_a_delivery_twice(tmp_path):
         for n in range(8):
             queue_story(sessions, targets, title=f"Story {n}")
         reports = []
-        threads = [threading.Thread(target=lambda: reports.append(send_due(sessions, targets, AlertSettings(),
-                                                                           now=NOW)))
-                   for _ in range(2)]
+        threads = [
+            threading.Thread(target=lambda: reports.append(send_due(sessions, targets, AlertSettings(), now=NOW)))
+            for _ in range(2)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -252,7 +255,7 @@ def test_without_a_console_stream_console_alerts_go_to_the_log(tmp_path, caplog)
     sessions = database(tmp_path)
     targets = targets_from(AlertSettings())
     article = queue_story(sessions, targets)
-    with caplog.at_level(logging.INFO, logger="alerts.console"):
+    with caplog.at_level(logging.INFO, logger="newswatch.alerts.console"):
         report = send_due(sessions, targets, AlertSettings(), now=NOW)
     assert report.sent == 1 and article.url in caplog.text and "[icet] India, US launch TRUST" in caplog.text
 

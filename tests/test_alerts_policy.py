@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from alerts import (
+from newswatch.alerts import (
     AlertSettings,
     CycleBudget,
     TopicAlerting,
@@ -18,8 +18,8 @@ from alerts import (
     send_due,
     targets_from,
 )
-from alerts.targets import make_target
-from db.models import Alert, Delivery
+from newswatch.alerts.targets import make_target
+from newswatch.db.models import Alert, Delivery
 from tests.alerts_helpers import NOW, JsonReceiver, add_article, database
 
 ICET = {"icet": TopicAlerting("icet")}
@@ -28,8 +28,16 @@ TARGETS = [make_target("json://127.0.0.1:9/hook")]
 
 def plan(session, article, matches, settings=None, topics=None, targets=None, budget=None, now=NOW):
     settings = settings or AlertSettings()
-    return plan_for_article(session, article, matches, topics or ICET, targets or TARGETS, settings,
-                            budget or CycleBudget.for_settings(settings), now)
+    return plan_for_article(
+        session,
+        article,
+        matches,
+        topics or ICET,
+        targets or TARGETS,
+        settings,
+        budget or CycleBudget.for_settings(settings),
+        now,
+    )
 
 
 def alert_count(session, kind=None):
@@ -70,8 +78,9 @@ def test_second_article_of_the_same_story_does_not_alert(tmp_path):
         first, matches = add_article(session)
         assert len(plan(session, first, matches)) == 1
     with sessions.begin() as session:
-        other, matches = add_article(session, source="frontier", story_id=first.story_id,
-                                     title="TRUST replaces iCET, say officials")
+        other, matches = add_article(
+            session, source="frontier", story_id=first.story_id, title="TRUST replaces iCET, say officials"
+        )
         assert plan(session, other, matches) == []
         assert alert_count(session) == 1
 
@@ -80,8 +89,7 @@ def test_copy_of_wire_story_never_alerts(tmp_path):
     sessions = database(tmp_path)
     with sessions.begin() as session:
         original, _ = add_article(session, topics={})
-        copy, matches = add_article(session, source="wire-mirror", duplicate_of=original.id,
-                                    story_id=original.story_id)
+        copy, matches = add_article(session, source="wire-mirror", duplicate_of=original.id, story_id=original.story_id)
         assert plan(session, copy, matches) == []
         assert alert_count(session) == 0
 
@@ -105,8 +113,7 @@ def test_update_alerts_only_when_configured(tmp_path):
     with sessions.begin() as session:
         first, matches = add_article(session)
         plan(session, first, matches)
-        follow_up, follow_matches = add_article(session, story_id=first.story_id,
-                                                title="TRUST: first projects named")
+        follow_up, follow_matches = add_article(session, story_id=first.story_id, title="TRUST: first projects named")
         assert plan(session, follow_up, follow_matches, AlertSettings(updates=False)) == []
         updates = plan(session, follow_up, follow_matches, AlertSettings(updates=True))
         assert [alert.kind for alert in updates] == ["update"]
@@ -171,16 +178,19 @@ def test_topic_tags_route_alerts_to_targets_carrying_the_tag(tmp_path):
 
 def test_apprise_config_file_tags_route_topics(tmp_path):
     config = tmp_path / "apprise.yml"
-    config.write_text("urls:\n  - json://127.0.0.1:9/office:\n      tag: work\n"
-                      "  - json://127.0.0.1:9/mobile:\n      tag: phone\n", encoding="utf-8")
+    config.write_text(
+        "urls:\n  - json://127.0.0.1:9/office:\n      tag: work\n  - json://127.0.0.1:9/mobile:\n      tag: phone\n",
+        encoding="utf-8",
+    )
     targets = targets_from(AlertSettings(config_file=str(config)))
     routed = [t.label for t in targets if t.tags & {"phone"}]
     assert len(targets) == 2 and routed == ["json://127.0.0.1:9/mobile"]
     sessions = database(tmp_path)
     with sessions.begin() as session:
         article, matches = add_article(session)
-        [alert] = plan(session, article, matches, topics={"icet": TopicAlerting("icet", tags=("phone",))},
-                       targets=targets)
+        [alert] = plan(
+            session, article, matches, topics={"icet": TopicAlerting("icet", tags=("phone",))}, targets=targets
+        )
         assert [d.target_label for d in alert.deliveries] == routed
 
 
@@ -194,14 +204,33 @@ def _digest_world(session):
     topics = {"icet": TopicAlerting("icet", mode="digest"), "chips": TopicAlerting("chips", mode="digest")}
     day = NOW - timedelta(hours=12)
     big, _ = add_article(session, title="Jet engine deal signed", fetched_at=day, topics={"icet": ["jet engine"]})
-    add_article(session, title="GE-HAL jet engine deal", source="frontier", story_id=big.story_id, fetched_at=day,
-                topics={"icet": ["jet engine"]})
-    add_article(session, title="Jet engine deal (wire)", source="wire", story_id=big.story_id,
-                duplicate_of=big.id, fetched_at=day, topics={"icet": ["jet engine"]})
-    add_article(session, title="Fab plans in Gujarat", source="chipwire", fetched_at=day,
-                topics={"chips": ["semiconductor"]})
-    add_article(session, title="Old news resurfaced", published_at=NOW - timedelta(days=10), fetched_at=day,
-                topics={"icet": ["iCET"]})
+    add_article(
+        session,
+        title="GE-HAL jet engine deal",
+        source="frontier",
+        story_id=big.story_id,
+        fetched_at=day,
+        topics={"icet": ["jet engine"]},
+    )
+    add_article(
+        session,
+        title="Jet engine deal (wire)",
+        source="wire",
+        story_id=big.story_id,
+        duplicate_of=big.id,
+        fetched_at=day,
+        topics={"icet": ["jet engine"]},
+    )
+    add_article(
+        session, title="Fab plans in Gujarat", source="chipwire", fetched_at=day, topics={"chips": ["semiconductor"]}
+    )
+    add_article(
+        session,
+        title="Old news resurfaced",
+        published_at=NOW - timedelta(days=10),
+        fetched_at=day,
+        topics={"icet": ["iCET"]},
+    )
     return topics
 
 
@@ -209,8 +238,9 @@ def test_digest_groups_the_periods_new_stories_by_topic_with_outlet_counts(tmp_p
     sessions = database(tmp_path)
     with sessions.begin() as session:
         topics = _digest_world(session)
-        digest = make_digest(session, list(topics.values()), NOW - timedelta(days=1), NOW, TARGETS,
-                             AlertSettings(), NOW)
+        digest = make_digest(
+            session, list(topics.values()), NOW - timedelta(days=1), NOW, TARGETS, AlertSettings(), NOW
+        )
     text = digest.payload["render"]["text"]
     assert digest.kind == "digest" and "2 new stories" in digest.title
     assert "icet (1)" in text and "chips (1)" in text
@@ -222,20 +252,27 @@ def test_digest_groups_the_periods_new_stories_by_topic_with_outlet_counts(tmp_p
     assert "https://ledger.example/news/" in digest.payload["render"]["markdown"]
     with sessions.begin() as session:
         # Nothing new since: no digest. A story matched later goes in the next one, alone.
-        assert make_digest(session, list(topics.values()), NOW - timedelta(days=1), NOW, TARGETS,
-                           AlertSettings(), NOW) is None
-        add_article(session, title="Quantum pact", fetched_at=NOW + timedelta(hours=1),
-                    topics={"icet": ["quantum"]})
-        later = make_digest(session, list(topics.values()), NOW - timedelta(days=1), NOW + timedelta(days=1),
-                            TARGETS, AlertSettings(), NOW + timedelta(days=1))
+        assert (
+            make_digest(session, list(topics.values()), NOW - timedelta(days=1), NOW, TARGETS, AlertSettings(), NOW)
+            is None
+        )
+        add_article(session, title="Quantum pact", fetched_at=NOW + timedelta(hours=1), topics={"icet": ["quantum"]})
+        later = make_digest(
+            session,
+            list(topics.values()),
+            NOW - timedelta(days=1),
+            NOW + timedelta(days=1),
+            TARGETS,
+            AlertSettings(),
+            NOW + timedelta(days=1),
+        )
         assert "1 new story" in later.title and "Jet engine" not in later.payload["render"]["text"]
 
 
 def test_digest_sends_each_target_only_the_topics_routed_to_it(tmp_path):
     sessions = database(tmp_path)
     with JsonReceiver() as office, JsonReceiver() as phone:
-        targets = [make_target(office.url("/office"), tags=["work"]),
-                   make_target(phone.url("/phone"), tags=["home"])]
+        targets = [make_target(office.url("/office"), tags=["work"]), make_target(phone.url("/phone"), tags=["home"])]
         with sessions.begin() as session:
             _digest_world(session)
             topics = [TopicAlerting("icet", mode="digest"), TopicAlerting("chips", mode="digest", tags=("home",))]

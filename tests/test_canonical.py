@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from crawler.canonical import canonical_url, registered_domain
+from newswatch.domain.canonical import canonical_url, registered_domain
 
 ARTICLE = "https://www.thehindu.com/news/national/india-us-sign-jet-engine-deal/article68686806.ece"
 
@@ -68,15 +68,23 @@ def test_amp_and_mobile_variants_map_to_the_desktop_article(variant):
     ("variant", "desktop"),
     [
         ("https://www.bbc.com/news/articles/clymn8zyrp9o.amp", "https://www.bbc.com/news/articles/clymn8zyrp9o"),
-        ("https://timesofindia.indiatimes.com/india/deal/amp_articleshow/119799583.cms",
-         "https://timesofindia.indiatimes.com/india/deal/articleshow/119799583.cms"),
-        ("https://www.hindustantimes.com/india-news/deal-101700000000000-amp.html",
-         "https://www.hindustantimes.com/india-news/deal-101700000000000.html"),
-        ("https://www.livemint.com/news/india/deal-11700000000000.amp.html",
-         "https://www.livemint.com/news/india/deal-11700000000000.html"),
+        (
+            "https://timesofindia.indiatimes.com/india/deal/amp_articleshow/119799583.cms",
+            "https://timesofindia.indiatimes.com/india/deal/articleshow/119799583.cms",
+        ),
+        (
+            "https://www.hindustantimes.com/india-news/deal-101700000000000-amp.html",
+            "https://www.hindustantimes.com/india-news/deal-101700000000000.html",
+        ),
+        (
+            "https://www.livemint.com/news/india/deal-11700000000000.amp.html",
+            "https://www.livemint.com/news/india/deal-11700000000000.html",
+        ),
         ("https://www.ndtv.com/india-news/deal-1234567/amp/1", "https://www.ndtv.com/india-news/deal-1234567"),
-        ("https://amp.theguardian.com/world/2024/feb/24/valencia-fire",
-         "https://www.theguardian.com/world/2024/feb/24/valencia-fire"),
+        (
+            "https://amp.theguardian.com/world/2024/feb/24/valencia-fire",
+            "https://www.theguardian.com/world/2024/feb/24/valencia-fire",
+        ),
         ("https://en.m.wikipedia.org/wiki/ICET", "https://en.wikipedia.org/wiki/ICET"),
         ("https://m.news.example.co.uk/a/story", "https://news.example.co.uk/a/story"),
     ],
@@ -100,9 +108,7 @@ def test_page_canonical_is_preferred_when_it_is_on_the_same_site():
 def test_relative_and_protocol_relative_page_canonicals_are_resolved_against_the_page():
     fetched = "https://www.example.com/s/123"
     assert canonical_url(fetched, "/world/story-123") == "https://www.example.com/world/story-123"
-    assert canonical_url(fetched, "//www.example.com/world/story-123") == (
-        "https://www.example.com/world/story-123"
-    )
+    assert canonical_url(fetched, "//www.example.com/world/story-123") == ("https://www.example.com/world/story-123")
 
 
 def test_page_canonical_is_cleaned_like_any_other_url():
@@ -112,9 +118,7 @@ def test_page_canonical_is_cleaned_like_any_other_url():
     )
 
 
-@pytest.mark.parametrize(
-    "home", ["/", "https://www.example.com/", "https://www.example.com", "/index.html", "/en/"]
-)
+@pytest.mark.parametrize("home", ["/", "https://www.example.com/", "https://www.example.com", "/index.html", "/en/"])
 def test_page_canonical_pointing_at_a_home_page_is_ignored(home):
     fetched = "https://www.example.com/world/story-123?utm_medium=email"
     assert canonical_url(fetched, home) == "https://www.example.com/world/story-123"

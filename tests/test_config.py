@@ -7,7 +7,7 @@ import tomllib
 
 import pytest
 
-from scheduler.config import ConfigError, load_config
+from newswatch.scheduler.config import ConfigError, load_config
 from tests.conftest import run_newswatch
 
 GOOD_SOURCE = '[[sources]]\nname = "a"\nurl = "https://example.org/feed.xml"\n'
@@ -17,7 +17,7 @@ GOOD_TOPIC = '[[topics]]\nname = "t"\nquery = "jet AND engine"\n'
 @pytest.mark.parametrize(
     ("text", "key", "problem"),
     [
-        ('[crawl]\nallow_private_adresses = true\n', "crawl.allow_private_adresses", "unknown key"),
+        ("[crawl]\nallow_private_adresses = true\n", "crawl.allow_private_adresses", "unknown key"),
         ('[crawl]\nconcurrency = "many"\n', "crawl.concurrency", "integer"),
         (GOOD_SOURCE.replace('"a"\n', '"a"\ninterval = "soon"\n'), "sources[0] (a).interval", "invalid duration"),
         (GOOD_SOURCE + GOOD_SOURCE, "sources[1].name", "duplicate name 'a'"),
@@ -121,7 +121,7 @@ def test_schema_head_read_from_files_is_alembics_head():
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    from db.session import MIGRATIONS, head_revision
+    from newswatch.db.session import MIGRATIONS, head_revision
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))

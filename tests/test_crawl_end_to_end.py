@@ -3,8 +3,6 @@ fixture news web, store, match, dedup, alert to a loopback json:// receiver, rea
 
 from __future__ import annotations
 
-import json
-
 from tests.conftest import json_lines, run_newswatch, write_config
 
 
@@ -107,18 +105,22 @@ def test_read_commands_show_what_was_stored(tmp_path, newsweb, receiver):
     assert {a["id"] for a in only_topic} == {a["id"] for a in matched}
 
     found = json_lines(run_newswatch("search", "Hindustan Aeronautics", "--json", config=config).stdout)
-    assert found and all("Hindustan Aeronautics" in run_newswatch("show", str(a["id"]), "--json", config=config).stdout
-                         for a in found)
+    assert found and all(
+        "Hindustan Aeronautics" in run_newswatch("show", str(a["id"]), "--json", config=config).stdout for a in found
+    )
     assert json_lines(run_newswatch("search", "wickets", "--json", config=config).stdout)[0]["title"].startswith(
-        "India beat USA")
+        "India beat USA"
+    )
     # Words are stemmed: the singular finds the plural.
     assert json_lines(run_newswatch("search", "wicket", "--json", config=config).stdout)[0]["title"].startswith(
-        "India beat USA")
+        "India beat USA"
+    )
     assert "[icet] " in run_newswatch("alerts", config=config).stdout  # bracketed text shown as written
 
     engine = next(a for a in everything if a["title"].startswith("India, US push"))
-    original = engine if engine["duplicate_of"] is None else next(
-        a for a in everything if a["id"] == engine["duplicate_of"])
+    original = (
+        engine if engine["duplicate_of"] is None else next(a for a in everything if a["id"] == engine["duplicate_of"])
+    )
     shown = run_newswatch("show", str(original["id"]), config=config)
     assert shown.returncode == 0
     assert "matched icet" in shown.stdout and "copies" in shown.stdout

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from scheduler.config import Config, Settings
-from scheduler.default_sources import DEFAULT_SOURCES
-from scheduler.durations import parse_duration
+from newswatch.scheduler.config import Config, Settings
+from newswatch.scheduler.default_sources import DEFAULT_SOURCES
+from newswatch.scheduler.durations import parse_duration
 
 KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from crawler.extract import NotAnArticle, decode_html, extract_article
-from crawler.items import FeedEntry
+from newswatch.crawler.extract import NotAnArticle, decode_html, extract_article
+from newswatch.domain.items import FeedEntry
 
 FIXTURES = Path(__file__).parent / "fixtures" / "parsing"
 SITE = "https://www.dailyledger.example.com"
 ICET_URL = f"{SITE}/world/india-us-widen-icet-cooperation-jet-engines-chips-20250314.html"
-FETCHED = datetime(2025, 3, 15, 6, 0, tzinfo=timezone.utc)
+FETCHED = datetime(2025, 3, 15, 6, 0, tzinfo=UTC)
 MOJIBAKE = ("Ã", "â€", "Â", "\ufffd")
 
 
@@ -43,8 +43,8 @@ def test_article_body_has_every_paragraph_and_no_page_furniture(article):
 
 
 def test_article_dates_keep_their_time_of_day_in_utc(article):
-    assert article.published_at == datetime(2025, 3, 14, 4, 0, tzinfo=timezone.utc)
-    assert article.updated_at == datetime(2025, 3, 14, 12, 35, tzinfo=timezone.utc)
+    assert article.published_at == datetime(2025, 3, 14, 4, 0, tzinfo=UTC)
+    assert article.updated_at == datetime(2025, 3, 14, 12, 35, tzinfo=UTC)
 
 
 def test_article_authors_are_a_list_of_names(article):
@@ -94,7 +94,7 @@ def test_devanagari_page_keeps_its_script_language_and_date():
     assert article.title == "भारत और अमेरिका ने प्रौद्योगिकी सहयोग का दायरा बढ़ाया"
     assert "सेमीकंडक्टर आपूर्ति श्रृंखला" in article.text
     assert article.language == "hi"
-    assert article.published_at == datetime(2025, 3, 14, 5, 30, tzinfo=timezone.utc)
+    assert article.published_at == datetime(2025, 3, 14, 5, 30, tzinfo=UTC)
     assert article.authors == ["अनीता शर्मा"]
     assert not any(bad in article.text for bad in MOJIBAKE)
 
@@ -141,7 +141,7 @@ def test_teaser_page_falls_back_to_the_full_text_the_feed_carried():
     entry = FeedEntry(
         url=url,
         title="Chip plant gets final approval in Gujarat",
-        published_at=datetime(2025, 3, 1, 11, 20, tzinfo=timezone.utc),
+        published_at=datetime(2025, 3, 1, 11, 20, tzinfo=UTC),
         content="".join(f"<p>{p}</p>" for p in paragraphs),
         authors=["Business Desk"],
         language="en",
@@ -162,20 +162,20 @@ def test_feed_time_refines_a_page_that_only_gives_the_day():
         (b'content="2025-03-14T09:30:00+05:30"', b'content="2025-03-14"'),
     ):
         html = html.replace(old, new)
-    entry = FeedEntry(url=ICET_URL, published_at=datetime(2025, 3, 14, 4, 0, tzinfo=timezone.utc))
+    entry = FeedEntry(url=ICET_URL, published_at=datetime(2025, 3, 14, 4, 0, tzinfo=UTC))
     article = extract_article(html, ICET_URL, "ledger-world", FETCHED, entry=entry)
     assert article.published_at == entry.published_at
 
 
 def test_page_date_beats_a_contradicting_feed_date():
-    entry = FeedEntry(url=ICET_URL, published_at=datetime(2025, 3, 15, 5, 0, tzinfo=timezone.utc))
+    entry = FeedEntry(url=ICET_URL, published_at=datetime(2025, 3, 15, 5, 0, tzinfo=UTC))
     article = extract("article_full.html", entry=entry)
-    assert article.published_at == datetime(2025, 3, 14, 4, 0, tzinfo=timezone.utc)
+    assert article.published_at == datetime(2025, 3, 14, 4, 0, tzinfo=UTC)
 
 
 def test_publication_date_in_the_future_is_ignored():
     html = read("article_full.html").replace(b"2025-03-14T09:30", b"2031-03-14T09:30")
-    entry = FeedEntry(url=ICET_URL, published_at=datetime(2025, 3, 14, 4, 0, tzinfo=timezone.utc))
+    entry = FeedEntry(url=ICET_URL, published_at=datetime(2025, 3, 14, 4, 0, tzinfo=UTC))
     article = extract_article(html, ICET_URL, "ledger-world", FETCHED, entry=entry)
     assert article.published_at == entry.published_at
 

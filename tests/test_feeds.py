@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import gzip
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from crawler.feeds import FeedError, html_to_text, normalize_language, parse_date, parse_feed
+from newswatch.crawler.feeds import FeedError, html_to_text, normalize_language, parse_date, parse_feed
 
 FIXTURES = Path(__file__).parent / "fixtures" / "parsing"
 LEDGER_FEED = "https://www.dailyledger.example.com/world/feed.xml"
@@ -59,7 +59,7 @@ def test_image_enclosure_is_used_but_audio_enclosure_is_not():
 
 def test_publication_time_with_offset_becomes_utc():
     entry = by_title(parse_feed(read("rss2_content_media.xml"), LEDGER_FEED), "iCET")
-    assert entry.published_at == datetime(2025, 3, 14, 4, 0, tzinfo=timezone.utc)
+    assert entry.published_at == datetime(2025, 3, 14, 4, 0, tzinfo=UTC)
     assert entry.published_at.utcoffset() == timedelta(0)
 
 
@@ -89,25 +89,25 @@ def test_atom_html_title_becomes_plain_text():
 
 def test_atom_entry_keeps_published_and_updated_times_and_all_authors():
     entry = parse_feed(read("atom_xml_base.xml"), "https://news.example.org/feeds/world.atom")[0]
-    assert entry.published_at == datetime(2025, 3, 14, 9, 15, tzinfo=timezone.utc)
-    assert entry.updated_at == datetime(2025, 3, 14, 10, 40, tzinfo=timezone.utc)
+    assert entry.published_at == datetime(2025, 3, 14, 9, 15, tzinfo=UTC)
+    assert entry.updated_at == datetime(2025, 3, 14, 10, 40, tzinfo=UTC)
     assert entry.authors == ["Helen Marsh", "Tomás Silva"]
     assert entry.image == "https://news.example.org/img/minerals.jpg"
 
 
 def test_atom_entry_with_only_updated_time_uses_it_as_publication_time():
     entry = parse_feed(read("atom_xml_base.xml"), "https://news.example.org/feeds/world.atom")[1]
-    assert entry.published_at == datetime(2025, 3, 13, 8, 0, tzinfo=timezone.utc)
+    assert entry.published_at == datetime(2025, 3, 13, 8, 0, tzinfo=UTC)
 
 
 def test_rdf_feed_reads_dc_date_creator_and_language():
     entries = parse_feed(read("rdf_dc_date.rdf"), "https://zeitung.example.de/rss.rdf")
     first = entries[0]
     assert first.title == "Indien und USA vertiefen Technologie-Abkommen"
-    assert first.published_at == datetime(2025, 3, 14, 7, 45, tzinfo=timezone.utc)
+    assert first.published_at == datetime(2025, 3, 14, 7, 45, tzinfo=UTC)
     assert first.authors == ["Jonas Weber"]
     assert first.language == "de"
-    assert entries[1].published_at == datetime(2025, 3, 13, tzinfo=timezone.utc)
+    assert entries[1].published_at == datetime(2025, 3, 13, tzinfo=UTC)
 
 
 def test_feed_without_dates_yields_undated_entries_with_absolute_links():
@@ -180,14 +180,14 @@ def test_valid_feed_with_no_items_is_an_empty_list():
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("Fri, 14 Mar 2025 09:30:00 +0530", datetime(2025, 3, 14, 4, 0, tzinfo=timezone.utc)),
-        ("Mon, 31 Mar 2025 14:53:56 IST", datetime(2025, 3, 31, 9, 23, 56, tzinfo=timezone.utc)),
-        ("Sat, Dec 16 2023 02:02:33 PM", datetime(2023, 12, 16, 14, 2, 33, tzinfo=timezone.utc)),
-        ("Friday, January 29, 2021 04:42 PM", datetime(2021, 1, 29, 16, 42, tzinfo=timezone.utc)),
-        ("2025-03-14T09:30:00+05:30", datetime(2025, 3, 14, 4, 0, tzinfo=timezone.utc)),
-        ("2025-03-14T04:00:00Z", datetime(2025, 3, 14, 4, 0, tzinfo=timezone.utc)),
-        ("2025-03-14", datetime(2025, 3, 14, tzinfo=timezone.utc)),
-        ("Wed, 20 Nov 2024 12:19:41 EST", datetime(2024, 11, 20, 17, 19, 41, tzinfo=timezone.utc)),
+        ("Fri, 14 Mar 2025 09:30:00 +0530", datetime(2025, 3, 14, 4, 0, tzinfo=UTC)),
+        ("Mon, 31 Mar 2025 14:53:56 IST", datetime(2025, 3, 31, 9, 23, 56, tzinfo=UTC)),
+        ("Sat, Dec 16 2023 02:02:33 PM", datetime(2023, 12, 16, 14, 2, 33, tzinfo=UTC)),
+        ("Friday, January 29, 2021 04:42 PM", datetime(2021, 1, 29, 16, 42, tzinfo=UTC)),
+        ("2025-03-14T09:30:00+05:30", datetime(2025, 3, 14, 4, 0, tzinfo=UTC)),
+        ("2025-03-14T04:00:00Z", datetime(2025, 3, 14, 4, 0, tzinfo=UTC)),
+        ("2025-03-14", datetime(2025, 3, 14, tzinfo=UTC)),
+        ("Wed, 20 Nov 2024 12:19:41 EST", datetime(2024, 11, 20, 17, 19, 41, tzinfo=UTC)),
     ],
 )
 def test_dates_in_the_formats_feeds_use_become_aware_utc(text, expected):

@@ -3,7 +3,7 @@ limits, time-outs and redirects, each seen through `newswatch crawl` and `newswa
 
 from __future__ import annotations
 
-from scheduler.newsweb import Fault
+from newswatch.scheduler.newsweb import Fault
 from tests.conftest import json_lines, run_newswatch, write_config
 
 FEED = "feeds/national.rss"
@@ -37,13 +37,11 @@ def test_unchanged_feed_is_answered_304_and_only_the_page_that_failed_is_fetched
     assert _source(config)["status"] == "not_modified"
     new_requests = newsweb.requests[article_requests:]
     # The page that answered 500 is tried again; the stored ones and the 404 are not.
-    assert [p for _, p, _ in new_requests if not p.endswith("robots.txt")] == ["/" + FEED,
-                                                                              "/news/server-error.html"]
+    assert [p for _, p, _ in new_requests if not p.endswith("robots.txt")] == ["/" + FEED, "/news/server-error.html"]
 
 
 def test_full_fetch_is_made_now_and_then_despite_etags(tmp_path, newsweb):
-    config = write_config(tmp_path / "n.toml", newsweb, sources=_one_feed(newsweb),
-                          extra="").with_name("n.toml")
+    config = write_config(tmp_path / "n.toml", newsweb, sources=_one_feed(newsweb), extra="").with_name("n.toml")
     config.write_text(config.read_text().replace("retries = 0", 'retries = 0\nfull_fetch_every = "0s"'))
     _crawl(config)
     _crawl(config)
@@ -89,8 +87,11 @@ def test_failing_source_is_backed_off_then_recovers(tmp_path, newsweb):
     assert newsweb.hits(FEED) == hits  # backing off: not fetched
     _crawl(config, "--source", "ledger")  # named explicitly: fetched anyway, and it works again
     recovered = _source(config)
-    assert recovered["status"] == "ok" and recovered["consecutive_errors"] == 0 and recovered["error"].count(
-        "HTTP 500") <= 1
+    assert (
+        recovered["status"] == "ok"
+        and recovered["consecutive_errors"] == 0
+        and recovered["error"].count("HTTP 500") <= 1
+    )
     assert recovered["articles"] == 2
 
 
@@ -116,9 +117,9 @@ def test_redirect_loops_are_cut(tmp_path, newsweb):
 
 def test_redirect_onto_a_private_address_is_refused():
     from scrapy import Request
-
-    from crawler.netguard_middleware import NetGuardMiddleware
     from scrapy.exceptions import IgnoreRequest
+
+    from newswatch.crawler.netguard_middleware import NetGuardMiddleware
 
     guard = NetGuardMiddleware(allow_private=False)
     for target in ("http://169.254.169.254/latest/meta-data/", "http://10.0.0.5/admin", "http://[::1]/"):

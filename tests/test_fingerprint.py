@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.fingerprint import (
+from newswatch.domain.fingerprint import (
     BANDS,
     MIN_WORDS,
     NUM_PERM,
@@ -69,11 +69,15 @@ def test_wire_copy_with_a_new_headline_and_a_dateline_is_a_duplicate():
 def test_wire_boilerplate_and_agency_dateline_do_not_change_the_content_hash():
     parts = paragraphs(WIRE_STORY)
     copy = "\n\n".join(
-        ["New Delhi, Nov 25 (PTI) " + parts[0], parts[1], "Also Read: Modi to visit Washington in June"]
-        + parts[2:-1]
-        + [parts[-1] + " (With inputs from PTI)", "Follow us on Twitter, Facebook and Instagram",
-           "(This story has not been edited by Newswatch staff and is auto-generated from a "
-           "syndicated feed.)"]
+        [
+            "New Delhi, Nov 25 (PTI) " + parts[0],
+            parts[1],
+            "Also Read: Modi to visit Washington in June",
+            *parts[2:-1],
+            parts[-1] + " (With inputs from PTI)",
+            "Follow us on Twitter, Facebook and Instagram",
+            "(This story has not been edited by Newswatch staff and is auto-generated from a syndicated feed.)",
+        ]
     )
     assert content_hash(copy) == content_hash(WIRE_STORY)
     assert similarity(fingerprint(copy), fingerprint(WIRE_STORY)) == 1.0
@@ -153,13 +157,20 @@ def test_bytes_that_are_not_a_fingerprint_are_refused(data):
 def test_fingerprints_are_the_same_in_another_process():
     # Stored signatures and band keys must match those computed after a restart.
     script = (
-        "import sys; from crawler.fingerprint import fingerprint, band_keys;"
+        "import sys; from domain.fingerprint import fingerprint, band_keys;"
         "fp = fingerprint(sys.stdin.read()); print(fp.to_bytes().hex(), band_keys(fp)[:3])"
     )
     here = fingerprint(WIRE_STORY)
     env = {**os.environ, "PYTHONHASHSEED": "12345"}  # a different str-hash salt than ours
-    result = subprocess.run([sys.executable, "-c", script], input=WIRE_STORY, capture_output=True,
-                            text=True, check=True, env=env, cwd=Path(__file__).resolve().parents[1])
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        input=WIRE_STORY,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     assert result.stdout.strip() == f"{here.to_bytes().hex()} {band_keys(here)[:3]}"
 
 
@@ -209,11 +220,12 @@ def test_indexed_story_lookup_finds_what_comparing_every_report_finds():
     vocabulary = [f"w{i}" for i in range(80)]
 
     def profile():
-        return EventProfile(frozenset(rng.sample(vocabulary, rng.randint(0, 8))),
-                            frozenset(rng.sample(vocabulary, rng.randint(0, 40))))
+        return EventProfile(
+            frozenset(rng.sample(vocabulary, rng.randint(0, 8))), frozenset(rng.sample(vocabulary, rng.randint(0, 40)))
+        )
 
     index, live, found = EventIndex(), {}, 0
-    for step in range(400):
+    for _step in range(400):
         key = rng.randrange(120)
         if rng.random() < 0.25:
             index.remove(key)  # evicted (or never there)

@@ -3,14 +3,14 @@ must find the iCET/TRUST reporting and leave the look-alikes (entrance exams, cr
 other countries' technology dialogues) alone; india-us must find India-US relations at large."""
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from crawler.items import Article
-from crawler.matching import compile_topics, match
-from crawler.topics import BUILTIN_TOPICS, ICET, INDIA_US
+from newswatch.domain.items import Article
+from newswatch.domain.matching import compile_topics, match
+from newswatch.domain.topics import BUILTIN_TOPICS, ICET, INDIA_US
 
 LABELLED = Path(__file__).parent / "labelled" / "icet.jsonl"
 
@@ -20,9 +20,15 @@ def load_labelled() -> list[dict]:
 
 
 def article(title: str, text: str) -> Article:
-    now = datetime(2026, 1, 1, tzinfo=timezone.utc)
-    return Article(url="https://example.org/a", canonical_url="https://example.org/a", source="test",
-                   title=title, text=text, fetched_at=now)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    return Article(
+        url="https://example.org/a",
+        canonical_url="https://example.org/a",
+        source="test",
+        title=title,
+        text=text,
+        fetched_at=now,
+    )
 
 
 def topic_names(title: str, text: str) -> list[str]:
@@ -72,18 +78,28 @@ def test_icet_match_names_the_terms_behind_it():
 @pytest.mark.parametrize(
     "title, text",
     [
-        ("Modi, Trump speak by phone; agree to meet soon",
-         "Prime Minister Narendra Modi and US President Donald Trump spoke on the phone on Tuesday and discussed"
-         " trade, energy and the situation in West Asia. The two leaders agreed to meet later this year."),
-        ("India-US trade talks resume in Washington",
-         "Negotiators from India and the United States resumed talks on a bilateral trade agreement."),
-        ("US doubles tariffs on Indian goods",
-         "Washington raised duties on imports from India to 50%, citing New Delhi's purchases of Russian oil."),
-        ("H-1B fee hike worries Indian professionals",
-         "Indian nationals, who get most H-1B visas, said the new US fee would make jobs in America harder to get."),
-        ("Jaishankar meets Rubio, reviews India\u2013US ties",
-         "External Affairs Minister S Jaishankar met US Secretary of State Marco Rubio and reviewed"
-         " India-US relations."),
+        (
+            "Modi, Trump speak by phone; agree to meet soon",
+            "Prime Minister Narendra Modi and US President Donald Trump spoke on the phone on Tuesday and discussed"
+            " trade, energy and the situation in West Asia. The two leaders agreed to meet later this year.",
+        ),
+        (
+            "India-US trade talks resume in Washington",
+            "Negotiators from India and the United States resumed talks on a bilateral trade agreement.",
+        ),
+        (
+            "US doubles tariffs on Indian goods",
+            "Washington raised duties on imports from India to 50%, citing New Delhi's purchases of Russian oil.",
+        ),
+        (
+            "H-1B fee hike worries Indian professionals",
+            "Indian nationals, who get most H-1B visas, said the new US fee would make jobs in America harder to get.",
+        ),
+        (
+            "Jaishankar meets Rubio, reviews India\u2013US ties",
+            "External Affairs Minister S Jaishankar met US Secretary of State Marco Rubio and reviewed"
+            " India-US relations.",
+        ),
     ],
 )
 def test_india_us_topic_finds_relations_beyond_technology(title, text):
@@ -93,13 +109,20 @@ def test_india_us_topic_finds_relations_beyond_technology(title, text):
 @pytest.mark.parametrize(
     "title, text",
     [
-        ("India beat USA by seven wickets",
-         "India beat the USA by seven wickets in their T20 World Cup match in New York."),
-        ("Let us build a better India, says minister",
-         "The minister told us that India must invest in schools. Let us not waste time, she said."),
-        ("Monsoon arrives in Kerala",
-         "The monsoon reached Kerala on Sunday. " + "Rain lashed several districts. " * 40
-         + "A weather model from the US was also cited by India's forecasters."),
+        (
+            "India beat USA by seven wickets",
+            "India beat the USA by seven wickets in their T20 World Cup match in New York.",
+        ),
+        (
+            "Let us build a better India, says minister",
+            "The minister told us that India must invest in schools. Let us not waste time, she said.",
+        ),
+        (
+            "Monsoon arrives in Kerala",
+            "The monsoon reached Kerala on Sunday. "
+            + "Rain lashed several districts. " * 40
+            + "A weather model from the US was also cited by India's forecasters.",
+        ),
     ],
 )
 def test_india_us_topic_ignores_cricket_the_pronoun_and_passing_mentions(title, text):

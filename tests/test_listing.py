@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.listing import article_links, looks_like_article
+from newswatch.crawler.listing import article_links, looks_like_article
 
 FIXTURES = Path(__file__).parent / "fixtures" / "parsing"
 SITE = "https://www.dailyledger.example.com"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.netguard import BlockedAddress, UnresolvableHost, check_url, is_public_address, parse_ip_host
+from newswatch.crawler.netguard import BlockedAddress, UnresolvableHost, check_url, is_public_address, parse_ip_host
 
 NON_PUBLIC = {
     "loopback": ["http://127.0.0.1/", "http://127.8.9.10:8080/x", "http://[::1]/", "http://localhost/"],

@@ -6,8 +6,8 @@ import base64
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from crawler.feeds import parse_feed
-from crawler.newsearch import (
+from newswatch.crawler.feeds import parse_feed
+from newswatch.crawler.newsearch import (
     bing_news_entry,
     bing_news_url,
     google_news_entry,
@@ -116,7 +116,10 @@ def test_bing_news_redirect_link_decodes_to_the_publisher_url():
     body = (FIXTURES / "bing_news_search.xml").read_bytes()
     raw = parse_feed(body, bing_news_url("icet india"))[0]
     entry = bing_news_entry(raw)
-    assert entry.url == "https://www.livemint.com/news/india/india-us-jet-engine-co-production-timeline-11741234567890.html"
+    assert (
+        entry.url
+        == "https://www.livemint.com/news/india/india-us-jet-engine-co-production-timeline-11741234567890.html"
+    )
     assert entry.outlet == "Mint"
     assert entry.title == "India and US set timeline for jet engine co-production"
 

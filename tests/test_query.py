@@ -1,13 +1,13 @@
 """The topic query language as a user writes it: syntax, operators, errors, Unicode folding,
 exact case, wildcards, NEAR, fields and context rules; and how matched topics are scored."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
-from crawler.items import Article, TopicSpec
-from crawler.matching import TopicError, compile_topics, match, score
-from crawler.query import Document, QueryError, parse_query
+from newswatch.domain.items import Article, TopicSpec
+from newswatch.domain.matching import TopicError, compile_topics, match, score
+from newswatch.domain.query import Document, QueryError, parse_query
 
 
 def matches(query: str, text: str, title: str = "") -> bool:
@@ -19,9 +19,15 @@ def terms(query: str, text: str, title: str = "") -> list[str]:
 
 
 def article(title: str, text: str) -> Article:
-    now = datetime(2026, 1, 1, tzinfo=timezone.utc)
-    return Article(url="https://example.org/a", canonical_url="https://example.org/a", source="test",
-                   title=title, text=text, fetched_at=now)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    return Article(
+        url="https://example.org/a",
+        canonical_url="https://example.org/a",
+        source="test",
+        title=title,
+        text=text,
+        fetched_at=now,
+    )
 
 
 # --- terms, phrases, boolean operators ---------------------------------------------------------
@@ -233,8 +239,15 @@ def test_one_place_can_pass_while_another_is_excluded():
 
 @pytest.mark.parametrize(
     "text",
-    ["India-US talks", "India\u2013US talks", "India\u2014US talks", "India\u2011US talks", "India US talks",
-     "India-U.S. talks", "INDIA-US TALKS"],
+    [
+        "India-US talks",
+        "India\u2013US talks",
+        "India\u2014US talks",
+        "India\u2011US talks",
+        "India US talks",
+        "India-U.S. talks",
+        "INDIA-US TALKS",
+    ],
 )
 def test_dash_variants_and_dotted_us_match_a_spaced_phrase(text):
     assert matches('"India US"', text)
@@ -384,8 +397,9 @@ def test_distinct_terms_count_more_than_repeats():
 
 
 def test_each_matched_term_gets_one_hit_with_a_snippet():
-    [found] = match(article("iCET talks", "The iCET review covered chips and chips."),
-                    [TopicSpec("icet", "=iCET OR chips")])
+    [found] = match(
+        article("iCET talks", "The iCET review covered chips and chips."), [TopicSpec("icet", "=iCET OR chips")]
+    )
     assert found.terms == ["iCET", "chips"]
     assert all(hit.snippet for hit in found.hits)
 

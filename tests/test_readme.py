@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from scheduler.cli import cli
-from scheduler.config import Settings
+from newswatch.scheduler.cli import cli
+from newswatch.scheduler.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -27,8 +27,11 @@ def test_every_command_is_documented_in_the_readme():
 
 
 def test_every_config_section_is_documented_in_the_readme():
-    missing = [section for section in Settings.model_fields if section not in ("sources", "topics")
-               and f"[{section}]" not in README]
+    missing = [
+        section
+        for section in Settings.model_fields
+        if section not in ("sources", "topics") and f"[{section}]" not in README
+    ]
     assert missing == []
 
 

@@ -7,7 +7,7 @@ from tests.conftest import json_lines, run_newswatch, topic_toml, write_config
 
 
 def test_rematch_applies_a_new_topic_to_stored_articles_without_alerting(tmp_path, newsweb, receiver):
-    from crawler.topics import ICET
+    from newswatch.domain.topics import ICET
 
     path = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url])
     assert run_newswatch("crawl", config=path).returncode == 0
@@ -22,12 +22,14 @@ def test_rematch_applies_a_new_topic_to_stored_articles_without_alerting(tmp_pat
     assert len(receiver.posts) == alerts_before
 
     # Narrowing a topic removes matches that no longer hold.
-    path.write_text(path.read_text().replace(topic_toml("cricket", '"T20 World Cup" OR wickets'),
-                                             topic_toml("cricket", '"Ranji Trophy"')))
+    path.write_text(
+        path.read_text().replace(
+            topic_toml("cricket", '"T20 World Cup" OR wickets'), topic_toml("cricket", '"Ranji Trophy"')
+        )
+    )
     assert run_newswatch("rematch", config=path).returncode == 0
     assert json_lines(run_newswatch("articles", "--topic", "cricket", "--json", config=path).stdout) == []
-    assert {a["title"] for a in json_lines(run_newswatch("articles", "--topic", "icet", "--json",
-                                                         config=path).stdout)}
+    assert {a["title"] for a in json_lines(run_newswatch("articles", "--topic", "icet", "--json", config=path).stdout)}
     assert ICET.name == "icet"
 
 

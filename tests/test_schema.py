@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import inspect
 
-from db import models, reading
-from db.session import open_engine
+from newswatch.db import models, reading
+from newswatch.db.session import open_engine
 
 
 def test_read_path_columns_exist_in_the_migrated_database_with_the_models_types(tmp_path):

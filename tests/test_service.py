@@ -7,7 +7,7 @@ import signal
 import subprocess
 import time
 
-from scheduler.newsweb import Fault
+from newswatch.scheduler.newsweb import Fault
 from tests.conftest import NEWSWATCH, json_lines, run_newswatch, write_config
 
 SERVICE = '[service]\nheartbeat = "1s"\nsend_every = "1s"\ncrawl_timeout = "8s"\njitter = "0s"\n'
@@ -21,7 +21,7 @@ def _fast_sources(web, names_and_feeds):
 
 
 def _start(config):
-    log = open(config.with_suffix(".log"), "w")  # a file, not a pipe: a full pipe would block the service
+    log = open(config.with_suffix(".log"), "w")  # noqa: SIM115 (the service writes to it until it stops)
     return subprocess.Popen([NEWSWATCH, "--config", str(config), "run"], stdout=log, stderr=subprocess.STDOUT)
 
 
@@ -39,9 +39,13 @@ def _wait_for(predicate, deadline=120.0, step=0.3):
 
 
 def test_service_crawls_alerts_reports_status_and_stops_cleanly_on_sigterm(tmp_path, newsweb, receiver):
-    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], extra=SERVICE,
-                          sources=_fast_sources(newsweb, [("ledger", "feeds/national.rss"),
-                                                          ("frontier", "feeds/defence.atom")]))
+    config = write_config(
+        tmp_path / "n.toml",
+        newsweb,
+        [receiver.apprise_url],
+        extra=SERVICE,
+        sources=_fast_sources(newsweb, [("ledger", "feeds/national.rss"), ("frontier", "feeds/defence.atom")]),
+    )
     service = _start(config)
     try:
         assert _wait_for(lambda: len(receiver.posts) >= 2), "no alerts arrived from the running service"
@@ -65,9 +69,13 @@ def test_service_crawls_alerts_reports_status_and_stops_cleanly_on_sigterm(tmp_p
 
 def test_a_hanging_source_is_stopped_and_the_others_keep_alerting(tmp_path, newsweb, receiver):
     newsweb.fail("/feeds/hangs.rss", Fault(status=200, delay=60))
-    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], extra=SERVICE,
-                          sources=_fast_sources(newsweb, [("hangs", "feeds/hangs.rss"),
-                                                          ("ledger", "feeds/national.rss")]))
+    config = write_config(
+        tmp_path / "n.toml",
+        newsweb,
+        [receiver.apprise_url],
+        extra=SERVICE,
+        sources=_fast_sources(newsweb, [("hangs", "feeds/hangs.rss"), ("ledger", "feeds/national.rss")]),
+    )
     config.write_text(config.read_text().replace('timeout = "10s"', 'timeout = "60s"'))
     service = _start(config)
     try:
@@ -85,9 +93,13 @@ def test_a_hanging_source_is_stopped_and_the_others_keep_alerting(tmp_path, news
 
 
 def test_cli_reads_while_the_service_writes(tmp_path, newsweb, receiver):
-    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], extra=SERVICE,
-                          sources=_fast_sources(newsweb, [("ledger", "feeds/national.rss"),
-                                                          ("frontier", "feeds/defence.atom")]))
+    config = write_config(
+        tmp_path / "n.toml",
+        newsweb,
+        [receiver.apprise_url],
+        extra=SERVICE,
+        sources=_fast_sources(newsweb, [("ledger", "feeds/national.rss"), ("frontier", "feeds/defence.atom")]),
+    )
     service = _start(config)
     try:
         deadline = time.monotonic() + 20
@@ -103,8 +115,13 @@ def test_cli_reads_while_the_service_writes(tmp_path, newsweb, receiver):
 
 def test_second_signal_stops_at_once(tmp_path, newsweb):
     newsweb.fail("/feeds/hangs.rss", Fault(status=200, delay=60))
-    config = write_config(tmp_path / "n.toml", newsweb, [], extra=SERVICE.replace('"8s"', '"120s"'),
-                          sources=_fast_sources(newsweb, [("hangs", "feeds/hangs.rss")]))
+    config = write_config(
+        tmp_path / "n.toml",
+        newsweb,
+        [],
+        extra=SERVICE.replace('"8s"', '"120s"'),
+        sources=_fast_sources(newsweb, [("hangs", "feeds/hangs.rss")]),
+    )
     config.write_text(config.read_text().replace('timeout = "10s"', 'timeout = "90s"'))
     service = _start(config)
     try:
@@ -131,23 +148,36 @@ the Pentagon's Defense Innovation Unit and India's iDEX each choosing six compan
 
 
 def test_article_published_while_the_service_runs_is_alerted_once(tmp_path, newsweb, receiver):
-    from scheduler.newsweb import render_dates
+    from newswatch.scheduler.newsweb import render_dates
 
-    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], extra=SERVICE,
-                          sources=_fast_sources(newsweb, [("ledger", "feeds/national.rss")]))
+    config = write_config(
+        tmp_path / "n.toml",
+        newsweb,
+        [receiver.apprise_url],
+        extra=SERVICE,
+        sources=_fast_sources(newsweb, [("ledger", "feeds/national.rss")]),
+    )
     service = _start(config)
     try:
         assert _wait_for(lambda: len(receiver.posts) >= 1), "the first poll's story was not alerted"
         before = len(receiver.posts)
         # The newsroom publishes: a new page and a feed that lists it first.
         newsweb.serve("/news/indus-x-start-up-fund.html", render_dates(_NEW_STORY, newsweb.now))
-        feed = (newsweb.root / "feeds/national.rss").read_text(encoding="utf-8").replace(
-            "<item>", "<item>\n    <title>INDUS-X summit opens defence start-up fund</title>\n"
-                      "    <link>/news/indus-x-start-up-fund.html</link>\n    <pubDate>{{rfc822:-1m}}</pubDate>\n"
-                      "  </item>\n  <item>", 1)
+        feed = (
+            (newsweb.root / "feeds/national.rss")
+            .read_text(encoding="utf-8")
+            .replace(
+                "<item>",
+                "<item>\n    <title>INDUS-X summit opens defence start-up fund</title>\n"
+                "    <link>/news/indus-x-start-up-fund.html</link>\n    <pubDate>{{rfc822:-1m}}</pubDate>\n"
+                "  </item>\n  <item>",
+                1,
+            )
+        )
         newsweb.serve("/feeds/national.rss", render_dates(feed, newsweb.now), "application/rss+xml")
-        assert _wait_for(lambda: any("INDUS-X summit" in str(p) for p in receiver.posts), deadline=60), \
+        assert _wait_for(lambda: any("INDUS-X summit" in str(p) for p in receiver.posts), deadline=60), (
             "the new article never reached the receiver"
+        )
         polls = newsweb.hits("/feeds/national.rss")
         assert _wait_for(lambda: newsweb.hits("/feeds/national.rss") >= polls + 2, deadline=60)
         new = [p for p in receiver.posts[before:] if "INDUS-X summit" in str(p)]

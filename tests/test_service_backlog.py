@@ -8,9 +8,10 @@ import os
 import signal
 import subprocess
 import time
+from datetime import UTC
 from pathlib import Path
 
-from scheduler.newsweb import Fault, NewsWeb
+from newswatch.scheduler.newsweb import Fault, NewsWeb
 from tests.bulkweb import bulk_sources, write_bulk_site
 from tests.conftest import NEWSWATCH, json_lines, run_newswatch, write_config
 
@@ -19,11 +20,12 @@ FAULTS = Path(__file__).with_name("faults")
 
 
 def _start(config: Path, env: dict | None = None) -> subprocess.Popen:
-    log = open(config.with_suffix(".log"), "w")
+    log = open(config.with_suffix(".log"), "w")  # noqa: SIM115 (the service writes to it until it stops)
     full_env = {k: v for k, v in os.environ.items() if k != "NEWSWATCH_CONFIG"}
     full_env.update(env or {})
-    return subprocess.Popen([NEWSWATCH, "--config", str(config), "run"], stdout=log, stderr=subprocess.STDOUT,
-                            env=full_env)
+    return subprocess.Popen(
+        [NEWSWATCH, "--config", str(config), "run"], stdout=log, stderr=subprocess.STDOUT, env=full_env
+    )
 
 
 def _stop(service: subprocess.Popen) -> int:
@@ -55,18 +57,21 @@ def test_first_cycle_of_the_service_stores_a_burst_of_pages_larger_than_the_work
     site = tmp_path / "site"
     paths = write_bulk_site(site, feeds=3, per_feed=30)
     with NewsWeb(site) as web:
-        config = write_config(tmp_path / "n.toml", web, [], extra=SERVICE,
-                              sources=bulk_sources(web, 3, interval="30s"), topics="")
+        config = write_config(
+            tmp_path / "n.toml", web, [], extra=SERVICE, sources=bulk_sources(web, 3, interval="30s"), topics=""
+        )
         service = _start(config)
         try:
-            assert _wait_for(lambda: len(_stored(config)) >= len(paths)), \
+            assert _wait_for(lambda: len(_stored(config)) >= len(paths)), (
                 f"stored {len(_stored(config))} of {len(paths)}:\n" + config.with_suffix(".log").read_text()[-3000:]
+            )
         finally:
             assert _stop(service) == 0
     log = config.with_suffix(".log").read_text()
     assert "extraction failed" not in log
-    assert sorted(a["canonical_url"].split(":", 2)[2].split("/", 1)[1] for a in _stored(config)) == \
-        sorted(p.lstrip("/") for p in paths)
+    assert sorted(a["canonical_url"].split(":", 2)[2].split("/", 1)[1] for a in _stored(config)) == sorted(
+        p.lstrip("/") for p in paths
+    )
 
 
 def test_pages_that_failed_for_a_passing_reason_are_stored_later_though_the_feed_answers_304(tmp_path):
@@ -76,13 +81,15 @@ def test_pages_that_failed_for_a_passing_reason_are_stored_later_though_the_feed
     markers.mkdir()
     with NewsWeb(site) as web:
         web.fail(paths[0], Fault(status=503, times=2))  # the server is briefly overloaded
-        config = write_config(tmp_path / "n.toml", web, [], extra=SERVICE,
-                              sources=bulk_sources(web, 1, interval="5s"), topics="")
+        config = write_config(
+            tmp_path / "n.toml", web, [], extra=SERVICE, sources=bulk_sources(web, 1, interval="5s"), topics=""
+        )
         # Every page's first extraction fails (tests/faults/sitecustomize.py).
         service = _start(config, env={"PYTHONPATH": str(FAULTS), "NEWSWATCH_FAULT_EXTRACT_ONCE": str(markers)})
         try:
-            assert _wait_for(lambda: len(_stored(config)) == len(paths), deadline=180), \
-                config.with_suffix(".log").read_text()[-3000:]
+            assert _wait_for(lambda: len(_stored(config)) == len(paths), deadline=180), config.with_suffix(
+                ".log"
+            ).read_text()[-3000:]
             assert _sources(config)["bulk-0"]["pending_retry"] == 0
         finally:
             assert _stop(service) == 0
@@ -106,7 +113,7 @@ def test_missing_page_is_recorded_once_and_a_cycle_whose_pages_all_failed_is_an_
         sources = bulk_sources(web, 1, interval="5s") + bulk_sources(web, 2, interval="1h", first=1)
         config = write_config(tmp_path / "n.toml", web, [], sources=sources, topics="", extra=SERVICE)
         # Every poll fetches the listing in full, so the missing page is listed again each time.
-        config.write_text(config.read_text().replace('retries = 0\n', 'retries = 0\nfull_fetch_every = "1s"\n'))
+        config.write_text(config.read_text().replace("retries = 0\n", 'retries = 0\nfull_fetch_every = "1s"\n'))
         service = _start(config)
         try:
             assert _wait_for(lambda: web.hits("/f0/feed.rss") >= 4)
@@ -132,7 +139,7 @@ def test_pages_over_the_per_cycle_limit_are_fetched_by_the_next_cycles_though_th
     paths = write_bulk_site(site, feeds=1, per_feed=10)
     with NewsWeb(site) as web:
         config = write_config(tmp_path / "n.toml", web, [], sources=bulk_sources(web, 1), topics="")
-        config.write_text(config.read_text().replace('retries = 0\n', 'retries = 0\nmax_articles_per_source = 4\n'))
+        config.write_text(config.read_text().replace("retries = 0\n", "retries = 0\nmax_articles_per_source = 4\n"))
         first = run_newswatch("crawl", config=config)
         assert first.returncode == 0, first.stderr
         assert "6 pages left for a later cycle" in first.stdout
@@ -146,18 +153,18 @@ def test_pages_over_the_per_cycle_limit_are_fetched_by_the_next_cycles_though_th
 
 
 def test_a_page_failing_for_passing_reasons_is_retried_with_growing_delays_then_given_up(tmp_path):
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
-    from crawler.items import FeedEntry
-    from crawler.report import SourceOutcome
-    from db import store
-    from db.session import open_database
+    from newswatch.db import store
+    from newswatch.db.session import open_database
+    from newswatch.domain.items import FeedEntry
+    from newswatch.domain.report import SourceOutcome
 
     sessions = open_database(f"sqlite:///{tmp_path}/n.db")
-    now = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    now = datetime(2026, 12, 1, tzinfo=UTC)
     url = "https://example.org/a.html"
     delays = []
-    for attempt in range(store.PAGE_ATTEMPTS):
+    for _attempt in range(store.PAGE_ATTEMPTS):
         outcome = SourceOutcome("s")
         outcome.open_page(url, url, FeedEntry(url=url, title="A"))
         outcome.page_failed(url, url, "HTTP 503", permanent=False)

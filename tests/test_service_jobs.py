@@ -4,14 +4,14 @@ settings, retention, source health alerts, and secrets kept out of logs."""
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from db.models import Article, Source
-from scheduler.app import open_db
-from scheduler.config import load_config
-from scheduler.service import Service
+from newswatch.db.models import Article, Source
+from newswatch.scheduler.app import open_db
+from newswatch.scheduler.config import load_config
+from newswatch.scheduler.service import Service
 from tests.conftest import json_lines, run_newswatch, write_config
 
 
@@ -49,8 +49,11 @@ def test_one_job_per_source_that_never_overlaps_or_piles_up(tmp_path, newsweb):
     finally:
         scheduler.shutdown(wait=False)
     crawl_jobs = [job for name, job in jobs.items() if name.startswith("crawl:")]
-    assert sorted(job.id for job in crawl_jobs) == ["crawl:broken-feed", "crawl:frontier-defence",
-                                                   "crawl:ledger-national"]
+    assert sorted(job.id for job in crawl_jobs) == [
+        "crawl:broken-feed",
+        "crawl:frontier-defence",
+        "crawl:ledger-national",
+    ]
     for job in crawl_jobs:
         assert job.max_instances == 1 and job.coalesce is True
         assert 0 < job.misfire_grace_time <= 150  # half of the 5m interval
@@ -61,7 +64,7 @@ def test_retention_drops_text_of_old_unmatched_articles_only(tmp_path, newsweb, 
     path = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url])
     assert run_newswatch("crawl", config=path).returncode == 0
     service = _service(path)
-    long_ago = datetime.now(timezone.utc) - timedelta(days=40)
+    long_ago = datetime.now(UTC) - timedelta(days=40)
     with service.sessions.begin() as session:
         for row in session.scalars(select(Article)):
             row.fetched_at = long_ago
@@ -78,8 +81,7 @@ def test_retention_drops_text_of_old_unmatched_articles_only(tmp_path, newsweb, 
 
 
 def test_failing_source_alerts_once_and_once_more_when_it_recovers(tmp_path, newsweb, receiver):
-    path = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url],
-                        extra='[service]\nfailing_after = 2\n')
+    path = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], extra="[service]\nfailing_after = 2\n")
     assert run_newswatch("crawl", "--no-alerts", config=path).returncode == 0
     service = _service(path)
     with service.sessions.begin() as session:
@@ -110,8 +112,9 @@ def test_heartbeat_makes_status_report_a_running_service(tmp_path, newsweb):
 
 def test_secrets_in_alert_urls_never_reach_logs_or_listings(tmp_path, newsweb):
     token = "s3cr3tT0k3nXYZ"
-    path = write_config(tmp_path / "n.toml", newsweb,
-                        [f"json://user:{token}@127.0.0.1:9/hook", f"tgram://123456:{token}/987654"])
+    path = write_config(
+        tmp_path / "n.toml", newsweb, [f"json://user:{token}@127.0.0.1:9/hook", f"tgram://123456:{token}/987654"]
+    )
     result = run_newswatch("--log-level", "DEBUG", "crawl", config=path)
     assert result.returncode == 0
     assert token not in result.stdout + result.stderr

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import gzip
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from crawler.items import FeedEntry
-from crawler.sitemaps import SitemapError, fresh_children, parse_sitemap, recent
+from newswatch.crawler.sitemaps import SitemapError, fresh_children, parse_sitemap, recent
+from newswatch.domain.items import FeedEntry
 
 FIXTURES = Path(__file__).parent / "fixtures" / "parsing"
 SITE = "https://www.dailyledger.example.com"
@@ -24,16 +24,16 @@ def test_sitemap_index_lists_children_with_their_lastmod():
     sitemap = parse_sitemap(read("sitemap_index.xml"), f"{SITE}/sitemap.xml")
     assert sitemap.entries == []
     assert sitemap.children == [
-        (f"{SITE}/sitemaps/news.xml", datetime(2025, 3, 14, 6, 35, tzinfo=timezone.utc)),
-        (f"{SITE}/sitemaps/2025-03.xml.gz", datetime(2025, 3, 14, tzinfo=timezone.utc)),
-        (f"{SITE}/sitemaps/2019-01.xml.gz", datetime(2019, 1, 31, 23, 59, 59, tzinfo=timezone.utc)),
+        (f"{SITE}/sitemaps/news.xml", datetime(2025, 3, 14, 6, 35, tzinfo=UTC)),
+        (f"{SITE}/sitemaps/2025-03.xml.gz", datetime(2025, 3, 14, tzinfo=UTC)),
+        (f"{SITE}/sitemaps/2019-01.xml.gz", datetime(2019, 1, 31, 23, 59, 59, tzinfo=UTC)),
         (f"{SITE}/sitemaps/authors.xml", None),
     ]
 
 
 def test_stale_child_sitemaps_can_be_skipped_but_undated_ones_are_kept():
     sitemap = parse_sitemap(read("sitemap_index.xml"), f"{SITE}/sitemap.xml")
-    since = datetime(2025, 3, 1, tzinfo=timezone.utc)
+    since = datetime(2025, 3, 1, tzinfo=UTC)
     assert fresh_children(sitemap.children, since) == [
         f"{SITE}/sitemaps/news.xml",
         f"{SITE}/sitemaps/2025-03.xml.gz",
@@ -45,7 +45,7 @@ def test_urlset_lastmod_becomes_update_and_publication_time():
     entries = parse_sitemap(read("sitemap_urlset.xml"), f"{SITE}/sitemaps/2025-03.xml").entries
     first = entries[0]
     assert first.url == ICET_URL
-    assert first.updated_at == datetime(2025, 3, 14, 12, 35, tzinfo=timezone.utc)
+    assert first.updated_at == datetime(2025, 3, 14, 12, 35, tzinfo=UTC)
     assert first.published_at == first.updated_at
     assert first.image == "https://cdn.dailyledger.example.com/img/icet-talks-1200.jpg"
 
@@ -66,14 +66,14 @@ def test_google_news_sitemap_gives_title_outlet_language_and_publication_time():
     assert english.title == "India, US widen iCET cooperation to jet engines and chips"
     assert english.outlet == "The Daily Ledger"
     assert english.language == "en"
-    assert english.published_at == datetime(2025, 3, 14, 4, 0, tzinfo=timezone.utc)
+    assert english.published_at == datetime(2025, 3, 14, 4, 0, tzinfo=UTC)
     assert english.updated_at is None
     assert english.image == "https://cdn.dailyledger.example.com/img/icet-talks-1200.jpg"
     assert hindi.title == "भारत और अमेरिका ने प्रौद्योगिकी सहयोग का दायरा बढ़ाया"
     assert hindi.outlet == "दैनिक लेजर"
     assert hindi.language == "hi"
-    assert hindi.published_at == datetime(2025, 3, 14, 5, 30, tzinfo=timezone.utc)
-    assert hindi.updated_at == datetime(2025, 3, 14, 6, 30, tzinfo=timezone.utc)
+    assert hindi.published_at == datetime(2025, 3, 14, 5, 30, tzinfo=UTC)
+    assert hindi.updated_at == datetime(2025, 3, 14, 6, 30, tzinfo=UTC)
 
 
 def test_gzipped_sitemap_reads_like_the_plain_one():
@@ -83,13 +83,13 @@ def test_gzipped_sitemap_reads_like_the_plain_one():
 
 
 def test_recent_keeps_new_and_undated_entries_and_drops_old_ones():
-    since = datetime(2025, 3, 10, tzinfo=timezone.utc)
-    new = FeedEntry(url="https://a.example.com/new", published_at=datetime(2025, 3, 14, tzinfo=timezone.utc))
-    old = FeedEntry(url="https://a.example.com/old", published_at=datetime(2025, 2, 1, tzinfo=timezone.utc))
+    since = datetime(2025, 3, 10, tzinfo=UTC)
+    new = FeedEntry(url="https://a.example.com/new", published_at=datetime(2025, 3, 14, tzinfo=UTC))
+    old = FeedEntry(url="https://a.example.com/old", published_at=datetime(2025, 2, 1, tzinfo=UTC))
     revised = FeedEntry(
         url="https://a.example.com/revised",
-        published_at=datetime(2025, 2, 1, tzinfo=timezone.utc),
-        updated_at=datetime(2025, 3, 12, tzinfo=timezone.utc),
+        published_at=datetime(2025, 2, 1, tzinfo=UTC),
+        updated_at=datetime(2025, 3, 12, tzinfo=UTC),
     )
     undated = FeedEntry(url="https://a.example.com/undated")
     assert recent([new, old, revised, undated], since) == [new, revised, undated]

@@ -17,8 +17,9 @@ def _crawl_and_export(config):
 
 
 def test_sitemap_index_leads_to_recent_urls_only(tmp_path, newsweb):
-    config = write_config(tmp_path / "n.toml", newsweb,
-                          sources=_source("frontier-sitemap", "sitemap", newsweb.url("sitemaps/index.xml")))
+    config = write_config(
+        tmp_path / "n.toml", newsweb, sources=_source("frontier-sitemap", "sitemap", newsweb.url("sitemaps/index.xml"))
+    )
     stored = _crawl_and_export(config)
     assert "INDUS-X summit ties Indian start-ups to Pentagon innovation units" in stored
     assert "India beat USA by 7 wickets in T20 World Cup clash" in stored
@@ -29,24 +30,33 @@ def test_sitemap_index_leads_to_recent_urls_only(tmp_path, newsweb):
 
 
 def test_listing_page_links_found_by_heuristics(tmp_path, newsweb):
-    config = write_config(tmp_path / "n.toml", newsweb,
-                          sources=_source("frontier-section", "page", newsweb.url("defence/")))
+    config = write_config(
+        tmp_path / "n.toml", newsweb, sources=_source("frontier-section", "page", newsweb.url("defence/"))
+    )
     stored = _crawl_and_export(config)
-    assert set(stored) == {"INDUS-X summit ties Indian start-ups to Pentagon innovation units",
-                           "Fighter engine pact gathers pace as Washington and Delhi sign on"}
+    assert set(stored) == {
+        "INDUS-X summit ties Indian start-ups to Pentagon innovation units",
+        "Fighter engine pact gathers pace as Washington and Delhi sign on",
+    }
     assert newsweb.hits("/defence/tag/navy/") == 0  # a tag page is navigation, not an article
 
 
 def test_listing_page_links_found_by_css_selector(tmp_path, newsweb):
-    config = write_config(tmp_path / "n.toml", newsweb, sources=_source(
-        "frontier-section", "page", newsweb.url("defence/"), 'link_selector = "li:first-child a"\n'))
+    config = write_config(
+        tmp_path / "n.toml",
+        newsweb,
+        sources=_source("frontier-section", "page", newsweb.url("defence/"), 'link_selector = "li:first-child a"\n'),
+    )
     stored = _crawl_and_export(config)
     assert set(stored) == {"INDUS-X summit ties Indian start-ups to Pentagon innovation units"}
 
 
 def test_news_search_items_are_stored_from_the_listing_when_links_cannot_be_followed(tmp_path, newsweb):
-    config = write_config(tmp_path / "n.toml", newsweb, sources=_source(
-        "gnews-icet", "google_news", newsweb.url("search/google-news.rss"), 'query = "iCET"\n'))
+    config = write_config(
+        tmp_path / "n.toml",
+        newsweb,
+        sources=_source("gnews-icet", "google_news", newsweb.url("search/google-news.rss"), 'query = "iCET"\n'),
+    )
     stored = _crawl_and_export(config)
     item = stored["India, US review iCET progress on jet engines and semiconductors"]
     assert item["outlet"] == "The Statesman Daily"
@@ -56,7 +66,7 @@ def test_news_search_items_are_stored_from_the_listing_when_links_cannot_be_foll
 
 
 def test_google_news_source_needs_only_a_query(tmp_path):
-    from scheduler.config import load_config
+    from newswatch.scheduler.config import load_config
 
     path = tmp_path / "n.toml"
     path.write_text('[[sources]]\nname = "g"\ntype = "google_news"\nquery = "INDUS-X"\n')

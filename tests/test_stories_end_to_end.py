@@ -21,51 +21,80 @@ WIRE = [
 ]
 OUTLETS = [
     ("wire-desk", "Stryker, Javelin co-production pact signed under TRUST", "", ""),
-    ("metro-daily", "India, US seal armoured vehicle and missile co-production deal",
-     "NEW DELHI, Nov 26 (PTI) ", "(With inputs from PTI)"),
-    ("capital-post", "Big defence deal: Strykers and Javelins to be made in India",
-     "New Delhi: ", "Also Read: Five things to know about the Stryker"),
-    ("business-line", "Bharat Forge, Tata to build Stryker parts as India-US sign pact", "", "Follow us on X for more."),
-    ("hill-herald", "TRUST yields first big defence deal between India and US",
-     "NEW DELHI (Reuters) - ", "(This story has not been edited by Hill Herald staff and is auto-generated from a "
-     "syndicated feed.)"),
+    (
+        "metro-daily",
+        "India, US seal armoured vehicle and missile co-production deal",
+        "NEW DELHI, Nov 26 (PTI) ",
+        "(With inputs from PTI)",
+    ),
+    (
+        "capital-post",
+        "Big defence deal: Strykers and Javelins to be made in India",
+        "New Delhi: ",
+        "Also Read: Five things to know about the Stryker",
+    ),
+    (
+        "business-line",
+        "Bharat Forge, Tata to build Stryker parts as India-US sign pact",
+        "",
+        "Follow us on X for more.",
+    ),
+    (
+        "hill-herald",
+        "TRUST yields first big defence deal between India and US",
+        "NEW DELHI (Reuters) - ",
+        "(This story has not been edited by Hill Herald staff and is auto-generated from a syndicated feed.)",
+    ),
 ]
-OTHER = ("indus-watch", "INDUS-X start-ups win Pentagon contracts for undersea drones", [
-    "Three Indian start-ups selected through INDUS-X have won their first Pentagon contracts, for undersea drone "
-    "prototypes to be tested off Goa next spring, the Defence Ministry said on Friday.",
-    "The awards are small, under two million dollars each, but officials called them proof that the India-US "
-    "defence innovation bridge was producing real orders rather than memoranda.",
-    "The companies, based in Bengaluru, Chennai and Pune, will partner with American firms on sonar and "
-    "battery systems, and will keep the intellectual property they develop.",
-    "A fourth start-up, working on satellite data, was shortlisted and may be funded in the next round.",
-])
+OTHER = (
+    "indus-watch",
+    "INDUS-X start-ups win Pentagon contracts for undersea drones",
+    [
+        "Three Indian start-ups selected through INDUS-X have won their first Pentagon contracts, for undersea drone "
+        "prototypes to be tested off Goa next spring, the Defence Ministry said on Friday.",
+        "The awards are small, under two million dollars each, but officials called them proof that the India-US "
+        "defence innovation bridge was producing real orders rather than memoranda.",
+        "The companies, based in Bengaluru, Chennai and Pune, will partner with American firms on sonar and "
+        "battery systems, and will keep the intellectual property they develop.",
+        "A fourth start-up, working on satellite data, was shortlisted and may be funded in the next round.",
+    ],
+)
 
 
 def _page(title, paragraphs, age_minutes):
     body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
-    return (f'<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
-            f'<meta property="article:published_time" content="{{{{iso:-{age_minutes}m}}}}"></head>'
-            f"<body><nav><a href='/'>Home</a></nav><article><h1>{title}</h1>{body}</article>"
-            f"<footer>All rights reserved.</footer></body></html>")
+    return (
+        f'<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        f'<meta property="article:published_time" content="{{{{iso:-{age_minutes}m}}}}"></head>'
+        f"<body><nav><a href='/'>Home</a></nav><article><h1>{title}</h1>{body}</article>"
+        f"<footer>All rights reserved.</footer></body></html>"
+    )
 
 
 def _feed(title, path, age_minutes):
-    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item><title>{title}</title>'
-            f"<link>{path}</link><pubDate>{{{{rfc822:-{age_minutes}m}}}}</pubDate></item></channel></rss>")
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item><title>{title}</title>'
+        f"<link>{path}</link><pubDate>{{{{rfc822:-{age_minutes}m}}}}</pubDate></item></channel></rss>"
+    )
 
 
 def _publish(web):
-    from scheduler.newsweb import render_dates
+    from newswatch.scheduler.newsweb import render_dates
 
     sources = ""
-    stories = [(name, title, [lead + WIRE[0]] + WIRE[1:4 if i % 2 else 5] + ([tail] if tail else []))
-               for i, (name, title, lead, tail) in enumerate(OUTLETS)]
+    stories = [
+        (name, title, [lead + WIRE[0]] + WIRE[1 : 4 if i % 2 else 5] + ([tail] if tail else []))
+        for i, (name, title, lead, tail) in enumerate(OUTLETS)
+    ]
     stories.append((OTHER[0], OTHER[1], OTHER[2]))
     for age, (name, title, paragraphs) in enumerate(stories):
         minutes = 60 - age * 5
         web.serve(f"/{name}/story.html", render_dates(_page(title, paragraphs, minutes), web.now))
-        web.serve(f"/{name}/feed.rss", render_dates(_feed(title, f"/{name}/story.html", minutes), web.now),
-                  "application/rss+xml")
+        web.serve(
+            f"/{name}/feed.rss",
+            render_dates(_feed(title, f"/{name}/story.html", minutes), web.now),
+            "application/rss+xml",
+        )
         sources += f'[[sources]]\nname = "{name}"\ntype = "feed"\nurl = "{web.url(name + "/feed.rss")}"\n'
     return sources
 

@@ -5,56 +5,72 @@ event through reports that each resemble the one before, nor lose an alerted sto
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from crawler.items import Article, Match
-from db import store
-from db.models import Article as ArticleRow
-from db.store import RecentStories, save_article
-from scheduler.app import open_db
-from scheduler.config import validate
+from newswatch.db import store
+from newswatch.db.models import Article as ArticleRow
+from newswatch.db.store import RecentStories, save_article
+from newswatch.domain.items import Article, Match
+from newswatch.scheduler.app import open_db
+from newswatch.scheduler.config import validate
 
-DEAL = ("India and US sign GE jet engine deal in New Delhi",
-        "India and the United States signed a deal in New Delhi on Monday for General Electric to co-produce "
-        "F414 jet engines with Hindustan Aeronautics. Defence Minister Rajnath Singh and Lloyd Austin attended "
-        "the signing. The engines will power the Tejas Mk2 fighter.")
-FOLLOW_UP = ("GE jet engine deal: Hindustan Aeronautics to build F414 parts in Bengaluru",
-             "After the jet engine deal signed in New Delhi, Hindustan Aeronautics will build F414 engine parts "
-             "in Bengaluru, General Electric said. Tata Advanced Systems will supply castings from its Hyderabad "
-             "plant. The first engines are due in 2028.")
+DEAL = (
+    "India and US sign GE jet engine deal in New Delhi",
+    "India and the United States signed a deal in New Delhi on Monday for General Electric to co-produce "
+    "F414 jet engines with Hindustan Aeronautics. Defence Minister Rajnath Singh and Lloyd Austin attended "
+    "the signing. The engines will power the Tejas Mk2 fighter.",
+)
+FOLLOW_UP = (
+    "GE jet engine deal: Hindustan Aeronautics to build F414 parts in Bengaluru",
+    "After the jet engine deal signed in New Delhi, Hindustan Aeronautics will build F414 engine parts "
+    "in Bengaluru, General Electric said. Tata Advanced Systems will supply castings from its Hyderabad "
+    "plant. The first engines are due in 2028.",
+)
 # Shares the follow-up's side details (Tata, Hyderabad, Bengaluru), not the deal: another event.
-DRONES = ("Tata Advanced Systems to build drone parts in Hyderabad for the Navy",
-          "Tata Advanced Systems will build drone parts at its Hyderabad plant for the Indian Navy, the company "
-          "said. Hindustan Aeronautics will test the drones in Bengaluru. The first drones are due in 2027.")
+DRONES = (
+    "Tata Advanced Systems to build drone parts in Hyderabad for the Navy",
+    "Tata Advanced Systems will build drone parts at its Hyderabad plant for the Indian Navy, the company "
+    "said. Hindustan Aeronautics will test the drones in Bengaluru. The first drones are due in 2027.",
+)
 
 
 def _store(sessions, recent, number, title, text, when, matches=()):
-    article = Article(url=f"http://news.test/{number}", canonical_url=f"http://news.test/{number}",
-                      source=f"outlet-{number}", title=title, text=text, fetched_at=when, published_at=when)
+    article = Article(
+        url=f"http://news.test/{number}",
+        canonical_url=f"http://news.test/{number}",
+        source=f"outlet-{number}",
+        title=title,
+        text=text,
+        fetched_at=when,
+        published_at=when,
+    )
     with sessions.begin() as session:
         return save_article(session, article, list(matches), when, recent=recent).row.story_id
 
 
 def _filler(number):
     """An unrelated report of its own (title, text), different for every number."""
-    words = ("harbour lantern quarry meadow ribbon timber orchard canyon velvet pebble summit glacier cobalt "
-             "saffron marble falcon thistle beacon willow ember cedar prairie lagoon tundra").split()
+    words = (
+        "harbour lantern quarry meadow ribbon timber orchard canyon velvet pebble summit glacier cobalt "
+        "saffron marble falcon thistle beacon willow ember cedar prairie lagoon tundra"
+    ).split()
     chosen = random.Random(number).sample(words, 14)
     text = ". ".join(" ".join(random.Random(number * 100 + i).sample(words, 9)) for i in range(4)) + "."
     return " ".join(chosen[:6]).capitalize(), text
 
 
 def _sessions(tmp_path):
-    config = validate({"database": {"url": f"sqlite:///{tmp_path}/n.db"}}, "test", tmp_path / "n.toml",
-                      check_targets=False)
+    config = validate(
+        {"database": {"url": f"sqlite:///{tmp_path}/n.db"}}, "test", tmp_path / "n.toml", check_targets=False
+    )
     return open_db(config)
 
 
 def test_a_story_joins_reports_of_its_event_but_does_not_creep_to_the_next_event(tmp_path):
     sessions, recent = _sessions(tmp_path), RecentStories()
-    start = datetime(2026, 11, 26, 8, tzinfo=timezone.utc)
+    start = datetime(2026, 11, 26, 8, tzinfo=UTC)
     deal = _store(sessions, recent, 1, *DEAL, start)
     follow_up = _store(sessions, recent, 2, *FOLLOW_UP, start + timedelta(hours=1))
     drones = _store(sessions, recent, 3, *DRONES, start + timedelta(hours=2))
@@ -65,7 +81,7 @@ def test_a_story_joins_reports_of_its_event_but_does_not_creep_to_the_next_event
 def test_a_busy_day_does_not_push_an_alerted_story_out_of_reach(tmp_path, monkeypatch):
     monkeypatch.setattr(store, "STORY_CANDIDATES", 5)  # a busy day in miniature
     sessions, recent = _sessions(tmp_path), RecentStories()
-    start = datetime(2026, 11, 26, 8, tzinfo=timezone.utc)
+    start = datetime(2026, 11, 26, 8, tzinfo=UTC)
     deal = _store(sessions, recent, 1, *DEAL, start, [Match("icet", 5.0)])
     # More unrelated, unmatched stories (each its own text, so none is a copy) than the limit.
     for number in range(2, 12):
@@ -79,7 +95,7 @@ def test_a_busy_day_does_not_push_an_alerted_story_out_of_reach(tmp_path, monkey
 def test_a_report_stored_by_another_crawl_meanwhile_is_found(tmp_path):
     sessions = _sessions(tmp_path)
     mine, theirs = RecentStories(), RecentStories()
-    start = datetime(2026, 11, 26, 8, tzinfo=timezone.utc)
+    start = datetime(2026, 11, 26, 8, tzinfo=UTC)
     drones = _store(sessions, mine, 1, *DRONES, start)  # this crawl has read the story seeds once
     deal = _store(sessions, theirs, 2, *DEAL, start + timedelta(minutes=5))  # another crawl stores the deal
     follow_up = _store(sessions, mine, 3, *FOLLOW_UP, start + timedelta(hours=1))
@@ -88,12 +104,19 @@ def test_a_report_stored_by_another_crawl_meanwhile_is_found(tmp_path):
 
 def test_a_report_whose_transaction_rolled_back_leaves_nothing_behind(tmp_path):
     sessions, recent = _sessions(tmp_path), RecentStories()
-    start = datetime(2026, 11, 26, 8, tzinfo=timezone.utc)
+    start = datetime(2026, 11, 26, 8, tzinfo=UTC)
     _store(sessions, recent, 1, *_filler(1), start)
     session = sessions()
     with session.begin():
-        deal = Article(url="http://news.test/2", canonical_url="http://news.test/2", source="outlet-2",
-                       title=DEAL[0], text=DEAL[1], fetched_at=start, published_at=start)
+        deal = Article(
+            url="http://news.test/2",
+            canonical_url="http://news.test/2",
+            source="outlet-2",
+            title=DEAL[0],
+            text=DEAL[1],
+            fetched_at=start,
+            published_at=start,
+        )
         rolled_back = save_article(session, deal, [], start, recent=recent).row.id
         session.rollback()
     # SQLite hands the rolled-back row's id to the next row: an unrelated report another crawl stores.
@@ -106,10 +129,10 @@ def test_a_report_whose_transaction_rolled_back_leaves_nothing_behind(tmp_path):
 def test_story_seeds_are_compared_by_their_stored_profile_and_older_rows_by_their_text(tmp_path):
     from sqlalchemy import update
 
-    from crawler.fingerprint import event_profile
+    from newswatch.domain.fingerprint import event_profile
 
     sessions = _sessions(tmp_path)
-    start = datetime(2026, 11, 26, 8, tzinfo=timezone.utc)
+    start = datetime(2026, 11, 26, 8, tzinfo=UTC)
     deal = _store(sessions, RecentStories(), 1, *DEAL, start)
     older = _store(sessions, RecentStories(), 2, *_filler(2), start)
     with sessions.begin() as session:

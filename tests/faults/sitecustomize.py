@@ -10,7 +10,7 @@ if _folder:
     import hashlib
     from pathlib import Path
 
-    from crawler import extract
+    from newswatch.crawler import extract
 
     _real = extract.extract_article
 

@@ -5,11 +5,12 @@ Revision ID: 0001
 Revises:
 Create Date: 2026-11-26
 """
+
 import sqlalchemy as sa
 from alembic import op
 
-from db import fulltext
-from db.models import UTCDateTime
+from newswatch.db import fulltext
+from newswatch.db.models import UTCDateTime
 
 revision = "0001"
 down_revision = None

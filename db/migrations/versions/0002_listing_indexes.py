@@ -6,6 +6,7 @@ Revision ID: 0002_listing_indexes
 Revises: 0001
 Create Date: 2026-11-26
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -17,8 +18,9 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_index("ix_articles_newest", "articles", [sa.text("coalesce(published_at, fetched_at)"), "id"])
-    op.create_index("ix_articles_story_window", "articles",
-                    ["duplicate_of", "id", "fetched_at", "published_at", "story_id"])
+    op.create_index(
+        "ix_articles_story_window", "articles", ["duplicate_of", "id", "fetched_at", "published_at", "story_id"]
+    )
     op.drop_index("ix_articles_duplicate_of", table_name="articles")
 
 

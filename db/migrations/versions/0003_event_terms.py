@@ -6,6 +6,7 @@ Revision ID: 0003_event_terms
 Revises: 0002_listing_indexes
 Create Date: 2026-11-27
 """
+
 import sqlalchemy as sa
 from alembic import op
 

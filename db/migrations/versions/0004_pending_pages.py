@@ -5,10 +5,11 @@ Revision ID: 0004_pending_pages
 Revises: 0003_event_terms
 Create Date: 2026-12-03
 """
+
 import sqlalchemy as sa
 from alembic import op
 
-from db.types import UTCDateTime
+from newswatch.db.types import UTCDateTime
 
 revision = "0004_pending_pages"
 down_revision = "0003_event_terms"

@@ -84,9 +84,7 @@ _BOILERPLATE_INLINE = re.compile(
 )
 # A dateline opening the first paragraph: "NEW DELHI (Reuters) -", "New Delhi, Nov 25 (PTI)",
 # "WASHINGTON —", "MUMBAI:", "Chennai, March 3:". Only the first line is looked at.
-_DATE = (
-    r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?)(?:,?\s*\d{4})?)?"
-)
+_DATE = r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?)(?:,?\s*\d{4})?)?"
 _AGENCY = r"\((?:PTI|IANS|ANI|UNI|Reuters|AP|AFP|Bloomberg|dpa|DPA|Xinhua|CNN|BBC|NYT|AAP)\)"
 _DATELINE = re.compile(
     r"^\s*(?:"
@@ -232,7 +230,7 @@ def shingles(normalised: str, size: int = SHINGLE_WORDS) -> set[bytes]:
     words = normalised.split()
     if len(words) < size:
         return {" ".join(words).encode("utf-8")} if words else set()
-    return {" ".join(words[i:i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
+    return {" ".join(words[i : i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
 
 
 def fingerprint(text: str) -> Fingerprint:
@@ -404,8 +402,9 @@ class EventIndex:
                     if not keys:
                         del postings[term]
 
-    def best(self, profile: EventProfile, among: Iterable[Hashable],
-             threshold: float = STORY_THRESHOLD) -> tuple[Hashable, float] | None:
+    def best(
+        self, profile: EventProfile, among: Iterable[Hashable], threshold: float = STORY_THRESHOLD
+    ) -> tuple[Hashable, float] | None:
         """The key among `among` (indexed ones only) whose profile has the highest `event_score`
         with `profile`, at or above `threshold`, and that score; the first of equals in `among`'s
         order wins; None if none reaches the threshold."""
@@ -493,8 +492,7 @@ def _stem(word: str) -> str:
     return word
 
 
-def _names_and_figures(text: str, words: list[tuple[int, str]],
-                       lowercase: set[str]) -> list[tuple[int, str]]:
+def _names_and_figures(text: str, words: list[tuple[int, str]], lowercase: set[str]) -> list[tuple[int, str]]:
     """(word index, term) of the numbers (not years) and names among `words` of `text`. A
     capitalised word opening a sentence is a name only if the document never writes it in lower
     case ("India" yes, "The" no)."""
@@ -506,9 +504,9 @@ def _names_and_figures(text: str, words: list[tuple[int, str]],
             continue
         if word.lower() == word:  # no capital letter in it
             continue
-        before = text[max(0, offset - 8):offset]
+        before = text[max(0, offset - 8) : offset]
         kept = before.rstrip()
-        opens_sentence = not kept or kept[-1] in _SENTENCE_ENDS or "\n" in before[len(kept):]
+        opens_sentence = not kept or kept[-1] in _SENTENCE_ENDS or "\n" in before[len(kept) :]
         term = _stem(word.casefold())
         if opens_sentence and word[1:].lower() == word[1:] and term in lowercase:
             continue

@@ -5,7 +5,7 @@ and the position); `match` tokenises an article once and evaluates every topic a
 returning a `Match` for each topic whose score reaches the topic's `min_score`.
 
 Score. A topic's query says *whether* an article matches; the score says how central the
-matched terms are to it. Every place a positive term matched (see crawler/query.py) weighs
+matched terms are to it. Every place a positive term matched (see domain/query.py) weighs
 
     w = boost x position        position = 1.0 in the title and in the lead (first 40 words),
                                            0.3 + 0.7 x 0.5 ** ((word - 40) / 100) after it
@@ -32,8 +32,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from crawler.items import Article, Hit, Match, TopicSpec
-from crawler.query import FIELDS, Document, Occurrence, Query, QueryError, parse_query
+from newswatch.domain.items import Article, Hit, Match, TopicSpec
+from newswatch.domain.query import FIELDS, Document, Occurrence, Query, QueryError, parse_query
 
 LEAD_WORDS = 40  # the opening of the text, which weighs as much as the title
 BODY_FLOOR = 0.3  # weight of a hit far down the text

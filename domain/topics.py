@@ -9,15 +9,14 @@ configuration file. The ICET query is measured against tests/labelled/icet.jsonl
 
 from __future__ import annotations
 
-from crawler.items import TopicSpec
+from newswatch.domain.items import TopicSpec
 
 # --- Word lists -------------------------------------------------------------------------------
 # "US" must be written =US: case-insensitive, "us" is also the pronoun. "U.S." is the word US.
 
 # भारत is India and अमेरिका America in Devanagari, for Hindi outlets.
 INDIA = (
-    '(India OR Indian OR Indians OR "New Delhi" OR Delhi OR Bharat OR Modi OR =HAL'
-    ' OR "Hindustan Aeronautics" OR भारत)'
+    '(India OR Indian OR Indians OR "New Delhi" OR Delhi OR Bharat OR Modi OR =HAL OR "Hindustan Aeronautics" OR भारत)'
 )
 USA = (
     '(=US OR =USA OR "United States" OR America OR American OR Americans OR Washington'
@@ -29,10 +28,10 @@ BILATERAL = f'("Indo US" OR "Indo American" OR ({INDIA} NEAR/5 {USA}))'
 
 # Critical and emerging technology, and defence industry, as the partnership names them.
 TECH = (
-    "(semiconductor* OR chip OR chips OR chipmak* OR =AI OR \"artificial intelligence\" OR quantum"
+    '(semiconductor* OR chip OR chips OR chipmak* OR =AI OR "artificial intelligence" OR quantum'
     ' OR "critical mineral*" OR "rare earth*" OR biotech* OR biomanufactur* OR NASA OR ISRO'
-    " OR astronaut* OR spaceflight OR satellite* OR \"space cooperation\" OR \"civil space\""
-    " OR telecom* OR 5G OR 6G OR \"Open RAN\""
+    ' OR astronaut* OR spaceflight OR satellite* OR "space cooperation" OR "civil space"'
+    ' OR telecom* OR 5G OR 6G OR "Open RAN"'
     ' OR "jet engine*" OR "critical technolog*" OR "emerging technolog*" OR "strategic technolog*"'
     ' OR "advanced technolog*" OR "technology partnership" OR "technology cooperation"'
     ' OR "technology transfer" OR "transfer of technology" OR "tech transfer" OR "export control*"'

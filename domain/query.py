@@ -13,7 +13,7 @@ word as written, accents still stripped. A sentence end is a token of its own: p
 cross it, and NEAR/WITH/EXCEPT distances count it as SENTENCE_GAP words.
 
 The language is documented for users in docs/query-language.md. This module does not score: it
-reports where positive terms matched, and crawler/matching.py weighs them.
+reports where positive terms matched, and domain/matching.py weighs them.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from itertools import accumulate, chain
 from operator import itemgetter
 from typing import NamedTuple
 
-from crawler.items import Article, Hit
+from newswatch.domain.items import Article, Hit
 
 FIELDS = ("title", "text")
 _TITLE, _TEXT = 0, 1
@@ -82,6 +82,7 @@ def _mark_patterns() -> tuple[re.Pattern, re.Pattern]:
     classifying the BMP takes tens of milliseconds, and most commands never tokenize."""
     marks = _mark_class()
     return re.compile(f"[{marks}]"), _token_pattern(rf"[\w{marks}]")
+
 
 _ENDERS = ".!?\u0964\u0965"
 # Words after which a full stop is usually not a sentence end ("Mr. Doval", "Rs. 500"), grouped
@@ -212,9 +213,22 @@ class _Field:
     built on first use, since many documents are rejected by vocabulary checks alone."""
 
     __slots__ = (
-        "text", "keys", "vocabulary", "_chunks", "_tokens", "_exact_vocabulary", "_index", "_enders",
-        "_chunk_tokens", "_chunk_offsets", "_unquoted",
-        "_exact", "_sorted", "_prefixes", "_sets", "_has",
+        "text",
+        "keys",
+        "vocabulary",
+        "_chunks",
+        "_tokens",
+        "_exact_vocabulary",
+        "_index",
+        "_enders",
+        "_chunk_tokens",
+        "_chunk_offsets",
+        "_unquoted",
+        "_exact",
+        "_sorted",
+        "_prefixes",
+        "_sets",
+        "_has",
     )
 
     def __init__(self, text: str):
@@ -280,7 +294,7 @@ class _Field:
     def token_index(self, position: int) -> int:
         """The index in `tokens` of the word at `position`."""
         if self._index is None:
-            self.index
+            _ = self.index  # builds _enders
         return position - (SENTENCE_GAP - 1) * bisect_left(self._enders, position)
 
     def exact_positions(self, word: str) -> list[int]:
@@ -377,8 +391,8 @@ class Document:
     def has_prefix(self, prefix: str) -> bool:
         found = self._prefixes.get(prefix)
         if found is None:
-            found = self._prefixes[prefix] = (
-                self.fields[_TEXT].has_prefix(prefix) or self.fields[_TITLE].has_prefix(prefix)
+            found = self._prefixes[prefix] = self.fields[_TEXT].has_prefix(prefix) or self.fields[_TITLE].has_prefix(
+                prefix
             )
         return found
 
@@ -704,10 +718,7 @@ class AnyOf(SpanNode):
                 for f in fields:
                     if not plain.isdisjoint(doc.fields[f].vocabulary):
                         return True
-        for child in self._others:
-            if child.matches(doc, fields):
-                return True
-        return False
+        return any(child.matches(doc, fields) for child in self._others)
 
     def _present(self, field: _Field) -> list[str]:
         plain, vocabulary = self._plain, field.vocabulary
@@ -989,10 +1000,7 @@ class And(Node):
         self.key = "(" + " AND ".join(c.key for c in self.children) + ")"
 
     def matches(self, doc, fields):
-        for child in self.children:
-            if not child.matches(doc, fields):
-                return False
-        return True
+        return all(child.matches(doc, fields) for child in self.children)
 
     def hits(self, doc, fields):
         return [part for c in self.children for part in c.hits(doc, fields)]
@@ -1012,10 +1020,7 @@ class Or(Node):
         self.key = "(" + " OR ".join(c.key for c in self.children) + ")"
 
     def matches(self, doc, fields):
-        for child in self.children:
-            if child.matches(doc, fields):
-                return True
-        return False
+        return any(child.matches(doc, fields) for child in self.children)
 
     def hits(self, doc, fields):
         return [part for c in self.children if c.matches(doc, fields) for part in c.hits(doc, fields)]
@@ -1057,7 +1062,7 @@ def _smallest(triggers):
     if not known:
         return None
     # Prefixes cost a bisect each; plain words are a set lookup: prefer triggers without them.
-    return min(known, key=lambda t: (len(t[0]) + 4 * len(t[1])))
+    return min(known, key=lambda t: len(t[0]) + 4 * len(t[1]))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1250,13 +1255,13 @@ def _describe(token: _Token) -> str:
 class _Parser:
     """Recursive descent over the grammar in docs/query-language.md:
 
-        query   := or EOF
-        or      := and ("OR" and)*
-        and     := unary (["AND"] unary)*
-        unary   := "NOT" unary | near
-        near    := postfix ("NEAR/n" postfix)*
-        postfix := primary ("^n" | "WITH(" items ")" | "EXCEPT(" items ")")*
-        primary := "(" or ")" | field ":" primary | term | phrase
+    query   := or EOF
+    or      := and ("OR" and)*
+    and     := unary (["AND"] unary)*
+    unary   := "NOT" unary | near
+    near    := postfix ("NEAR/n" postfix)*
+    postfix := primary ("^n" | "WITH(" items ")" | "EXCEPT(" items ")")*
+    primary := "(" or ")" | field ":" primary | term | phrase
     """
 
     def __init__(self, text: str):

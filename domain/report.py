@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from crawler.items import FeedEntry
+from newswatch.domain.items import FeedEntry
 
 
 @dataclass
@@ -79,8 +79,12 @@ class SourceOutcome:
         # failing must not put a working source into backoff.)
         fresh = [f for f in self.page_failures if f.key not in self.retry_keys]
         fresh_requested = self.requested - len(self.retry_keys)
-        if self.status in ("ok", "not_modified") and fresh_requested > 0 and len(fresh) >= fresh_requested \
-                and not self.stored:
+        if (
+            self.status in ("ok", "not_modified")
+            and fresh_requested > 0
+            and len(fresh) >= fresh_requested
+            and not self.stored
+        ):
             self.listing_ok = self.status == "ok"
             self.status = "error"
             self.error = f"all {len(fresh)} new article page(s) failed: " + self._failure_list()
@@ -131,12 +135,25 @@ class CycleReport:
 
     def to_dict(self) -> dict:
         return {
-            "stored": self.stored, "matched": self.matched, "duplicates": self.duplicates,
-            "alerts": self.alerts_planned, "folded": self.folded,
+            "stored": self.stored,
+            "matched": self.matched,
+            "duplicates": self.duplicates,
+            "alerts": self.alerts_planned,
+            "folded": self.folded,
             "sources": [
-                {"name": o.name, "status": o.status, "error": o.summary_error, "listed": o.listed, "known": o.known,
-                 "requested": o.requested, "stored": o.stored, "duplicates": o.duplicates, "matched": o.matched,
-                 "failed": o.failed, "pending": o.pending}
+                {
+                    "name": o.name,
+                    "status": o.status,
+                    "error": o.summary_error,
+                    "listed": o.listed,
+                    "known": o.known,
+                    "requested": o.requested,
+                    "stored": o.stored,
+                    "duplicates": o.duplicates,
+                    "matched": o.matched,
+                    "failed": o.failed,
+                    "pending": o.pending,
+                }
                 for o in self.sources.values()
             ],
         }
