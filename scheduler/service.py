@@ -35,6 +35,18 @@ def _now() -> datetime:
 # What a crawl child needs, imported once by the fork server (see Service.__init__).
 CRAWL_MODULES = [
     "scrapy.crawler",
+    # Components each crawl loads by name: imported here once, not in every child (the HTTP
+    # handler's import alone walks the call stack for a deprecation shim, ~1 s of CPU per crawl).
+    "scrapy.core.downloader.handlers.http11",
+    "scrapy.core.scheduler",
+    "scrapy.pqueues",
+    "scrapy.downloadermiddlewares.retry",
+    "scrapy.downloadermiddlewares.redirect",
+    "scrapy.downloadermiddlewares.httpcompression",
+    "scrapy.downloadermiddlewares.robotstxt",
+    "scrapy.extensions.throttle",
+    "scrapy.extensions.remote_control",  # switched off (crawler/cycle.py), but its key is resolved
+    "scrapy.spidermiddlewares.referer",
     "newswatch.crawler.cycle",
     "newswatch.crawler.spider",
     "newswatch.crawler.pipelines",
