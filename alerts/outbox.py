@@ -100,10 +100,16 @@ def _due(now: datetime, settings: AlertSettings):
 
 
 def _claim(
-    session: Session, delivery_id: int, status: str, attempts: int, now: datetime, settings: AlertSettings
+    session: Session,
+    delivery_id: int,
+    status: str,
+    attempts: int,
+    now: datetime,
+    settings: AlertSettings,
+    claimant: str | None = None,
 ) -> bool:
-    """Take the delivery for this sender; False when another sender got there first (or has
-    tried it since it was seen: `attempts` changed)."""
+    """Take the delivery for this sender (`claimant` names it in cluster mode); False when another
+    sender got there first (or has tried it since it was seen: `attempts` changed)."""
     condition = [
         Delivery.id == delivery_id,
         Delivery.status == status,
@@ -113,7 +119,7 @@ def _claim(
     result = session.execute(
         update(Delivery)
         .where(*condition)
-        .values(status="sending", claimed_at=now)
+        .values(status="sending", claimed_at=now, claimed_by=claimant)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
@@ -149,13 +155,15 @@ def send_due(
     console: TextIO | None = None,
     limit: int = 100,
     max_seconds: float | None = None,
+    claimant: str | None = None,
 ) -> SendReport:
     """Send what is due now and return.
 
     `now` fixes the clock (tests). `console` is the stream the console target (no targets
     configured) writes its blocks to; without one they go to the log at INFO, so machine output
     on stdout stays clean. At most `limit` deliveries are handled, and none is started after
-    `max_seconds` of wall time."""
+    `max_seconds` of wall time. `claimant` (cluster mode) names this sender on its claims, so that
+    the claims of a sender found dead can be released (`release_claims_of`)."""
     from newswatch.alerts import transport  # apprise loads only when something is sent
 
     clock = (lambda: _utc(now)) if now is not None else (lambda: datetime.now(UTC))
@@ -217,7 +225,7 @@ def send_due(
 
         claimed_at = clock()
         with sessionmaker.begin() as session:
-            if not _claim(session, row.id, row.status, row.attempts, claimed_at, settings):
+            if not _claim(session, row.id, row.status, row.attempts, claimed_at, settings, claimant):
                 continue
             alert = session.scalar(
                 select(Alert).where(
@@ -323,6 +331,21 @@ def release_orphaned_claims(session: Session, claimed_before: datetime) -> int:
         update(Delivery)
         .where(Delivery.status == "sending", Delivery.claimed_at < claimed_before)
         .values(status="pending", claimed_at=None, next_attempt_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+def release_claims_of(session: Session, claimants: list[str]) -> int:
+    """Deliveries claimed by senders found dead (cluster mode: workers no longer seen): back to
+    pending, to be sent again, as `release_orphaned_claims` does for a restarted service. A
+    delivery confirmed sent is never touched."""
+    if not claimants:
+        return 0
+    result = session.execute(
+        update(Delivery)
+        .where(Delivery.status == "sending", Delivery.claimed_by.in_(claimants))
+        .values(status="pending", claimed_at=None, claimed_by=None, next_attempt_at=None)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0

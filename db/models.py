@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Float,
     ForeignKey,
     Index,
@@ -53,6 +54,14 @@ class Source(Base):
     last_items: Mapped[int] = mapped_column(Integer, default=0)
     last_new: Mapped[int] = mapped_column(Integer, default=0)
     health_alerted: Mapped[str | None] = mapped_column(String(30))
+    # Cluster mode: when the leading scheduler put a crawl of it on the queue (None: none is
+    # waiting or running), and the worker running that crawl.
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(200), index=True)
+
+
+# Cluster mode's scheduler looks for due sources by this.
+Index("ix_sources_next_run_at", Source.next_run_at)
 
 
 class Article(Base):
@@ -176,6 +185,7 @@ class Delivery(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(200), index=True)  # cluster mode: the worker sending it
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str | None] = mapped_column(Text)
 
@@ -216,3 +226,32 @@ class ServiceState(Base):
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_cycle_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ClusterLease(Base):
+    """Cluster mode: a lease one process holds until it expires (the scheduler's leadership)."""
+
+    __tablename__ = "cluster_leases"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    acquired_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ClusterNode(Base):
+    """Cluster mode: one scheduler or worker process, and when it was last seen alive."""
+
+    __tablename__ = "cluster_nodes"
+    __table_args__ = (Index("ix_cluster_nodes_role_seen", "role", "seen_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    role: Mapped[str] = mapped_column(String(20))  # scheduler | worker
+    host: Mapped[str] = mapped_column(String(200))
+    pid: Mapped[int] = mapped_column(Integer)
+    concurrency: Mapped[int | None] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lost: Mapped[bool] = mapped_column(Boolean, default=False)  # stopped without saying so (found dead)

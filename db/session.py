@@ -62,8 +62,8 @@ def make_engine(url: str) -> Engine:
 @contextmanager
 def _migration_lock(engine: Engine):
     """Serialise migrations between processes opening one SQLite file at once (the service and a
-    CLI command, say): SQLite runs DDL outside the migration's transaction. PostgreSQL takes
-    its own locks."""
+    CLI command, say): SQLite runs DDL outside the migration's transaction. PostgreSQL: an
+    advisory lock in the migration's transaction (`migrate`)."""
     database = engine.url.database if engine.dialect.name == "sqlite" else None
     if not database or database == ":memory:":
         yield
@@ -98,9 +98,18 @@ def head_revision() -> str:
 
 def _current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        if not inspect(conn).has_table("alembic_version"):
-            return None
-        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return _revision_of(conn)
+
+
+def _revision_of(conn) -> str | None:
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+# PostgreSQL advisory lock key held while migrating: processes starting together on many
+# machines (cluster mode) migrate one after the other, the others then find the schema current.
+MIGRATION_LOCK = 0x6E65_7773_6D69_6772  # "newsmigr"
 
 
 def migrate(engine: Engine) -> None:
@@ -114,12 +123,13 @@ def migrate(engine: Engine) -> None:
 
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
-        with _migration_lock(engine):
-            if _current_revision(engine) == head:  # another process migrated while we waited
+        with _migration_lock(engine), engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+            if _revision_of(conn) == head:  # another process migrated while we waited
                 return
-            with engine.begin() as conn:
-                config.attributes["connection"] = conn
-                command.upgrade(config, "head")
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
     except Exception as exc:
         raise DatabaseError(f"cannot open or migrate the database: {exc}") from exc
 

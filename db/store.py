@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import case, delete, func, insert, or_, select, update
+from sqlalchemy import text as sql
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -60,14 +61,29 @@ def sync_sources(session: Session, specs: Sequence[items.SourceSpec]) -> None:
             row.etag = row.last_modified = None
 
 
+# PostgreSQL advisory lock key every writer of articles holds for its whole transaction.
+ARTICLE_WRITE_LOCK = 0x6E65_7773_7772_6974  # "newswrit"
+
+
 def begin_write(session: Session) -> None:
-    """Take the database's write lock now, at the start of a transaction that reads before it
-    writes. SQLite (WAL) would otherwise start it as a reader and, if another process commits in
-    between, fail its first write at once with "database is locked" instead of waiting its turn
-    (busy_timeout). Other databases lock rows as they go and need nothing here."""
+    """Take the database's write lock for articles now, at the start of a transaction that reads
+    before it writes, and hold it to the commit: whether an article is new, which stored one it is
+    a copy of and which story it joins are decided on what is committed, so two writers (crawl
+    processes, workers on other machines) storing copies of one wire story at the same moment
+    make one original and one copy, never two originals. SQLite: BEGIN IMMEDIATE (WAL would
+    otherwise start the transaction as a reader and, if another process commits in between, fail
+    its first write at once with "database is locked" instead of waiting its turn). PostgreSQL: a
+    transaction-level advisory lock; it also keeps new rows committed in id order, which
+    `RecentStories` relies on to read only the seeds above the highest id it has read."""
     connection = session.connection()
-    if connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    if connection.dialect.name == "sqlite":
+        if not connection.connection.dbapi_connection.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif connection.dialect.name == "postgresql":
+        transaction = session.get_transaction()
+        if session.info.get("article_write_lock") is not transaction:
+            connection.execute(sql("SELECT pg_advisory_xact_lock(:key)"), {"key": ARTICLE_WRITE_LOCK})
+            session.info["article_write_lock"] = transaction
 
 
 def known_urls(session: Session, canonical_urls: Iterable[str]) -> set[str]:

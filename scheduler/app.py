@@ -146,10 +146,19 @@ def cycle_context(
     )
 
 
-def send_alerts(config: Config, sessions: sessionmaker[Session], console: TextIO | None) -> object:
-    """Send every delivery that is due now; returns the outbox's report."""
+def send_alerts(
+    config: Config,
+    sessions: sessionmaker[Session],
+    console: TextIO | None,
+    claimant: str | None = None,
+    max_seconds: float | None = None,
+) -> object:
+    """Send every delivery that is due now; returns the outbox's report. `claimant`: the cluster
+    worker sending (its claims are released if it dies); `max_seconds`: start no send after that."""
     from newswatch.alerts.outbox import send_due
     from newswatch.alerts.targets import targets_from
 
     settings = alert_settings(config)
-    return send_due(sessions, targets_from(settings), settings, console=console)
+    return send_due(
+        sessions, targets_from(settings), settings, console=console, claimant=claimant, max_seconds=max_seconds
+    )

@@ -740,8 +740,56 @@ def run(ctx, grace: float) -> None:
     from newswatch.scheduler.logs import setup_logging
 
     setup_logging(level, fmt)
-    code = Service(config, sessions, log_level=level, log_format=fmt).run_forever(grace=grace)
+    if config.cluster_mode:  # a scheduler: the crawls and sends run on `newswatch worker`s
+        code = _cluster_module("scheduler").run_scheduler(config, sessions, level, fmt)
+    else:
+        code = Service(config, sessions, log_level=level, log_format=fmt).run_forever(grace=grace)
     ctx.exit(code)
+
+
+def _cluster_module(name: str):
+    """A module of newswatch.cluster, or exit 1 saying what to install when Celery is missing."""
+    import importlib
+
+    try:
+        return importlib.import_module(f"newswatch.cluster.{name}")
+    except ImportError as exc:
+        raise Failure(f"cluster mode needs {exc.name}: pip install 'newswatch[cluster]'") from None
+
+
+@cli.command()
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Crawls and sends run at once (default: the number of CPU cores).",
+)
+@click.option(
+    "--grace",
+    type=click.FloatRange(0, 300),
+    default=20.0,
+    show_default=True,
+    help="Seconds running crawls get to finish after SIGTERM/SIGINT.",
+)
+@click.pass_context
+@runtime_errors
+def worker(ctx, concurrency: int | None, grace: float) -> None:
+    """Cluster mode: a worker that runs crawls and sends alerts (any number, on any machines)."""
+    import os
+
+    from newswatch.scheduler.logs import setup_logging
+
+    state = ctx.find_root().obj
+    state["default_level"] = "INFO"
+    config = _config(ctx)
+    if not config.cluster_mode:
+        raise Usage(f'{config.label}: cluster.broker: `newswatch worker` needs [cluster] broker = "redis://..."')
+    module = _cluster_module("worker")
+    sessions = _sessions(ctx)
+    level = (state["log_level"] or config.settings.logging.level).upper()
+    fmt = state["log_format"] or config.settings.logging.format
+    setup_logging(level, fmt)
+    ctx.exit(module.run_worker(config, sessions, concurrency or os.cpu_count() or 1, level, fmt, grace))
 
 
 @cli.command()
@@ -773,6 +821,9 @@ def status(ctx, as_json: bool) -> None:
         "pending_alerts": pending,
         "failed_alerts": failed,
     }
+    if config.cluster_mode:
+        record["cluster"] = _cluster_module("status").cluster_status(config, _sessions(ctx, reading=True))
+        record["running"] = running = record["cluster"]["leader"] is not None
     if as_json:
         _emit_json([record])
         return
@@ -781,6 +832,27 @@ def status(ctx, as_json: bool) -> None:
     click.echo(f"last heartbeat: {record['heartbeat_at'] or '-'}")
     click.echo(f"last cycle: {record['last_cycle_at'] or '-'}")
     click.echo(f"alerts pending: {pending}, failed: {failed}")
+    if "cluster" in record:
+        _print_cluster(record["cluster"])
+
+
+def _print_cluster(cluster: dict) -> None:
+    leader = cluster["leader"]
+    click.echo(f"leading scheduler: {leader['node']} since {leader['since']}" if leader else "leading scheduler: none")
+    click.echo(f"schedulers seen in the last minute: {len(cluster['schedulers'])}")
+    for node in cluster["schedulers"]:
+        click.echo(f"  - {node['node']}")
+    click.echo(f"workers seen in the last minute: {len(cluster['workers'])}")
+    for node in cluster["workers"]:
+        click.echo(f"  - {node['node']} (concurrency {node['concurrency']}, seen {node['seen_at']})")
+    queue = cluster["queue"]
+    if "error" in queue:
+        click.echo(f"queue: {queue['error']}")
+    else:
+        click.echo(
+            f"queue: {queue['crawl']} crawl tasks and {queue['send']} send tasks waiting, {queue['running']} running"
+        )
+    click.echo(f"sources queued: {cluster['sources_queued']}, being crawled: {cluster['sources_crawling']}")
 
 
 @cli.command()

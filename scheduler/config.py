@@ -114,6 +114,26 @@ class ServiceConfig(_Strict):
     silent_after: float = Field(default=8.0, gt=1)
 
 
+class ClusterConfig(_Strict):
+    """`[cluster]`: absent (no broker), everything runs on one machine."""
+
+    broker: str | None = None  # redis://host:6379/0
+    queue: str = Field(default="newswatch", min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")
+    lease: Duration = Field(default=15.0, ge=3, le=60)  # the leading scheduler's lease; renewed every third
+    heartbeat: Duration = Field(default=3.0, ge=1, le=60)  # every process says it is alive; dead after 3
+    batch: int = Field(default=20, ge=1, le=1000)  # at most this many due sources per crawl task
+    # How long the broker waits for a task to be acknowledged before giving it to another worker
+    # (a worker lost with it): more than service.crawl_timeout. Default: crawl_timeout + 60 s.
+    visibility_timeout: Duration | None = None
+
+    @field_validator("broker")
+    @classmethod
+    def _broker(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "redis+socket://")):
+            raise ValueError(f"broker must be a Redis URL (redis://host:6379/0), got {value!r}")
+        return value
+
+
 class LoggingConfig(_Strict):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     format: Literal["text", "json"] = "text"
@@ -166,6 +186,7 @@ class Settings(_Strict):
     alerts: AlertsConfig = AlertsConfig()
     service: ServiceConfig = ServiceConfig()
     logging: LoggingConfig = LoggingConfig()
+    cluster: ClusterConfig = ClusterConfig()
     sources: list[SourceConfig] = []
     topics: list[TopicConfig] = []
 
@@ -180,6 +201,18 @@ class Config:
     @property
     def label(self) -> str:
         return str(self.path) if self.path else BUILT_IN
+
+    @property
+    def cluster_mode(self) -> bool:
+        """`[cluster] broker` is set: `run` schedules, `worker` processes crawl and send."""
+        return self.settings.cluster.broker is not None
+
+    @property
+    def visibility_timeout(self) -> float:
+        cluster = self.settings.cluster
+        if cluster.visibility_timeout is not None:
+            return cluster.visibility_timeout
+        return self.settings.service.crawl_timeout + 60.0
 
     @property
     def database_url(self) -> str:
@@ -271,6 +304,7 @@ def validate(data: dict, label: str, path: Path | None, check_targets: bool = Tr
     _check_unique(settings.sources, "sources", label)
     _check_unique(settings.topics, "topics", label)
     _check_queries(settings.topics, label)
+    _check_cluster(settings, label)
     if check_targets:
         check_alert_targets(settings.alerts, label, path)
     return Config(settings=settings, path=path)
@@ -282,6 +316,34 @@ def _check_unique(entries: list, key: str, label: str) -> None:
         if entry.name in seen:
             raise ConfigError(label, f"{key}[{index}].name", f"duplicate name {entry.name!r}")
         seen.add(entry.name)
+
+
+def _check_cluster(settings: Settings, label: str) -> None:
+    """Cluster mode shares one database between processes on many machines: PostgreSQL."""
+    cluster = settings.cluster
+    if cluster.broker is None:
+        return
+    from sqlalchemy.engine import make_url
+
+    try:
+        backend = make_url(settings.database.url).get_backend_name()
+    except Exception:
+        backend = ""
+    if backend != "postgresql":
+        raise ConfigError(
+            label,
+            "database.url",
+            f"cluster mode ([cluster] broker) needs a PostgreSQL database shared by every process, "
+            f"not {backend or 'this URL'}",
+        )
+    crawl_timeout = settings.service.crawl_timeout
+    if cluster.visibility_timeout is not None and cluster.visibility_timeout <= crawl_timeout:
+        raise ConfigError(
+            label,
+            "cluster.visibility_timeout",
+            f"must be longer than service.crawl_timeout ({crawl_timeout:g}s): a running crawl would be "
+            "given to a second worker",
+        )
 
 
 def _check_queries(topics: list[TopicConfig], label: str) -> None:

@@ -64,6 +64,11 @@ crawl_timeout = "10m"
 # The text of articles that matched no topic is dropped after this many days.
 retention_days = 30
 
+# Cluster mode: `newswatch run` on any machines schedules (one leads at a time) and any number
+# of `newswatch worker` crawl and send; [database] must then be PostgreSQL. README: "Scaling out".
+# [cluster]
+# broker = "redis://127.0.0.1:6379/0"
+
 [logging]
 level = "INFO"
 format = "text"   # or "json": one JSON object per line

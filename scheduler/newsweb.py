@@ -37,7 +37,7 @@ _BOOT = datetime.now(UTC).replace(microsecond=0)
 class Fault:
     status: int = 500
     delay: float = 0.0
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)  # a Content-Type here replaces text/plain
     body: bytes = b"error"
     times: int | None = None  # fail this many requests, then serve normally (None: always)
 
@@ -146,7 +146,8 @@ class NewsWeb:
                 if fault is not None:
                     if fault.delay:
                         time.sleep(fault.delay)
-                    self._send(fault.status, fault.body, "text/plain", fault.headers)
+                    content_type = None if "Content-Type" in fault.headers else "text/plain"
+                    self._send(fault.status, fault.body, content_type, fault.headers)
                     return
                 content = web._content(path)
                 if content is None:

@@ -1,0 +1,263 @@
+"""Cluster mode as users run it: a private Redis, a PostgreSQL schema of the test's own, several
+`newswatch run` schedulers and `newswatch worker`s as separate processes against the loopback
+news web, killed with SIGKILL where the test says, stopped with SIGTERM at the end (exit 0).
+Polls with generous deadlines; asserts behaviour, never speed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newswatch.scheduler.newsweb import Fault, NewsWeb, render_dates
+from tests.bulkweb import bulk_sources, write_bulk_site
+from tests.cluster_helpers import (
+    Cluster,
+    cluster_config,
+    needs_postgres,
+    postgres_schema,
+    redis_server,
+    stored,
+    wait_for,
+)
+from tests.conftest import json_lines, run_newswatch, write_config
+from tests.test_service import _NEW_STORY
+
+pytestmark = needs_postgres
+
+
+@pytest.fixture
+def broker(tmp_path):
+    with redis_server(tmp_path / "redis") as url:
+        yield url
+
+
+@pytest.fixture
+def database():
+    with postgres_schema() as url:
+        yield url
+
+
+def _publish(web, feed: str, path: str, html: str, title: str) -> None:
+    """The newsroom publishes: a new page, and its feed lists it first."""
+    web.serve(path, render_dates(html, web.now))
+    text = (web.root / feed).read_text(encoding="utf-8")
+    text = text.replace(
+        "<item>",
+        f"<item>\n    <title>{title}</title>\n    <link>{path}</link>\n    <pubDate>{{{{rfc822:-1m}}}}</pubDate>\n"
+        "  </item>\n  <item>",
+        1,
+    )
+    web.serve(feed, render_dates(text, web.now), "application/rss+xml")
+
+
+def _posted(receiver, words: str) -> int:
+    return sum(1 for post in receiver.posts if words in json.dumps(post))
+
+
+# Configuration ---------------------------------------------------------------------------------
+
+
+def test_cluster_mode_on_sqlite_exits_2_with_one_line_naming_the_database_key(tmp_path, newsweb):
+    config = write_config(tmp_path / "n.toml", newsweb, extra='[cluster]\nbroker = "redis://127.0.0.1:6379/0"\n')
+    for command in (("run",), ("worker",), ("crawl",)):
+        result = run_newswatch(*command, config=config)
+        assert result.returncode == 2, result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and "database.url" in lines[0] and "PostgreSQL" in lines[0], result.stderr
+
+
+def test_worker_without_a_broker_and_a_visibility_timeout_below_the_crawl_timeout_exit_2(tmp_path, newsweb):
+    config = write_config(tmp_path / "n.toml", newsweb)
+    result = run_newswatch("worker", config=config)
+    assert result.returncode == 2 and "cluster.broker" in result.stderr
+    config.write_text(
+        config.read_text().replace('url = "sqlite:///newswatch.db"', 'url = "postgresql+psycopg://u:p@127.0.0.1/db"')
+        + '[service]\ncrawl_timeout = "10m"\n[cluster]\nbroker = "redis://127.0.0.1:1/0"\nvisibility_timeout = "5m"\n'
+    )
+    result = run_newswatch("worker", config=config)
+    assert result.returncode == 2 and "cluster.visibility_timeout" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+# The cluster at work ---------------------------------------------------------------------------
+
+
+def _slow(web: NewsWeb, site: Path, paths: list[str], delay: float) -> None:
+    """Serve the pages under `site` each `delay` seconds late."""
+    for path in paths:
+        page = render_dates((site / path.lstrip("/")).read_text(encoding="utf-8"), web.now)
+        web.fail(path, Fault(status=200, delay=delay, body=page.encode(), headers={"Content-Type": "text/html"}))
+
+
+def _same_story_groups(articles: list[dict]) -> set[frozenset[str]]:
+    groups: dict[int, set[str]] = {}
+    for article in articles:
+        groups.setdefault(article["story_id"], set()).add(article["canonical_url"])
+    return {frozenset(urls) for urls in groups.values()}
+
+
+def _copies(articles: list[dict]) -> dict[str, str]:
+    by_id = {a["id"]: a["canonical_url"] for a in articles}
+    return {a["canonical_url"]: by_id[a["duplicate_of"]] for a in articles if a["duplicate_of"]}
+
+
+def test_two_schedulers_and_two_workers_store_and_alert_what_one_machine_does(
+    tmp_path, newsweb, receiver, broker, database
+):
+    from tests.alerts_helpers import JsonReceiver
+
+    # One machine, one cycle: what the cluster must arrive at.
+    (tmp_path / "single").mkdir()
+    with JsonReceiver() as alone:
+        single = write_config(tmp_path / "single/n.toml", newsweb, [alone.apprise_url])
+        assert run_newswatch("crawl", config=single).returncode == 0
+        expected_alerts = sorted(post["title"] for post in alone.posts)
+    expected = stored(single)
+    assert expected and expected_alerts
+
+    (tmp_path / "cluster").mkdir()
+    config = cluster_config(tmp_path / "cluster/n.toml", newsweb, database, broker, [receiver.apprise_url])
+    config.write_text(config.read_text().replace('interval = "5m"', 'interval = "5s"'))
+    with Cluster(config) as cluster:
+        for name, command in (("s1", "run"), ("s2", "run"), ("w1", "worker"), ("w2", "worker")):
+            cluster.start(name, command, *(("--concurrency", "2") if command == "worker" else ()))
+
+        def all_crawled() -> bool:
+            rows = json_lines(run_newswatch("sources", "--json", config=config).stdout)
+            return len(rows) == 3 and all(row["last_fetch_at"] for row in rows)
+
+        assert wait_for(all_crawled), cluster.logs()
+        assert wait_for(lambda: len(receiver.posts) >= len(expected_alerts)), cluster.logs()
+        # Several more cycles of every source: nothing new is stored, nothing alerts again.
+        polls = newsweb.hits("/feeds/national.rss")
+        assert wait_for(lambda: newsweb.hits("/feeds/national.rss") >= polls + 3), cluster.logs()
+        status = cluster.status()
+        codes = cluster.stop_all()
+    assert codes == {"s1": 0, "s2": 0, "w1": 0, "w2": 0}
+
+    articles = stored(config)
+    assert sorted(a["canonical_url"] for a in articles) == sorted(a["canonical_url"] for a in expected)
+    assert _copies(articles) == _copies(expected)
+    assert _same_story_groups(articles) == _same_story_groups(expected)
+    assert sorted(post["title"] for post in receiver.posts) == expected_alerts
+
+    assert status["running"] is True
+    cluster_state = status["cluster"]
+    assert cluster_state["leader"] is not None
+    assert len(cluster_state["schedulers"]) == 2 and len(cluster_state["workers"]) == 2
+    assert {w["concurrency"] for w in cluster_state["workers"]} == {2}
+    assert set(cluster_state["queue"]) == {"crawl", "send", "running"}
+    text = run_newswatch("status", config=config).stdout
+    assert "leading scheduler: none" in text  # all stopped now
+    assert "workers seen in the last minute: 0" in text
+
+
+def test_worker_killed_mid_crawl_loses_nothing_its_crawl_runs_again_and_a_new_report_alerts(
+    tmp_path, newsweb, receiver, broker, database
+):
+    site = tmp_path / "site"
+    paths = write_bulk_site(site, feeds=1, per_feed=16)
+    with NewsWeb(site) as bulk:
+        _slow(bulk, site, paths, delay=1.0)  # the crawl of bulk-0 takes long enough to be killed mid-way
+        sources = bulk_sources(bulk, 1, interval="1h") + (
+            f'[[sources]]\nname = "ledger"\ntype = "feed"\nurl = "{newsweb.url("feeds/national.rss")}"\n'
+            'interval = "5s"\n'
+        )
+        config = cluster_config(tmp_path / "n.toml", newsweb, database, broker, [receiver.apprise_url], sources)
+        config.write_text(config.read_text().replace("retries = 0\n", "retries = 0\nper_domain_concurrency = 2\n"))
+        with Cluster(config) as cluster:
+            for name, command in (("s1", "run"), ("s2", "run"), ("w1", "worker"), ("w2", "worker")):
+                cluster.start(name, command, *(("--concurrency", "2") if command == "worker" else ()))
+
+            def crawling_bulk() -> str | None:
+                for name in ("w1", "w2"):
+                    if "sources=bulk-0 claimed=1" in cluster.log(name):
+                        return name
+                return None
+
+            assert wait_for(lambda: crawling_bulk() and any(bulk.hits(p) for p in paths)), cluster.logs()
+            victim = crawling_bulk()
+            survivor = "w2" if victim == "w1" else "w1"
+            assert len(stored(config)) < len(paths) + 2  # the bulk source is not done yet
+            cluster.kill(victim)
+
+            # A report published after the kill alerts once, from the surviving worker.
+            assert wait_for(lambda: len(receiver.posts) >= 1), cluster.logs()
+            _publish(newsweb, "feeds/national.rss", "/news/indus-x-start-up-fund.html", _NEW_STORY, "INDUS-X fund")
+            assert wait_for(lambda: _posted(receiver, "INDUS-X summit") >= 1, deadline=90), cluster.logs()
+
+            def bulk_done() -> bool:
+                return sum(1 for a in stored(config) if a["source"] == "bulk-0") >= len(paths)
+
+            assert wait_for(bulk_done, deadline=180), cluster.logs()
+            assert "sources=bulk-0 claimed=1" in cluster.log(survivor)
+            assert "worker lost" in cluster.log("s1") + cluster.log("s2")
+            polls = newsweb.hits("/feeds/national.rss")
+            assert wait_for(lambda: newsweb.hits("/feeds/national.rss") >= polls + 2), cluster.logs()
+            codes = cluster.stop_all()
+    assert set(codes.values()) == {0}, cluster.logs()
+    articles = stored(config)
+    bulk_urls = [a["canonical_url"] for a in articles if a["source"] == "bulk-0"]
+    assert len(bulk_urls) == len(paths) == len(set(bulk_urls))  # every page once, none lost, none twice
+    assert _posted(receiver, "INDUS-X summit") == 1
+    assert len({post["title"] for post in receiver.posts}) == len(receiver.posts)  # no story alerted twice
+
+
+def test_leading_scheduler_killed_another_takes_over_and_a_new_report_alerts(
+    tmp_path, newsweb, receiver, broker, database
+):
+    sources = (
+        f'[[sources]]\nname = "ledger"\ntype = "feed"\nurl = "{newsweb.url("feeds/national.rss")}"\ninterval = "5s"\n'
+    )
+    config = cluster_config(tmp_path / "n.toml", newsweb, database, broker, [receiver.apprise_url], sources)
+    with Cluster(config) as cluster:
+        for name, command in (("s1", "run"), ("s2", "run"), ("w1", "worker")):
+            cluster.start(name, command)
+        assert wait_for(lambda: len(receiver.posts) >= 1), cluster.logs()
+        leader = cluster.leader()
+        assert leader in ("s1", "s2")
+        other = "s2" if leader == "s1" else "s1"
+        cluster.kill(leader)
+
+        assert wait_for(lambda: cluster.leader() == other, deadline=60), cluster.logs()
+        _publish(newsweb, "feeds/national.rss", "/news/indus-x-start-up-fund.html", _NEW_STORY, "INDUS-X fund")
+        assert wait_for(lambda: _posted(receiver, "INDUS-X summit") >= 1, deadline=90), cluster.logs()
+        polls = newsweb.hits("/feeds/national.rss")
+        assert wait_for(lambda: newsweb.hits("/feeds/national.rss") >= polls + 2), cluster.logs()
+        codes = cluster.stop_all()
+    assert codes == {other: 0, "w1": 0}, cluster.logs()
+    assert _posted(receiver, "INDUS-X summit") == 1
+    assert "scheduler leads" in cluster.log(other)
+
+
+def test_crawl_task_of_a_lost_worker_is_redelivered_by_the_broker_after_its_visibility_timeout(
+    tmp_path, broker, database
+):
+    site = tmp_path / "site"
+    paths = write_bulk_site(site, feeds=1, per_feed=8)
+    with NewsWeb(site) as web:
+        _slow(web, site, paths, delay=1.0)
+        config = cluster_config(tmp_path / "n.toml", web, database, broker, [], bulk_sources(web, 1, interval="1h"))
+        # Workers are found dead only after a minute here: the broker hands the task out first.
+        text = config.read_text().replace('heartbeat = "1s"\nlease', 'heartbeat = "20s"\nlease')
+        config.write_text(text.replace("batch = 1\n", 'batch = 1\nvisibility_timeout = "35s"\n'))
+        with Cluster(config) as cluster:
+            cluster.start("s1", "run")
+            cluster.start("w1", "worker")
+            assert wait_for(lambda: web.hits(paths[0]) + web.hits(paths[1]) >= 1), cluster.logs()
+            cluster.kill("w1")
+            cluster.start("w2", "worker")
+
+            def done() -> bool:
+                return len(stored(config)) >= len(paths)
+
+            assert wait_for(done, deadline=240), cluster.logs()
+            log = cluster.log("w2")
+            assert "sources=bulk-0 claimed=1" in log and "redelivered=True" in log, log
+            assert "worker lost" not in cluster.log("s1")
+            codes = cluster.stop_all()
+    assert codes == {"s1": 0, "w2": 0}, cluster.logs()
+    urls = [a["canonical_url"] for a in stored(config)]
+    assert len(urls) == len(paths) == len(set(urls))
