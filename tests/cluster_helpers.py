@@ -6,6 +6,7 @@ cluster's processes (`newswatch run`, `newswatch worker`) started as a user star
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -21,6 +22,7 @@ import pytest
 from tests.conftest import NEWSWATCH, json_lines, run_newswatch, write_config
 
 POSTGRES = os.environ.get("NEWSWATCH_TEST_POSTGRES")
+DOCS = Path(__file__).resolve().parent.parent / "docs"
 needs_postgres = pytest.mark.skipif(not POSTGRES, reason="set NEWSWATCH_TEST_POSTGRES to a PostgreSQL URL (CI does)")
 
 # Short heartbeats and lease: a lost worker is found in 3 s, a dead leader replaced within ~7 s.
@@ -96,6 +98,15 @@ def cluster_config(path: Path, web, database: str, broker: str, alert_urls=(), s
     return path
 
 
+def unit_command(unit: str, config: Path) -> list[str]:
+    """The command a systemd unit in docs/ starts, on the installed `newswatch` and `config`."""
+    line = next(line for line in (DOCS / unit).read_text().splitlines() if line.startswith("ExecStart="))
+    argv = shlex.split(line.removeprefix("ExecStart="))
+    argv[0] = NEWSWATCH
+    argv[argv.index("--config") + 1] = str(config)
+    return argv
+
+
 def wait_for(predicate, deadline: float = 120.0, step: float = 0.3) -> bool:
     end = time.monotonic() + deadline
     while time.monotonic() < end:
@@ -112,12 +123,12 @@ class Cluster:
         self.config = config
         self.processes: dict[str, subprocess.Popen] = {}
 
-    def start(self, name: str, *command: str) -> subprocess.Popen:
+    def start(self, name: str, *command: str, argv: list[str] | None = None) -> subprocess.Popen:
+        """`newswatch --config CONFIG COMMAND...`, or `argv` as given."""
         log = open(self.config.parent / f"{name}.log", "w")  # noqa: SIM115 (written until the process stops)
         env = {k: v for k, v in os.environ.items() if k != "NEWSWATCH_CONFIG"}
-        process = subprocess.Popen(
-            [NEWSWATCH, "--config", str(self.config), *command], stdout=log, stderr=subprocess.STDOUT, env=env
-        )
+        argv = argv or [NEWSWATCH, "--config", str(self.config), *command]
+        process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env)
         self.processes[name] = process
         return process
 

@@ -19,6 +19,7 @@ from tests.cluster_helpers import (
     postgres_schema,
     redis_server,
     stored,
+    unit_command,
     wait_for,
 )
 from tests.conftest import json_lines, run_newswatch, write_config
@@ -213,8 +214,9 @@ def test_leading_scheduler_killed_another_takes_over_and_a_new_report_alerts(
     )
     config = cluster_config(tmp_path / "n.toml", newsweb, database, broker, [receiver.apprise_url], sources)
     with Cluster(config) as cluster:
-        for name, command in (("s1", "run"), ("s2", "run"), ("w1", "worker")):
-            cluster.start(name, command)
+        # Started as the systemd units in docs/ start them.
+        for name, unit in (("s1", "scheduler"), ("s2", "scheduler"), ("w1", "worker")):
+            cluster.start(name, argv=unit_command(f"newswatch-{unit}.service", config))
         assert wait_for(lambda: len(receiver.posts) >= 1), cluster.logs()
         leader = cluster.leader()
         assert leader in ("s1", "s2")
@@ -261,3 +263,109 @@ def test_crawl_task_of_a_lost_worker_is_redelivered_by_the_broker_after_its_visi
     assert codes == {"s1": 0, "w2": 0}, cluster.logs()
     urls = [a["canonical_url"] for a in stored(config)]
     assert len(urls) == len(paths) == len(set(urls))
+
+
+def _database_rows(url: str, query: str) -> list:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            return list(conn.execute(text(query)))
+    finally:
+        engine.dispose()
+
+
+def test_alert_claimed_by_a_killed_worker_is_sent_again_and_one_confirmed_sent_never(
+    tmp_path, newsweb, broker, database
+):
+    from tests.alerts_helpers import JsonReceiver
+
+    sources = "".join(
+        f'[[sources]]\nname = "{name}"\ntype = "feed"\nurl = "{newsweb.url(feed)}"\ninterval = "1h"\n'
+        for name, feed in (("ledger", "feeds/national.rss"), ("frontier", "feeds/defence.atom"))
+    )
+    with JsonReceiver(delay=2.5) as slow_target:  # each send takes seconds (apprise waits 4 at most)
+        config = cluster_config(tmp_path / "n.toml", newsweb, database, broker, [slow_target.apprise_url], sources)
+        assert run_newswatch("sources", config=config).returncode == 0  # the tables exist
+        with Cluster(config) as cluster:
+            cluster.start("s1", "run")
+            cluster.start("w1", "worker", "--concurrency", "1")
+
+            def one_sent_one_sending() -> bool:
+                states = [row[0] for row in _database_rows(database, "SELECT status FROM deliveries")]
+                return sorted(states) == ["sending", "sent"]
+
+            assert wait_for(one_sent_one_sending, deadline=180, step=0.2), cluster.logs()
+            (sent_title,) = _database_rows(
+                database, "SELECT a.title FROM alerts a JOIN deliveries d ON d.alert_id = a.id WHERE d.status = 'sent'"
+            )[0]
+            (claimed_title, claimed_by) = _database_rows(
+                database,
+                "SELECT a.title, d.claimed_by FROM alerts a JOIN deliveries d ON d.alert_id = a.id "
+                "WHERE d.status = 'sending'",
+            )[0]
+            assert claimed_by.startswith("worker@")
+            cluster.kill("w1")  # mid-send: whether the target got it is unknown
+            cluster.start("w2", "worker", "--concurrency", "1")
+
+            def all_sent() -> bool:
+                return {row[0] for row in _database_rows(database, "SELECT status FROM deliveries")} == {"sent"}
+
+            assert wait_for(all_sent, deadline=180), cluster.logs()
+            assert wait_for(lambda: sum(p["title"] == claimed_title for p in slow_target.posts) >= 1)
+            codes = cluster.stop_all()
+        titles = [post["title"] for post in slow_target.posts]
+    assert codes == {"s1": 0, "w2": 0}, cluster.logs()
+    assert titles.count(sent_title) == 1  # confirmed sent: never again
+    assert titles.count(claimed_title) >= 1  # claimed by the dead worker: sent again
+    assert "deliveries_released=1" in cluster.log("s1")
+
+
+def test_a_source_is_never_crawled_by_two_workers_at_once(tmp_path, newsweb, broker, database):
+    from datetime import UTC, datetime
+
+    from newswatch.cluster.celery_app import CRAWL, Queues, make_celery
+    from newswatch.scheduler.config import load_config
+
+    feed = render_dates((newsweb.root / "feeds/national.rss").read_text(encoding="utf-8"), newsweb.now)
+    newsweb.fail(
+        "/feeds/national.rss",
+        Fault(status=200, delay=4.0, body=feed.encode(), headers={"Content-Type": "application/rss+xml"}),
+    )
+    sources = f'[[sources]]\nname = "ledger"\ntype = "feed"\nurl = "{newsweb.url("feeds/national.rss")}"\n'
+    config = cluster_config(tmp_path / "n.toml", newsweb, database, broker, [], sources + 'interval = "1h"\n')
+    assert run_newswatch("sources", config=config).returncode == 0  # the source's row exists
+    token = datetime.now(UTC)
+    _database_rows(database, f"UPDATE sources SET queued_at = '{token.replace(tzinfo=None).isoformat()}' RETURNING id")
+    with Cluster(config) as cluster:
+        cluster.start("w1", "worker", "--concurrency", "1")
+        cluster.start("w2", "worker", "--concurrency", "1")
+        # The same crawl twice at once, as when a task is handed out again while it still runs.
+        loaded = load_config(str(config))
+        app = make_celery(loaded)
+        for _ in range(2):
+            app.send_task(
+                CRAWL, args=[["ledger"], token.isoformat(), [token.timestamp()]], queue=Queues.of(loaded).crawl
+            )
+
+        def both_ran() -> bool:
+            return all("crawl task started sources=ledger claimed=1" in cluster.log(name) for name in ("w1", "w2"))
+
+        assert wait_for(both_ran), cluster.logs()
+        assert wait_for(lambda: any("cycle done sources=ledger" in cluster.log(n) for n in ("w1", "w2"))), (
+            cluster.logs()
+        )
+        codes = cluster.stop_all()
+    assert codes == {"w1": 0, "w2": 0}, cluster.logs()
+    assert newsweb.hits("/feeds/national.rss") == 1
+    assert "crawled elsewhere right now" in cluster.log("w1") + cluster.log("w2")
+
+
+def test_systemd_units_give_a_stopping_worker_longer_than_its_grace():
+    from tests.cluster_helpers import DOCS
+
+    worker = (DOCS / "newswatch-worker.service").read_text()
+    grace = float(worker.split("--grace ")[1].split()[0])
+    stop = float(worker.split("TimeoutStopSec=")[1].split()[0])
+    assert stop > grace + 10 and "KillMode=mixed" in worker
