@@ -247,6 +247,20 @@ web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None)
 """
 
 
+def _conditional_gets(port: int, count: int) -> float:
+    """Baseline: the same `count` conditional GETs (each answered 304) from one thread, on one
+    kept-alive connection: the network's part of a warm cycle, nothing else."""
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    started = time.perf_counter()
+    for n in range(count):
+        connection.request("GET", f"/f/{n}.xml", headers={"If-None-Match": '"warm"'})
+        connection.getresponse().read()
+    connection.close()
+    return time.perf_counter() - started
+
+
 def warm_cycle(folder: Path, pg: str, sources: int, workers: int, concurrency: int, batch: int) -> dict:
     """`sources` feeds fetched once (cold), then all due at once: every one answers 304. Time from
     due to started per source (the workers' logs), database queries per source
@@ -290,6 +304,7 @@ def warm_cycle(folder: Path, pg: str, sources: int, workers: int, concurrency: i
             )[0][0]
             codes = cluster.stop()
             lines = cluster.log_lines("worker")
+        baseline = _conditional_gets(port, sources)
     finally:
         server.terminate()
         server.wait(10)
@@ -310,6 +325,8 @@ def warm_cycle(folder: Path, pg: str, sources: int, workers: int, concurrency: i
         "cold_seconds": round(cold, 1),
         "warm_seconds": round(warm, 1),
         "warm_sources_per_s": round(sources / warm, 1),
+        "baseline_conditional_gets_s": round(baseline, 2),
+        "ratio_to_baseline": round(warm / baseline, 1),
         "due_to_started_p50_s": round(percentile(waits, 0.5), 2) if waits else None,
         "due_to_started_p95_s": round(percentile(waits, 0.95), 2) if waits else None,
         "sources_started_logged": len(waits),
