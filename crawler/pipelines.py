@@ -293,6 +293,8 @@ class ArticlePipeline:
         try:
             with context.sessions.begin() as session:
                 begin_write(session)
+                # The stored counts of every term of the batch, read at once.
+                self.recent.terms.need(session, (t for p, _ in batch if p.profile is not None for t in p.profile.terms))
                 for prepared, now in batch:
                     article = prepared.article
                     try:
@@ -315,6 +317,7 @@ class ArticlePipeline:
                         failed.append((prepared, f"storing failed: {type(exc).__name__}: {exc}"))
                         continue
                     written.append((saved, prepared, planned))
+                self.recent.flush(session)
             self.recent.committed()
         except Exception as exc:
             log.exception("storing a batch of %d articles failed", len(batch))

@@ -53,6 +53,7 @@ class Source(Base):
     last_items: Mapped[int] = mapped_column(Integer, default=0)
     last_new: Mapped[int] = mapped_column(Integer, default=0)
     health_alerted: Mapped[str | None] = mapped_column(String(30))
+    warning: Mapped[str | None] = mapped_column(Text)  # a recoverable problem of the last listing read
 
 
 class Article(Base):
@@ -80,6 +81,8 @@ class Article(Base):
     similarity: Mapped[float | None] = mapped_column(Float)
     # A story seed's event profile, {"headline": [...], "keys": [...]} (domain.fingerprint).
     event_terms: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    # Why a matching article did not alert, or which alert it made: one line (alerts.policy).
+    alert_note: Mapped[str | None] = mapped_column(Text)
 
     matches: Mapped[list[TopicMatch]] = relationship(
         back_populates="article", cascade="all, delete-orphan", lazy="selectin"
@@ -204,8 +207,19 @@ class PendingPage(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class TermCount(Base):
+    """How many stored original reports carry an event term (domain.fingerprint.TermWeights); the
+    row with the empty term counts the reports."""
+
+    __tablename__ = "term_counts"
+
+    term: Mapped[str] = mapped_column(String(100), primary_key=True)
+    reports: Mapped[int] = mapped_column(Integer)
+
+
 class ServiceState(Base):
-    """The running service's heartbeat (one row)."""
+    """The running service's heartbeat and lease (one row): `owner` is the scheduler holding the
+    database; another one refuses to start while the heartbeat is fresh."""
 
     __tablename__ = "service_state"
 
@@ -216,3 +230,4 @@ class ServiceState(Base):
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_cycle_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    owner: Mapped[str | None] = mapped_column(String(64))
