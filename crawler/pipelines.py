@@ -21,14 +21,14 @@ import multiprocessing
 import os
 import threading
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from newswatch.crawler.extract import NotAnArticle, extract_article
 from newswatch.domain.canonical import canonical_url
 from newswatch.domain.items import Article, FeedEntry, Match
-from newswatch.domain.matching import compile_topics, match
+from newswatch.domain.matching import assess, compile_topics
 
 if TYPE_CHECKING:
     from newswatch.crawler.context import CycleContext
@@ -51,6 +51,7 @@ class Prepared:
     fingerprint: Any = None  # domain.fingerprint.Fingerprint, None for an empty text
     profile: Any = None  # domain.fingerprint.EventProfile
     key: str | None = None  # the page's listing key (domain.report.SourceOutcome)
+    below: list = field(default_factory=list)  # domain.matching.NearMiss: matched under min_score
 
 
 def article_from_entry(source: str, entry: FeedEntry, fetched_at: datetime) -> Article:
@@ -81,7 +82,8 @@ def finish(article: Article, topics) -> Prepared:
     from newswatch.domain import fingerprint
 
     print_ = fingerprint.fingerprint(article.text) if article.text else None
-    return Prepared(article, match(article, topics), print_, fingerprint.event_profile(article.title, article.text))
+    matches, below = assess(article, topics)
+    return Prepared(article, matches, print_, fingerprint.event_profile(article.title, article.text), below=below)
 
 
 _worker_topics: list = []  # set in each worker process by _start_worker
@@ -309,8 +311,8 @@ class ArticlePipeline:
                                 self.recent,
                             )
                             planned = 0
-                            if saved.new and context.alerting is not None and saved.row.matches:
-                                planned = context.alerting.plan(session, saved.row, now)
+                            if saved.new and context.alerting is not None and (saved.row.matches or prepared.below):
+                                planned = context.alerting.plan(session, saved.row, now, prepared.below)
                     except Exception as exc:  # one article that can't be stored must not lose its batch
                         log.exception("storing failed source=%s url=%s", article.source, article.url)
                         self.recent.forget_fresh()  # its story seed, if it had one, was rolled back
@@ -350,11 +352,14 @@ class ArticlePipeline:
             if prepared.matches:
                 outcome.matched += 1
             context.report.alerts_planned += planned
+            # Why a matching article did not alert (or which alert it made) is said here, in
+            # the line the service logs for it, as `newswatch show` says it later.
             log.info(
-                "stored source=%s article_id=%s url=%s topics=%s duplicate_of=%s",
+                "stored source=%s article_id=%s url=%s topics=%s duplicate_of=%s%s",
                 article.source,
                 saved.row.id,
                 article.url,
                 ",".join(m.topic for m in prepared.matches) or "-",
                 saved.row.duplicate_of,
+                f" alert: {saved.row.alert_note}" if saved.row.alert_note else "",
             )

@@ -33,6 +33,7 @@ articles = table(
     column("duplicate_of", Integer),
     column("story_id", Integer),
     column("similarity", Float),
+    column("alert_note", Text),
     column("text", Text),
 )
 matches = table(
@@ -43,7 +44,16 @@ matches = table(
     column("score", Float),
     column("hits", JSON),
 )
-_LISTED = [c for c in articles.c if c.name != "text"]
+alerts = table(
+    "alerts",
+    column("id", Integer),
+    column("kind", Text),
+    column("topic", Text),
+    column("article_id", Integer),
+    column("story_id", Integer),
+)
+deliveries = table("deliveries", column("alert_id", Integer), column("status", Text))
+_LISTED = [c for c in articles.c if c.name not in ("text", "alert_note")]
 
 
 def article_query(
@@ -110,6 +120,27 @@ def matches_of(conn: Connection, article_ids: Sequence[int]) -> dict[int, list[R
     for row in conn.execute(query.order_by(matches.c.score.desc(), matches.c.id)):
         found[row.article_id].append(row)
     return found
+
+
+def alert_line(conn: Connection, row) -> str | None:
+    """One line saying what became of a stored article's topics: the note written when it was
+    stored (alerted, or why not: a copy, joined an alerted story, too old, below min_score, digest
+    or off, quiet hours, over the per-cycle cap), followed by where its alerts' deliveries stand.
+    None for an article that matched nothing (or was stored before notes were kept)."""
+    note = row.alert_note
+    if not note:
+        return None
+    statuses = list(
+        conn.execute(
+            select(deliveries.c.status)
+            .select_from(alerts.join(deliveries, deliveries.c.alert_id == alerts.c.id))
+            .where(alerts.c.article_id == row.id, alerts.c.kind.in_(("instant", "update")))
+        ).scalars()
+    )
+    if statuses:
+        counted = {status: statuses.count(status) for status in ("sent", "pending", "sending", "failed")}
+        note += "; deliveries: " + ", ".join(f"{n} {status}" for status, n in counted.items() if n)
+    return note
 
 
 def terms_of(hits: list | None) -> list[str]:

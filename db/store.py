@@ -542,6 +542,24 @@ def list_articles(
     return [rows[i] for i in ids if i in rows]
 
 
+def story_alerts(session: Session, story_ids: Sequence[int]) -> dict[int, list[dict]]:
+    """Per story, the alerts it made: instant ones and updates, folded into a cycle's summary,
+    or told in a digest (topic, kind, alert id, the article that made it)."""
+    from newswatch.db.models import Alert
+
+    found: dict[int, list[dict]] = {}
+    query = (
+        select(Alert.story_id, Alert.topic, Alert.kind, Alert.id, Alert.article_id)
+        .where(Alert.story_id.in_(list(story_ids)), Alert.kind.in_(("instant", "update", "folded", "digest-item")))
+        .order_by(Alert.id)
+    )
+    for story_id, topic, kind, alert_id, article_id in session.execute(query):
+        found.setdefault(story_id, []).append(
+            {"topic": topic, "kind": kind, "alert_id": alert_id, "article_id": article_id}
+        )
+    return found
+
+
 def story_articles(session: Session, story_ids: Sequence[int]) -> dict[int, list[Article]]:
     grouped: dict[int, list[Article]] = {}
     for row in session.scalars(select(Article).where(Article.story_id.in_(list(story_ids))).order_by(Article.id)):

@@ -79,13 +79,15 @@ class AlertWiring:
     budget: object = None
     enabled: bool = True
 
-    def plan(self, session: Session, row, now: datetime) -> int:
+    def plan(self, session: Session, row, now: datetime, below=()) -> int:
+        """Plan the alerts of a newly stored article; `below`: its near misses (NearMiss)."""
         from newswatch.alerts.policy import plan_for_article
 
         if not self.enabled:
+            row.alert_note = "not alerted: this crawl ran with --no-alerts"
             return 0
         planned = plan_for_article(
-            session, row, list(row.matches), self.topics, self.targets, self.settings, self.budget, now
+            session, row, list(row.matches), self.topics, self.targets, self.settings, self.budget, now, below
         )
         return sum(1 for alert in planned if alert.kind in ("instant", "update"))
 

@@ -362,6 +362,7 @@ def show(ctx, article_id: int, as_json: bool) -> None:
         if row is None:
             raise Failure(f"no article with id {article_id}")
         data = reading.article_json(row, reading.matches_of(conn, [row.id])[row.id], with_text=True)
+        data["alert"] = reading.alert_line(conn, row)
         data["copies"] = [
             {"id": c.id, "source": c.source, "url": c.url, "similarity": c.similarity}
             for c in reading.copies_of(conn, row.id)
@@ -393,6 +394,8 @@ def _print_article(data: dict) -> None:
             console.print(f"{key:>14}: {escape(str(data[key]))}")
     if data["authors"]:
         console.print(f"{'authors':>14}: {escape(', '.join(data['authors']))}")
+    if data.get("alert"):
+        console.print(f"{'alert':>14}: {escape(data['alert'])}")
     for topic in data["topics"]:
         console.print(
             f"\n[bold]matched {escape(topic['name'])}[/bold] (score {topic['score']:.2f}): "
@@ -797,6 +800,7 @@ def stories(ctx, topic, since, limit, as_json) -> None:
     since_at = _since(since)
     with _sessions(ctx, reading=True)() as session:
         groups = store.list_stories(session, topic=topic, since=since_at, limit=limit)
+        alerted = store.story_alerts(session, [story_id for story_id, _ in groups])
         records = [
             {
                 "story_id": story_id,
@@ -804,6 +808,8 @@ def stories(ctx, topic, since, limit, as_json) -> None:
                 "first_seen": _iso(min(r.fetched_at for r in rows)),
                 "topics": sorted({m.topic for r in rows for m in r.matches}),
                 "outlets": sorted({r.outlet or r.source for r in rows}),
+                "alerted": bool(alerted.get(story_id)),
+                "alerts": alerted.get(story_id, []),
                 "articles": [
                     {"id": r.id, "source": r.source, "title": r.title, "url": r.url, "duplicate_of": r.duplicate_of}
                     for r in rows
@@ -818,7 +824,9 @@ def stories(ctx, topic, since, limit, as_json) -> None:
         click.echo("No stories.")
         return
     for record in records:
-        click.echo(f"story {record['story_id']}: {record['title']}")
+        said = sorted({f"{a['topic']}" + (" (digest)" if a["kind"] == "digest-item" else "") for a in record["alerts"]})
+        mark = f"alerted: {', '.join(said)}" if said else "not alerted"
+        click.echo(f"story {record['story_id']} [{mark}]: {record['title']}")
         click.echo(
             f"  topics: {', '.join(record['topics']) or '-'}; {len(record['outlets'])} outlet(s): "
             f"{', '.join(record['outlets'])}"
