@@ -72,6 +72,9 @@ def setup_logging(level: str = "WARNING", fmt: str = "text", stream=None) -> Non
         root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(level)
+    # Alerts printed for want of a target (alerts.outbox.CONSOLE_LOG) are output, not log: shown
+    # whatever the log level, as `newswatch crawl` prints them on stdout.
+    logging.getLogger("newswatch.alerts.console").setLevel(logging.INFO)
     # Scrapy and its friends are chatty at INFO; their warnings and errors still come through.
     for noisy in (
         "scrapy",
