@@ -417,15 +417,19 @@ def _to_entry(entry: dict, base: str, feed_language: str | None) -> FeedEntry | 
     )
 
 
-def parse_feed(body: bytes, url: str, content_type: str | None = None) -> list[FeedEntry]:
+def parse_feed(
+    body: bytes, url: str, content_type: str | None = None, problems: list[str] | None = None
+) -> list[FeedEntry]:
     """Entries of an RSS 0.9x/1.0/2.0, RDF or Atom document fetched from `url`.
 
     `content_type` is the HTTP Content-Type header (its charset is honoured). Relative links
     resolve against xml:base and then `url`. Entries without a usable link are skipped; the same
-    link twice is kept once. A feed that is broken but still yields entries returns them.
+    link twice is kept once. A feed that is broken but still yields usable entries returns them,
+    and says what is wrong with it in `problems` (a list the caller passes), one line each.
 
     Raises FeedError when the body is not a feed: empty, an HTML page, a sitemap, JSON, garbage,
-    or a feed so broken that nothing can be recovered."""
+    or a feed so broken that no usable entry (one with a link) can be recovered ("malformed
+    feed: ...")."""
     if not body or not body.strip():
         raise FeedError("empty response body, expected a feed")
     try:
@@ -454,7 +458,7 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> list[F
         detail = f": {problem}" if problem else ""
         raise FeedError(f"not an RSS/Atom feed (root element <{root}>){detail}")
     if problem is not None and not parsed.entries:
-        raise FeedError(f"malformed feed, no entries recovered: {problem}")
+        raise FeedError(f"malformed feed: {problem}; no entry recovered")
 
     feed_language = normalize_language(parsed.feed.get("language"))
     entries: list[FeedEntry] = []
@@ -464,4 +468,9 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> list[F
         if entry is not None and entry.url not in seen:
             seen.add(entry.url)
             entries.append(entry)
+    if problem is not None:
+        if not entries:
+            raise FeedError(f"malformed feed: {problem}; no usable entry recovered")
+        if problems is not None:
+            problems.append(f"malformed feed, read anyway: {problem} ({len(entries)} entries recovered)")
     return entries

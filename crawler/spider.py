@@ -155,7 +155,14 @@ class NewsSpider(scrapy.Spider):
             return [FeedEntry(url=link) for link in article_links(body, url, spec.link_selector)], []
         from newswatch.crawler.feeds import parse_feed
 
-        entries = parse_feed(body, url, _header(response, "Content-Type"))
+        problems: list[str] = []
+        entries = parse_feed(body, url, _header(response, "Content-Type"), problems)
+        if problems:
+            outcome = self.context.report.source(spec.name)
+            outcome.warning = "; ".join(problems)
+            self.logger.warning(
+                "listing read with a problem source=%s url=%s warning=%s", spec.name, url, outcome.warning
+            )
         if spec.type == "google_news":
             from newswatch.crawler.newsearch import google_news_entry
 

@@ -743,6 +743,8 @@ def record_outcome(session: Session, outcome, now: datetime, interval: float) ->
     row.last_fetch_at = now
     row.next_run_at = now + timedelta(seconds=interval)
     row.last_items, row.last_new = outcome.listed, outcome.stored
+    if outcome.status != "not_modified":  # an unchanged listing keeps its problem
+        row.warning = outcome.warning if outcome.status != "error" or outcome.listing_ok else None
     if outcome.retry_after:
         row.backoff_until = now + timedelta(seconds=min(outcome.retry_after, MAX_BACKOFF))
     if outcome.status == "error":

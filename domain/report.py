@@ -25,6 +25,7 @@ class SourceOutcome:
     name: str
     status: str = "pending"  # ok | not_modified | error | skipped
     error: str | None = None  # why the listing failed
+    warning: str | None = None  # a recoverable problem of the listing (read anyway)
     listed: int = 0  # entries in the listing
     known: int = 0  # entries already stored (not fetched)
     requested: int = 0  # article pages requested
@@ -145,6 +146,7 @@ class CycleReport:
                     "name": o.name,
                     "status": o.status,
                     "error": o.summary_error,
+                    "warning": o.warning,
                     "listed": o.listed,
                     "known": o.known,
                     "requested": o.requested,

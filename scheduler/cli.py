@@ -521,6 +521,7 @@ def sources(ctx, pages: bool, as_json: bool) -> None:
                     "interval": spec.interval,
                     "status": row.status,
                     "error": row.error or "",
+                    "warning": row.warning or "",
                     "last_fetch_at": _iso(row.last_fetch_at),
                     "last_success_at": _iso(row.last_success_at),
                     "last_new_at": _iso(row.last_new_at),
@@ -552,7 +553,7 @@ def sources(ctx, pages: bool, as_json: bool) -> None:
             str(r["consecutive_errors"]),
             str(r["articles"]),
             str(r["pending_retry"]),
-            r["error"],
+            r["error"] or (f"warning: {r['warning']}" if r["warning"] else ""),
         )
     _console().print(table)
 
