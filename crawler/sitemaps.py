@@ -184,8 +184,10 @@ def parse_sitemap(body: bytes, url: str) -> Sitemap:
 
 
 def recent(entries: list[FeedEntry], since: datetime) -> list[FeedEntry]:
-    """Entries published or modified at or after `since` (an aware datetime). Entries with no
-    date at all are kept: nothing says they are old, and the caller recognises URLs it has seen."""
+    """Entries published or modified at or after `since` (an aware datetime): the spider's one
+    rule for the items of every listing (feed, sitemap, news search) against crawl.max_item_age.
+    Entries with no date at all are kept: nothing says they are old, and the caller recognises
+    URLs it has seen."""
     kept = []
     for entry in entries:
         stamps = [d for d in (entry.published_at, entry.updated_at) if d is not None]

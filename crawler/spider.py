@@ -143,12 +143,11 @@ class NewsSpider(scrapy.Spider):
     def _entries(self, response: Response, spec: SourceSpec) -> tuple[list[FeedEntry], list[str]]:
         body, url = response.body, response.url
         if spec.type == "sitemap" or (spec.type == "feed" and _looks_like_sitemap(body)):
-            from newswatch.crawler.sitemaps import parse_sitemap
+            from newswatch.crawler.sitemaps import fresh_children, parse_sitemap
 
             sitemap = parse_sitemap(body, url)
             since = self.context.now - timedelta(seconds=self.context.crawl.max_item_age)
-            children = [child for child, modified in sitemap.children if modified is None or modified >= since]
-            return sitemap.entries, children
+            return sitemap.entries, fresh_children(sitemap.children, since)
         if spec.type == "page":
             from newswatch.crawler.listing import article_links
 
@@ -174,14 +173,14 @@ class NewsSpider(scrapy.Spider):
         return entries, []
 
     def _follow(self, entries: list[FeedEntry], spec: SourceSpec):
+        from newswatch.crawler.sitemaps import recent
+
         context = self.context
         outcome = context.report.source(spec.name)
         oldest = context.now - timedelta(seconds=context.crawl.max_item_age)
         fresh: dict[str, FeedEntry] = {}
-        for entry in entries:
-            moment = entry.published_at or entry.updated_at
-            if moment is not None and moment < oldest:
-                continue
+        # One rule for every listing: an item published or updated since crawl.max_item_age.
+        for entry in recent(entries, oldest):
             try:
                 key = canonical_url(entry.url)
             except ValueError:
