@@ -732,7 +732,9 @@ def alerts_send(ctx) -> None:
 @click.pass_context
 @runtime_errors
 def run(ctx, grace: float) -> None:
-    """The background service: every source on its interval, alerts and digests, until SIGTERM."""
+    """The background service: every source on its interval, alerts and digests, until SIGTERM.
+    SIGHUP reloads the configuration file (applied whole, or refused whole with the reason logged).
+    One service per database: a second one refuses to start (exit 2)."""
     from newswatch.scheduler.service import Service
 
     state = ctx.find_root().obj
@@ -744,7 +746,16 @@ def run(ctx, grace: float) -> None:
     from newswatch.scheduler.logs import setup_logging
 
     setup_logging(level, fmt)
-    code = Service(config, sessions, log_level=level, log_format=fmt).run_forever(grace=grace)
+    from newswatch.scheduler.lease import LeaseHeld
+
+    service = Service(
+        config, sessions, log_level=level, log_format=fmt, log_overrides=(state["log_level"], state["log_format"])
+    )
+    try:
+        code = service.run_forever(grace=grace)
+    except LeaseHeld as exc:  # one scheduler per database
+        click.echo(f"newswatch: {exc}", err=True)
+        ctx.exit(2)
     ctx.exit(code)
 
 

@@ -15,7 +15,6 @@ import logging
 import multiprocessing
 import os
 import signal
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -48,10 +47,11 @@ CRAWL_MODULES = [
 
 
 def crawl_child(
-    config_path: str | None, source_names: list[str], log_level: str, log_format: str, done, alone: bool = True
+    config: Config, source_names: list[str], log_level: str, log_format: str, done, alone: bool = True
 ) -> None:
-    """Entry point of a crawl child process: load the config, run one cycle for the sources,
-    then say so on `done` (a pipe's sending end). `alone`: no other crawl was running when it
+    """Entry point of a crawl child process: run one cycle for the sources with the scheduler's
+    validated configuration (never the file again: an edit takes effect when the scheduler
+    reloads it, whole), then say so on `done` (a pipe's sending end). `alone`: no other crawl was running when it
     started, so in auto mode it may prepare pages in worker processes; beside other crawls it
     uses a thread (each crawl child a process of its own already keeps the cores busy, and pools
     on top of several children only cost start-up and memory: 1.96x the time of `newswatch crawl`
@@ -60,11 +60,9 @@ def crawl_child(
 
     from newswatch.crawler.cycle import run_cycle
     from newswatch.scheduler.app import cycle_context, open_db, select_sources
-    from newswatch.scheduler.config import load_config
     from newswatch.scheduler.logs import setup_logging
 
     setup_logging(log_level, log_format)
-    config = load_config(config_path, env={})
     sessions = open_db(config)
     specs = select_sources(config, tuple(source_names))
     context = cycle_context(config, sessions, specs)
@@ -109,6 +107,7 @@ def _child_result(finished) -> tuple[bool, int]:
 @dataclass
 class ServiceState:
     stopping: threading.Event = field(default_factory=threading.Event)
+    reload: threading.Event = field(default_factory=threading.Event)  # SIGHUP asked to reload the config
     children: dict[int, multiprocessing.Process] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     started_at: datetime = field(default_factory=_now)
@@ -118,9 +117,20 @@ class Service:
     """The scheduler and its jobs, bound to one configuration and database."""
 
     def __init__(
-        self, config: Config, sessions, log_level: str = "INFO", log_format: str = "text", crawl_target=None
+        self,
+        config: Config,
+        sessions,
+        log_level: str = "INFO",
+        log_format: str = "text",
+        crawl_target=None,
+        log_overrides: tuple[str | None, str | None] = (None, None),
     ) -> None:
+        from newswatch.scheduler.lease import new_owner
+
         self.config = config
+        # The log level and format given on the command line, which a reload does not change.
+        self.log_overrides = log_overrides
+        self.owner = new_owner()  # this process's lease on the database (scheduler/lease.py)
         # What a crawl child runs: crawl_child, or a stand-in given by a test.
         self.crawl_target = crawl_target or crawl_child
         self.sessions = sessions
@@ -141,8 +151,8 @@ class Service:
             return "skipped"
         if self._backing_off(source_names):
             return "backoff"
-        timeout = self.config.settings.service.crawl_timeout
-        path = str(self.config.path) if self.config.path else None
+        config = self.config  # the configuration of this crawl, whatever a reload does meanwhile
+        timeout = config.settings.service.crawl_timeout
         # The child says it finished on a pipe of its own: with several children running, the
         # fork server sometimes loses an exit status and reports 255 for a crawl that ended
         # well (CPython issue 140867; measured here on 3.11), so the status alone can't tell.
@@ -153,7 +163,7 @@ class Service:
             alone = not self.state.children
             child = self._mp.Process(
                 target=self.crawl_target,
-                args=(path, source_names, self.log_level, self.log_format, done),
+                args=(config, source_names, self.log_level, self.log_format, done),
                 kwargs={"alone": alone},
                 name=f"crawl-{'+'.join(source_names)[:40]}",
                 daemon=False,
@@ -261,17 +271,21 @@ class Service:
         self.send()
 
     def heartbeat(self) -> None:
-        from newswatch.db.models import ServiceState as Row
+        """Renew the lease; a lease taken over meanwhile (this process was stalled past it, and
+        another scheduler started) stops this one, so that only one crawls."""
+        from newswatch.scheduler.lease import renew
 
-        now = _now()
-        with self.sessions.begin() as session:
-            row = session.get(Row, 1)
-            if row is None:
-                row = Row(id=1)
-                session.add(row)
-            if row.pid != os.getpid() or row.started_at is None or row.stopped_at is not None:
-                row.pid, row.host, row.started_at = os.getpid(), socket.gethostname(), self.state.started_at
-            row.heartbeat_at, row.stopped_at = now, None
+        if not renew(self.sessions, self.owner, _now()):
+            log.error("lost the database lease to another newswatch run: stopping")
+            self.state.stopping.set()
+
+    def acquire_lease(self) -> None:
+        """Take the database's service lease, or raise lease.LeaseHeld: another `newswatch run`
+        holds it (its heartbeat is fresher than three heartbeats and ten seconds)."""
+        from newswatch.scheduler.lease import acquire
+
+        heartbeat = self.config.settings.service.heartbeat
+        acquire(self.sessions, self.owner, _now(), timedelta(seconds=3 * heartbeat + 10), self.state.started_at)
 
     def release_orphaned_claims(self) -> None:
         """A previous run killed mid-send left deliveries claimed: send them again."""
@@ -291,12 +305,85 @@ class Service:
                 row.last_cycle_at = _now()
 
     def mark_stopped(self) -> None:
-        from newswatch.db.models import ServiceState as Row
+        from newswatch.scheduler.lease import release
 
-        with self.sessions.begin() as session:
-            row = session.get(Row, 1)
-            if row is not None and row.pid == os.getpid():
-                row.stopped_at = _now()
+        release(self.sessions, self.owner, _now())
+
+    def reload(self) -> bool:
+        """Read the configuration file again (SIGHUP): apply it whole, or refuse it whole and
+        keep running with the current one, saying why in the log. Returns whether it applied."""
+        from newswatch.scheduler.config import load_config
+        from newswatch.scheduler.config_files import ConfigError
+
+        path = self.config.path
+        if path is None:
+            log.warning("configuration reload: running on the built-in default, there is no file to read")
+            return False
+        try:
+            new = load_config(str(path), env={})
+            if new.database_url != self.config.database_url:
+                raise ConfigError(str(path), "database.url", "changed; restart newswatch run to use another database")
+            jobs = self._crawl_jobs(new)
+        except ConfigError as exc:
+            log.error("configuration reload refused, still running the previous one: %s", exc)
+            return False
+        old, self.config = self.config, new
+        self._apply_jobs(old, new, jobs)
+        level = (self.log_overrides[0] or new.settings.logging.level).upper()
+        fmt = self.log_overrides[1] or new.settings.logging.format
+        if (level, fmt) != (self.log_level, self.log_format):
+            from newswatch.scheduler.logs import setup_logging
+
+            setup_logging(level, fmt)
+            self.log_level, self.log_format = level, fmt
+        log.info("configuration reloaded from %s: sources=%d topics=%d", path, len(jobs), len(new.settings.topics))
+        return True
+
+    def _crawl_jobs(self, config: Config) -> dict[str, object]:
+        """The crawl jobs a configuration asks for: job id -> the source's spec."""
+        from newswatch.scheduler.app import select_sources
+
+        return {f"crawl:{spec.name}": spec for spec in select_sources(config)}
+
+    def _apply_jobs(self, old: Config, new: Config, jobs: dict[str, object]) -> None:
+        """Bring the running scheduler's jobs in line with `new`: sources added, removed or with a
+        new interval, and the side jobs' timings. A source whose interval is unchanged keeps its
+        next run."""
+        if self.scheduler is None:
+            return
+        from apscheduler.triggers.cron import CronTrigger
+        from apscheduler.triggers.interval import IntervalTrigger
+
+        previous = {job.id: job for job in self.scheduler.get_jobs() if job.id.startswith("crawl:")}
+        was = self._crawl_jobs(old)
+        for job_id in previous.keys() - jobs.keys():
+            self.scheduler.remove_job(job_id)
+        service = new.settings.service
+        for job_id, spec in jobs.items():
+            if job_id in previous and was.get(job_id) is not None and was[job_id].interval == spec.interval:
+                previous[job_id].modify(args=[[spec.name]])
+                continue
+            self._add_crawl_job(self.scheduler, spec, service, replace=True)
+        self.scheduler.reschedule_job("send", trigger=IntervalTrigger(seconds=service.send_every))
+        self.scheduler.reschedule_job("heartbeat", trigger=IntervalTrigger(seconds=service.heartbeat))
+        alerts = new.settings.alerts
+        zone = alerts.timezone or _local_zone()
+        self.scheduler.reschedule_job("digest", trigger=CronTrigger.from_crontab(alerts.digest_cron, timezone=zone))
+
+    def _add_crawl_job(self, scheduler, spec, service, replace: bool = False) -> None:
+        from apscheduler.triggers.interval import IntervalTrigger
+
+        jitter = min(service.jitter, spec.interval / 10)
+        scheduler.add_job(
+            self.crawl,
+            IntervalTrigger(seconds=spec.interval, jitter=jitter),
+            args=[[spec.name]],
+            id=f"crawl:{spec.name}",
+            name=f"crawl {spec.name}",
+            next_run_time=_now() + timedelta(seconds=1),
+            misfire_grace_time=max(1, int(spec.interval / 2)),
+            replace_existing=replace,
+        )
 
     # Scheduling ---------------------------------------------------------------------------
 
@@ -318,18 +405,8 @@ class Service:
             job_defaults={"coalesce": True, "max_instances": 1},
             timezone=alerts.timezone or _local_zone(),
         )
-        first = _now() + timedelta(seconds=1)
         for spec in specs:
-            jitter = min(service.jitter, spec.interval / 10)
-            scheduler.add_job(
-                self.crawl,
-                IntervalTrigger(seconds=spec.interval, jitter=jitter),
-                args=[[spec.name]],
-                id=f"crawl:{spec.name}",
-                name=f"crawl {spec.name}",
-                next_run_time=first,
-                misfire_grace_time=max(1, int(spec.interval / 2)),
-            )
+            self._add_crawl_job(scheduler, spec, service)
         scheduler.add_job(
             self.send,
             IntervalTrigger(seconds=service.send_every),
@@ -406,9 +483,11 @@ class Service:
 
         signal.signal(signal.SIGTERM, _on_signal)
         signal.signal(signal.SIGINT, _on_signal)
+        # SIGHUP reloads the configuration file, from the main loop below (not the handler).
+        signal.signal(signal.SIGHUP, lambda _signum, _frame: self.state.reload.set())
+        self.acquire_lease()
         self.scheduler = self.build_scheduler()
         self.release_orphaned_claims()
-        self.heartbeat()
         self.scheduler.start()
         log.info(
             "service started pid=%d sources=%d",
@@ -416,7 +495,9 @@ class Service:
             len([j for j in self.scheduler.get_jobs() if j.id.startswith("crawl:")]),
         )
         while not self.state.stopping.wait(1.0):
-            pass
+            if self.state.reload.is_set():
+                self.state.reload.clear()
+                self.reload()
         self.scheduler.shutdown(wait=False)
         self.stop_children(grace)
         self.mark_stopped()
