@@ -103,9 +103,12 @@ def test_heartbeat_makes_status_report_a_running_service(tmp_path, newsweb):
     path = write_config(tmp_path / "n.toml", newsweb)
     service = _service(path)
     assert json_lines(run_newswatch("status", "--json", config=path).stdout)[0]["running"] is False
+    service.acquire_lease()  # as the service starts
+    started = json_lines(run_newswatch("status", "--json", config=path).stdout)[0]
+    assert started["running"] is True and started["heartbeat_at"]
     service.heartbeat()
     status = json_lines(run_newswatch("status", "--json", config=path).stdout)[0]
-    assert status["running"] is True and status["heartbeat_at"]
+    assert status["running"] is True and status["heartbeat_at"] > started["heartbeat_at"]
     service.mark_stopped()
     assert json_lines(run_newswatch("status", "--json", config=path).stdout)[0]["running"] is False
 
