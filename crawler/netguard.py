@@ -144,10 +144,11 @@ def _resolve(host: str, port: int) -> list[IPAddress]:
     return addresses
 
 
-def check_url(url: str, allow_private: bool) -> None:
-    """Raise BlockedAddress unless `url` is http(s) and its host resolves only to addresses we may
-    fetch: public ones, or any when `allow_private` is true. Raise UnresolvableHost (a
-    BlockedAddress) when the host name does not resolve."""
+def check_url(url: str, allow_private: bool) -> list[IPAddress]:
+    """The addresses `url`'s host resolves to (its literal address, decoded), when it is http(s)
+    and every one of them is one we may fetch: public, or any when `allow_private` is true.
+    Otherwise raise BlockedAddress; UnresolvableHost (a BlockedAddress) when the host name does
+    not resolve."""
     try:
         parts = urlsplit(url.strip())
         port = parts.port
@@ -167,9 +168,10 @@ def check_url(url: str, allow_private: bool) -> None:
     literal = parse_ip_host(host)
     addresses = [literal] if literal is not None else _resolve(host, port)
     if allow_private:
-        return
+        return addresses
     for ip in addresses:
         kind = _address_class(ip)
         if kind is not None:
             shown = f"{host} -> {ip}" if str(ip) != host.strip("[]") else str(ip)
             raise BlockedAddress(f"refusing {kind} {shown} (allow_private_addresses is off): {url}")
+    return addresses
