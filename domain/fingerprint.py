@@ -40,7 +40,7 @@ SHINGLE_WORDS = 4  # words per shingle
 BANDS = 42  # LSH bands of ROWS signature values each; the last NUM_PERM - BANDS * ROWS values
 ROWS = 3  # are used for similarity only. Candidate odds at similarity s: 1 - (1 - s**ROWS)**BANDS
 DUPLICATE_THRESHOLD = 0.4  # estimated Jaccard at or above which a text is a copy
-STORY_THRESHOLD = 0.25  # event_score at or above which two reports cover one event
+STORY_THRESHOLD = 0.26  # event_score at or above which two reports cover one event
 MIN_SHARED = 3.0  # what two reports of one event share weighs at least this (three distinctive terms)
 TEMPLATE_RUN = 3  # headlines opening with this many content words in common may be one template
 SMOOTHING = 100  # term weights count this many stored reports more, none of them carrying the term
@@ -348,11 +348,12 @@ def key_terms(title: str, text: str, lead_words: int = 80) -> set[str]:
     body = "\n".join(_story_lines(text))
     title_words, body_words = _words(title), _words(body)
     lowercase = {_stem(word) for word in {word for _, word in title_words + body_words if word.islower()}}
-    body_terms = _names_and_figures(body, body_words, lowercase)
+    named = _capitalised_inside_sentences(title, title_words) | _capitalised_inside_sentences(body, body_words)
+    body_terms = _names_and_figures(body, body_words, lowercase, named)
     counts: dict[str, int] = {}
     for _, term in body_terms:
         counts[term] = counts.get(term, 0) + 1
-    terms = {term for _, term in _names_and_figures(title, title_words, lowercase)}
+    terms = {term for _, term in _names_and_figures(title, title_words, lowercase, named)}
     terms.update(term for index, term in body_terms if index < lead_words)
     terms.update(term for term, count in counts.items() if count >= 2)
     return terms
@@ -586,10 +587,28 @@ def _stem(word: str) -> str:
     return word
 
 
-def _names_and_figures(text: str, words: list[tuple[int, str]], lowercase: set[str]) -> list[tuple[int, str]]:
+def _opens_sentence(text: str, offset: int) -> bool:
+    before = text[max(0, offset - 8) : offset]
+    kept = before.rstrip()
+    return not kept or kept[-1] in _SENTENCE_ENDS or "\n" in before[len(kept) :]
+
+
+def _capitalised_inside_sentences(text: str, words: list[tuple[int, str]]) -> set[str]:
+    """Terms the text writes capitalised where no sentence opens: names ("... said Sullivan")."""
+    return {
+        _stem(word.casefold())
+        for offset, word in words
+        if word.lower() != word and not word[0].isdigit() and not _opens_sentence(text, offset)
+    }
+
+
+def _names_and_figures(
+    text: str, words: list[tuple[int, str]], lowercase: set[str], named: set[str] = frozenset()
+) -> list[tuple[int, str]]:
     """(word index, term) of the numbers (not years) and names among `words` of `text`. A
-    capitalised word opening a sentence is a name only if the document never writes it in lower
-    case ("India" yes, "The" no)."""
+    capitalised word opening a sentence is a name only if the document writes it capitalised
+    somewhere no sentence opens ("India" yes; "Officials said" no, unless the text has "US
+    Officials" too) and never in lower case ("The" no)."""
     terms = []
     for index, (offset, word) in enumerate(words):
         if word[0].isdigit() and _NUMBER.match(word):
@@ -598,11 +617,8 @@ def _names_and_figures(text: str, words: list[tuple[int, str]], lowercase: set[s
             continue
         if word.lower() == word:  # no capital letter in it
             continue
-        before = text[max(0, offset - 8) : offset]
-        kept = before.rstrip()
-        opens_sentence = not kept or kept[-1] in _SENTENCE_ENDS or "\n" in before[len(kept) :]
         term = _stem(word.casefold())
-        if opens_sentence and word[1:].lower() == word[1:] and term in lowercase:
+        if _opens_sentence(text, offset) and word[1:].lower() == word[1:] and (term in lowercase or term not in named):
             continue
         if len(term) > 1 and term not in _COMMON_CAPITALISED:
             terms.append((index, term))
