@@ -5,6 +5,11 @@ caller's transaction, next to the article and match that caused it: the outbox s
 crash between the two loses nothing. `Alert.key` is unique, which is what makes a decision
 happen once: "instant:{topic}:story:{story}" for a story, "update:{topic}:article:{id}" for an
 explicit update, "digest:{topic}:story:{story}" for a story already put in a digest.
+
+What became of each topic a new article matched is written on the article in one line
+(`Article.alert_note`: the alert it made, or why none: a copy, joined an alerted story, too old,
+below min_score, digest or off, held by quiet hours, folded by the per-cycle cap), which
+`newswatch show` and the crawler's log line say.
 """
 
 from __future__ import annotations

@@ -6,7 +6,10 @@ build digests, apply retention, check source health and write a heartbeat.
 
 Each crawl runs in a child process with a time-out: Twisted's reactor can run once per process,
 CPU-heavy extraction would stall a shared loop, and a spider that hangs or leaks must not take the
-service with it. The parent only schedules, sends and watches.
+service with it. The parent only schedules, sends and watches; its children crawl with the
+configuration it validated (passed to them, never read from the file again), and SIGHUP reloads
+the file, applied whole or refused whole. One service per database: it holds a lease on the
+`service_state` row (scheduler/lease.py) that a second `newswatch run` finds and refuses.
 """
 
 from __future__ import annotations
