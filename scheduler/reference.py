@@ -36,10 +36,9 @@ def _default_cell(field: FieldInfo) -> str:
     default = default_of(field)
     if default is ...:
         return "required"
-    if default is None:
-        example = example_of(field)
-        return "unset" + (f" (e.g. {_code(example)})" if example is not None else "")
-    return _code(default)
+    example = example_of(field)
+    shown = "unset" if default is None else _code(default)
+    return shown + (f" (e.g. {_code(example)})" if example is not None else "")
 
 
 def _rows(fields: dict[str, FieldInfo]) -> list[str]:

@@ -89,6 +89,8 @@ def _table(name: str, model: type[BaseModel]) -> list[str]:
         if f"{name}.{key}" not in SET_KEYS or default is None:
             text = "# " + text
         lines += _line(text, field.description or "")
+        if default is not None and example_of(field) is not None:
+            lines.append(f"# e.g. {key} = {toml_value(example_of(field))}")
     return lines
 
 
