@@ -1,7 +1,8 @@
 """Everything one crawl cycle needs, handed to the spider and its pipelines as one object.
 
-Built by `crawler.cycle.run_cycle` from the validated configuration; Scrapy components read it
-from the spider they are opened for and never reach for globals.
+Built by the application (scheduler/app.py) from the validated configuration and run by
+`crawler.cycle.run_cycle`; Scrapy components read it from the spider they are opened for and
+never reach for globals.
 """
 
 from __future__ import annotations
