@@ -24,7 +24,6 @@ _WHERE = {
     "make_test_alert": "newswatch.alerts.policy",
     "markdown_escape": "newswatch.alerts.render",
     "mask_url": "newswatch.alerts.targets",
-    "parse_quiet_hours": "newswatch.alerts.settings",
     "plan_for_article": "newswatch.alerts.policy",
     "quiet_until": "newswatch.alerts.outbox",
     "render_digest": "newswatch.alerts.render",

@@ -122,8 +122,9 @@ def iso(moment: datetime | None) -> str | None:
 
 
 def article_json(row, topic_matches, with_text: bool = False) -> dict:
-    """The article as CONTRACT.md describes it. `row`: anything with the article's columns as
-    attributes (a Core row or an ORM object); `topic_matches`: its matches (topic, score, hits)."""
+    """The article as `articles --json` prints it (the README's "One article as JSON"). `row`:
+    anything with the article's columns as attributes (a Core row or an ORM object);
+    `topic_matches`: its matches (topic, score, hits)."""
     data = {
         "id": row.id,
         "url": row.url,

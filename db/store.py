@@ -437,17 +437,6 @@ def drop_unmatched_text(session: Session, older_than: datetime) -> int:
     return result.rowcount or 0
 
 
-def forget_bands(session: Session, article_ids: Sequence[int]) -> None:
-    session.execute(delete(LshBand).where(LshBand.article_id.in_(list(article_ids))))
-
-
-def article_json(row: Article, with_text: bool = False) -> dict:
-    """The article as CONTRACT.md describes it."""
-    from newswatch.db.reading import article_json
-
-    return article_json(row, row.matches, with_text)
-
-
 def pending_keys(session: Session, keys: Iterable[str]) -> set[str]:
     """Which of `keys` are pending pages (failed or left over): the listing does not fetch them."""
     wanted = list(dict.fromkeys(keys))

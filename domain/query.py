@@ -12,8 +12,8 @@ possessive 's dropped, accents stripped and case folded. Exact-case terms (``=US
 word as written, accents still stripped. A sentence end is a token of its own: phrases never
 cross it, and NEAR/WITH/EXCEPT distances count it as SENTENCE_GAP words.
 
-The language is documented for users in docs/query-language.md. This module does not score: it
-reports where positive terms matched, and domain/matching.py weighs them.
+The language is documented for users in the README ("The query language"). This module does not
+score: it reports where positive terms matched, and domain/matching.py weighs them.
 """
 
 from __future__ import annotations
@@ -1253,7 +1253,7 @@ def _describe(token: _Token) -> str:
 
 
 class _Parser:
-    """Recursive descent over the grammar in docs/query-language.md:
+    """Recursive descent over this grammar:
 
     query   := or EOF
     or      := and ("OR" and)*

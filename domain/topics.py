@@ -1,8 +1,8 @@
 """The built-in topics: the US-India critical and emerging technology partnership (`ICET`) and
 India-US relations at large (`INDIA_US`).
 
-The queries are written in the newswatch query language (docs/query-language.md) from a few
-named word lists, so that each rule below reads as a sentence. `#` starts a comment inside a
+The queries are written in the newswatch query language (the README's "The query language") from
+a few named word lists, so that each rule below reads as a sentence. `#` starts a comment inside a
 query, which keeps the explanation next to each rule when the query is written out to a
 configuration file. The ICET query is measured against tests/labelled/icet.jsonl.
 """

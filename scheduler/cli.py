@@ -202,16 +202,17 @@ def _when(moment: datetime | None) -> str:
 @cli.command()
 @click.argument("path", required=False, default="newswatch.toml")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-def init(path: str, force: bool) -> None:
-    """Write the built-in default configuration, fully commented, to PATH."""
-    from newswatch.scheduler.defaults import default_config_text
+@click.option("--all-sources", is_flag=True, help="Write out every built-in source instead of a few.")
+def init(path: str, force: bool, all_sources: bool) -> None:
+    """Write the built-in default configuration, commented, to PATH (default ./newswatch.toml)."""
+    from newswatch.scheduler.template import config_template
 
     target = Path(path)
     if target.exists() and not force:
         raise Usage(f"{target} exists; use --force to overwrite it")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(default_config_text(), encoding="utf-8")
+        target.write_text(config_template(all_sources=all_sources), encoding="utf-8")
     except OSError as exc:
         raise Failure(f"cannot write {target}: {exc}") from None
     click.echo(f"Wrote {target}. Edit its topics and sources, then run: newswatch --config {target} crawl")

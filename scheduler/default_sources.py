@@ -1,7 +1,7 @@
 """The built-in news sources for the built-in topic: US-India iCET/TRUST and defence-technology ties.
 
-`DEFAULT_SOURCES` feeds `scheduler.defaults`, which writes each entry as a `[[sources]]` block of
-the default configuration, with `checked` as the comment above it. `checked` is one line saying
+`DEFAULT_SOURCES` is what `builtin_sources = true` follows and what `newswatch init` writes (a few,
+or all with `--all-sources`). `checked` is for maintainers, never written out: one line saying
 where the URL was confirmed: a named public repository or page where it appears (a published
 copy of the feed, a maintained feed list, or a config that probed it), with a date when the
 evidence carries one. "find_string" means a search of public GitHub code whose hits name no

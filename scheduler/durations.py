@@ -1,14 +1,15 @@
-"""Human-written durations and sizes from the configuration and the command line."""
+"""Human-written durations, sizes and daily time windows from the configuration and the command line."""
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$", re.IGNORECASE)
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|k|m|g)?\s*$", re.IGNORECASE)
 _SIZE_UNITS = {"b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
+_WINDOW = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
 
 def parse_duration(value: str | int | float) -> float:
@@ -52,8 +53,19 @@ def parse_since(value: str, now: datetime) -> datetime:
     return moment
 
 
-def format_duration(seconds: float) -> str:
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size and seconds % size == 0:
-            return f"{int(seconds // size)}{unit}"
-    return f"{seconds:g}s"
+def parse_quiet_hours(value: str | None) -> tuple[time, time] | None:
+    """ "22:00-07:00" -> (time(22, 0), time(7, 0)); None stays None. A window may cross midnight;
+    one that starts when it ends is empty, hence a mistake."""
+    if value is None:
+        return None
+    found = _WINDOW.match(value) if isinstance(value, str) else None
+    if not found:
+        raise ValueError(f"invalid quiet hours {value!r} (use HH:MM-HH:MM, e.g. 22:00-07:00)")
+    h1, m1, h2, m2 = (int(part) for part in found.groups())
+    try:
+        start, end = time(h1, m1), time(h2, m2)
+    except ValueError as exc:
+        raise ValueError(f"invalid quiet hours {value!r}: {exc}") from None
+    if start == end:
+        raise ValueError(f"invalid quiet hours {value!r}: the window is empty (it ends when it starts)")
+    return start, end
