@@ -18,12 +18,16 @@ same run: lowercasing and regex-tokenising every article once. Times are process
 best of --repeat runs, so other processes on the machine do not count. Results go to
 bench/results/matching.json.
 
-Run: /work/venv/bin/python bench/bench_matching.py [--articles 2000] [--repeat 3]
+Run: python bench/bench_matching.py [--articles 2000] [--repeat 3] [--topics FILE]
+
+`--topics FILE` takes the two built-in topics from a Python file defining BUILTIN_TOPICS (an older
+domain/topics.py, say), so that a change to them is timed against the old ones on the same texts.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import itertools
 import json
 import os
@@ -41,7 +45,6 @@ sys.path.insert(0, str(ROOT))
 
 from newswatch.domain.items import Article, TopicSpec  # noqa: E402
 from newswatch.domain.matching import compile_topics, match  # noqa: E402
-from newswatch.domain.topics import BUILTIN_TOPICS  # noqa: E402
 
 LABELLED = ROOT / "tests" / "labelled" / "icet.jsonl"
 SHARED_CORPUS = Path("/work/shared/corpus/pages")
@@ -175,6 +178,18 @@ def generate_topics(n: int, rng: random.Random, common: bool = False) -> list[To
     return [TopicSpec(name=f"generated-{i}", query=rng.choice(shapes)()) for i in range(n)]
 
 
+def builtin_topics(path: str | None) -> tuple[TopicSpec, ...]:
+    """The built-in topics, or those of an older topics module given as a file."""
+    if path is None:
+        from newswatch.domain.topics import BUILTIN_TOPICS
+
+        return BUILTIN_TOPICS
+    spec = importlib.util.spec_from_file_location("topics_under_test", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.BUILTIN_TOPICS
+
+
 def best_of(repeat: int, fn) -> float:
     """Fastest of `repeat` runs in process CPU time: the work of one core, not disturbed by
     other processes sharing the machine."""
@@ -191,7 +206,9 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=20260101)
+    parser.add_argument("--topics", help="a Python file defining BUILTIN_TOPICS (default: the built-in ones)")
     args = parser.parse_args()
+    builtin = builtin_topics(args.topics)
 
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as promised
@@ -201,8 +218,8 @@ def main() -> None:
     general_texts, general_source = load_general()
     general = generate_articles(args.articles, rng, general_texts)
     mixed = [topical[i] if rng.random() < TOPICAL_SHARE else general[i] for i in range(args.articles)]
-    realistic_topics = list(BUILTIN_TOPICS) + generate_topics(48, random.Random(args.seed + 1))
-    common_topics = list(BUILTIN_TOPICS) + generate_topics(48, random.Random(args.seed + 1), common=True)
+    realistic_topics = list(builtin) + generate_topics(48, random.Random(args.seed + 1))
+    common_topics = list(builtin) + generate_topics(48, random.Random(args.seed + 1), common=True)
     workloads = {
         "mixed": (mixed, realistic_topics),
         "topical": (topical, realistic_topics),
@@ -215,6 +232,7 @@ def main() -> None:
         "articles": args.articles,
         "mean_words_per_article": round(words, 1),
         "topics": 50,
+        "builtin_topics_from": args.topics or "newswatch.domain.topics",
         "general_articles_from": general_source,
         "topical_share_in_mixed": TOPICAL_SHARE,
         "clock": "process CPU time, one core, best of repeats",

@@ -113,10 +113,11 @@ def _token_pattern(word: str) -> re.Pattern:
     return re.compile(rf"({word}{word}+(?:'{word}+)*|{abbreviation}|{word}(?:'{word}+)*|{_ENDER})")
 
 
-_TOKEN = _token_pattern(r"\w")
 # Scripts with combining marks need them inside words (_mark_patterns); the plain pattern is
 # twice as fast and gives the same tokens for text without marks.
-_DIACRITIC = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_TOKEN = _token_pattern(r"\w")
+# Accents, and the Devanagari nukta: Hindi outlets write फ़्रेमवर्क and फ्रेमवर्क, ज़ and ज, alike.
+_DIACRITIC = re.compile("[\u093c\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _SENTENCE_END = "\n"  # the key of sentence-end tokens: no word can have it
 
 
