@@ -22,8 +22,12 @@ from newswatch.domain.items import TopicSpec
 
 INDIA = (
     '(India OR Indian OR Indians OR "New Delhi" OR Delhi OR Bharat OR Modi OR =HAL OR "Hindustan Aeronautics"'
-    # भारत India, भारतीय Indian, इंडिया India (in names: यूएस-इंडिया), नई दिल्ली, मोदी, एचएएल HAL.
-    ' OR भारत OR भारतीय OR इंडिया OR "नई दिल्ली" OR मोदी OR एचएएल OR "हिंदुस्तान एयरोनॉटिक्स")'
+    # India's ministers stand for India: "Jaishankar in Washington" is India and the US together.
+    " OR Jaishankar OR Rajnath OR Doval OR Vaishnaw OR Misri"
+    # भारत India, भारतीय Indian, इंडिया India (in names: यूएस-इंडिया), नई दिल्ली, मोदी, एचएएल HAL,
+    # and the ministers' names in Devanagari.
+    ' OR भारत OR भारतीय OR इंडिया OR "नई दिल्ली" OR मोदी OR एचएएल OR "हिंदुस्तान एयरोनॉटिक्स"'
+    " OR जयशंकर OR राजनाथ OR डोभाल OR वैष्णव OR मिस्री)"
 )
 USA = (
     '(=US OR =USA OR "United States" OR America OR American OR Americans OR Washington'
@@ -52,7 +56,7 @@ TECH = (
     # telecom, jet engine, technology transfer, co-production and co-development (सह-उत्पादन,
     # संयुक्त उत्पादन, सह-निर्माण, को-प्रॉडक्शन, जॉइंट प्रॉडक्शन, सह-विकास, संयुक्त विकास).
     ' OR सेमीकंडक्टर OR सेमिकंडक्टर OR "सेमी कंडक्टर" OR चिप OR चिप्स OR एआई OR "आर्टिफिशियल इंटेलिजेंस" OR "आर्टिफिशियल इंटेलीजेंस" OR "कृत्रिम बुद्धि*"'
-    ' OR क्वांटम OR "महत्वपूर्ण खनिज*" OR "क्रिटिकल मिनरल*" OR "रेयर अर्थ" OR "दुर्लभ खनिज*"'
+    ' OR क्वांटम OR "महत्वपूर्ण खनिज*" OR "क्रिटिकल मिनरल*" OR "क्रिटिकल मिनिरल*" OR "रेयर अर्थ" OR "दुर्लभ खनिज*"'
     ' OR "दुर्लभ मृदा" OR "जैव प्रौद्योगिकी" OR बायोटेक* OR नासा OR इसरो OR अंतरिक्ष OR उपग्रह*'
     ' OR सैटेलाइट OR दूरसंचार OR टेलीकॉम OR "जेट इंजन*" OR "प्रौद्योगिकी हस्तांतरण" OR "तकनीक हस्तांतरण"'
     ' OR "टेक्नोलॉजी ट्रांसफर" OR "सह उत्पादन" OR "संयुक्त उत्पादन" OR "सह निर्माण" OR "को प्रॉडक्शन"'
@@ -93,8 +97,10 @@ JAVELIN = (
 PLATFORMS = f'({STRYKER} OR {JAVELIN} OR "MQ 9B" OR "Sea Guardian" OR "Predator drone*" OR "C 130J" OR "P 8I" OR P8I OR "MH 60R")'
 GE_ENGINES = (
     '(F414 OR F404 OR "F 414" OR "F 404" OR "GE 414" OR "GE 404" OR "GE Aerospace" OR (=GE NEAR/3 engine*)'
-    # जीई GE, जनरल इलेक्ट्रिक General Electric, एफ414.
-    ' OR "जीई एयरोस्पेस" OR (जीई NEAR/3 इंजन*) OR ("जनरल इलेक्ट्रिक" NEAR/10 इंजन*) OR एफ414 OR एफ404)'
+    # जीई GE, जनरल इलेक्ट्रिक General Electric, एफ414. Hindi reports often keep "GE" in Latin
+    # letters next to the Devanagari इंजन (engine).
+    ' OR "जीई एयरोस्पेस" OR ((=GE OR जीई) NEAR/3 इंजन*) OR एफ414 OR एफ404'
+    ' OR ("जनरल इलेक्ट्रिक" WITH(इंजन*, एयरोस्पेस, engine*, Aerospace, within=25)))'
 )
 INDIAN_AIRCRAFT = (
     '(=HAL OR "Hindustan Aeronautics" OR Tejas OR AMCA OR India OR Indian OR Bharat'
