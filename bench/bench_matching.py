@@ -21,7 +21,9 @@ bench/results/matching.json.
 Run: python bench/bench_matching.py [--articles 2000] [--repeat 3] [--topics FILE]
 
 `--topics FILE` takes the two built-in topics from a Python file defining BUILTIN_TOPICS (an older
-domain/topics.py, say), so that a change to them is timed against the old ones on the same texts.
+domain/topics.py, say). `--compare FILE` times only the built-in topics, the current ones and
+those of FILE, on the same texts, alternating A, B, A, B... so that the machine's drift during
+the run falls on both alike; it prints each one's articles per second and their ratio.
 """
 
 from __future__ import annotations
@@ -201,12 +203,38 @@ def best_of(repeat: int, fn) -> float:
     return best
 
 
+def compare(old_file: str, repeat: int, articles: dict[str, list[Article]]) -> dict:
+    """The current built-in topics against those of `old_file`, interleaved, per workload."""
+    current = compile_topics(builtin_topics(None))
+    old = compile_topics(builtin_topics(old_file))
+    result: dict = {"compared_with": old_file}
+    for name, texts in articles.items():
+        seconds = {"current": float("inf"), "old": float("inf")}
+        for _ in range(repeat):
+            for label, topics in (("old", old), ("current", current)):
+                start = time.process_time()
+                for a in texts:
+                    match(a, topics)
+                seconds[label] = min(seconds[label], time.process_time() - start)
+        rates = {label: round(len(texts) / s, 1) for label, s in seconds.items()}
+        result[name] = {
+            **{f"{k}_articles_per_second": v for k, v in rates.items()},
+            "current_time_vs_old": round(seconds["current"] / seconds["old"], 3),
+        }
+        print(
+            f"{name:8s} built-in topics: current {rates['current']:8.1f}/s, old {rates['old']:8.1f}/s,"
+            f" current takes {seconds['current'] / seconds['old']:.2f}x the old time"
+        )
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=20260101)
     parser.add_argument("--topics", help="a Python file defining BUILTIN_TOPICS (default: the built-in ones)")
+    parser.add_argument("--compare", metavar="FILE", help="time the built-in topics against those of FILE")
     args = parser.parse_args()
     builtin = builtin_topics(args.topics)
 
@@ -218,6 +246,13 @@ def main() -> None:
     general_texts, general_source = load_general()
     general = generate_articles(args.articles, rng, general_texts)
     mixed = [topical[i] if rng.random() < TOPICAL_SHARE else general[i] for i in range(args.articles)]
+    if args.compare:
+        result = compare(args.compare, args.repeat, {"mixed": mixed, "topical": topical})
+        out = RESULTS.with_name("matching_compare.json")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        print(f"written to {out.relative_to(ROOT)}")
+        return
     realistic_topics = list(builtin) + generate_topics(48, random.Random(args.seed + 1))
     common_topics = list(builtin) + generate_topics(48, random.Random(args.seed + 1), common=True)
     workloads = {

@@ -55,7 +55,8 @@ TECH = (
     # (महत्वपूर्ण खनिज, क्रिटिकल मिनरल), rare earth, biotechnology, NASA, ISRO, space, satellite,
     # telecom, jet engine, technology transfer, co-production and co-development (सह-उत्पादन,
     # संयुक्त उत्पादन, सह-निर्माण, को-प्रॉडक्शन, जॉइंट प्रॉडक्शन, सह-विकास, संयुक्त विकास).
-    ' OR सेमीकंडक्टर OR सेमिकंडक्टर OR "सेमी कंडक्टर" OR चिप OR चिप्स OR एआई OR "आर्टिफिशियल इंटेलिजेंस" OR "आर्टिफिशियल इंटेलीजेंस" OR "कृत्रिम बुद्धि*"'
+    ' OR सेमीकंडक्टर OR सेमिकंडक्टर OR "सेमी कंडक्टर" OR चिप OR चिप्स OR एआई OR "आर्टिफिशियल इंटेलिजेंस"'
+    ' OR "आर्टिफिशियल इंटेलीजेंस" OR "कृत्रिम बुद्धि*"'
     ' OR क्वांटम OR "महत्वपूर्ण खनिज*" OR "क्रिटिकल मिनरल*" OR "क्रिटिकल मिनिरल*" OR "रेयर अर्थ" OR "दुर्लभ खनिज*"'
     ' OR "दुर्लभ मृदा" OR "जैव प्रौद्योगिकी" OR बायोटेक* OR नासा OR इसरो OR अंतरिक्ष OR उपग्रह*'
     ' OR सैटेलाइट OR दूरसंचार OR टेलीकॉम OR "जेट इंजन*" OR "प्रौद्योगिकी हस्तांतरण" OR "तकनीक हस्तांतरण"'
@@ -76,7 +77,8 @@ COOPERATION = (
 )
 DEFENCE_INDUSTRY = (
     '("co produc*" OR "co develop*" OR "defence industr*" OR "defense industr*"'
-    ' OR "Security of Supply Arrangement" OR "Reciprocal Defen* Procurement" OR =ITAR OR "International Traffic in Arms"'
+    ' OR "Security of Supply Arrangement" OR "Reciprocal Defen* Procurement" OR =ITAR'
+    ' OR "International Traffic in Arms"'
     ' OR "सह उत्पादन" OR "संयुक्त उत्पादन" OR "सह निर्माण" OR "को प्रॉडक्शन" OR "जॉइंट प्रॉडक्शन")'
 )
 # Stryker and Javelin name a US vehicle and missile, and also a medical-technology company and an
@@ -94,7 +96,10 @@ JAVELIN = (
     ' EXCEPT(throw*, thrower*, athlet*, Chopra, Olympic*, "Diamond League", metre*, meter*, medal*, भाला,'
     " थ्रो, नीरज, चोपड़ा, एथलीट*, ओलंपिक, मीटर, within=20))"
 )
-PLATFORMS = f'({STRYKER} OR {JAVELIN} OR "MQ 9B" OR "Sea Guardian" OR "Predator drone*" OR "C 130J" OR "P 8I" OR P8I OR "MH 60R")'
+PLATFORMS = (
+    f'({STRYKER} OR {JAVELIN} OR "MQ 9B" OR "Sea Guardian" OR "Predator drone*" OR "C 130J" OR "P 8I" OR P8I'
+    ' OR "MH 60R")'
+)
 GE_ENGINES = (
     '(F414 OR F404 OR "F 414" OR "F 404" OR "GE 414" OR "GE 404" OR "GE Aerospace" OR (=GE NEAR/3 engine*)'
     # जीई GE, जनरल इलेक्ट्रिक General Electric, एफ414. Hindi reports often keep "GE" in Latin
