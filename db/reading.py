@@ -83,6 +83,16 @@ def list_articles(
     return list(conn.execute(query.limit(limit) if limit else query))
 
 
+def recent_texts(conn: Connection, since: datetime | None, limit: int) -> list[Row]:
+    """The newest original articles (not copies) that still have their text: id, title, text."""
+    a = articles.c
+    query = select(a.id, a.title, a.text).where(a.duplicate_of.is_(None), a.text.is_not(None))
+    if since is not None:
+        query = query.where(func.coalesce(a.published_at, a.fetched_at) >= since)
+    query = query.order_by(func.coalesce(a.published_at, a.fetched_at).desc(), a.id.desc())
+    return list(conn.execute(query.limit(limit)))
+
+
 def search_articles(conn: Connection, text: str, limit: int = 50) -> list[Row]:
     """Full-text search, best first."""
     from newswatch.db import fulltext

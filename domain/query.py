@@ -113,10 +113,11 @@ def _token_pattern(word: str) -> re.Pattern:
     return re.compile(rf"({word}{word}+(?:'{word}+)*|{abbreviation}|{word}(?:'{word}+)*|{_ENDER})")
 
 
-_TOKEN = _token_pattern(r"\w")
 # Scripts with combining marks need them inside words (_mark_patterns); the plain pattern is
 # twice as fast and gives the same tokens for text without marks.
-_DIACRITIC = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_TOKEN = _token_pattern(r"\w")
+# Accents, and the Devanagari nukta: Hindi outlets write फ़्रेमवर्क and फ्रेमवर्क, ज़ and ज, alike.
+_DIACRITIC = re.compile("[\u093c\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _SENTENCE_END = "\n"  # the key of sentence-end tokens: no word can have it
 
 
@@ -194,6 +195,20 @@ def _word_surfaces(text: str) -> list[str]:
 def words(text: str) -> list[str]:
     """The case-insensitive word keys of a text, as the matcher sees them."""
     return [_KEYS[s] for s in _word_surfaces(text)]
+
+
+def sentences(text: str) -> list[list[tuple[str, str]]]:
+    """The text's sentences, each a list of (key, written form) of its words: the key as the
+    matcher compares it, the written form with its case (dots and a possessive 's dropped)."""
+    text = normalise_text(text)
+    found: list[list[tuple[str, str]]] = [[]]
+    for token in _pattern_for(text).split(text)[1::2]:
+        if token[0] in _ENDERS:
+            if found[-1]:
+                found.append([])
+        else:
+            found[-1].append((_KEYS[token], _EXACTS[token]))
+    return [sentence for sentence in found if sentence]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1451,6 +1466,80 @@ def _phrase_node(content: str, pos: int, exact: bool) -> Node:
         word, prefix = parts[0]
         return (Prefix if prefix else Term)(word, label, exact)
     return Phrase(tuple(parts), label, exact)
+
+
+class QueryVocabulary:
+    """Every word a query names, anywhere in it (terms, context words, NOTs), as keys."""
+
+    __slots__ = ("words", "prefixes", "phrases", "_runs", "_wild", "_wild_words", "_wild_prefixes", "_named")
+
+    def __init__(self, words: set[str], prefixes: set[str], phrases: set[tuple[str, ...]]):
+        self.words = frozenset(words)
+        self.prefixes = tuple(sorted(prefixes))
+        self.phrases = frozenset(phrases)  # multi-word phrases; a prefix word ends in "*"
+        # Every run of consecutive words inside a phrase without prefix words, for set lookups;
+        # the few phrases with a prefix word are checked word by word.
+        self._runs = {
+            p[i:j]
+            for p in self.phrases
+            if not any(w.endswith("*") for w in p)
+            for i in range(len(p))
+            for j in range(i + 1, len(p) + 1)
+        }
+        self._wild = [p for p in self.phrases if any(w.endswith("*") for w in p)]
+        self._wild_words = {w for p in self._wild for w in p if not w.endswith("*")}
+        self._wild_prefixes = tuple({w[:-1] for p in self._wild for w in p if w.endswith("*")})
+        self._named: dict[tuple[str, ...], bool] = {}
+
+    def names(self, key: str) -> bool:
+        """True when the query names this word key (directly or through a prefix)."""
+        return key in self.words or key.startswith(self.prefixes)
+
+    def names_phrase(self, keys: tuple[str, ...]) -> bool:
+        """True when the query names these consecutive words: a word it names, or a run of
+        words inside one of its phrases ("silica" and "pax silica" in "Pax Silica Declaration")."""
+        found = self._named.get(keys)
+        if found is None:
+            found = self._named[keys] = self._names_phrase(keys)
+        return found
+
+    def _names_phrase(self, keys: tuple[str, ...]) -> bool:
+        if (len(keys) == 1 and self.names(keys[0])) or keys in self._runs:
+            return True
+        if not all(k in self._wild_words or k.startswith(self._wild_prefixes) for k in keys):
+            return False
+        n = len(keys)
+        for phrase in self._wild:
+            for i in range(len(phrase) - n + 1):
+                if all(_phrase_word_matches(p, k) for p, k in zip(phrase[i : i + n], keys, strict=True)):
+                    return True
+        return False
+
+
+def _phrase_word_matches(pattern: str, key: str) -> bool:
+    return key.startswith(pattern[:-1]) if pattern.endswith("*") else key == pattern
+
+
+def query_vocabulary(query: Query) -> QueryVocabulary:
+    """The words, prefixes and phrases a parsed query names anywhere in its tree."""
+    words_: set[str] = set()
+    prefixes: set[str] = set()
+    phrases: set[tuple[str, ...]] = set()
+    stack: list[Node] = [query.root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Term):
+            words_.add(node.word.casefold())
+        elif isinstance(node, Prefix):
+            prefixes.add(node.word.casefold())
+        elif isinstance(node, Phrase):
+            phrases.add(tuple(w.casefold() + ("*" if p else "") for w, p in node.words))
+        for name in ("child", "left", "right", "operand", "context"):
+            child = getattr(node, name, None)
+            if child is not None:
+                stack.append(child)
+        stack.extend(getattr(node, "children", ()))
+    return QueryVocabulary(words_, prefixes, phrases)
 
 
 @lru_cache(maxsize=1024)

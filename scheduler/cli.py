@@ -858,6 +858,66 @@ def rematch(ctx, topic_names, with_alerts, as_json) -> None:
         send_alerts(config, _sessions(ctx), console=None if as_json else sys.stdout)
 
 
+# topics -------------------------------------------------------------------------------------
+
+
+@cli.group()
+def topics() -> None:
+    """Look after the configured topics."""
+
+
+SUGGEST_ARTICLES = 5000  # the newest articles of the window that suggestions are made from
+
+
+@topics.command("suggest")
+@click.argument("topic")
+@click.option("--since", default="14d", show_default=True, help="Articles published since (2d, 6h, 2026-11-25).")
+@click.option("--limit", type=click.IntRange(1), default=20, show_default=True)
+@json_option
+@click.pass_context
+@runtime_errors
+def topics_suggest(ctx, topic: str, since: str, limit: int, as_json: bool) -> None:
+    """Words and names that keep appearing in TOPIC's recent matched and weakly matched
+    articles but not in its query. Reads the database only."""
+    from newswatch.db import reading
+    from newswatch.domain.matching import compile_topics
+    from newswatch.domain.suggest import ArticleText, group_articles, suggest
+
+    config = _config(ctx, reading=True)
+    compiled = compile_topics(config.topic_specs())
+    chosen = next((t for t in compiled if t.name == topic), None)
+    if chosen is None:
+        raise Usage(f"unknown topic: {topic} (configured: {', '.join(t.name for t in compiled) or 'none'})")
+    since_at = _since(since)
+    with _articles_db(ctx).connect() as conn:
+        rows = reading.recent_texts(conn, since_at, SUGGEST_ARTICLES)
+    groups = group_articles([ArticleText(r.id, r.title or "", r.text or "") for r in rows], chosen, compiled)
+    found = suggest(chosen, groups, limit=limit)
+    if as_json:
+        _emit_json(s.to_dict() for s in found)
+        return
+    _print_suggestions(topic, groups, found)
+
+
+def _print_suggestions(topic: str, groups, found) -> None:
+    from rich.table import Table
+
+    console = _console()
+    console.print(
+        f"{topic}: {len(groups.matched)} matched, {len(groups.weak)} weakly matched, "
+        f"{len(groups.elsewhere)} other articles"
+    )
+    if not found:
+        console.print("No suggestions: nothing distinctive keeps appearing outside the query.")
+        return
+    table = Table(show_lines=False)
+    for column in ("term", "matched", "weak", "elsewhere", "example"):
+        table.add_column(column, overflow="fold")
+    for s in found:
+        _row(table, s.term, str(s.matched), str(s.weak), str(s.elsewhere), f"#{s.example.id} {s.example.snippet}")
+    console.print(table)
+
+
 def main() -> None:
     cli(prog_name="newswatch")
 

@@ -284,6 +284,13 @@ def test_devanagari_words_keep_their_vowel_signs():
     assert not matches("\u0905\u092e", text)
 
 
+@pytest.mark.parametrize("written", ["फ्रेमवर्क", "फ़्रेमवर्क", "\u095e\u094d\u0930\u0947\u092e\u0935\u0930\u094d\u0915"])
+def test_devanagari_nukta_is_ignored_like_an_accent(written):
+    # Hindi outlets write framework with and without the nukta, decomposed or precomposed.
+    assert matches("फ्रेमवर्क", f"रक्षा {written} पर हस्ताक्षर")
+    assert matches("फ़्रेमवर्क", f"रक्षा {written} पर हस्ताक्षर")
+
+
 # --- errors -------------------------------------------------------------------------------------
 
 
