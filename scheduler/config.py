@@ -160,12 +160,25 @@ class TopicConfig(_Strict):
     tags: list[str] = []
 
 
+class WebConfig(_Strict):
+    password: str | None = Field(default=None, min_length=1)
+    listen: str | None = None  # "127.0.0.1:8080": `newswatch run` serves the web view too
+
+    @field_validator("listen")
+    @classmethod
+    def _listen(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_listen(value)
+        return value
+
+
 class Settings(_Strict):
     database: DatabaseConfig = DatabaseConfig()
     crawl: CrawlConfig = CrawlConfig()
     alerts: AlertsConfig = AlertsConfig()
     service: ServiceConfig = ServiceConfig()
     logging: LoggingConfig = LoggingConfig()
+    web: WebConfig = WebConfig()
     sources: list[SourceConfig] = []
     topics: list[TopicConfig] = []
 
@@ -227,6 +240,15 @@ def parse_quiet_hours(value: str) -> tuple[time, time]:
     except ValueError:
         raise ValueError(f"invalid quiet hours {value!r} (use 22:00-07:00)") from None
     return start, end
+
+
+def parse_listen(value: str) -> tuple[str, int]:
+    """("127.0.0.1", 8080) from "127.0.0.1:8080" (an IPv6 host in brackets: "[::1]:8080")."""
+    host, colon, port = value.strip().rpartition(":")
+    host = host.strip("[]")
+    if not colon or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"invalid address {value!r} (use host:port, e.g. 127.0.0.1:8080)")
+    return host, int(port)
 
 
 def _key(loc: tuple[Any, ...], data: dict) -> str:

@@ -67,6 +67,13 @@ retention_days = 30
 [logging]
 level = "INFO"
 format = "text"   # or "json": one JSON object per line
+
+[web]
+# `newswatch web` serves the web view. Without a password it listens on loopback (127.0.0.1)
+# only; with one, it asks for it (a login page; HTTP basic for feeds and the JSON API).
+# password = "a long passphrase"
+# Serve the web view inside `newswatch run` as well:
+# listen = "127.0.0.1:8080"
 """
 
 _TOPICS_NOTE = """
