@@ -694,8 +694,36 @@ def run(ctx, grace: float) -> None:
     from newswatch.scheduler.logs import setup_logging
 
     setup_logging(level, fmt)
-    code = Service(config, sessions, log_level=level, log_format=fmt).run_forever(grace=grace)
+    web = _background_web(config) if config.settings.web.listen else None
+    try:
+        code = Service(config, sessions, log_level=level, log_format=fmt).run_forever(grace=grace)
+    finally:
+        if web is not None:
+            web.stop()
     ctx.exit(code)
+
+
+def _background_web(config):
+    """The web view beside the service (`[web] listen`), started before it; the service sends
+    what a retry queues."""
+    import logging
+
+    from newswatch.scheduler.config import parse_listen
+    from newswatch.web.server import Background, ServeError, bind, check_host, options_from, url_of
+
+    host, port = parse_listen(config.settings.web.listen)
+    try:
+        check_host(host, config.settings.web.password)
+    except ServeError as exc:
+        raise Usage(f"[web] listen: {exc}") from None
+    try:
+        sock = bind(host, port)
+    except ServeError as exc:
+        raise Failure(str(exc)) from None
+    web = Background(options_from(config), sock)
+    web.start()
+    logging.getLogger("newswatch.web").info("web view url=%s", url_of(sock))
+    return web
 
 
 @cli.command()
@@ -864,7 +892,7 @@ def web(ctx, host: str, port: int) -> None:
     try:
         check_host(host, config.settings.web.password)
     except ServeError as exc:
-        raise Usage(str(exc)) from None
+        raise Usage(f"--host {exc}") from None
     sessions = _sessions(ctx)
     try:
         sock = bind(host, port)

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import base64
 import re
+import signal
+import socket
+import subprocess
+import time
 import xml.etree.ElementTree as ET
 
 import feedparser
 import pytest
 
-from tests.conftest import json_lines, run_newswatch
+from tests.conftest import NEWSWATCH, json_lines, run_newswatch
 from tests.webview import (
     HOSTILE_OUTLET,
     HOSTILE_TITLE,
@@ -487,3 +491,38 @@ def test_one_failed_alert_can_be_retried_alone(crawled, tmp_path):
         page = client.get(client.post("/alerts/retry", form).headers["location"]).body
         assert "Queued 1 failed delivery again; sent 0, failed 1" in page  # the target still refuses
     assert len(crawled.refusing.attempts) == tries + 1
+
+
+# inside the service --------------------------------------------------------------------------
+
+
+def test_the_service_serves_the_web_view_when_web_listen_is_set(crawled, tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = crawled.copy(tmp_path, extra=f'[web]\nlisten = "127.0.0.1:{port}"\n')
+    log = (tmp_path / "run.log").open("w")
+    service = subprocess.Popen([NEWSWATCH, "--config", str(config), "run"], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        client = Client(f"http://127.0.0.1:{port}")
+        deadline = time.monotonic() + 120
+        answer = None
+        while time.monotonic() < deadline:
+            try:
+                answer = client.get("/")
+                break
+            except OSError:  # not listening yet
+                time.sleep(0.3)
+        assert answer is not None and answer.status == 200, (tmp_path / "run.log").read_text()
+        assert INDUS in answer.body
+        assert client.get("/api/sources").status == 200
+    finally:
+        service.send_signal(signal.SIGTERM)
+        code = service.wait(timeout=60)
+    assert code == 0, (tmp_path / "run.log").read_text()
+
+
+def test_the_service_refuses_a_web_listen_beyond_loopback_without_a_password(crawled, tmp_path):
+    config = crawled.copy(tmp_path, extra='[web]\nlisten = "0.0.0.0:8080"\n')
+    result = run_newswatch("run", config=config, timeout=120)
+    assert result.returncode == 2 and "[web] password" in result.stderr

@@ -36,7 +36,7 @@ def options_from(config: Config, send_due: Callable[[], object] | None = None) -
 def check_host(host: str, password: str | None) -> None:
     if not password and not is_loopback(host):
         raise ServeError(
-            f"--host {host} is beyond loopback, and the web view has no password: set [web] password in the "
+            f"{host} is beyond loopback and the web view has no password: set [web] password in the "
             "configuration first (or listen on 127.0.0.1)"
         )
 
@@ -55,7 +55,6 @@ def bind(host: str, port: int) -> socket.socket:
     except OSError as exc:
         sock.close()
         raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    sock.set_inheritable(True)
     return sock
 
 
