@@ -101,6 +101,9 @@ Index(
     Article.published_at,
     Article.story_id,
 )
+# Stories newest first (the web view's listing): the newest reports read from the index alone,
+# each with its story, and its source for a source filter.
+Index("ix_articles_fetched_story", Article.fetched_at, Article.story_id, Article.source)
 
 
 class TopicMatch(Base):

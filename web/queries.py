@@ -18,6 +18,8 @@ matches = TopicMatch.__table__
 alerts = Alert.__table__
 deliveries = Delivery.__table__
 _LISTED = [c for c in articles.c if c.name not in ("text", "signature", "event_terms", "content_hash")]
+WALK_BATCH = 1000  # reports read at a time when walking them newest first
+WALK_LIMIT = 20_000  # reports walked before one grouped query is cheaper
 # The alert kinds that are about one story (the rest: digests, summaries, tests, source health).
 STORY_KINDS = ("instant", "update", "folded", "digest-item")
 
@@ -110,7 +112,58 @@ def story_ids(
     limit: int = 50,
     offset: int = 0,
 ) -> list[int]:
-    """Stories newest first (by their latest report), as `newswatch stories` orders them."""
+    """Stories newest first, by their latest report (with `source`: that source's latest report),
+    as `newswatch stories` orders them; only those that matched a topic (`topic`) unless
+    `matched_only` is False.
+
+    Reports are walked newest first on an index that holds each one's story (no article row is
+    read), in batches, keeping the stories that qualify, until the page is full: a first page
+    costs a few hundred index entries, not a pass over every story. A filter that keeps few
+    stories would walk far: past WALK_LIMIT reports, one grouped query answers instead."""
+    if topic and conn.execute(select(matches.c.id).where(matches.c.topic == topic).limit(1)).first() is None:
+        return []
+    a = articles.c
+    walk = select(a.story_id).where(a.story_id.is_not(None))
+    if source:
+        walk = walk.where(a.source == source)
+    if since is not None:
+        walk = walk.where(a.fetched_at >= since)
+    wanted = offset + limit
+    found: list[int] = []
+    seen: set[int] = set()
+    walked = 0
+    rows = conn.execution_options(yield_per=WALK_BATCH).execute(walk.order_by(a.fetched_at.desc()))
+    try:
+        for batch in rows.partitions():
+            walked += len(batch)
+            fresh = []
+            for (story_id,) in batch:
+                if story_id not in seen:
+                    seen.add(story_id)
+                    fresh.append(story_id)
+            if fresh and (topic or matched_only):
+                qualified = _matched_stories(conn, fresh, topic)
+                fresh = [story_id for story_id in fresh if story_id in qualified]
+            found.extend(fresh)
+            if len(found) >= wanted:
+                break
+            if walked >= WALK_LIMIT:
+                return _grouped_story_ids(conn, topic, source, since, matched_only, limit, offset)
+    finally:
+        rows.close()
+    return found[offset:wanted]
+
+
+def _grouped_story_ids(
+    conn: Connection,
+    topic: str | None,
+    source: str | None,
+    since: datetime | None,
+    matched_only: bool,
+    limit: int,
+    offset: int,
+) -> list[int]:
+    """`story_ids` as one query: every story's latest report, grouped and sorted."""
     a = articles.c
     latest = func.max(a.fetched_at)
     query = select(a.story_id).where(a.story_id.is_not(None)).group_by(a.story_id)
@@ -121,12 +174,24 @@ def story_ids(
             matched = matched.where(matches.c.topic == topic)
         query = query.where(a.story_id.in_(matched))
     if source:
-        outlet = articles.alias("outlet")
-        query = query.where(a.story_id.in_(select(outlet.c.story_id).where(outlet.c.source == source)))
+        query = query.where(a.source == source)
     if since is not None:
         query = query.having(latest >= since)
     query = query.order_by(latest.desc(), a.story_id.desc()).limit(limit).offset(offset)
     return list(conn.execute(query).scalars())
+
+
+def _matched_stories(conn: Connection, story_ids: list[int], topic: str | None) -> set[int]:
+    """Which of `story_ids` have an article that matched `topic` (any topic when None)."""
+    query = (
+        select(articles.c.story_id)
+        .join(matches, matches.c.article_id == articles.c.id)
+        .where(articles.c.story_id.in_(story_ids))
+        .distinct()
+    )
+    if topic:
+        query = query.where(matches.c.topic == topic)
+    return set(conn.execute(query).scalars())
 
 
 def stories(conn: Connection, ids: Sequence[int]) -> list[Story]:

@@ -1,4 +1,5 @@
-"""Feedback on topic matches: relevant or not, one verdict per article and topic.
+"""Feedback on topic matches: relevant or not, one verdict per article and topic. And an index
+that lists stories newest first without reading the article rows (the web view's front page).
 
 Revision ID: 0006_feedback
 Revises: 0004_pending_pages
@@ -27,8 +28,10 @@ def upgrade() -> None:
         sa.UniqueConstraint("article_id", "topic"),
     )
     op.create_index("ix_feedback_topic", "feedback", ["topic"])
+    op.create_index("ix_articles_fetched_story", "articles", ["fetched_at", "story_id", "source"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_articles_fetched_story", table_name="articles")
     op.drop_index("ix_feedback_topic", table_name="feedback")
     op.drop_table("feedback")
