@@ -152,7 +152,7 @@ def measure(size: int = 100_000, repeats: int = 30, preview_repeats: int = 5) ->
             preview = run_preview(conn, text or ICET.query, 7, now())
             result["pages"][label]["coverage"] = {
                 "articles_in_period": preview.total,
-                "matched_within_budget": preview.scanned,
+                "looked_at": preview.scanned,
                 "matches": preview.matched,
             }
     return result
@@ -189,7 +189,7 @@ def rows(result: dict) -> list[tuple]:
         server, http = page["server"], page.get("http", {})
         covered = page.get("coverage")
         if covered:
-            label += f" ({covered['matched_within_budget']:,} of {covered['articles_in_period']:,} articles matched)"
+            label += f" (looked at {covered['looked_at']:,} of {covered['articles_in_period']:,} articles)"
         found.append(
             (
                 f"web view `{label}`, {result['stored']:,} stored",
