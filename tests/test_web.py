@@ -6,6 +6,7 @@ rules: loopback without a password, sign-in with one, CSRF tokens, escaping, no 
 from __future__ import annotations
 
 import base64
+import os
 import re
 import signal
 import socket
@@ -16,7 +17,7 @@ import xml.etree.ElementTree as ET
 import feedparser
 import pytest
 
-from tests.conftest import NEWSWATCH, json_lines, run_newswatch
+from tests.conftest import NEWSWATCH, json_lines, run_newswatch, write_config
 from tests.webview import (
     HOSTILE_OUTLET,
     HOSTILE_TITLE,
@@ -526,3 +527,46 @@ def test_the_service_refuses_a_web_listen_beyond_loopback_without_a_password(cra
     config = crawled.copy(tmp_path, extra='[web]\nlisten = "0.0.0.0:8080"\n')
     result = run_newswatch("run", config=config, timeout=120)
     assert result.returncode == 2 and "[web] password" in result.stderr
+
+
+# PostgreSQL ----------------------------------------------------------------------------------
+
+POSTGRES = os.environ.get("NEWSWATCH_TEST_POSTGRES")
+
+
+@pytest.mark.skipif(not POSTGRES, reason="set NEWSWATCH_TEST_POSTGRES to a PostgreSQL URL (CI does)")
+def test_the_web_view_reads_and_writes_postgresql(tmp_path, newsweb, receiver):
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(POSTGRES)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url])
+    config.write_text(config.read_text().replace('url = "sqlite:///newswatch.db"', f'url = "{POSTGRES}"'))
+    assert run_newswatch("crawl", config=config).returncode == 0
+    articles = {a["title"]: a for a in json_lines(run_newswatch("export", "--all", config=config).stdout)}
+    with WebCommand(config) as web:
+        client = Client(web.url)
+        for path in (
+            "/",
+            "/?topic=icet&since=7d",
+            "/?source=frontier-defence",
+            f"/stories/{articles[ENGINE]['story_id']}",
+            f"/articles/{articles[ENGINE]['id']}",
+            "/search?q=engine",
+            "/sources",
+            "/alerts",
+            "/topics",
+            "/topics/icet",
+            "/preview?q=iCET",
+            "/api/stories",
+        ):
+            assert client.get(path).status == 200, path
+        assert INDUS in client.get("/?source=frontier-defence").body
+        assert client.get("/api/stories").json() == json_lines(run_newswatch("stories", "--json", config=config).stdout)
+        assert not feedparser.parse(client.get("/feeds/icet.atom").body).bozo
+        form = {"csrf_token": client.csrf_token(), "article_id": articles[INDUS]["id"], "topic": "icet"}
+        assert client.post("/feedback", {**form, "verdict": "not_relevant"}).status == 303
+        assert client.get("/api/topics").json()[0]["not_relevant"] == 1
