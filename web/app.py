@@ -64,7 +64,7 @@ class GuardMiddleware:
                     if name.encode() not in present:
                         headers.append((name.encode(), value.encode()))
                 if fresh is not None:
-                    cookie = f"{CSRF_COOKIE}={fresh}; Path=/; HttpOnly; SameSite=Strict"
+                    cookie = f"{CSRF_COOKIE}={fresh}; Path=/; HttpOnly; SameSite=Lax"
                     headers.append((b"set-cookie", cookie.encode()))
                 message = {**message, "headers": headers}
             await send(message)

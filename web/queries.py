@@ -67,10 +67,6 @@ class Story:
     def latest(self) -> datetime:
         return max(r.fetched_at for r in self.reports)
 
-    @property
-    def copies(self) -> int:
-        return sum(1 for r in self.reports if r.duplicate_of is not None)
-
     def alerted_topics(self) -> dict[str, str]:
         """topic -> how the story was told: 'alert', 'summary' (over a cycle's budget), 'digest'."""
         told: dict[str, str] = {}

@@ -86,11 +86,11 @@ def when(moment: datetime | None) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else "-"
 
 
-def ago(moment: datetime | None, reference: datetime | None = None) -> str:
+def ago(moment: datetime | None) -> str:
     """'5 min ago', '3 h ago', 'in 10 min'..."""
     if moment is None:
         return "-"
-    seconds = ((reference or now()) - moment).total_seconds()
+    seconds = (now() - moment).total_seconds()
     future = seconds < 0
     seconds = abs(seconds)
     for size, unit in ((86400, "d"), (3600, "h"), (60, "min")):
