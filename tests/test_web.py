@@ -570,3 +570,13 @@ def test_the_web_view_reads_and_writes_postgresql(tmp_path, newsweb, receiver):
         form = {"csrf_token": client.csrf_token(), "article_id": articles[INDUS]["id"], "topic": "icet"}
         assert client.post("/feedback", {**form, "verdict": "not_relevant"}).status == 303
         assert client.get("/api/topics").json()[0]["not_relevant"] == 1
+
+
+def test_a_bad_web_section_exits_2_naming_the_key(crawled, tmp_path):
+    for extra, words in (
+        ('[web]\nlisten = "everywhere"\n', "web.listen: invalid address 'everywhere'"),
+        ('[web]\npasword = "typo"\n', "web.pasword: unknown key"),
+    ):
+        config = crawled.copy(tmp_path / str(len(words)), extra=extra)
+        result = run_newswatch("web", "--port", "0", config=config, timeout=60)
+        assert result.returncode == 2 and words in result.stderr, result.stderr
