@@ -317,6 +317,9 @@ def test_pages_carry_a_policy_that_runs_no_script(client):
     assert "default-src 'none'" in headers["content-security-policy"]
     assert "frame-ancestors 'none'" in headers["content-security-policy"]
     assert headers["x-content-type-options"] == "nosniff"
+    style = client.get("/static/style.css")  # the one stylesheet, from this site
+    assert style.status == 200 and "text/css" in style.headers["content-type"]
+    assert "<script" not in client.get("/").body
 
 
 def test_host_beyond_loopback_without_a_password_exits_2_with_one_line(crawled):
