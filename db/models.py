@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Float,
     ForeignKey,
     Index,
@@ -100,6 +101,9 @@ Index(
     Article.published_at,
     Article.story_id,
 )
+# Stories newest first (the web view's listing): the newest reports read from the index alone,
+# each with its story, and its source for a source filter.
+Index("ix_articles_fetched_story", Article.fetched_at, Article.story_id, Article.source)
 
 
 class TopicMatch(Base):
@@ -216,3 +220,17 @@ class ServiceState(Base):
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_cycle_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Feedback(Base):
+    """A person's verdict on one topic match: relevant or not. One per article and topic (the
+    latest verdict replaces the earlier one); the topic's precision is read from these."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (UniqueConstraint("article_id", "topic"), Index("ix_feedback_topic", "topic"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    topic: Mapped[str] = mapped_column(String(200))
+    relevant: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -42,6 +42,7 @@ matches = table(
     column("topic", Text),
     column("score", Float),
     column("hits", JSON),
+    column("created_at", UTCDateTime()),
 )
 _LISTED = [c for c in articles.c if c.name != "text"]
 

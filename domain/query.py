@@ -192,6 +192,15 @@ def _word_surfaces(text: str) -> list[str]:
     return [s for s in _pattern_for(text).split(text)[1::2] if s[0] not in _ENDERS]
 
 
+def fold_for_search(text: str) -> str:
+    """The text folded as word keys are (accents stripped, case folded, dots and apostrophes
+    dropped) but not cut into words: every word key of the text is a substring of it."""
+    text = normalise_text(text or "")
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", _DIACRITIC.sub("", unicodedata.normalize("NFD", text)))
+    return text.casefold().replace(".", "").replace("'", "")
+
+
 def words(text: str) -> list[str]:
     """The case-insensitive word keys of a text, as the matcher sees them."""
     return [_KEYS[s] for s in _word_surfaces(text)]
@@ -1104,6 +1113,15 @@ class Query:
 
     def matches(self, doc: Document) -> bool:
         return self._may_match(doc) and self.root.matches(doc, _ALL)
+
+    def could_match(self, title: str, text: str) -> bool:
+        """A cheap necessary condition on an article's raw title and text, for scanning many
+        stored articles without building a Document for each: False only when none of the words
+        the query needs appears in them, not even inside another word."""
+        if self._always:
+            return True
+        folded = fold_for_search(title) + "\n" + fold_for_search(text)
+        return any(word in folded for word in self._words) or any(p in folded for p in self._prefixes)
 
     def parts(self, doc: Document) -> list[tuple] | None:
         """`locate` as plain tuples (term, field index, start, end, boost), for callers that

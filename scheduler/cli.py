@@ -493,6 +493,7 @@ def _write_csv(records: list[dict]) -> None:
 def sources(ctx, pages: bool, as_json: bool) -> None:
     """Per source: last fetch, status, error, articles, pages pending retry, next run."""
     from newswatch.db import store
+    from newswatch.db.records import source_records
 
     config = _config(ctx, reading=True)
     with _sessions(ctx, reading=True).begin() as session:
@@ -501,36 +502,7 @@ def sources(ctx, pages: bool, as_json: bool) -> None:
         _pending_pages(ctx, as_json)
         return
     with _sessions(ctx, reading=True)() as session:
-        counts = store.source_article_counts(session)
-        pending = store.pending_counts(session)
-        configured = {s.name: s for s in config.source_specs()}
-        records = []
-        for row in store.list_sources(session):
-            if row.name not in configured:
-                continue
-            spec = configured[row.name]
-            waiting = pending.get(row.name, {})
-            records.append(
-                {
-                    "name": row.name,
-                    "type": row.type,
-                    "url": row.url,
-                    "enabled": spec.enabled,
-                    "interval": spec.interval,
-                    "status": row.status,
-                    "error": row.error or "",
-                    "last_fetch_at": _iso(row.last_fetch_at),
-                    "last_success_at": _iso(row.last_success_at),
-                    "last_new_at": _iso(row.last_new_at),
-                    "next_run_at": _iso(row.next_run_at),
-                    "consecutive_errors": row.consecutive_errors,
-                    "articles": counts.get(row.name, 0),
-                    "last_items": row.last_items,
-                    "last_new": row.last_new,
-                    "pending_retry": waiting.get("retry", 0) + waiting.get("deferred", 0),
-                    "failed_pages": waiting.get("failed", 0),
-                }
-            )
+        records = source_records(session, config.source_specs())
     if as_json:
         _emit_json(records)
         return
@@ -615,28 +587,10 @@ def alerts(ctx, status, limit, as_json) -> None:
     if ctx.invoked_subcommand is not None:
         return
     from newswatch.alerts.outbox import list_deliveries
+    from newswatch.db.records import delivery_record
 
     with _sessions(ctx, reading=True)() as session:
-        deliveries = list_deliveries(session, status=status, limit=limit)
-        records = [
-            {
-                "id": d.id,
-                "alert_id": d.alert_id,
-                "kind": d.alert.kind,
-                "topic": d.alert.topic,
-                "article_id": d.alert.article_id,
-                "story_id": d.alert.story_id,
-                "title": d.alert.title,
-                "target": d.target_label,
-                "status": d.status,
-                "attempts": d.attempts,
-                "created_at": _iso(d.alert.created_at),
-                "sent_at": _iso(d.sent_at),
-                "next_attempt_at": _iso(d.next_attempt_at),
-                "error": d.error or "",
-            }
-            for d in deliveries
-        ]
+        records = [delivery_record(d) for d in list_deliveries(session, status=status, limit=limit)]
     if as_json:
         _emit_json(records)
         return
@@ -741,8 +695,36 @@ def run(ctx, grace: float) -> None:
     from newswatch.scheduler.logs import setup_logging
 
     setup_logging(level, fmt)
-    code = Service(config, sessions, log_level=level, log_format=fmt).run_forever(grace=grace)
+    web = _background_web(config) if config.settings.web.listen else None
+    try:
+        code = Service(config, sessions, log_level=level, log_format=fmt).run_forever(grace=grace)
+    finally:
+        if web is not None:
+            web.stop()
     ctx.exit(code)
+
+
+def _background_web(config):
+    """The web view beside the service (`[web] listen`), started before it; the service sends
+    what a retry queues."""
+    import logging
+
+    from newswatch.scheduler.config import parse_listen
+    from newswatch.web.server import Background, ServeError, bind, check_host, options_from, url_of
+
+    host, port = parse_listen(config.settings.web.listen)
+    try:
+        check_host(host, config.settings.web.password)
+    except ServeError as exc:
+        raise Usage(f"[web] listen: {exc}") from None
+    try:
+        sock = bind(host, port)
+    except ServeError as exc:
+        raise Failure(str(exc)) from None
+    web = Background(options_from(config), sock)
+    web.start()
+    logging.getLogger("newswatch.web").info("web view url=%s", url_of(sock))
+    return web
 
 
 @cli.command()
@@ -794,24 +776,12 @@ def status(ctx, as_json: bool) -> None:
 def stories(ctx, topic, since, limit, as_json) -> None:
     """Stories (events), each with its articles and outlets, newest first."""
     from newswatch.db import store
+    from newswatch.db.records import story_record
 
     since_at = _since(since)
     with _sessions(ctx, reading=True)() as session:
         groups = store.list_stories(session, topic=topic, since=since_at, limit=limit)
-        records = [
-            {
-                "story_id": story_id,
-                "title": rows[0].title,
-                "first_seen": _iso(min(r.fetched_at for r in rows)),
-                "topics": sorted({m.topic for r in rows for m in r.matches}),
-                "outlets": sorted({r.outlet or r.source for r in rows}),
-                "articles": [
-                    {"id": r.id, "source": r.source, "title": r.title, "url": r.url, "duplicate_of": r.duplicate_of}
-                    for r in rows
-                ],
-            }
-            for story_id, rows in groups
-        ]
+        records = [story_record(story_id, rows) for story_id, rows in groups]
     if as_json:
         _emit_json(records)
         return
@@ -863,7 +833,7 @@ def rematch(ctx, topic_names, with_alerts, as_json) -> None:
 
 @cli.group()
 def topics() -> None:
-    """Look after the configured topics."""
+    """Look after the configured topics: what to add to a query, how well it matches."""
 
 
 SUGGEST_ARTICLES = 5000  # the newest articles of the window that suggestions are made from
@@ -916,6 +886,74 @@ def _print_suggestions(topic: str, groups, found) -> None:
     for s in found:
         _row(table, s.term, str(s.matched), str(s.weak), str(s.elsewhere), f"#{s.example.id} {s.example.snippet}")
     console.print(table)
+
+
+@topics.command("evaluate")
+@click.argument("topic", required=False)
+@json_option
+@click.pass_context
+@runtime_errors
+def topics_evaluate(ctx, topic: str | None, as_json: bool) -> None:
+    """Precision from feedback (relevant / not relevant) and the false positives, per topic."""
+    from newswatch.db.feedback import evaluate
+
+    names = [t.name for t in _config(ctx, reading=True).settings.topics]
+    if topic is not None:
+        if topic not in names:
+            raise Usage(f"unknown topic: {topic} (configured: {', '.join(names) or 'none'})")
+        names = [topic]
+    with _sessions(ctx, reading=True)() as session:
+        evaluations = evaluate(session.connection(), names)
+    if as_json:
+        _emit_json(e.to_dict() for e in evaluations)
+        return
+    for e in evaluations:
+        if not e.judged and not (e.fixed or e.lost):
+            click.echo(f"{e.topic}: no feedback yet (mark matches relevant or not in `newswatch web`)")
+            continue
+        precision = f"{e.precision:.2f}" if e.precision is not None else "-"
+        click.echo(
+            f"{e.topic}: precision {precision} ({e.relevant} relevant, {e.not_relevant} not relevant "
+            f"of {e.judged} judged matches)"
+        )
+        if e.false_positives:
+            click.echo("  false positives (candidates for NOT or EXCEPT rules):")
+            for j in e.false_positives:
+                click.echo(f"    #{j.article_id} score {j.score:.2f} [{', '.join(j.terms)}] {j.source}: {j.title}")
+        if e.fixed or e.lost:
+            click.echo(
+                f"  no longer matched: {len(e.fixed)} judged not relevant (fixed), {len(e.lost)} judged relevant (lost)"
+            )
+            for j in e.lost:
+                click.echo(f"    lost #{j.article_id} {j.source}: {j.title}")
+
+
+# the web view ------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="0: any free port.")
+@click.pass_context
+@runtime_errors
+def web(ctx, host: str, port: int) -> None:
+    """The web view: stories, articles, search, sources, alerts, topics, Atom feeds and JSON."""
+    from newswatch.scheduler.app import send_alerts
+    from newswatch.web.server import ServeError, bind, check_host, options_from, serve, url_of
+
+    config = _config(ctx)
+    try:
+        check_host(host, config.settings.web.password)
+    except ServeError as exc:
+        raise Usage(f"--host {exc}") from None
+    sessions = _sessions(ctx)
+    try:
+        sock = bind(host, port)
+    except ServeError as exc:
+        raise Failure(str(exc)) from None
+    options = options_from(config, send_due=lambda: send_alerts(config, sessions, console=None))
+    click.echo(f"newswatch web: serving {url_of(sock)} (Ctrl+C stops)")
+    serve(options, sock, log_level=ctx.find_root().obj["log_level"] or "WARNING")
 
 
 def main() -> None:

@@ -242,6 +242,28 @@ class TopicConfig(_Strict):
     tags: list[str] = Field([], description="send only to the apprise targets with one of these tags; none: to all")
 
 
+class WebConfig(_Strict):
+    password: str | None = Field(
+        None,
+        min_length=1,
+        description="needed before `newswatch web` listens beyond loopback: a login page, HTTP basic for "
+        "feeds and the API",
+        examples=["a long passphrase"],
+    )
+    listen: str | None = Field(
+        None,
+        description="host:port where `newswatch run` serves the web view too; unset: it does not",
+        examples=["127.0.0.1:8080"],
+    )
+
+    @field_validator("listen")
+    @classmethod
+    def _listen(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_listen(value)
+        return value
+
+
 class Settings(_Strict):
     builtin_sources: BuiltinChoice = Field(
         False,
@@ -253,6 +275,7 @@ class Settings(_Strict):
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     service: ServiceConfig = Field(default_factory=ServiceConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
+    web: WebConfig = Field(default_factory=WebConfig)
     sources: list[SourceConfig] = []
     topics: list[TopicConfig] = []
 
@@ -328,6 +351,15 @@ def builtin_sources() -> tuple[SourceConfig, ...]:
         SourceConfig.model_validate({key: value for key, value in source.items() if key != "checked"})
         for source in DEFAULT_SOURCES
     )
+
+
+def parse_listen(value: str) -> tuple[str, int]:
+    """("127.0.0.1", 8080) from "127.0.0.1:8080" (an IPv6 host in brackets: "[::1]:8080")."""
+    host, colon, port = value.strip().rpartition(":")
+    host = host.strip("[]")
+    if not colon or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"invalid address {value!r} (use host:port, e.g. 127.0.0.1:8080)")
+    return host, int(port)
 
 
 def _key(loc: tuple[Any, ...], data: dict) -> str:

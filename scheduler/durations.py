@@ -69,3 +69,11 @@ def parse_quiet_hours(value: str | None) -> tuple[time, time] | None:
     if start == end:
         raise ValueError(f"invalid quiet hours {value!r}: the window is empty (it ends when it starts)")
     return start, end
+
+
+def format_duration(seconds: float) -> str:
+    """`seconds` as a configuration file writes it: 3d, 6h, 15m, 90s."""
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    return f"{seconds:g}s"
