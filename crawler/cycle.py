@@ -10,6 +10,7 @@ import logging
 from datetime import UTC, datetime
 
 from newswatch.crawler.context import CrawlSettings, CycleContext
+from newswatch.domain.redact import secret_pieces
 from newswatch.domain.report import CycleReport
 
 log = logging.getLogger("newswatch.cycle")
@@ -52,6 +53,7 @@ def scrapy_settings(crawl: CrawlSettings, log_level: str = "ERROR") -> dict:
         # Components a cycle never uses cost a call per request or response; they are off.
         "DOWNLOADER_MIDDLEWARES": {
             "newswatch.crawler.netguard_middleware.NetGuardMiddleware": 50,
+            "newswatch.crawler.credentials.SourceAuthMiddleware": 60,
             "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
         },
         "SPIDER_MIDDLEWARES": {"scrapy.spidermiddlewares.depth.DepthMiddleware": None},
@@ -88,11 +90,13 @@ def run_cycle(context: CycleContext, log_level: str = "ERROR") -> CycleReport:
     process.start()
     finished = datetime.now(UTC)
     intervals = {spec.name: spec.interval for spec in context.sources}
+    secrets = {spec.name: secret_pieces(spec.url) for spec in context.sources}
     with context.sessions.begin() as session:
         for outcome in context.report.sources.values():
             if outcome.status == "pending":
                 outcome.status, outcome.error = "error", "crawl stopped before the source was fetched"
             outcome.close()
+            outcome.hide_secrets(secrets.get(outcome.name, ()))
             interval = intervals.get(outcome.name, 900.0)
             store.record_outcome(session, outcome, finished, interval)
             store.record_pages(session, outcome, finished, interval)

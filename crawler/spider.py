@@ -17,6 +17,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from newswatch.crawler.context import CycleContext
+from newswatch.crawler.credentials import split_credentials
 from newswatch.domain.canonical import canonical_url
 from newswatch.domain.items import FeedEntry, SourceSpec
 
@@ -100,8 +101,10 @@ class NewsSpider(scrapy.Spider):
                     headers["If-None-Match"] = state["etag"]
                 if state.get("last_modified"):
                     headers["If-Modified-Since"] = state["last_modified"]
+            # Credentials in the URL go in a header, to this source's host alone (crawler/credentials.py).
+            url, _ = split_credentials(spec.url)
             yield scrapy.Request(
-                spec.url,
+                url,
                 callback=self.parse_listing,
                 errback=self.listing_failed,
                 headers=headers,

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from newswatch.db.models import Article, LshBand, PendingPage, Source, TopicMatch
 from newswatch.domain import items
+from newswatch.domain.redact import mask_url
 
 if TYPE_CHECKING:
     from newswatch.domain.fingerprint import EventProfile
@@ -39,24 +40,27 @@ class Saved:
 
 
 def sync_sources(session: Session, specs: Sequence[items.SourceSpec]) -> None:
-    """Make sure every configured source has a row, with its current type and URL."""
+    """Make sure every configured source has a row, with its current type and URL. The row keeps
+    the URL with its credentials and tokens masked: the crawler takes the URL from the
+    configuration, and what the database holds is shown to users."""
     existing = {row.name: row for row in session.scalars(select(Source))}
     for spec in specs:
         row = existing.get(spec.name)
+        url = mask_url(spec.url)
         if row is None:
             session.add(
                 Source(
                     name=spec.name,
                     type=spec.type,
-                    url=spec.url,
+                    url=url,
                     status="new",
                     consecutive_errors=0,
                     last_items=0,
                     last_new=0,
                 )
             )
-        elif (row.type, row.url) != (spec.type, spec.url):
-            row.type, row.url = spec.type, spec.url
+        elif (row.type, row.url) != (spec.type, url):
+            row.type, row.url = spec.type, url
             row.etag = row.last_modified = None
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from newswatch.domain.items import FeedEntry
+from newswatch.domain.redact import scrub
 
 
 @dataclass
@@ -88,6 +89,15 @@ class SourceOutcome:
             self.listing_ok = self.status == "ok"
             self.status = "error"
             self.error = f"all {len(fresh)} new article page(s) failed: " + self._failure_list()
+
+    def hide_secrets(self, pieces: tuple[str, ...] = ()) -> None:
+        """Mask credentials and tokens in every reason this outcome shows or stores: errors quote
+        URLs, and libraries quote a URL's user part alone. `pieces`: the source URL's own secrets."""
+        if self.error:
+            self.error = scrub(self.error, pieces)
+        self.failures = [scrub(failure, pieces) for failure in self.failures]
+        for failure in self.page_failures:
+            failure.reason = scrub(failure.reason, pieces)
 
     @property
     def pending(self) -> int:

@@ -492,6 +492,7 @@ def _write_csv(records: list[dict]) -> None:
 def sources(ctx, pages: bool, as_json: bool) -> None:
     """Per source: last fetch, status, error, articles, pages pending retry, next run."""
     from newswatch.db import store
+    from newswatch.domain.redact import mask_text, mask_url
 
     config = _config(ctx, reading=True)
     with _sessions(ctx, reading=True).begin() as session:
@@ -513,11 +514,11 @@ def sources(ctx, pages: bool, as_json: bool) -> None:
                 {
                     "name": row.name,
                     "type": row.type,
-                    "url": row.url,
+                    "url": mask_url(row.url),
                     "enabled": spec.enabled,
                     "interval": spec.interval,
                     "status": row.status,
-                    "error": row.error or "",
+                    "error": mask_text(row.error or ""),
                     "last_fetch_at": _iso(row.last_fetch_at),
                     "last_success_at": _iso(row.last_success_at),
                     "last_new_at": _iso(row.last_new_at),
@@ -557,15 +558,16 @@ def sources(ctx, pages: bool, as_json: bool) -> None:
 def _pending_pages(ctx, as_json: bool) -> None:
     """`sources --pages`: every article page waiting for another try or failed for good."""
     from newswatch.db import store
+    from newswatch.domain.redact import mask_text, mask_url
 
     with _sessions(ctx, reading=True)() as session:
         records = [
             {
                 "source": row.source,
-                "url": row.url,
+                "url": mask_url(row.url),
                 "status": row.status,
                 "attempts": row.attempts,
-                "reason": row.reason or "",
+                "reason": mask_text(row.reason or ""),
                 "first_seen_at": _iso(row.first_seen_at),
                 "last_attempt_at": _iso(row.last_attempt_at),
                 "next_attempt_at": _iso(row.next_attempt_at),
