@@ -291,7 +291,9 @@ def _check_queries(topics: list[TopicConfig], label: str) -> None:
         try:
             parse_query(topic.query)
         except QueryError as exc:
-            raise ConfigError(label, f"topics[{index}] ({topic.name}).query", f"invalid query: {exc}") from None
+            # The query's line with a caret under the spot follows the one-line message.
+            problem = f"invalid query: {exc}\n{exc.excerpt()}"
+            raise ConfigError(label, f"topics[{index}] ({topic.name}).query", problem) from None
 
 
 def check_alert_targets(alerts: AlertsConfig, label: str, path: Path | None) -> None:
