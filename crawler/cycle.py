@@ -87,7 +87,14 @@ def run_cycle(context: CycleContext, log_level: str = "ERROR") -> CycleReport:
     root_level = logging.getLogger().getEffectiveLevel()
     logging.getLogger("scrapy").setLevel(max(logging.WARNING, root_level))
     process.crawl(NewsSpider, context=context)
-    process.start()
+    with context.sessions.begin() as session:
+        # Seen by a second crawl of this database, which tells its user (`newswatch crawl`).
+        crawl_id = store.start_crawl(session, [spec.name for spec in context.sources], context.now)
+    try:
+        process.start()
+    finally:
+        with context.sessions.begin() as session:
+            store.end_crawl(session, crawl_id)
     finished = datetime.now(UTC)
     intervals = {spec.name: spec.interval for spec in context.sources}
     secrets = {spec.name: secret_pieces(spec.url) for spec in context.sources}

@@ -17,7 +17,8 @@ from sqlalchemy import case, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from newswatch.db.models import Article, LshBand, PendingPage, Source, TopicMatch
+from newswatch.db import owners
+from newswatch.db.models import Article, Crawl, LshBand, PendingPage, Source, TopicMatch
 from newswatch.domain import items
 from newswatch.domain.redact import mask_url
 
@@ -62,6 +63,33 @@ def sync_sources(session: Session, specs: Sequence[items.SourceSpec]) -> None:
         elif (row.type, row.url) != (spec.type, url):
             row.type, row.url = spec.type, url
             row.etag = row.last_modified = None
+
+
+STALE_CRAWL = timedelta(days=1)  # a crawl of another host registered this long ago has died
+
+
+def running_crawls(session: Session, now: datetime) -> list[Crawl]:
+    """The crawls of this database under way now (by other processes), oldest first; those whose
+    process died are dropped (the caller commits)."""
+    running = []
+    for row in session.scalars(select(Crawl).order_by(Crawl.started_at)):
+        if owners.is_dead(row.owner) or row.started_at < now - STALE_CRAWL:
+            session.delete(row)
+        elif row.owner != owners.me():
+            running.append(row)
+    return running
+
+
+def start_crawl(session: Session, sources: Sequence[str], now: datetime) -> int:
+    """Register this process's crawl of `sources`; returns its id for `end_crawl`."""
+    row = Crawl(owner=owners.me(), sources=",".join(sources), started_at=now)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def end_crawl(session: Session, crawl_id: int) -> None:
+    session.execute(delete(Crawl).where(Crawl.id == crawl_id))
 
 
 def begin_write(session: Session) -> None:

@@ -39,6 +39,10 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+# Ids and limits fit the database's integers: a larger number is a usage error, not an overflow.
+COUNT = click.IntRange(1, 2**63 - 1)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--config",
@@ -139,7 +143,11 @@ def runtime_errors(command):
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
-            return command(*args, **kwargs)
+            result = command(*args, **kwargs)
+            sys.stdout.flush()  # a closed pipe shows here, not at exit
+            return result
+        except BrokenPipeError:
+            _reader_gone()
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
@@ -150,6 +158,16 @@ def runtime_errors(command):
             raise Failure(mask_secrets(f"{type(exc).__name__}: {exc}")) from exc
 
     return wrapper
+
+
+def _reader_gone() -> None:
+    """The reader of our output went away (`newswatch export | head -1`): it has what it wanted.
+    Exit 0 without a word; stdout goes to /dev/null so the interpreter's last flush is quiet."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise SystemExit(0)
 
 
 def json_option(command):
@@ -243,6 +261,7 @@ def crawl(ctx: click.Context, sources: tuple[str, ...], no_alerts: bool, no_send
     except KeyError as exc:
         raise Usage(f"unknown source: {exc.args[0]}") from None
     sessions = _sessions(ctx)
+    _tell_of_other_crawls(sessions)
     context = cycle_context(config, sessions, specs, alerts=not no_alerts, forced=sources)
     report = run_cycle(context)
     sent = None
@@ -255,6 +274,21 @@ def crawl(ctx: click.Context, sources: tuple[str, ...], no_alerts: bool, no_send
         click.echo(json.dumps(summary, ensure_ascii=False))
         return
     _print_cycle(report, sent)
+
+
+def _tell_of_other_crawls(sessions) -> None:
+    """Two crawls of one database at once store nothing twice, but fetch the same pages: say so."""
+    from newswatch.db.store import running_crawls
+
+    with sessions.begin() as session:
+        others = [(row.owner, row.started_at, row.sources) for row in running_crawls(session, _now())]
+    for owner, started, names in others:
+        host, _, pid = owner.rpartition(":")
+        click.echo(
+            f"newswatch: another crawl is running on this database (pid {pid} on {host}, since "
+            f"{_when(started)} UTC, sources: {names.replace(',', ', ') or '-'}); this one goes ahead too",
+            err=True,
+        )
 
 
 def _print_cycle(report, sent) -> None:
@@ -310,7 +344,7 @@ def demo(ctx) -> None:
 @click.option("--topic", help="Only articles matching this topic.")
 @click.option("--source", help="Only articles from this source.")
 @click.option("--since", help="Only articles published since (2d, 6h, 2026-11-25).")
-@click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
+@click.option("--limit", type=COUNT, default=50, show_default=True)
 @click.option("--all", "show_all", is_flag=True, help="Also articles that matched no topic.")
 @json_option
 @click.pass_context
@@ -349,7 +383,7 @@ def _print_articles(rows, topic_matches: dict) -> None:
 
 
 @cli.command()
-@click.argument("article_id", type=int)
+@click.argument("article_id", type=COUNT)
 @json_option
 @click.pass_context
 @runtime_errors
@@ -410,7 +444,7 @@ def _print_article(data: dict) -> None:
 
 @cli.command()
 @click.argument("query")
-@click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
+@click.option("--limit", type=COUNT, default=50, show_default=True)
 @json_option
 @click.pass_context
 @runtime_errors
@@ -607,7 +641,7 @@ def _parse_iso(value: str | None) -> datetime | None:
 
 @cli.group(invoke_without_command=True)
 @click.option("--status", type=click.Choice(["pending", "sending", "sent", "failed"]), default=None)
-@click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
+@click.option("--limit", type=COUNT, default=50, show_default=True)
 @json_option
 @click.pass_context
 @runtime_errors
@@ -788,7 +822,7 @@ def status(ctx, as_json: bool) -> None:
 @cli.command()
 @click.option("--topic", help="Only stories matching this topic.")
 @click.option("--since", help="Only stories with articles since (2d, 6h, 2026-11-25).")
-@click.option("--limit", type=click.IntRange(1), default=30, show_default=True)
+@click.option("--limit", type=COUNT, default=30, show_default=True)
 @json_option
 @click.pass_context
 @runtime_errors

@@ -14,14 +14,27 @@ from datetime import time
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from newswatch.domain.items import SourceSpec, TopicSpec
 from newswatch.scheduler.config_files import BUILT_IN, ConfigError, find_config_path, read_config_text
-from newswatch.scheduler.durations import parse_duration, parse_size
+from newswatch.scheduler.durations import parse_duration, parse_size, size_within, within
 
 Duration = Annotated[float, BeforeValidator(parse_duration)]
 Size = Annotated[int, BeforeValidator(parse_size)]
+# Durations with sane bounds: a time-out of 30.5e99 seconds, or of none at all, is a typo.
+Timeout = Annotated[Duration, AfterValidator(within(1, 3600))]
+Period = Annotated[Duration, AfterValidator(within(1, 86400))]
+PageSize = Annotated[Size, AfterValidator(size_within(1024, 1024**3, "1KB and 1GB"))]
 
 
 class _Strict(BaseModel):
@@ -36,12 +49,12 @@ class CrawlConfig(_Strict):
     allow_private_addresses: bool = False
     obey_robots_txt: bool = True
     user_agent: str = "newswatch/0.1 (+https://github.com/newswatch/newswatch; news monitor)"
-    timeout: Duration = 30.0
-    max_page_size: Size = 5 * 1024 * 1024
+    timeout: Timeout = 30.0
+    max_page_size: PageSize = 5 * 1024 * 1024
     max_redirects: int = Field(default=5, ge=0, le=20)
     concurrency: int = Field(default=16, ge=1, le=256)
     per_domain_concurrency: int = Field(default=2, ge=1, le=64)
-    max_articles_per_source: int = Field(default=100, ge=1)
+    max_articles_per_source: int = Field(default=100, ge=1, le=100_000)
     max_item_age: Duration = 7 * 86400.0
     full_fetch_every: Duration = 86400.0
     retries: int = Field(default=2, ge=0, le=10)
@@ -52,10 +65,10 @@ class AlertsConfig(_Strict):
     urls: list[str] = []
     config: str | None = None
     max_age: Duration = 3 * 86400.0
-    max_per_cycle: int = Field(default=20, ge=1)
+    max_per_cycle: int = Field(default=20, ge=1, le=10_000)
     updates: bool = False
     retry_limit: int = Field(default=8, ge=1, le=100)
-    retry_base: Duration = 30.0
+    retry_base: Period = 30.0
     rate_limit: Duration = 0.0
     quiet_hours: str | None = None
     timezone: str | None = None
@@ -105,13 +118,13 @@ class AlertsConfig(_Strict):
 
 
 class ServiceConfig(_Strict):
-    heartbeat: Duration = 30.0
-    crawl_timeout: Duration = 600.0
+    heartbeat: Period = 30.0
+    crawl_timeout: Period = 600.0
     jitter: Duration = 30.0
-    retention_days: int = Field(default=30, ge=1)
-    send_every: Duration = 10.0
-    failing_after: int = Field(default=5, ge=1)
-    silent_after: float = Field(default=8.0, gt=1)
+    retention_days: int = Field(default=30, ge=1, le=36_500)
+    send_every: Period = 10.0
+    failing_after: int = Field(default=5, ge=1, le=1000)
+    silent_after: float = Field(default=8.0, gt=1, le=1000, allow_inf_nan=False)
 
 
 class LoggingConfig(_Strict):
@@ -136,6 +149,16 @@ class SourceConfig(_Strict):
     def _interval(cls, value: float) -> float:
         if value < 5:
             raise ValueError("interval must be at least 5s")
+        if value > 365 * 86400:
+            raise ValueError("interval must be at most 365d")
+        return value
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        # A NUL or another control character in a name breaks tables, logs and some databases.
+        if any(not ch.isprintable() for ch in value):
+            raise ValueError("name must be printable text, without control characters")
         return value
 
     @model_validator(mode="after")
@@ -156,7 +179,7 @@ class TopicConfig(_Strict):
     name: str = Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9_.-]+$")
     query: str = Field(min_length=1)
     alert: Literal["instant", "digest", "off"] = "instant"
-    min_score: float = Field(default=1.0, ge=0)
+    min_score: float = Field(default=1.0, ge=0, allow_inf_nan=False)
     tags: list[str] = []
 
 
@@ -238,7 +261,9 @@ def _key(loc: tuple[Any, ...], data: dict) -> str:
             parts[-1] += f"[{item}]"
             name = node[item].get("name") if isinstance(node, list) and isinstance(node[item], dict) else None
             if name:
-                parts[-1] += f" ({name})"
+                # A name with control characters is shown escaped, as the user would type it.
+                shown = str(name) if str(name).isprintable() else str(name).encode("unicode_escape").decode()
+                parts[-1] += f" ({shown})"
         else:
             parts.append(str(item))
         try:
