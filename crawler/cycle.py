@@ -50,6 +50,8 @@ def scrapy_settings(crawl: CrawlSettings, log_level: str = "ERROR") -> dict:
         "LOG_ENABLED": True,
         "LOG_INSTALL_ROOT_HANDLER": False,  # newswatch's own handler formats every line
         "NEWSWATCH_ALLOW_PRIVATE": crawl.allow_private_addresses,
+        # Connect only to addresses the guard has checked (DNS rebinding): crawler/resolver.py.
+        "TWISTED_DNS_RESOLVER": "newswatch.crawler.resolver.GuardedResolver",
         # Components a cycle never uses cost a call per request or response; they are off.
         "DOWNLOADER_MIDDLEWARES": {
             "newswatch.crawler.netguard_middleware.NetGuardMiddleware": 50,

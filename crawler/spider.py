@@ -19,6 +19,7 @@ from twisted.python.failure import Failure
 
 from newswatch.crawler.context import CycleContext
 from newswatch.crawler.credentials import split_credentials
+from newswatch.crawler.netguard import BlockedAddress
 from newswatch.domain.canonical import canonical_url
 from newswatch.domain.items import FeedEntry, SourceSpec
 
@@ -52,7 +53,7 @@ def is_permanent(failure: Failure) -> bool:
     error = failure.value
     if isinstance(error, HttpError):
         return error.response.status in PERMANENT_STATUSES
-    return isinstance(error, IgnoreRequest)
+    return isinstance(error, (IgnoreRequest, BlockedAddress))
 
 
 def describe_failure(failure: Failure) -> str:
@@ -74,6 +75,8 @@ def describe_failure(failure: Failure) -> str:
             return f"{what} max_page_size ({format_size(int(found.group(1)))})"
     if isinstance(error, IgnoreRequest):
         return text or "request refused"
+    if isinstance(error, BlockedAddress):  # the resolver refused the address it was to connect to
+        return f"refused: {error.reason}"
     name = type(error).__name__
     if "TimeoutError" in name or "timed out" in text.lower():
         return "time-out"
