@@ -82,13 +82,36 @@ def _reason(log_text: str, url: str, fallback: str) -> str:
     return scrub(text, url)[:1000]
 
 
-def send(url: str, title: str, body: str, body_format: str = "markdown", timeout: float | None = None) -> None:
+# Generic webhooks whose apprise URL takes extra headers (+Name=value) and payload fields (:name=value).
+_WEBHOOK_SCHEMES = {"json", "jsons", "xml", "xmls", "form", "forms"}
+DELIVERY_HEADER = "X-Newswatch-Delivery"
+DELIVERY_FIELD = "delivery_id"
+
+
+def with_delivery_id(url: str, delivery_id: str | None) -> str:
+    """A webhook URL that also sends `delivery_id` as a header and a payload field, so that a
+    receiver can drop a repeat; other URLs unchanged (their message text carries the id)."""
+    scheme = url.partition("://")[0].lower()
+    if not delivery_id or scheme not in _WEBHOOK_SCHEMES:
+        return url
+    joiner = "&" if "?" in url else "?"
+    return f"{url}{joiner}+{DELIVERY_HEADER}={delivery_id}&:{DELIVERY_FIELD}={delivery_id}"
+
+
+def send(
+    url: str,
+    title: str,
+    body: str,
+    body_format: str = "markdown",
+    timeout: float | None = None,
+    delivery_id: str | None = None,
+) -> None:
     """Send one notification to one apprise URL, or raise TransportError."""
     notify_format = _FORMATS.get(body_format, apprise.NotifyFormat.TEXT)
     _REDACTOR.remember(url)
     with _capture() as log:
         notifier = apprise.Apprise()
-        if not notifier.add(url):
+        if not notifier.add(with_delivery_id(url, delivery_id)):
             raise TransportError(
                 _reason(log.getvalue(), url, f"not a usable apprise URL: {mask_url(url)}"), permanent=True
             )

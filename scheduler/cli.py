@@ -656,6 +656,7 @@ def alerts(ctx, status, limit, as_json) -> None:
         records = [
             {
                 "id": d.id,
+                "delivery_id": d.uid,
                 "alert_id": d.alert_id,
                 "kind": d.alert.kind,
                 "topic": d.alert.topic,

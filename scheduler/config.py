@@ -75,6 +75,7 @@ class AlertsConfig(_Strict):
     digest_cron: str = "0 8 * * *"
     title_template: str | None = None
     body_template: str | None = None
+    send_timeout: Timeout = 60.0  # the longest one send may take; then it is stopped and retried
 
     @field_validator("quiet_hours")
     @classmethod

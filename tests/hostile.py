@@ -165,24 +165,25 @@ def _names(headers: dict[str, str]) -> dict[str, str]:
 class SlowHook:
     """A json:// alert target that takes its time: it waits `delay` seconds before answering, or
     (with `dribble`) answers 200 at once and then sends its body a byte every `dribble` seconds.
-    It records every post with its headers as it arrives, before answering."""
+    It records every post with its headers as it arrives, before answering. `delay` and
+    `dribble` may be changed while it runs (a target that gets well again)."""
 
     def __init__(self, delay: float = 0.0, dribble: float = 0.0, body: bytes = b"accepted, thank you") -> None:
         self.posts: list[dict] = []
         self.headers: list[dict[str, str]] = []
-        hook = self
+        self.delay, self.dribble = delay, dribble
 
         def answer(handler) -> None:
-            hook.posts.append(json.loads(handler.body or b"{}"))
-            hook.headers.append(dict(handler.headers))
-            if dribble:
-                handler.dribble(200, body, dribble, {"Content-Type": "text/plain"})
+            self.posts.append(json.loads(handler.body or b"{}"))
+            self.headers.append(dict(handler.headers))
+            if self.dribble:
+                handler.dribble(200, body, self.dribble, {"Content-Type": "text/plain"})
                 return
-            time.sleep(delay)
+            time.sleep(self.delay)
             handler.answer(200, b"", {})
 
-        web = self.web = HostileWeb()
-        web.routes["/hook"] = answer
+        self.web = HostileWeb()
+        self.web.routes["/hook"] = answer
 
     @property
     def apprise_url(self) -> str:
