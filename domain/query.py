@@ -1206,14 +1206,17 @@ def _scan(text: str) -> list[_Token]:
     text = text.translate(_QUOTE_TABLE)
     tokens: list[_Token] = []
     i, n = 0, len(text)
+    last = 0  # where the last token ended: "the end of the query" is shown there, not after comments
     while i < n:
         c = text[i]
         if c.isspace():
             i += 1
-        elif c == "#":  # a comment, to the end of the line
+            continue
+        if c == "#":  # a comment, to the end of the line
             end = text.find("\n", i)
             i = n if end == -1 else end
-        elif c in "(),":
+            continue
+        if c in "(),":
             tokens.append(_Token(c, c, i))
             i += 1
         elif c == '"' or (c == "=" and text.startswith('"', i + 1)):
@@ -1230,7 +1233,8 @@ def _scan(text: str) -> list[_Token]:
                 j += 1
             _classify(text[i:j], i, tokens)
             i = j
-    tokens.append(_Token("EOF", None, n))
+        last = i
+    tokens.append(_Token("EOF", None, last))
     return tokens
 
 
