@@ -101,8 +101,14 @@ def _words_for(alert: Alert, target: Target) -> tuple[str, str]:
     return title, body
 
 
+def _stale_before(now: datetime, settings: AlertSettings) -> datetime:
+    """Claims made before this are a gone sender's: no send outlives its time-out, so a claim
+    older than the lease, and than a send could take, is nobody's."""
+    return now - timedelta(seconds=max(settings.lease, settings.send_timeout + 60))
+
+
 def _due(now: datetime, settings: AlertSettings):
-    stale = now - timedelta(seconds=settings.lease)
+    stale = _stale_before(now, settings)
     return or_(
         and_(Delivery.status == "pending", or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now)),
         and_(Delivery.status == "sending", Delivery.claimed_at <= stale, Delivery.sent_at.is_(None)),
@@ -128,7 +134,7 @@ def reclaim(sessions: sessionmaker, now: datetime, settings: AlertSettings) -> t
     """Take back the claims of senders that are gone: their process died (on this host), or their
     claim is older than the lease. A delivery its target had accepted becomes 'sent'; the others
     are due again at once, their attempts unchanged. Returns (sent, released)."""
-    stale = now - timedelta(seconds=settings.lease)
+    stale = _stale_before(now, settings)
     settled = released = 0
     with sessions.begin() as session:
         claims = session.execute(

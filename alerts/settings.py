@@ -53,9 +53,11 @@ class AlertSettings:
     digest_cron: str = "0 8 * * *"
     title_template: str | None = None
     body_template: str | None = None  # Markdown; HTML for email is converted from it
-    lease: float = 600.0  # a 'sending' claim older than this is taken to be a crashed sender's
+    # A 'sending' claim older than this is taken to be a gone sender's (one on another host: on this
+    # host a dead sender's claims are taken back at once, db/owners.py).
+    lease: float = 600.0
     retry_cap: float = 6 * 3600.0  # the longest wait between two attempts
-    send_timeout: float = 60.0  # the longest one send may take, all of apprise's own retries included
+    send_timeout: float = 60.0  # the longest one send may take: then its worker process is killed
 
 
 _QUIET = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")

@@ -6,7 +6,6 @@ record it; the reason is scrubbed of the URL's secrets before it leaves this mod
 
 from __future__ import annotations
 
-import inspect
 import logging
 import threading
 
@@ -19,9 +18,6 @@ _FORMATS = {
     "html": apprise.NotifyFormat.HTML,
     "text": apprise.NotifyFormat.TEXT,
 }
-
-# `timeout` (a bound on the whole call) arrived in apprise 2; older releases rely on their socket timeouts.
-_NOTIFY_TAKES_TIMEOUT = "timeout" in inspect.signature(apprise.Apprise.notify).parameters
 
 
 class _Redactor(logging.Filter):
@@ -103,10 +99,10 @@ def send(
     title: str,
     body: str,
     body_format: str = "markdown",
-    timeout: float | None = None,
     delivery_id: str | None = None,
 ) -> None:
-    """Send one notification to one apprise URL, or raise TransportError."""
+    """Send one notification to one apprise URL, or raise TransportError. No time limit here: the
+    worker process this runs in is killed when the send's time is up (alerts/courier.py)."""
     notify_format = _FORMATS.get(body_format, apprise.NotifyFormat.TEXT)
     _REDACTOR.remember(url)
     with _capture() as log:
@@ -115,9 +111,8 @@ def send(
             raise TransportError(
                 _reason(log.getvalue(), url, f"not a usable apprise URL: {mask_url(url)}"), permanent=True
             )
-        kwargs = {"timeout": timeout} if (timeout and _NOTIFY_TAKES_TIMEOUT) else {}
         try:
-            ok = notifier.notify(body=body, title=title, body_format=notify_format, **kwargs)
+            ok = notifier.notify(body=body, title=title, body_format=notify_format)
         except Exception as exc:  # a plugin bug must not take the sender down with it
             raise TransportError(scrub(f"{type(exc).__name__}: {exc}", url)) from None
         if not ok:
