@@ -9,12 +9,15 @@ to it, and the proxy resolves the names it is asked for.
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlsplit
 from urllib.request import getproxies
 
 from scrapy.resolver import CachingThreadedResolver
 
-from newswatch.crawler.netguard import check_answer
+from newswatch.crawler.netguard import BlockedAddress, check_answer
+
+log = logging.getLogger("newswatch.netguard")
 
 
 def _proxy_hosts() -> frozenset[str]:
@@ -48,5 +51,10 @@ class GuardedResolver(CachingThreadedResolver):
 
 
 def _checked(address: str, name: str) -> str:
-    check_answer(name, address)
+    try:
+        check_answer(name, address)
+    except BlockedAddress as refused:
+        # Twisted reports any failed lookup as "no results": the reason goes to the log.
+        log.warning("refused at connection time (the name's answer changed after the check?): %s", refused.reason)
+        raise
     return address
