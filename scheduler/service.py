@@ -228,9 +228,12 @@ class Service:
         `alerts.send_timeout`. A crawl job that calls this never waits for a notification service."""
         from newswatch.scheduler.app import alert_dispatcher
 
+        if self.state.stopping.is_set():
+            return  # what is due stays in the outbox for the next run
         try:
-            if self.dispatcher is None:
-                self.dispatcher = alert_dispatcher(self.config, self.sessions)
+            with self.state.lock:  # crawl jobs finish in several threads at once: one sender
+                if self.dispatcher is None:
+                    self.dispatcher = alert_dispatcher(self.config, self.sessions)
             self.dispatcher.kick()
         except Exception:
             log.exception("sending alerts failed")
