@@ -43,9 +43,11 @@ class AlertSettings:
     digest_cron: str
     title_template: str | None
     body_template: str | None  # Markdown; HTML for email is converted from it
-    lease: float  # a 'sending' claim older than this is taken to be a crashed sender's
+    # A 'sending' claim older than this is taken to be a gone sender's (one on another host: on this
+    # host a dead sender's claims are taken back at once, db/owners.py).
+    lease: float
     retry_cap: float  # the longest wait between two attempts
-    send_timeout: float  # the longest one send may take, all of apprise's own retries included
+    send_timeout: float  # the longest one send may take: then its worker process is killed
 
 
 def display_zone(settings=None) -> tzinfo | None:

@@ -6,6 +6,7 @@ with them (a test compares the two). Nothing here is specific to one database.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from sqlalchemy import (
@@ -170,6 +171,7 @@ class Delivery(Base):
     __table_args__ = (
         UniqueConstraint("alert_id", "target"),
         Index("ix_deliveries_status_next", "status", "next_attempt_at"),
+        Index("ix_deliveries_uid", "uid", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -180,8 +182,13 @@ class Delivery(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the target accepted it: its answer's status said so, though the send may still be
+    # reading the rest of the answer; a delivery with sent_at is never sent again.
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str | None] = mapped_column(Text)
+    # The delivery id every notification carries (payload, header, body): the same on each try.
+    uid: Mapped[str | None] = mapped_column(String(36), default=lambda: str(uuid.uuid4()))
+    claimed_by: Mapped[str | None] = mapped_column(String(300))  # "host:pid" of the sender (db.owners)
 
     alert: Mapped[Alert] = relationship(back_populates="deliveries")
 
@@ -206,6 +213,18 @@ class PendingPage(Base):
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Crawl(Base):
+    """A crawl cycle running now, by whom (db.owners): a second crawl of the same database tells
+    the user about the first. The row goes when the cycle ends; a dead owner's row is dropped."""
+
+    __tablename__ = "crawls"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(300))
+    sources: Mapped[str] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class ServiceState(Base):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from newswatch.db.reading import iso
+from newswatch.domain.redact import mask_text, mask_url
 
 
 def story_record(story_id: int, rows: Sequence) -> dict:
@@ -31,11 +32,11 @@ def source_record(row, spec, articles: int, pending: dict[str, int]) -> dict:
     return {
         "name": row.name,
         "type": row.type,
-        "url": row.url,
+        "url": mask_url(row.url),
         "enabled": spec.enabled,
         "interval": spec.interval,
         "status": row.status,
-        "error": row.error or "",
+        "error": mask_text(row.error or ""),
         "last_fetch_at": iso(row.last_fetch_at),
         "last_success_at": iso(row.last_success_at),
         "last_new_at": iso(row.last_new_at),
@@ -68,6 +69,7 @@ def delivery_record(delivery) -> dict:
     """One alert delivery (its `alert` loaded). `target` is the masked label, never the URL."""
     return {
         "id": delivery.id,
+        "delivery_id": delivery.uid,
         "alert_id": delivery.alert_id,
         "kind": delivery.alert.kind,
         "topic": delivery.alert.topic,

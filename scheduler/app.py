@@ -149,10 +149,16 @@ def cycle_context(
     )
 
 
-def send_alerts(config: Config, sessions: sessionmaker[Session], console: TextIO | None) -> object:
-    """Send every delivery that is due now; returns the outbox's report."""
-    from newswatch.alerts.outbox import send_due
+def alert_dispatcher(config: Config, sessions: sessionmaker[Session], console: TextIO | None = None):
+    """The alert sender for this configuration (alerts/dispatch.py): one loop per target."""
+    from newswatch.alerts.dispatch import Dispatcher
     from newswatch.alerts.targets import targets_from
 
     settings = alert_settings(config)
-    return send_due(sessions, targets_from(settings), settings, console=console)
+    return Dispatcher(sessions, targets_from(settings), settings, console=console)
+
+
+def send_alerts(config: Config, sessions: sessionmaker[Session], console: TextIO | None) -> object:
+    """Send every delivery that is due now, each target in a thread of its own; returns what
+    the outbox did (alerts.outbox.SendReport)."""
+    return alert_dispatcher(config, sessions, console).run_once()

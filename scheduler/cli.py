@@ -39,6 +39,10 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+# Ids and limits fit the database's integers: a larger number is a usage error, not an overflow.
+COUNT = click.IntRange(1, 2**63 - 1)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--config",
@@ -139,7 +143,11 @@ def runtime_errors(command):
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
-            return command(*args, **kwargs)
+            result = command(*args, **kwargs)
+            sys.stdout.flush()  # a closed pipe shows here, not at exit
+            return result
+        except BrokenPipeError:
+            _reader_gone()
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
@@ -150,6 +158,16 @@ def runtime_errors(command):
             raise Failure(mask_secrets(f"{type(exc).__name__}: {exc}")) from exc
 
     return wrapper
+
+
+def _reader_gone() -> None:
+    """The reader of our output went away (`newswatch export | head -1`): it has what it wanted.
+    Exit 0 without a word; stdout goes to /dev/null so the interpreter's last flush is quiet."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise SystemExit(0)
 
 
 def json_option(command):
@@ -244,6 +262,7 @@ def crawl(ctx: click.Context, sources: tuple[str, ...], no_alerts: bool, no_send
     except KeyError as exc:
         raise Usage(f"unknown source: {exc.args[0]}") from None
     sessions = _sessions(ctx)
+    _tell_of_other_crawls(sessions)
     context = cycle_context(config, sessions, specs, alerts=not no_alerts, forced=sources)
     report = run_cycle(context)
     sent = None
@@ -256,6 +275,21 @@ def crawl(ctx: click.Context, sources: tuple[str, ...], no_alerts: bool, no_send
         click.echo(json.dumps(summary, ensure_ascii=False))
         return
     _print_cycle(report, sent)
+
+
+def _tell_of_other_crawls(sessions) -> None:
+    """Two crawls of one database at once store nothing twice, but fetch the same pages: say so."""
+    from newswatch.db.store import running_crawls
+
+    with sessions.begin() as session:
+        others = [(row.owner, row.started_at, row.sources) for row in running_crawls(session, _now())]
+    for owner, started, names in others:
+        host, _, pid = owner.rpartition(":")
+        click.echo(
+            f"newswatch: another crawl is running on this database (pid {pid} on {host}, since "
+            f"{_when(started)} UTC, sources: {names.replace(',', ', ') or '-'}); this one goes ahead too",
+            err=True,
+        )
 
 
 def _print_cycle(report, sent) -> None:
@@ -311,7 +345,7 @@ def demo(ctx) -> None:
 @click.option("--topic", help="Only articles matching this topic.")
 @click.option("--source", help="Only articles from this source.")
 @click.option("--since", help="Only articles published since (2d, 6h, 2026-11-25).")
-@click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
+@click.option("--limit", type=COUNT, default=50, show_default=True)
 @click.option("--all", "show_all", is_flag=True, help="Also articles that matched no topic.")
 @json_option
 @click.pass_context
@@ -350,7 +384,7 @@ def _print_articles(rows, topic_matches: dict) -> None:
 
 
 @cli.command()
-@click.argument("article_id", type=int)
+@click.argument("article_id", type=COUNT)
 @json_option
 @click.pass_context
 @runtime_errors
@@ -411,7 +445,7 @@ def _print_article(data: dict) -> None:
 
 @cli.command()
 @click.argument("query")
-@click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
+@click.option("--limit", type=COUNT, default=50, show_default=True)
 @json_option
 @click.pass_context
 @runtime_errors
@@ -530,15 +564,16 @@ def sources(ctx, pages: bool, as_json: bool) -> None:
 def _pending_pages(ctx, as_json: bool) -> None:
     """`sources --pages`: every article page waiting for another try or failed for good."""
     from newswatch.db import store
+    from newswatch.domain.redact import mask_text, mask_url
 
     with _sessions(ctx, reading=True)() as session:
         records = [
             {
                 "source": row.source,
-                "url": row.url,
+                "url": mask_url(row.url),
                 "status": row.status,
                 "attempts": row.attempts,
-                "reason": row.reason or "",
+                "reason": mask_text(row.reason or ""),
                 "first_seen_at": _iso(row.first_seen_at),
                 "last_attempt_at": _iso(row.last_attempt_at),
                 "next_attempt_at": _iso(row.next_attempt_at),
@@ -578,7 +613,7 @@ def _parse_iso(value: str | None) -> datetime | None:
 
 @cli.group(invoke_without_command=True)
 @click.option("--status", type=click.Choice(["pending", "sending", "sent", "failed"]), default=None)
-@click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
+@click.option("--limit", type=COUNT, default=50, show_default=True)
 @json_option
 @click.pass_context
 @runtime_errors
@@ -769,7 +804,7 @@ def status(ctx, as_json: bool) -> None:
 @cli.command()
 @click.option("--topic", help="Only stories matching this topic.")
 @click.option("--since", help="Only stories with articles since (2d, 6h, 2026-11-25).")
-@click.option("--limit", type=click.IntRange(1), default=30, show_default=True)
+@click.option("--limit", type=COUNT, default=30, show_default=True)
 @json_option
 @click.pass_context
 @runtime_errors

@@ -21,14 +21,27 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from newswatch.domain.items import ALERT_MODES, SOURCE_TYPES, SourceSpec, TopicSpec
 from newswatch.scheduler.config_files import BUILT_IN, ConfigError, find_config_path, read_config_text
-from newswatch.scheduler.durations import parse_duration, parse_quiet_hours, parse_size
+from newswatch.scheduler.durations import parse_duration, parse_quiet_hours, parse_size, size_within, within
 
 Duration = Annotated[float, BeforeValidator(parse_duration)]
 Size = Annotated[int, BeforeValidator(parse_size)]
+# Durations with sane bounds: a time-out of 30.5e99 seconds, or of none at all, is a typo.
+Timeout = Annotated[Duration, AfterValidator(within(1, 3600))]
+Period = Annotated[Duration, AfterValidator(within(1, 86400))]
+PageSize = Annotated[Size, AfterValidator(size_within(1024, 1024**3, "1KB and 1GB"))]
 
 
 def _source_choice(value: Any) -> Any:
@@ -64,15 +77,15 @@ class CrawlConfig(_Strict):
         "newswatch/0.1 (+https://github.com/newswatch/newswatch; news monitor)",
         description="the User-Agent header of every request",
     )
-    timeout: Duration = Field("30s", description="give up on a request after this long")
-    max_page_size: Size = Field("5MB", description="a larger page or feed is not downloaded")
+    timeout: Timeout = Field("30s", description="give up on a request after this long")
+    max_page_size: PageSize = Field("5MB", description="a larger page or feed is not downloaded")
     max_redirects: int = Field(5, ge=0, le=20, description="redirects followed per request")
     concurrency: int = Field(
         16, ge=1, le=256, description="requests at once in all; politeness adapts per site (AutoThrottle)"
     )
     per_domain_concurrency: int = Field(2, ge=1, le=64, description="requests at once to one site")
     max_articles_per_source: int = Field(
-        100, ge=1, description="new articles fetched from one source per cycle; the rest wait for the next"
+        100, ge=1, le=100_000, description="new articles fetched from one source per cycle; the rest wait for the next"
     )
     max_item_age: Duration = Field("7d", description="listing items published longer ago are not fetched")
     full_fetch_every: Duration = Field(
@@ -98,12 +111,16 @@ class AlertsConfig(_Strict):
         examples=["apprise.yml"],
     )
     max_age: Duration = Field("3d", description="items published longer ago are stored without alerting")
-    max_per_cycle: int = Field(20, ge=1, description="instant alerts per cycle; the rest fold into one summary")
+    max_per_cycle: int = Field(
+        20, ge=1, le=10_000, description="instant alerts per cycle; the rest fold into one summary"
+    )
     updates: bool = Field(False, description="alert again when an alerted story gets a new report (not a copy)")
     retry_limit: int = Field(8, ge=1, le=100, description="attempts per delivery before it is marked failed")
-    retry_base: Duration = Field("30s", description="wait before the first retry, doubling with each attempt")
+    retry_base: Period = Field("30s", description="wait before the first retry, doubling with each attempt")
     retry_cap: Duration = Field("6h", description="the longest wait between two attempts")
-    send_timeout: Duration = Field("60s", description="the longest one send may take, apprise's own retries included")
+    send_timeout: Timeout = Field(
+        "60s", description="the longest one send may take; then its worker process is stopped and it is retried"
+    )
     claim_timeout: Duration = Field(
         "10m", description="a delivery claimed longer ago by a sender that died is sent again"
     )
@@ -163,18 +180,22 @@ class AlertsConfig(_Strict):
 
 
 class ServiceConfig(_Strict):
-    heartbeat: Duration = Field("30s", description="how often `newswatch run` records that it is alive")
-    crawl_timeout: Duration = Field("10m", description="a crawl still running after this long is stopped")
+    heartbeat: Period = Field("30s", description="how often `newswatch run` records that it is alive")
+    crawl_timeout: Period = Field("10m", description="a crawl still running after this long is stopped")
     jitter: Duration = Field(
         "30s", description="each source's start is shifted by up to this (at most a tenth of its interval)"
     )
     retention_days: int = Field(
-        30, ge=1, description="the text of articles that matched no topic is dropped after this"
+        30, ge=1, le=36_500, description="the text of articles that matched no topic is dropped after this"
     )
-    send_every: Duration = Field("10s", description="how often due alerts are sent")
-    failing_after: int = Field(5, ge=1, description="failures in a row after which a source raises one alert")
+    send_every: Period = Field("10s", description="how often due alerts are sent")
+    failing_after: int = Field(5, ge=1, le=1000, description="failures in a row after which a source raises one alert")
     silent_after: float = Field(
-        8.0, gt=1, description="a source with no new article for this many times its usual gap raises one alert"
+        8.0,
+        gt=1,
+        le=1000,
+        allow_inf_nan=False,
+        description="a source with no new article for this many times its usual gap raises one alert",
     )
 
 
@@ -214,6 +235,16 @@ class SourceConfig(_Strict):
     def _interval(cls, value: float) -> float:
         if value < 5:
             raise ValueError("interval must be at least 5s")
+        if value > 365 * 86400:
+            raise ValueError("interval must be at most 365d")
+        return value
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        # A NUL or another control character in a name breaks tables, logs and some databases.
+        if any(not ch.isprintable() for ch in value):
+            raise ValueError("name must be printable text, without control characters")
         return value
 
     @model_validator(mode="after")
@@ -238,7 +269,7 @@ class TopicConfig(_Strict):
     alert: Literal[ALERT_MODES] = Field(
         "instant", description="instant: each new story; digest: grouped, on digest_cron; off: none"
     )
-    min_score: float = Field(1.0, ge=0, description="the score an article needs to be flagged")
+    min_score: float = Field(1.0, ge=0, allow_inf_nan=False, description="the score an article needs to be flagged")
     tags: list[str] = Field([], description="send only to the apprise targets with one of these tags; none: to all")
 
 
@@ -371,7 +402,9 @@ def _key(loc: tuple[Any, ...], data: dict) -> str:
             parts[-1] += f"[{item}]"
             name = node[item].get("name") if isinstance(node, list) and isinstance(node[item], dict) else None
             if name:
-                parts[-1] += f" ({name})"
+                # A name with control characters is shown escaped, as the user would type it.
+                shown = str(name) if str(name).isprintable() else str(name).encode("unicode_escape").decode()
+                parts[-1] += f" ({shown})"
         else:
             parts.append(str(item))
         try:
@@ -459,7 +492,9 @@ def _check_queries(topics: list[TopicConfig], label: str) -> None:
         try:
             parse_query(topic.query)
         except QueryError as exc:
-            raise ConfigError(label, f"topics[{index}] ({topic.name}).query", f"invalid query: {exc}") from None
+            # The query's line with a caret under the spot follows the one-line message.
+            problem = f"invalid query: {exc}\n{exc.excerpt()}"
+            raise ConfigError(label, f"topics[{index}] ({topic.name}).query", problem) from None
 
 
 def check_alert_targets(alerts: AlertsConfig, label: str, path: Path | None) -> None:

@@ -17,9 +17,13 @@ BUILT_IN = "<built-in default>"
 
 
 class ConfigError(Exception):
-    """A configuration problem: `str()` is the one line the user sees."""
+    """A configuration problem: `str()` is what the user sees (one line; a query error adds the
+    query's line with a caret under the spot). URLs in it have their secrets masked."""
 
     def __init__(self, file: str, key: str, problem: str):
+        from newswatch.domain.redact import mask_text
+
+        problem = mask_text(problem)
         self.file, self.key, self.problem = file, key, problem
         super().__init__(f"{file}: {key}: {problem}" if key else f"{file}: {problem}")
 
@@ -46,6 +50,7 @@ def read_config_text(path: Path | None) -> tuple[str, str]:
 
         return config_template(), BUILT_IN
     try:
-        return path.read_text(encoding="utf-8"), str(path)
+        # utf-8-sig: a file saved with a byte-order mark (as some Windows editors do) reads as well.
+        return path.read_text(encoding="utf-8-sig"), str(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(str(path), "", f"cannot read: {exc}") from None

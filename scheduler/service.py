@@ -127,6 +127,7 @@ class Service:
         self.log_level, self.log_format = log_level, log_format
         self.state = ServiceState()
         self.scheduler = None
+        self.dispatcher = None  # the alert sender (alerts/dispatch.py), made on the first send
         # Crawl children fork from a server process that has imported Scrapy, trafilatura and
         # the rest once: a crawl starts in milliseconds instead of re-importing for a second
         # or two of CPU, and the server itself never runs a reactor or opens the database.
@@ -222,13 +223,18 @@ class Service:
                 row.last_fetch_at = now
 
     def send(self) -> None:
-        """Send due alerts. Runs in the scheduler's threads, never in the crawl child."""
-        from newswatch.scheduler.app import send_alerts
+        """Start sending the alerts that are due, and return at once: each target's deliveries go
+        out in a thread of their own (alerts/dispatch.py), each send stopped after
+        `alerts.send_timeout`. A crawl job that calls this never waits for a notification service."""
+        from newswatch.scheduler.app import alert_dispatcher
 
+        if self.state.stopping.is_set():
+            return  # what is due stays in the outbox for the next run
         try:
-            report = send_alerts(self.config, self.sessions, console=None)
-            if report.sent or report.failed or report.retrying:
-                log.info("alerts sent=%d failed=%d retrying=%d", report.sent, report.failed, report.retrying)
+            with self.state.lock:  # crawl jobs finish in several threads at once: one sender
+                if self.dispatcher is None:
+                    self.dispatcher = alert_dispatcher(self.config, self.sessions)
+            self.dispatcher.kick()
         except Exception:
             log.exception("sending alerts failed")
 
@@ -274,13 +280,12 @@ class Service:
             row.heartbeat_at, row.stopped_at = now, None
 
     def release_orphaned_claims(self) -> None:
-        """A previous run killed mid-send left deliveries claimed: send them again."""
-        from newswatch.alerts.outbox import release_orphaned_claims
+        """A previous run killed mid-send left deliveries claimed: those its targets had accepted
+        count as sent, the others are sent again."""
+        from newswatch.alerts.outbox import reclaim
+        from newswatch.scheduler.app import alert_settings
 
-        with self.sessions.begin() as session:
-            released = release_orphaned_claims(session, self.state.started_at)
-        if released:
-            log.warning("released deliveries claimed by a previous run count=%d", released)
+        reclaim(self.sessions, _now(), alert_settings(self.config))
 
     def mark_cycle(self) -> None:
         from newswatch.db.models import ServiceState as Row
@@ -417,8 +422,13 @@ class Service:
         )
         while not self.state.stopping.wait(1.0):
             pass
+        deadline = time.monotonic() + grace
         self.scheduler.shutdown(wait=False)
+        if self.dispatcher is not None:
+            self.dispatcher.stopping.set()  # no new sends; those under way share the grace period
         self.stop_children(grace)
+        if self.dispatcher is not None:
+            self.dispatcher.stop(deadline)
         self.mark_stopped()
         log.info("service stopped")
         return 0

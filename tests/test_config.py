@@ -24,7 +24,7 @@ GOOD_TOPIC = '[[topics]]\nname = "t"\nquery = "jet AND engine"\n'
         ('[crawl]\nconcurrency = "many"\n', "crawl.concurrency", "integer"),
         (GOOD_SOURCE.replace('"a"\n', '"a"\ninterval = "soon"\n'), "sources[0] (a).interval", "invalid duration"),
         (GOOD_SOURCE + GOOD_SOURCE, "sources[1].name", "duplicate name 'a'"),
-        ('[[topics]]\nname = "t"\nquery = "(jet AND"\n', "topics[0] (t).query", "position"),
+        ('[[topics]]\nname = "t"\nquery = "(jet AND"\n', "topics[0] (t).query", "line 1, column 9"),
         ('[[sources]]\nname = "x"\ntype = "rss"\nurl = "https://e.org/"\n', "sources[0] (x).type", "feed"),
         ('[[sources]]\nname = "x"\nurl = "ftp://e.org/"\n', "sources[0] (x)", "http"),
         ('[alerts]\nmax_age = "3 days"\n', "alerts.max_age", "invalid duration"),
