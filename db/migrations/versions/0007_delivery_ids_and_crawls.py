@@ -15,7 +15,7 @@ from alembic import op
 from newswatch.db.types import UTCDateTime
 
 revision = "0007_delivery_ids_and_crawls"
-down_revision = "0004_pending_pages"
+down_revision = "0006_feedback"
 branch_labels = None
 depends_on = None
 
