@@ -32,20 +32,23 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from newswatch.alerts.policy import CycleBudget, plan_for_article
-from newswatch.alerts.settings import AlertSettings, TopicAlerting
+from newswatch.alerts.settings import TopicAlerting
 from newswatch.db import store
 from newswatch.db.session import open_database
 from newswatch.domain.items import Article, Match
+from newswatch.scheduler.app import alert_settings
+from newswatch.scheduler.config import validate
 
 EVENTS = Path(__file__).resolve().parents[1] / "tests" / "labelled" / "events.jsonl"
 TOPIC = TopicAlerting(name="watch", mode="instant")
-SETTINGS = AlertSettings(max_age=0, max_per_cycle=10_000)
+SETTINGS = replace(alert_settings(validate({}, "<bench>", None, check_targets=False)), max_age=0, max_per_cycle=10_000)
 CRAWLED_FROM = datetime(2026, 12, 1, tzinfo=UTC)  # after every report in the set
 
 

@@ -57,6 +57,7 @@ class Prepared:
 def article_from_entry(source: str, entry: FeedEntry, fetched_at: datetime) -> Article:
     """An article known only from its listing (aggregator items that can't be fetched)."""
     from newswatch.crawler.feeds import html_to_text
+    from newswatch.crawler.language import article_language
 
     text = html_to_text(entry.content or entry.summary or "")
     if not entry.title:
@@ -71,7 +72,7 @@ def article_from_entry(source: str, entry: FeedEntry, fetched_at: datetime) -> A
         published_at=entry.published_at,
         updated_at=entry.updated_at,
         authors=list(entry.authors),
-        language=entry.language,
+        language=article_language(entry.language, entry.title, text),
         image=entry.image,
         outlet=entry.outlet,
     )

@@ -20,6 +20,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from newswatch.crawler.feeds import (
+    MAX_DECOMPRESSED_BYTES,
     FeedError,
     maybe_gunzip,
     normalize_language,
@@ -132,8 +133,8 @@ def _dedup(entries: list[FeedEntry]) -> list[FeedEntry]:
     return unique
 
 
-def parse_sitemap(body: bytes, url: str) -> Sitemap:
-    """Parse the sitemap fetched from `url` (gzip or not).
+def parse_sitemap(body: bytes, url: str, max_size: int = MAX_DECOMPRESSED_BYTES) -> Sitemap:
+    """Parse the sitemap fetched from `url` (gzip or not; gzip inflated to `max_size` bytes at most).
 
     A `<urlset>` gives `entries`: loc as url, lastmod as updated_at (and published_at when the
     Google News `<news:publication_date>` is absent), `<news:title>` as title, `<news:name>` as
@@ -143,7 +144,7 @@ def parse_sitemap(body: bytes, url: str) -> Sitemap:
     if not body or not body.strip():
         raise SitemapError("empty response body, expected a sitemap")
     try:
-        body = maybe_gunzip(body)
+        body = maybe_gunzip(body, max_size)
     except ValueError as exc:
         raise SitemapError(str(exc)) from None
     root_name = sniff_root(body)
@@ -156,7 +157,7 @@ def parse_sitemap(body: bytes, url: str) -> Sitemap:
         raise SitemapError("got an HTML page, not a sitemap")
     if root_name in _FEED_ROOTS:
         try:
-            return Sitemap(entries=parse_feed(body, url))
+            return Sitemap(entries=parse_feed(body, url, max_size=max_size))
         except FeedError as exc:
             raise SitemapError(exc.reason) from None
     if root_name not in ("urlset", "sitemapindex"):

@@ -6,11 +6,13 @@ with them (a test compares the two). Nothing here is specific to one database.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Float,
     ForeignKey,
     Index,
@@ -103,6 +105,9 @@ Index(
     Article.published_at,
     Article.story_id,
 )
+# Stories newest first (the web view's listing): the newest reports read from the index alone,
+# each with its story, and its source for a source filter.
+Index("ix_articles_fetched_story", Article.fetched_at, Article.story_id, Article.source)
 
 
 class TopicMatch(Base):
@@ -169,6 +174,7 @@ class Delivery(Base):
     __table_args__ = (
         UniqueConstraint("alert_id", "target"),
         Index("ix_deliveries_status_next", "status", "next_attempt_at"),
+        Index("ix_deliveries_uid", "uid", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -179,8 +185,13 @@ class Delivery(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the target accepted it: its answer's status said so, though the send may still be
+    # reading the rest of the answer; a delivery with sent_at is never sent again.
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str | None] = mapped_column(Text)
+    # The delivery id every notification carries (payload, header, body): the same on each try.
+    uid: Mapped[str | None] = mapped_column(String(36), default=lambda: str(uuid.uuid4()))
+    claimed_by: Mapped[str | None] = mapped_column(String(300))  # "host:pid" of the sender (db.owners)
 
     alert: Mapped[Alert] = relationship(back_populates="deliveries")
 
@@ -217,6 +228,18 @@ class TermCount(Base):
     reports: Mapped[int] = mapped_column(Integer)
 
 
+class Crawl(Base):
+    """A crawl cycle running now, by whom (db.owners): a second crawl of the same database tells
+    the user about the first. The row goes when the cycle ends; a dead owner's row is dropped."""
+
+    __tablename__ = "crawls"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(300))
+    sources: Mapped[str] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class ServiceState(Base):
     """The running service's heartbeat and lease (one row): `owner` is the scheduler holding the
     database; another one refuses to start while the heartbeat is fresh."""
@@ -231,3 +254,17 @@ class ServiceState(Base):
     last_cycle_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     owner: Mapped[str | None] = mapped_column(String(64))
+
+
+class Feedback(Base):
+    """A person's verdict on one topic match: relevant or not. One per article and topic (the
+    latest verdict replaces the earlier one); the topic's precision is read from these."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (UniqueConstraint("article_id", "topic"), Index("ix_feedback_topic", "topic"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    topic: Mapped[str] = mapped_column(String(200))
+    relevant: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

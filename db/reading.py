@@ -43,6 +43,7 @@ matches = table(
     column("topic", Text),
     column("score", Float),
     column("hits", JSON),
+    column("created_at", UTCDateTime()),
 )
 alerts = table(
     "alerts",
@@ -91,6 +92,16 @@ def list_articles(
 ) -> list[Row]:
     query = article_query(topic, source, since, matched_only, with_text)
     return list(conn.execute(query.limit(limit) if limit else query))
+
+
+def recent_texts(conn: Connection, since: datetime | None, limit: int) -> list[Row]:
+    """The newest original articles (not copies) that still have their text: id, title, text."""
+    a = articles.c
+    query = select(a.id, a.title, a.text).where(a.duplicate_of.is_(None), a.text.is_not(None))
+    if since is not None:
+        query = query.where(func.coalesce(a.published_at, a.fetched_at) >= since)
+    query = query.order_by(func.coalesce(a.published_at, a.fetched_at).desc(), a.id.desc())
+    return list(conn.execute(query.limit(limit)))
 
 
 def search_articles(conn: Connection, text: str, limit: int = 50) -> list[Row]:
@@ -153,8 +164,9 @@ def iso(moment: datetime | None) -> str | None:
 
 
 def article_json(row, topic_matches, with_text: bool = False) -> dict:
-    """The article as CONTRACT.md describes it. `row`: anything with the article's columns as
-    attributes (a Core row or an ORM object); `topic_matches`: its matches (topic, score, hits)."""
+    """The article as `articles --json` prints it (the README's "One article as JSON"). `row`:
+    anything with the article's columns as attributes (a Core row or an ORM object);
+    `topic_matches`: its matches (topic, score, hits)."""
     data = {
         "id": row.id,
         "url": row.url,

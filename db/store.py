@@ -18,8 +18,10 @@ from sqlalchemy import case, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from newswatch.db.models import Article, LshBand, PendingPage, Source, TermCount, TopicMatch
+from newswatch.db import owners
+from newswatch.db.models import Article, Crawl, LshBand, PendingPage, Source, TermCount, TopicMatch
 from newswatch.domain import items
+from newswatch.domain.redact import mask_url
 
 if TYPE_CHECKING:
     from newswatch.domain.fingerprint import EventProfile
@@ -44,25 +46,55 @@ class Saved:
 
 
 def sync_sources(session: Session, specs: Sequence[items.SourceSpec]) -> None:
-    """Make sure every configured source has a row, with its current type and URL."""
+    """Make sure every configured source has a row, with its current type and URL. The row keeps
+    the URL with its credentials and tokens masked: the crawler takes the URL from the
+    configuration, and what the database holds is shown to users."""
     existing = {row.name: row for row in session.scalars(select(Source))}
     for spec in specs:
         row = existing.get(spec.name)
+        url = mask_url(spec.url)
         if row is None:
             session.add(
                 Source(
                     name=spec.name,
                     type=spec.type,
-                    url=spec.url,
+                    url=url,
                     status="new",
                     consecutive_errors=0,
                     last_items=0,
                     last_new=0,
                 )
             )
-        elif (row.type, row.url) != (spec.type, spec.url):
-            row.type, row.url = spec.type, spec.url
+        elif (row.type, row.url) != (spec.type, url):
+            row.type, row.url = spec.type, url
             row.etag = row.last_modified = None
+
+
+STALE_CRAWL = timedelta(days=1)  # a crawl of another host registered this long ago has died
+
+
+def running_crawls(session: Session, now: datetime) -> list[Crawl]:
+    """The crawls of this database under way now (by other processes), oldest first; those whose
+    process died are dropped (the caller commits)."""
+    running = []
+    for row in session.scalars(select(Crawl).order_by(Crawl.started_at)):
+        if owners.is_dead(row.owner) or row.started_at < now - STALE_CRAWL:
+            session.delete(row)
+        elif row.owner != owners.me():
+            running.append(row)
+    return running
+
+
+def start_crawl(session: Session, sources: Sequence[str], now: datetime) -> int:
+    """Register this process's crawl of `sources`; returns its id for `end_crawl`."""
+    row = Crawl(owner=owners.me(), sources=",".join(sources), started_at=now)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def end_crawl(session: Session, crawl_id: int) -> None:
+    session.execute(delete(Crawl).where(Crawl.id == crawl_id))
 
 
 def begin_write(session: Session) -> None:
@@ -583,17 +615,6 @@ def drop_unmatched_text(session: Session, older_than: datetime) -> int:
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0
-
-
-def forget_bands(session: Session, article_ids: Sequence[int]) -> None:
-    session.execute(delete(LshBand).where(LshBand.article_id.in_(list(article_ids))))
-
-
-def article_json(row: Article, with_text: bool = False) -> dict:
-    """The article as CONTRACT.md describes it."""
-    from newswatch.db.reading import article_json
-
-    return article_json(row, row.matches, with_text)
 
 
 def pending_keys(session: Session, keys: Iterable[str]) -> set[str]:

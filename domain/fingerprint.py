@@ -147,6 +147,16 @@ _STOPWORDS = frozenset(
     how all any both each few more most other some such only own same so than too very just also
     says said say amid via vs new s t now get gets got one two""".split()
 )
+# The same for Hindi: postpositions, auxiliaries and pronouns that every Devanagari headline is
+# full of ("भारत और अमेरिका के बीच ... पर हुई बातचीत"), so two unrelated Hindi reports do not look
+# alike for their grammar alone.
+_HINDI_STOPWORDS = frozenset(
+    """का की के को में से ने पर और है हैं था थी थे हो होगा होगी होंगे होने किया किए कि गया गई
+    गए हुआ हुई हुए रहा रही रहे लिए एक यह वह ये वे भी तो ही तक कर करने करेगा करेगी करेंगे करना
+    करें बाद साथ बीच अब तथा एवं या कहा बोले बोलीं नहीं जो जिस जिसमें जिसे इस उस इसके उसके अपने
+    अपनी अपना क्या कैसे क्यों वाले वाली वाला द्वारा बारे लेकर दिया दी दिए नए नई नया""".split()
+)
+_DEVANAGARI_WORD = re.compile("[\u0900-\u097f]")
 # Capitalised words that start many unrelated stories' sentences or name no particular thing.
 _COMMON_CAPITALISED = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday january february march april may
@@ -329,9 +339,9 @@ def _mix(values: np.ndarray) -> np.ndarray:
 
 
 def title_terms(title: str) -> set[str]:
-    """Content words of a headline: casefolded, English stopwords dropped (but "US" the acronym
-    is not "us" the pronoun), plural/possessive trimmed, numbers kept whole ("5,000" -> "5000").
-    Other scripts keep all their words: there is no stopword list for them."""
+    """Content words of a headline: casefolded, English and Hindi stopwords dropped (but "US" the
+    acronym is not "us" the pronoun), plural/possessive trimmed, numbers kept whole ("5,000" ->
+    "5000"). Other scripts keep all their words: there is no stopword list for them."""
     terms = set()
     for _, word in _words(unicodedata.normalize("NFKC", title or "")):
         folded = word.casefold()
@@ -343,7 +353,8 @@ def title_terms(title: str) -> set[str]:
 def key_terms(title: str, text: str, lead_words: int = 80) -> set[str]:
     """Names and figures that pin down an event: capitalised words that do not merely open a
     sentence, and numbers other than years; from the title, the lead, and anything in the body
-    named at least twice."""
+    named at least twice. Devanagari has no capital letters: there a name is a headline word
+    (not a stopword) that the body repeats at least twice (राजनाथ, हेगसेथ, पैक्स, सिलिका)."""
     title = unicodedata.normalize("NFKC", title or "")
     body = "\n".join(_story_lines(text))
     title_words, body_words = _words(title), _words(body)
@@ -356,6 +367,9 @@ def key_terms(title: str, text: str, lead_words: int = 80) -> set[str]:
     terms = {term for _, term in _names_and_figures(title, title_words, lowercase, named)}
     terms.update(term for index, term in body_terms if index < lead_words)
     terms.update(term for term, count in counts.items() if count >= 2)
+    if not title.isascii():
+        repeated = Counter(word for _, word in body_words if _DEVANAGARI_WORD.match(word))
+        terms.update(word for _, word in title_words if repeated[word] >= 2 and _is_content_word(word))
     return terms
 
 
@@ -570,7 +584,7 @@ def _words(text: str) -> list[tuple[int, str]]:
 
 
 def _is_content_word(word: str) -> bool:
-    if word in _STOPWORDS:
+    if word in _STOPWORDS or word in _HINDI_STOPWORDS:
         return False
     return len(word) > 1 or word.isdigit()
 

@@ -148,6 +148,14 @@ def _field_start(part: tuple) -> tuple[int, int]:
     return part[1], part[2]
 
 
+def document_score(doc: Document, topic: CompiledTopic | TopicSpec) -> float | None:
+    """The topic's score for a document whatever its min_score: None when the query does not
+    match at all, 0.0 for a query made only of NOTs."""
+    compiled = topic if isinstance(topic, CompiledTopic) else _compile(topic)
+    parts = compiled.query.parts(doc)
+    return None if parts is None else _score(_by_term(parts))
+
+
 @dataclass(frozen=True)
 class NearMiss:
     """A topic whose query matched an article with a score under the topic's min_score: not a

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from newswatch.crawler.context import CrawlSettings, CycleContext
 from newswatch.domain.items import SourceSpec
-from newswatch.scheduler.config import Config, parse_quiet_hours
+from newswatch.scheduler.config import Config
 
 
 def crawl_settings(config: Config) -> CrawlSettings:
@@ -55,11 +55,14 @@ def alert_settings(config: Config):
         retry_limit=a.retry_limit,
         retry_base=a.retry_base,
         rate_limit=a.rate_limit,
-        quiet_hours=parse_quiet_hours(a.quiet_hours) if a.quiet_hours else None,
+        quiet_hours=a.quiet_hours,
         timezone=a.timezone,
         digest_cron=a.digest_cron,
         title_template=a.title_template,
         body_template=a.body_template,
+        lease=a.claim_timeout,
+        retry_cap=a.retry_cap,
+        send_timeout=a.send_timeout,
     )
 
 
@@ -148,10 +151,16 @@ def cycle_context(
     )
 
 
-def send_alerts(config: Config, sessions: sessionmaker[Session], console: TextIO | None) -> object:
-    """Send every delivery that is due now; returns the outbox's report."""
-    from newswatch.alerts.outbox import send_due
+def alert_dispatcher(config: Config, sessions: sessionmaker[Session], console: TextIO | None = None):
+    """The alert sender for this configuration (alerts/dispatch.py): one loop per target."""
+    from newswatch.alerts.dispatch import Dispatcher
     from newswatch.alerts.targets import targets_from
 
     settings = alert_settings(config)
-    return send_due(sessions, targets_from(settings), settings, console=console)
+    return Dispatcher(sessions, targets_from(settings), settings, console=console)
+
+
+def send_alerts(config: Config, sessions: sessionmaker[Session], console: TextIO | None) -> object:
+    """Send every delivery that is due now, each target in a thread of its own; returns what
+    the outbox did (alerts.outbox.SendReport)."""
+    return alert_dispatcher(config, sessions, console).run_once()

@@ -140,6 +140,7 @@ class Service:
         self.log_level, self.log_format = log_level, log_format
         self.state = ServiceState()
         self.scheduler = None
+        self.dispatcher = None  # the alert sender (alerts/dispatch.py), made on the first send
         # Crawl children fork from a server process that has imported Scrapy, trafilatura and
         # the rest once: a crawl starts in milliseconds instead of re-importing for a second
         # or two of CPU, and the server itself never runs a reactor or opens the database.
@@ -235,13 +236,18 @@ class Service:
                 row.last_fetch_at = now
 
     def send(self) -> None:
-        """Send due alerts. Runs in the scheduler's threads, never in the crawl child."""
-        from newswatch.scheduler.app import send_alerts
+        """Start sending the alerts that are due, and return at once: each target's deliveries go
+        out in a thread of their own (alerts/dispatch.py), each send stopped after
+        `alerts.send_timeout`. A crawl job that calls this never waits for a notification service."""
+        from newswatch.scheduler.app import alert_dispatcher
 
+        if self.state.stopping.is_set():
+            return  # what is due stays in the outbox for the next run
         try:
-            report = send_alerts(self.config, self.sessions, console=None)
-            if report.sent or report.failed or report.retrying:
-                log.info("alerts sent=%d failed=%d retrying=%d", report.sent, report.failed, report.retrying)
+            with self.state.lock:  # crawl jobs finish in several threads at once: one sender
+                if self.dispatcher is None:
+                    self.dispatcher = alert_dispatcher(self.config, self.sessions)
+            self.dispatcher.kick()
         except Exception:
             log.exception("sending alerts failed")
 
@@ -291,13 +297,12 @@ class Service:
         acquire(self.sessions, self.owner, _now(), timedelta(seconds=3 * heartbeat + 10), self.state.started_at)
 
     def release_orphaned_claims(self) -> None:
-        """A previous run killed mid-send left deliveries claimed: send them again."""
-        from newswatch.alerts.outbox import release_orphaned_claims
+        """A previous run killed mid-send left deliveries claimed: those its targets had accepted
+        count as sent, the others are sent again."""
+        from newswatch.alerts.outbox import reclaim
+        from newswatch.scheduler.app import alert_settings
 
-        with self.sessions.begin() as session:
-            released = release_orphaned_claims(session, self.state.started_at)
-        if released:
-            log.warning("released deliveries claimed by a previous run count=%d", released)
+        reclaim(self.sessions, _now(), alert_settings(self.config))
 
     def mark_cycle(self) -> None:
         from newswatch.db.models import ServiceState as Row
@@ -332,6 +337,8 @@ class Service:
             return False
         old, self.config = self.config, new
         self._apply_jobs(old, new, jobs)
+        if new.settings.alerts != old.settings.alerts:
+            self._retire_dispatcher()
         level = (self.log_overrides[0] or new.settings.logging.level).upper()
         fmt = self.log_overrides[1] or new.settings.logging.format
         if (level, fmt) != (self.log_level, self.log_format):
@@ -341,6 +348,19 @@ class Service:
             self.log_level, self.log_format = level, fmt
         log.info("configuration reloaded from %s: sources=%d topics=%d", path, len(jobs), len(new.settings.topics))
         return True
+
+    def _retire_dispatcher(self) -> None:
+        """After a reload that changed `[alerts]`: the next send starts a dispatcher with the new
+        targets and settings; sends under way finish (each claimed delivery is sent once) and the
+        old one's worker processes close, in the background."""
+        with self.state.lock:
+            retired, self.dispatcher = self.dispatcher, None
+        if retired is not None:
+            retired.stopping.set()
+            timeout = self.config.settings.alerts.send_timeout
+            threading.Thread(
+                target=retired.stop, args=(time.monotonic() + timeout,), name="retire-sender", daemon=True
+            ).start()
 
     def _crawl_jobs(self, config: Config) -> dict[str, object]:
         """The crawl jobs a configuration asks for: job id -> the source's spec."""
@@ -501,8 +521,13 @@ class Service:
             if self.state.reload.is_set():
                 self.state.reload.clear()
                 self.reload()
+        deadline = time.monotonic() + grace
         self.scheduler.shutdown(wait=False)
+        if self.dispatcher is not None:
+            self.dispatcher.stopping.set()  # no new sends; those under way share the grace period
         self.stop_children(grace)
+        if self.dispatcher is not None:
+            self.dispatcher.stop(deadline)
         self.mark_stopped()
         log.info("service stopped")
         return 0

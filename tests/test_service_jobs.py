@@ -88,6 +88,7 @@ def test_failing_source_alerts_once_and_once_more_when_it_recovers(tmp_path, new
         session.scalars(select(Source).where(Source.name == "broken-feed")).one().consecutive_errors = 2
     service.health()
     service.health()
+    service.dispatcher.wait()  # sends run in threads of their own
     failing = [p for p in receiver.posts if "broken-feed" in p["title"] + p["message"]]
     assert len(failing) == 1
 
@@ -95,6 +96,7 @@ def test_failing_source_alerts_once_and_once_more_when_it_recovers(tmp_path, new
         session.scalars(select(Source).where(Source.name == "broken-feed")).one().consecutive_errors = 0
     service.health()
     service.health()
+    service.dispatcher.wait()
     told = [p for p in receiver.posts if "broken-feed" in p["title"] + p["message"]]
     assert len(told) == 2 and "recover" in (told[1]["title"] + told[1]["message"]).lower()
 

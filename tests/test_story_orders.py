@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 
 from newswatch.alerts.policy import CycleBudget, plan_for_article
-from newswatch.alerts.settings import AlertSettings, TopicAlerting
+from newswatch.alerts.settings import TopicAlerting
 from newswatch.db import store
 from newswatch.db.session import open_database
 from newswatch.domain.items import Article, Match
+from tests.alerts_helpers import alert_settings
 
 EVENTS = Path(__file__).with_name("labelled") / "events.jsonl"
 # Events (or single reports) of the labelled set this test crawls.
@@ -30,7 +31,7 @@ CHOSEN = {
     *("e06-1", "e06-2", "e06-3", "e07-2", "e07-3", "e07-4", "e14-1", "e12-1", "e12-2", "e12-3"),
 }
 TOPIC = TopicAlerting(name="watch", mode="instant")
-SETTINGS = AlertSettings(max_age=0, max_per_cycle=10_000)
+SETTINGS = alert_settings(max_age=0, max_per_cycle=10_000)
 CRAWLED_FROM = datetime(2026, 12, 1, tzinfo=UTC)
 
 
