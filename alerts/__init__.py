@@ -2,7 +2,8 @@
 (outbox, through apprise in transport).
 
 The crawler calls `plan_for_article` inside its own transaction and `finish_cycle` at the end of a
-cycle; the service calls `send_due` from its own thread and `make_digest` on the digest schedule.
+cycle; the service and the command line send through `dispatch.Dispatcher` (one loop per target,
+each calling `send_due`), and the service calls `make_digest` on the digest schedule.
 """
 
 # Names are loaded from their modules on first use (PEP 562): a command that lists deliveries
@@ -24,7 +25,6 @@ _WHERE = {
     "make_test_alert": "newswatch.alerts.policy",
     "markdown_escape": "newswatch.alerts.render",
     "mask_url": "newswatch.alerts.targets",
-    "parse_quiet_hours": "newswatch.alerts.settings",
     "plan_for_article": "newswatch.alerts.policy",
     "quiet_until": "newswatch.alerts.outbox",
     "render_digest": "newswatch.alerts.render",

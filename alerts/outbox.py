@@ -1,10 +1,13 @@
 """The sender: claims due deliveries from the outbox, sends each to its target, records the outcome.
 
-`send_due` is synchronous and bounded (at most `limit` deliveries, one apprise call each with a
-timeout, no sleeping): the service calls it from its own thread or job so crawling never waits
-on a slow notification service. A claim is a conditional UPDATE that only one sender can win;
-a claim older than the lease is taken to be a crashed sender's and may be claimed again. A
-delivery recorded 'sent' is never sent again.
+`send_due` is synchronous and bounded (at most `limit` deliveries, each sent in a worker process
+killed after `send_timeout`: alerts/courier.py); alerts/dispatch.py runs it off the caller's
+thread, one loop per target, so crawling never waits on a notification service and a slow
+target delays only its own deliveries. A claim is a conditional UPDATE that only one sender can
+win, and names its process; a claim whose process died (on this host), or older than the lease,
+is taken back. Delivery is at least once: a delivery recorded 'sent', or accepted by its target
+(its answer's status said so, `sent_at` set) is never sent again; one whose send was cut short
+before that is sent again, with the same delivery id, which every notification carries.
 """
 
 from __future__ import annotations
@@ -12,15 +15,22 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from threading import Event
 from time import monotonic
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
 from newswatch.alerts.settings import AlertSettings, display_zone
 from newswatch.alerts.targets import CONSOLE_ID, Target, console_target, scrub
+from newswatch.db import owners
 from newswatch.db.models import Alert, Delivery
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Collection
+
+    from newswatch.alerts.courier import Courier
 
 log = logging.getLogger(__name__)
 CONSOLE_LOG = logging.getLogger("newswatch.alerts.console")
@@ -91,12 +101,67 @@ def _words_for(alert: Alert, target: Target) -> tuple[str, str]:
     return title, body
 
 
+def _stale_before(now: datetime, settings: AlertSettings) -> datetime:
+    """Claims made before this are a gone sender's: no send outlives its time-out, so a claim
+    older than the lease, and than a send could take, is nobody's."""
+    return now - timedelta(seconds=max(settings.lease, settings.send_timeout + 60))
+
+
 def _due(now: datetime, settings: AlertSettings):
-    stale = now - timedelta(seconds=settings.lease)
+    stale = _stale_before(now, settings)
     return or_(
         and_(Delivery.status == "pending", or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now)),
-        and_(Delivery.status == "sending", Delivery.claimed_at <= stale),
+        and_(Delivery.status == "sending", Delivery.claimed_at <= stale, Delivery.sent_at.is_(None)),
     )
+
+
+def due_targets(sessions: sessionmaker, now: datetime, settings: AlertSettings) -> set[str]:
+    """The targets that have deliveries due now (claims of gone senders taken back first)."""
+    reclaim(sessions, now, settings)
+    with sessions() as session:
+        return set(session.scalars(select(Delivery.target).where(_due(now, settings)).distinct()))
+
+
+def with_delivery_id(body: str, body_format: str, delivery_id: str) -> str:
+    """The message with its delivery id as a last line: the same on every try, so that whoever
+    reads it (a person, a bot) can tell a repeat from a new alert."""
+    if body_format == "html":
+        return f'{body}\n<p style="color:#777;font-size:11px">newswatch delivery {delivery_id}</p>'
+    return f"{body.rstrip()}\n\nnewswatch delivery {delivery_id}"
+
+
+def reclaim(sessions: sessionmaker, now: datetime, settings: AlertSettings) -> tuple[int, int]:
+    """Take back the claims of senders that are gone: their process died (on this host), or their
+    claim is older than the lease. A delivery its target had accepted becomes 'sent'; the others
+    are due again at once, their attempts unchanged. Returns (sent, released)."""
+    stale = _stale_before(now, settings)
+    settled = released = 0
+    with sessions.begin() as session:
+        claims = session.execute(
+            select(Delivery.id, Delivery.claimed_at, Delivery.claimed_by, Delivery.sent_at).where(
+                Delivery.status == "sending"
+            )
+        ).all()
+        for claim in claims:
+            gone = owners.is_dead(claim.claimed_by) or (claim.claimed_at is not None and claim.claimed_at <= stale)
+            if not gone:
+                continue
+            accepted = claim.sent_at is not None
+            values = {"status": "sent", "error": None} if accepted else {"status": "pending", "next_attempt_at": None}
+            done = session.execute(
+                update(Delivery)
+                .where(Delivery.id == claim.id, Delivery.status == "sending", Delivery.claimed_at == claim.claimed_at)
+                .values(claimed_at=None, claimed_by=None, **values)
+                .execution_options(synchronize_session=False)
+            )
+            if done.rowcount == 1:
+                settled += accepted
+                released += not accepted
+    if settled or released:
+        log.warning(
+            "took back deliveries of senders that are gone: %d accepted (sent), %d to send again", settled, released
+        )
+    return settled, released
 
 
 def _claim(
@@ -119,7 +184,7 @@ def _claim(
     result = session.execute(
         update(Delivery)
         .where(*condition)
-        .values(status="sending", claimed_at=now, claimed_by=claimant)
+        .values(status="sending", claimed_at=now, claimed_by=claimant or owners.me(), sent_at=None)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
@@ -155,6 +220,9 @@ def send_due(
     console: TextIO | None = None,
     limit: int = 100,
     max_seconds: float | None = None,
+    target_ids: Collection[str] | None = None,
+    courier: Courier | None = None,
+    stop: Event | None = None,
     claimant: str | None = None,
 ) -> SendReport:
     """Send what is due now and return.
@@ -162,25 +230,39 @@ def send_due(
     `now` fixes the clock (tests). `console` is the stream the console target (no targets
     configured) writes its blocks to; without one they go to the log at INFO, so machine output
     on stdout stays clean. At most `limit` deliveries are handled, and none is started after
-    `max_seconds` of wall time. `claimant` (cluster mode) names this sender on its claims, so that
-    the claims of a sender found dead can be released (`release_claims_of`)."""
-    from newswatch.alerts import transport  # apprise loads only when something is sent
+    `max_seconds` of wall time or once `stop` is set. `target_ids`: only these targets'
+    deliveries. `courier` sends (alerts/courier.py); without one, a courier of this call's own.
+    `claimant` (cluster mode) names this sender on its claims instead of its process, so that the
+    claims of a worker found dead can be released (`release_claims_of`)."""
+    from newswatch.alerts.courier import Courier
 
-    clock = (lambda: _utc(now)) if now is not None else (lambda: datetime.now(UTC))
+    clock: Callable[[], datetime] = (lambda: _utc(now)) if now is not None else (lambda: datetime.now(UTC))
     started = clock()
     report = SendReport()
     known = {target.id: target for target in targets}
     known.setdefault(CONSOLE_ID, console_target())
     quiet_end = quiet_until(started, settings)
+    reclaim(sessionmaker, started, settings)
 
     with sessionmaker() as session:
-        due = session.execute(
-            select(Delivery.id, Delivery.status, Delivery.target, Delivery.target_label, Delivery.attempts, Alert.kind)
+        query = (
+            select(
+                Delivery.id,
+                Delivery.status,
+                Delivery.target,
+                Delivery.target_label,
+                Delivery.attempts,
+                Delivery.uid,
+                Alert.kind,
+            )
             .join(Alert, Delivery.alert_id == Alert.id)
             .where(_due(started, settings))
             .order_by(Alert.created_at, Delivery.id)
             .limit(limit)
-        ).all()
+        )
+        if target_ids is not None:
+            query = query.where(Delivery.target.in_(list(target_ids)))
+        due = session.execute(query).all()
         last_sent: dict[str, datetime] = {}
         if settings.rate_limit > 0 and due:
             last_sent = {
@@ -193,92 +275,122 @@ def send_due(
                 if moment is not None
             }
 
-    failing: set[str] = set()
+    this = _Round(
+        sessionmaker, settings, known, clock, console, courier or Courier(), quiet_end, last_sent, report, claimant
+    )
     stop_at = monotonic() + max_seconds if max_seconds is not None else None
-    for row in due:
-        if stop_at is not None and monotonic() >= stop_at:
-            report.deferred += 1
-            continue
-        target = known.get(row.target)
+    try:
+        for row in due:
+            if (stop_at is not None and monotonic() >= stop_at) or (stop is not None and stop.is_set()):
+                report.deferred += 1
+                continue
+            this.handle(row)
+    finally:
+        if courier is None:
+            this.courier.close()
+    return report
+
+
+@dataclass
+class _Round:
+    """One `send_due` call: its clock, targets and courier, and what it has done so far."""
+
+    sessions: sessionmaker
+    settings: AlertSettings
+    known: dict[str, Target]
+    clock: Callable[[], datetime]
+    console: TextIO | None
+    courier: Courier
+    quiet_end: datetime | None
+    last_sent: dict[str, datetime]
+    report: SendReport
+    claimant: str | None = None
+    failing: set[str] = field(default_factory=set)
+
+    def handle(self, row) -> None:
+        """Claim, send and record one due delivery, or hold it back, or find it taken."""
+        target = self.known.get(row.target)
         if target is None:
             _release(
-                sessionmaker,
+                self.sessions,
                 row.id,
                 row.status,
                 status="failed",
                 claimed_at=None,
                 error=f"target {row.target_label} is no longer configured",
             )
-            report.failed += 1
-            report.by_target[row.target_label] = "no longer configured"
-            continue
+            self.report.failed += 1
+            self.report.by_target[row.target_label] = "no longer configured"
+            return
         exempt = target.is_console or row.kind in EXEMPT_KINDS
-        if row.target in failing or (quiet_end is not None and not exempt):
-            report.deferred += 1
-            continue
-        if settings.rate_limit > 0 and not exempt and row.target in last_sent:
-            allowed = last_sent[row.target] + timedelta(seconds=settings.rate_limit)
-            if clock() < allowed:
-                _release(sessionmaker, row.id, row.status, status="pending", claimed_at=None, next_attempt_at=allowed)
-                report.deferred += 1
-                continue
+        if row.target in self.failing or (self.quiet_end is not None and not exempt):
+            self.report.deferred += 1
+            return
+        if self.settings.rate_limit > 0 and not exempt and row.target in self.last_sent:
+            allowed = self.last_sent[row.target] + timedelta(seconds=self.settings.rate_limit)
+            if self.clock() < allowed:
+                _release(self.sessions, row.id, row.status, status="pending", claimed_at=None, next_attempt_at=allowed)
+                self.report.deferred += 1
+                return
 
-        claimed_at = clock()
-        with sessionmaker.begin() as session:
-            if not _claim(session, row.id, row.status, row.attempts, claimed_at, settings, claimant):
-                continue
+        claimed_at = self.clock()
+        with self.sessions.begin() as session:
+            if not _claim(session, row.id, row.status, row.attempts, claimed_at, self.settings, self.claimant):
+                return
             alert = session.scalar(
                 select(Alert).where(
                     Alert.id == select(Delivery.alert_id).where(Delivery.id == row.id).scalar_subquery()
                 )
             )
             title, body = _words_for(alert, target)
-            block = _console_block(alert, title, body) if target.is_console else ""
+        if target.is_console:
+            self._to_console(_console_block(alert, title, body))
+            self._sent(row, claimed_at)
+            return
 
-        try:
-            if target.is_console and console is not None:
-                console.write(block)
-                console.flush()
-            elif target.is_console:
-                CONSOLE_LOG.info("%s", block.rstrip())
-            else:
-                transport.send(target.url, title, body, target.format, timeout=settings.send_timeout)
-        except Exception as exc:  # TransportError, or anything a plugin or stream raised
-            permanent = bool(getattr(exc, "permanent", False))
-            error = scrub(str(exc) or type(exc).__name__, target.url)
-            attempts = row.attempts + 1
-            gives_up = permanent or attempts >= settings.retry_limit
-            finished = clock()
-            retry_at = None if gives_up else finished + timedelta(seconds=backoff(attempts, settings))
-            _record(
-                sessionmaker,
-                row.id,
-                claimed_at,
-                attempts=attempts,
-                error=error,
-                status="failed" if gives_up else "pending",
-                claimed_at=None,
-                next_attempt_at=retry_at,
-            )
-            log.warning(
-                "alert delivery %s to %s failed (attempt %d%s): %s",
-                row.id,
-                target.label,
-                attempts,
-                ", giving up" if gives_up else "",
-                error,
-            )
-            report.by_target[target.label] = error
-            if gives_up:
-                report.failed += 1
-            else:
-                report.retrying += 1
-            failing.add(row.target)
-            continue
+        def accepted() -> None:
+            # Written the moment the target accepts it: a sender killed before it records the
+            # outcome leaves a delivery that is taken for sent, never sent again.
+            _record(self.sessions, row.id, claimed_at, sent_at=self.clock())
 
-        finished = clock()
+        delivery_id = row.uid or str(row.id)
+        outcome = self.courier.send(
+            target.url,
+            title,
+            with_delivery_id(body, target.format, delivery_id),
+            target.format,
+            delivery_id,
+            self.settings.send_timeout,
+            on_accepted=accepted,
+        )
+        if outcome.ok or outcome.accepted:
+            if not outcome.ok:
+                log.warning(
+                    "alert delivery %s to %s was accepted, but its answer did not finish (%s): counted as sent",
+                    row.id,
+                    target.label,
+                    outcome.error,
+                )
+            self._sent(row, claimed_at)
+        elif outcome.stopped:
+            # Cut short by a shutdown, not by the target: due again at once, the try not counted.
+            error = scrub(outcome.error or "stopped", target.url)
+            _record(self.sessions, row.id, claimed_at, status="pending", next_attempt_at=None, error=error, **_FREE)
+            self.report.deferred += 1
+        else:
+            self._failed(row, target, claimed_at, scrub(outcome.error or "the send failed", target.url), outcome)
+
+    def _to_console(self, block: str) -> None:
+        if self.console is not None:
+            self.console.write(block)
+            self.console.flush()
+        else:
+            CONSOLE_LOG.info("%s", block.rstrip())
+
+    def _sent(self, row, claimed_at: datetime) -> None:
+        finished = self.clock()
         _record(
-            sessionmaker,
+            self.sessions,
             row.id,
             claimed_at,
             status="sent",
@@ -286,10 +398,45 @@ def send_due(
             attempts=row.attempts + 1,
             error=None,
             next_attempt_at=None,
+            claimed_at=None,
+            claimed_by=None,
         )
-        report.sent += 1
-        last_sent[row.target] = finished
-    return report
+        self.report.sent += 1
+        self.last_sent[row.target] = finished
+
+    def _failed(self, row, target: Target, claimed_at: datetime, error: str, outcome) -> None:
+        attempts = row.attempts + 1
+        gives_up = outcome.permanent or attempts >= self.settings.retry_limit
+        retry_at = None if gives_up else self.clock() + timedelta(seconds=backoff(attempts, self.settings))
+        status = "failed" if gives_up else "pending"
+        _record(
+            self.sessions,
+            row.id,
+            claimed_at,
+            attempts=attempts,
+            error=error,
+            status=status,
+            next_attempt_at=retry_at,
+            **_FREE,
+        )
+        log.warning(
+            "alert delivery %s to %s failed (attempt %d%s): %s",
+            row.id,
+            target.label,
+            attempts,
+            ", giving up" if gives_up else "",
+            error,
+        )
+        self.report.by_target[target.label] = error
+        if gives_up:
+            self.report.failed += 1
+        else:
+            self.report.retrying += 1
+        self.failing.add(row.target)
+
+
+# What a delivery's outcome clears: its claim, and any acceptance of a send that did not stand.
+_FREE = {"claimed_at": None, "claimed_by": None, "sent_at": None}
 
 
 def retry_failed(session: Session, alert_id: int | None = None) -> int:
@@ -322,29 +469,22 @@ def list_deliveries(session: Session, status: str | None = None, limit: int = 50
     return list(session.scalars(query).unique())
 
 
-def release_orphaned_claims(session: Session, claimed_before: datetime) -> int:
-    """Deliveries a sender claimed and then died with (the service starting again knows its
-    previous run is gone): back to pending, to be sent again. Whether the dead sender's attempt
-    reached the target is unknown, so this may deliver twice; it never loses an alert, and a
-    delivery confirmed sent is never touched."""
-    result = session.execute(
-        update(Delivery)
-        .where(Delivery.status == "sending", Delivery.claimed_at < claimed_before)
-        .values(status="pending", claimed_at=None, next_attempt_at=None)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount or 0
-
-
 def release_claims_of(session: Session, claimants: list[str]) -> int:
-    """Deliveries claimed by senders found dead (cluster mode: workers no longer seen): back to
-    pending, to be sent again, as `release_orphaned_claims` does for a restarted service. A
-    delivery confirmed sent is never touched."""
+    """Deliveries claimed by senders found dead (cluster mode: workers no longer seen), as
+    `reclaim` does for a dead sender of this host: one its target had accepted becomes 'sent',
+    the others are due again at once. Returns how many will be sent again."""
     if not claimants:
         return 0
+    claimed = [Delivery.status == "sending", Delivery.claimed_by.in_(claimants)]
+    session.execute(
+        update(Delivery)
+        .where(*claimed, Delivery.sent_at.is_not(None))
+        .values(status="sent", error=None, claimed_at=None, claimed_by=None)
+        .execution_options(synchronize_session=False)
+    )
     result = session.execute(
         update(Delivery)
-        .where(Delivery.status == "sending", Delivery.claimed_by.in_(claimants))
+        .where(*claimed)
         .values(status="pending", claimed_at=None, claimed_by=None, next_attempt_at=None)
         .execution_options(synchronize_session=False)
     )

@@ -5,6 +5,11 @@ caller's transaction, next to the article and match that caused it: the outbox s
 crash between the two loses nothing. `Alert.key` is unique, which is what makes a decision
 happen once: "instant:{topic}:story:{story}" for a story, "update:{topic}:article:{id}" for an
 explicit update, "digest:{topic}:story:{story}" for a story already put in a digest.
+
+What became of each topic a new article matched is written on the article in one line
+(`Article.alert_note`: the alert it made, or why none: a copy, joined an alerted story, too old,
+below min_score, digest or off, held by quiet hours, folded by the per-cycle cap), which
+`newswatch show` and the crawler's log line say.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from newswatch.alerts.outbox import quiet_until
 from newswatch.alerts.render import (
     SNIPPET_LIMIT,
     ArticleView,
@@ -167,70 +173,126 @@ def plan_for_article(
     settings: AlertSettings,
     budget: CycleBudget | None,
     now: datetime | None = None,
+    below: Iterable = (),
 ) -> list[Alert]:
     """The alerts one newly stored article causes, added to `session` (the caller commits).
 
     Call it right after the article and its matches are added and flushed. Returns the Alert
     rows created: 'instant' and 'update' ones carry pending deliveries, 'folded' ones (over this
-    cycle's budget) carry none and wait for `finish_cycle`'s summary."""
+    cycle's budget) carry none and wait for `finish_cycle`'s summary. Writes on the article, in
+    one line, what became of each topic it matched (`Article.alert_note`): the alert it made, or
+    why it made none; `below` (domain.matching.NearMiss) names the topics whose query matched
+    with a score under their min_score, which are not matches and would otherwise go unsaid."""
     now = _now(now)
     budget = budget if budget is not None else CycleBudget.for_settings(settings)
-    if article_row.duplicate_of is not None or too_old(article_row, settings, now):
-        return []
     created: list[Alert] = []
+    notes: list[str] = []
+    if article_row.duplicate_of is not None:
+        notes.append(f"not alerted: a copy of #{article_row.duplicate_of}")
+    elif matches and too_old(article_row, settings, now):
+        seen = _utc(article_row.published_at) or _utc(article_row.fetched_at)
+        notes.append(
+            f"not alerted: older than alerts.max_age ({_duration(settings.max_age)}; "
+            f"published {seen:%Y-%m-%d %H:%M} UTC)"
+        )
+    else:
+        for match in matches:
+            note = _plan_topic(session, article_row, match, topics, targets, settings, budget, now, created)
+            if note:
+                notes.append(note)
+    notes.extend(
+        f"{miss.topic}: not alerted: scored {miss.score:.2f}, below the topic's min_score {miss.min_score:g}"
+        for miss in below
+    )
+    article_row.alert_note = "; ".join(notes) or None
+    return created
+
+
+def _plan_topic(
+    session: Session,
+    article_row: Article,
+    match: TopicMatch,
+    topics: dict[str, TopicAlerting],
+    targets: list[Target],
+    settings: AlertSettings,
+    budget: CycleBudget,
+    now: datetime,
+    created: list[Alert],
+) -> str | None:
+    """Plan the alert of one matched topic; returns the one-line note saying what happened."""
     story = story_of(article_row)
-    for match in matches:
-        topic = topics.get(match.topic)
-        if topic is None or topic.mode != "instant":
-            continue  # digest topics are gathered by make_digest; "off" and unknown ones never alert
-        kind, key = "instant", f"instant:{topic.name}:story:{story}"
-        earlier = _existing(session, key)
-        if earlier is not None:
-            if not settings.updates or earlier.kind not in INSTANT_KINDS or earlier.article_id == article_row.id:
-                continue
-            kind, key = "update", f"update:{topic.name}:article:{article_row.id}"
-            if _existing(session, key) is not None:
-                continue
-        view = article_view(session, article_row, match)
-        rendered = render_instant(view, match_view(match), topic, kind=kind, settings=settings)
-        routed = targets_for(topic, targets)
-        payload = {
-            "article_id": article_row.id,
+    topic = topics.get(match.topic)
+    if topic is None:
+        return f"{match.topic}: not alerted: the topic is no longer configured"
+    if topic.mode == "digest":
+        return f"{topic.name}: not alerted at once: the topic is digest (the next digest tells it)"
+    if topic.mode != "instant":
+        return f"{topic.name}: not alerted: the topic is off"
+    kind, key = "instant", f"instant:{topic.name}:story:{story}"
+    earlier = _existing(session, key)
+    if earlier is not None:
+        joined = f"{topic.name}: not alerted: joined story {story}, already alerted for topic {topic.name}"
+        joined += f" (alert #{earlier.id}" + (f", article #{earlier.article_id})" if earlier.article_id else ")")
+        if not settings.updates or earlier.kind not in INSTANT_KINDS or earlier.article_id == article_row.id:
+            return joined
+        kind, key = "update", f"update:{topic.name}:article:{article_row.id}"
+        if _existing(session, key) is not None:
+            return joined
+    view = article_view(session, article_row, match)
+    rendered = render_instant(view, match_view(match), topic, kind=kind, settings=settings)
+    routed = targets_for(topic, targets)
+    payload = {
+        "article_id": article_row.id,
+        "url": article_row.url,
+        "source": article_row.source,
+        "topic": topic.name,
+        "terms": list(match.terms),
+    }
+    columns = {"topic": topic.name, "article_id": article_row.id, "story_id": story}
+    if not routed or budget.take():  # an alert no target receives costs no budget
+        alert = _add_alert(
+            session, key=key, kind=kind, rendered=rendered, targets=routed, now=now, payload=payload, **columns
+        )
+        created.append(alert)
+        what = "alerted" if kind == "instant" else f"alerted as an update of story {story}"
+        if not routed:
+            return f"{topic.name}: {what} (alert #{alert.id}), but no alert target takes the topic's tags"
+        quiet = quiet_until(now, settings)
+        if quiet is not None and any(not target.is_console for target in routed):
+            return f"{topic.name}: {what} (alert #{alert.id}), held by quiet hours until {quiet:%Y-%m-%d %H:%M} UTC"
+        return f"{topic.name}: {what} (alert #{alert.id})"
+    folded = _add_alert(
+        session,
+        key=key,
+        kind="folded",
+        rendered=rendered,
+        targets=(),
+        now=now,
+        payload={**payload, "folded_from": kind},
+        **columns,
+    )
+    budget.folded.append(
+        {
+            "alert_id": folded.id,
+            "topic": topic.name,
+            "title": article_row.title,
             "url": article_row.url,
             "source": article_row.source,
-            "topic": topic.name,
-            "terms": list(match.terms),
+            "targets": [target.id for target in routed],
         }
-        columns = {"topic": topic.name, "article_id": article_row.id, "story_id": story}
-        if not routed or budget.take():  # an alert no target receives costs no budget
-            created.append(
-                _add_alert(
-                    session, key=key, kind=kind, rendered=rendered, targets=routed, now=now, payload=payload, **columns
-                )
-            )
-            continue
-        folded = _add_alert(
-            session,
-            key=key,
-            kind="folded",
-            rendered=rendered,
-            targets=(),
-            now=now,
-            payload={**payload, "folded_from": kind},
-            **columns,
-        )
-        budget.folded.append(
-            {
-                "alert_id": folded.id,
-                "topic": topic.name,
-                "title": article_row.title,
-                "url": article_row.url,
-                "source": article_row.source,
-                "targets": [target.id for target in routed],
-            }
-        )
-        created.append(folded)
-    return created
+    )
+    created.append(folded)
+    return (
+        f"{topic.name}: not alerted on its own: over alerts.max_per_cycle ({budget.max_per_cycle}) this cycle; "
+        f"listed in the cycle's summary (alert #{folded.id})"
+    )
+
+
+def _duration(seconds: float) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    return f"{seconds:g}s"
 
 
 def _variants(items_by_target: dict[str, list], everything: list, render) -> tuple[Rendered, dict[str, Rendered]]:

@@ -21,6 +21,7 @@ from markupsafe import escape as html_escape
 
 from newswatch.alerts import templates as builtin
 from newswatch.alerts.settings import display_zone
+from newswatch.domain.redact import mask_text
 
 log = logging.getLogger(__name__)
 
@@ -356,7 +357,7 @@ def render_health(
     context = {
         "source": one_line(source),
         "state": one_line(state),
-        "error": one_line(error, 500),
+        "error": one_line(mask_text(error or ""), 500),
         "since": show_time(since, settings),
     }
     return _render_builtin(

@@ -6,7 +6,6 @@ record it; the reason is scrubbed of the URL's secrets before it leaves this mod
 
 from __future__ import annotations
 
-import inspect
 import logging
 import threading
 
@@ -19,9 +18,6 @@ _FORMATS = {
     "html": apprise.NotifyFormat.HTML,
     "text": apprise.NotifyFormat.TEXT,
 }
-
-# `timeout` (a bound on the whole call) arrived in apprise 2; older releases rely on their socket timeouts.
-_NOTIFY_TAKES_TIMEOUT = "timeout" in inspect.signature(apprise.Apprise.notify).parameters
 
 
 class _Redactor(logging.Filter):
@@ -82,19 +78,41 @@ def _reason(log_text: str, url: str, fallback: str) -> str:
     return scrub(text, url)[:1000]
 
 
-def send(url: str, title: str, body: str, body_format: str = "markdown", timeout: float | None = None) -> None:
-    """Send one notification to one apprise URL, or raise TransportError."""
+# Generic webhooks whose apprise URL takes extra headers (+Name=value) and payload fields (:name=value).
+_WEBHOOK_SCHEMES = {"json", "jsons", "xml", "xmls", "form", "forms"}
+DELIVERY_HEADER = "X-Newswatch-Delivery"
+DELIVERY_FIELD = "delivery_id"
+
+
+def with_delivery_id(url: str, delivery_id: str | None) -> str:
+    """A webhook URL that also sends `delivery_id` as a header and a payload field, so that a
+    receiver can drop a repeat; other URLs unchanged (their message text carries the id)."""
+    scheme = url.partition("://")[0].lower()
+    if not delivery_id or scheme not in _WEBHOOK_SCHEMES:
+        return url
+    joiner = "&" if "?" in url else "?"
+    return f"{url}{joiner}+{DELIVERY_HEADER}={delivery_id}&:{DELIVERY_FIELD}={delivery_id}"
+
+
+def send(
+    url: str,
+    title: str,
+    body: str,
+    body_format: str = "markdown",
+    delivery_id: str | None = None,
+) -> None:
+    """Send one notification to one apprise URL, or raise TransportError. No time limit here: the
+    worker process this runs in is killed when the send's time is up (alerts/courier.py)."""
     notify_format = _FORMATS.get(body_format, apprise.NotifyFormat.TEXT)
     _REDACTOR.remember(url)
     with _capture() as log:
         notifier = apprise.Apprise()
-        if not notifier.add(url):
+        if not notifier.add(with_delivery_id(url, delivery_id)):
             raise TransportError(
                 _reason(log.getvalue(), url, f"not a usable apprise URL: {mask_url(url)}"), permanent=True
             )
-        kwargs = {"timeout": timeout} if (timeout and _NOTIFY_TAKES_TIMEOUT) else {}
         try:
-            ok = notifier.notify(body=body, title=title, body_format=notify_format, **kwargs)
+            ok = notifier.notify(body=body, title=title, body_format=notify_format)
         except Exception as exc:  # a plugin bug must not take the sender down with it
             raise TransportError(scrub(f"{type(exc).__name__}: {exc}", url)) from None
         if not ok:

@@ -18,12 +18,18 @@ same run: lowercasing and regex-tokenising every article once. Times are process
 best of --repeat runs, so other processes on the machine do not count. Results go to
 bench/results/matching.json.
 
-Run: /work/venv/bin/python bench/bench_matching.py [--articles 2000] [--repeat 3]
+Run: python bench/bench_matching.py [--articles 2000] [--repeat 3] [--topics FILE]
+
+`--topics FILE` takes the two built-in topics from a Python file defining BUILTIN_TOPICS (an older
+domain/topics.py, say). `--compare FILE` times only the built-in topics, the current ones and
+those of FILE, on the same texts, alternating A, B, A, B... so that the machine's drift during
+the run falls on both alike; it prints each one's articles per second and their ratio.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import itertools
 import json
 import os
@@ -41,7 +47,6 @@ sys.path.insert(0, str(ROOT))
 
 from newswatch.domain.items import Article, TopicSpec  # noqa: E402
 from newswatch.domain.matching import compile_topics, match  # noqa: E402
-from newswatch.domain.topics import BUILTIN_TOPICS  # noqa: E402
 
 LABELLED = ROOT / "tests" / "labelled" / "icet.jsonl"
 SHARED_CORPUS = Path("/work/shared/corpus/pages")
@@ -175,6 +180,18 @@ def generate_topics(n: int, rng: random.Random, common: bool = False) -> list[To
     return [TopicSpec(name=f"generated-{i}", query=rng.choice(shapes)()) for i in range(n)]
 
 
+def builtin_topics(path: str | None) -> tuple[TopicSpec, ...]:
+    """The built-in topics, or those of an older topics module given as a file."""
+    if path is None:
+        from newswatch.domain.topics import BUILTIN_TOPICS
+
+        return BUILTIN_TOPICS
+    spec = importlib.util.spec_from_file_location("topics_under_test", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.BUILTIN_TOPICS
+
+
 def best_of(repeat: int, fn) -> float:
     """Fastest of `repeat` runs in process CPU time: the work of one core, not disturbed by
     other processes sharing the machine."""
@@ -186,12 +203,40 @@ def best_of(repeat: int, fn) -> float:
     return best
 
 
+def compare(old_file: str, repeat: int, articles: dict[str, list[Article]]) -> dict:
+    """The current built-in topics against those of `old_file`, interleaved, per workload."""
+    current = compile_topics(builtin_topics(None))
+    old = compile_topics(builtin_topics(old_file))
+    result: dict = {"compared_with": old_file}
+    for name, texts in articles.items():
+        seconds = {"current": float("inf"), "old": float("inf")}
+        for _ in range(repeat):
+            for label, topics in (("old", old), ("current", current)):
+                start = time.process_time()
+                for a in texts:
+                    match(a, topics)
+                seconds[label] = min(seconds[label], time.process_time() - start)
+        rates = {label: round(len(texts) / s, 1) for label, s in seconds.items()}
+        result[name] = {
+            **{f"{k}_articles_per_second": v for k, v in rates.items()},
+            "current_time_vs_old": round(seconds["current"] / seconds["old"], 3),
+        }
+        print(
+            f"{name:8s} built-in topics: current {rates['current']:8.1f}/s, old {rates['old']:8.1f}/s,"
+            f" current takes {seconds['current'] / seconds['old']:.2f}x the old time"
+        )
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=20260101)
+    parser.add_argument("--topics", help="a Python file defining BUILTIN_TOPICS (default: the built-in ones)")
+    parser.add_argument("--compare", metavar="FILE", help="time the built-in topics against those of FILE")
     args = parser.parse_args()
+    builtin = builtin_topics(args.topics)
 
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as promised
@@ -201,8 +246,15 @@ def main() -> None:
     general_texts, general_source = load_general()
     general = generate_articles(args.articles, rng, general_texts)
     mixed = [topical[i] if rng.random() < TOPICAL_SHARE else general[i] for i in range(args.articles)]
-    realistic_topics = list(BUILTIN_TOPICS) + generate_topics(48, random.Random(args.seed + 1))
-    common_topics = list(BUILTIN_TOPICS) + generate_topics(48, random.Random(args.seed + 1), common=True)
+    if args.compare:
+        result = compare(args.compare, args.repeat, {"mixed": mixed, "topical": topical})
+        out = RESULTS.with_name("matching_compare.json")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        print(f"written to {out.relative_to(ROOT)}")
+        return
+    realistic_topics = list(builtin) + generate_topics(48, random.Random(args.seed + 1))
+    common_topics = list(builtin) + generate_topics(48, random.Random(args.seed + 1), common=True)
     workloads = {
         "mixed": (mixed, realistic_topics),
         "topical": (topical, realistic_topics),
@@ -215,6 +267,7 @@ def main() -> None:
         "articles": args.articles,
         "mean_words_per_article": round(words, 1),
         "topics": 50,
+        "builtin_topics_from": args.topics or "newswatch.domain.topics",
         "general_articles_from": general_source,
         "topical_share_in_mixed": TOPICAL_SHARE,
         "clock": "process CPU time, one core, best of repeats",

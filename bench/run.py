@@ -29,6 +29,9 @@ since machines are noisy):
 - latency: `newswatch run` polling one feed every 5 s on the fixture news web; new articles are
           published at random moments and timed until their alert reaches a json:// receiver
           (bench/latency.py); the bound is the interval plus 10 s.
+- web:    the web view on the 100k database (bench/web.py): server time of the stories page,
+          search, one article, the topic feed, the JSON API and a topic preview (p50/p95), called
+          in-process and over HTTP from `newswatch web`; the baseline is a primary-key read.
 
 The soak test (faults, an hour) is bench/soak.py.
 """
@@ -50,7 +53,7 @@ from bench import harness, newsgen
 from bench.harness import median, percentile, table
 from bench.newsserver import NewsServer
 
-SECTIONS = ("cold", "warm", "dedup", "cli", "memory", "coldrun", "latency")
+SECTIONS = ("cold", "warm", "dedup", "cli", "memory", "coldrun", "latency", "web")
 
 
 # --- cold crawl ---------------------------------------------------------------------------------
@@ -652,6 +655,12 @@ def latency(args, out: dict) -> list[tuple]:
     from bench import latency as bench_latency
 
     return bench_latency.section(args, out)
+
+
+def web(args, out: dict) -> list[tuple]:
+    from bench import web as bench_web
+
+    return bench_web.section(args, out)
 
 
 def main() -> None:

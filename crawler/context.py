@@ -1,7 +1,8 @@
 """Everything one crawl cycle needs, handed to the spider and its pipelines as one object.
 
-Built by `crawler.cycle.run_cycle` from the validated configuration; Scrapy components read it
-from the spider they are opened for and never reach for globals.
+Built by the application (scheduler/app.py) from the validated configuration and run by
+`crawler.cycle.run_cycle`; Scrapy components read it from the spider they are opened for and
+never reach for globals.
 """
 
 from __future__ import annotations
@@ -19,21 +20,22 @@ from newswatch.domain.report import CycleReport
 
 @dataclass(frozen=True)
 class CrawlSettings:
-    """The `[crawl]` values the crawler itself uses (plain values, no config objects)."""
+    """The `[crawl]` values the crawler itself uses: plain values, built from the validated
+    configuration (scheduler/app.py), which owns every default."""
 
-    allow_private_addresses: bool = False
-    obey_robots_txt: bool = True
-    user_agent: str = "newswatch/0.1"
-    timeout: float = 30.0
-    max_page_size: int = 5 * 1024 * 1024
-    max_redirects: int = 5
-    concurrency: int = 16
-    per_domain_concurrency: int = 2
-    max_articles_per_source: int = 100
-    max_item_age: float = 7 * 86400.0
-    full_fetch_every: float = 86400.0
-    retries: int = 2
-    extract_workers: int = 0
+    allow_private_addresses: bool
+    obey_robots_txt: bool
+    user_agent: str
+    timeout: float
+    max_page_size: int
+    max_redirects: int
+    concurrency: int
+    per_domain_concurrency: int
+    max_articles_per_source: int
+    max_item_age: float
+    full_fetch_every: float
+    retries: int
+    extract_workers: int
 
 
 @dataclass

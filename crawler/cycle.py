@@ -10,6 +10,7 @@ import logging
 from datetime import UTC, datetime
 
 from newswatch.crawler.context import CrawlSettings, CycleContext
+from newswatch.domain.redact import secret_pieces
 from newswatch.domain.report import CycleReport
 
 log = logging.getLogger("newswatch.cycle")
@@ -49,9 +50,12 @@ def scrapy_settings(crawl: CrawlSettings, log_level: str = "ERROR") -> dict:
         "LOG_ENABLED": True,
         "LOG_INSTALL_ROOT_HANDLER": False,  # newswatch's own handler formats every line
         "NEWSWATCH_ALLOW_PRIVATE": crawl.allow_private_addresses,
+        # Connect only to addresses the guard has checked (DNS rebinding): crawler/resolver.py.
+        "TWISTED_DNS_RESOLVER": "newswatch.crawler.resolver.GuardedResolver",
         # Components a cycle never uses cost a call per request or response; they are off.
         "DOWNLOADER_MIDDLEWARES": {
             "newswatch.crawler.netguard_middleware.NetGuardMiddleware": 50,
+            "newswatch.crawler.credentials.SourceAuthMiddleware": 60,
             "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
         },
         "SPIDER_MIDDLEWARES": {"scrapy.spidermiddlewares.depth.DepthMiddleware": None},
@@ -92,14 +96,23 @@ def run_cycle(context: CycleContext, log_level: str = "ERROR") -> CycleReport:
     root_level = logging.getLogger().getEffectiveLevel()
     logging.getLogger("scrapy").setLevel(max(logging.WARNING, root_level))
     process.crawl(NewsSpider, context=context)
-    process.start()
+    with context.sessions.begin() as session:
+        # Seen by a second crawl of this database, which tells its user (`newswatch crawl`).
+        crawl_id = store.start_crawl(session, [spec.name for spec in context.sources], context.now)
+    try:
+        process.start()
+    finally:
+        with context.sessions.begin() as session:
+            store.end_crawl(session, crawl_id)
     finished = datetime.now(UTC)
     intervals = {spec.name: spec.interval for spec in context.sources}
+    secrets = {spec.name: secret_pieces(spec.url) for spec in context.sources}
     with context.sessions.begin() as session:
         for outcome in context.report.sources.values():
             if outcome.status == "pending":
                 outcome.status, outcome.error = "error", "crawl stopped before the source was fetched"
             outcome.close()
+            outcome.hide_secrets(secrets.get(outcome.name, ()))
             interval = intervals.get(outcome.name, 900.0)
             store.record_outcome(session, outcome, finished, interval)
             store.record_pages(session, outcome, finished, interval)

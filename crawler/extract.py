@@ -12,6 +12,8 @@ trafilatura finds the article body; this module adds what it does not do well fo
   yields only part of it (collapsed or lazily loaded paragraphs).
 - The feed entry that led us to the page fills gaps: title, date, authors, language, image, and
   the body itself when the page yields nothing (paywalls, script-rendered pages).
+- The declared language is checked against the text's script (crawler/language.py): a Hindi
+  page that declares nothing, or a template's default "en", is still Hindi.
 - Pages that are not articles (home and section pages, error pages, stubs) are refused with
   NotAnArticle and a one-line reason, so they are never matched or alerted on.
 """
@@ -33,6 +35,7 @@ from trafilatura.settings import Document
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom, resolve_encoding
 
 from newswatch.crawler.feeds import html_to_text, normalize_language, normalize_space, parse_date
+from newswatch.crawler.language import article_language
 from newswatch.domain.items import Article, FeedEntry
 
 MIN_ARTICLE_CHARS = 200
@@ -505,6 +508,7 @@ def extract_article(
     language = info.language or normalize_language(fallback.language)
     if language is None and entry is not None:
         language = entry.language
+    language = article_language(language, title or "", body)
     image = info.image or fallback.image or (entry.image if entry else None)
 
     canonical = info.canonical

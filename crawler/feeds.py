@@ -283,8 +283,10 @@ def normalize_language(value: str | None) -> str | None:
 
 
 def maybe_gunzip(body: bytes, limit: int = MAX_DECOMPRESSED_BYTES) -> bytes:
-    """Decompress a gzip body (a `.xml.gz` file served without Content-Encoding); anything else is
-    returned as is. Refuses to inflate past `limit` bytes: a small gzip can hide a huge file."""
+    """Decompress a gzip body (a `.xml.gz` file served without Content-Encoding), recognised by its
+    magic bytes; anything else is returned as is. Refuses to inflate past `limit` bytes (the
+    crawl's `max_page_size`): a small gzip can hide a huge file, and only `limit + 1` bytes are
+    ever inflated to find out."""
     if not body.startswith(_GZIP_MAGIC):
         return body
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
@@ -293,8 +295,16 @@ def maybe_gunzip(body: bytes, limit: int = MAX_DECOMPRESSED_BYTES) -> bytes:
     except zlib.error as exc:
         raise ValueError(f"corrupt gzip data: {exc}") from None
     if len(out) > limit:
-        raise ValueError(f"gzip body inflates past {limit} bytes")
+        raise ValueError(f"gzip body inflates past max_page_size ({format_size(limit)})")
     return out
+
+
+def format_size(size: int) -> str:
+    """512 B, 64 KB, 5 MB: a byte count as the configuration writes it."""
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= scale:
+            return f"{size / scale:.3g} {unit}"
+    return f"{size} B"
 
 
 def sniff_root(body: bytes) -> str | None:
@@ -417,19 +427,27 @@ def _to_entry(entry: dict, base: str, feed_language: str | None) -> FeedEntry | 
     )
 
 
-def parse_feed(body: bytes, url: str, content_type: str | None = None) -> list[FeedEntry]:
+def parse_feed(
+    body: bytes,
+    url: str,
+    content_type: str | None = None,
+    problems: list[str] | None = None,
+    max_size: int = MAX_DECOMPRESSED_BYTES,
+) -> list[FeedEntry]:
     """Entries of an RSS 0.9x/1.0/2.0, RDF or Atom document fetched from `url`.
 
     `content_type` is the HTTP Content-Type header (its charset is honoured). Relative links
     resolve against xml:base and then `url`. Entries without a usable link are skipped; the same
-    link twice is kept once. A feed that is broken but still yields entries returns them.
+    link twice is kept once. A feed that is broken but still yields usable entries returns them,
+    and says what is wrong with it in `problems` (a list the caller passes), one line each.
 
     Raises FeedError when the body is not a feed: empty, an HTML page, a sitemap, JSON, garbage,
-    or a feed so broken that nothing can be recovered."""
+    or a feed so broken that no usable entry (one with a link) can be recovered ("malformed
+    feed: ..."), or a gzip body that inflates past `max_size` bytes."""
     if not body or not body.strip():
         raise FeedError("empty response body, expected a feed")
     try:
-        body = maybe_gunzip(body)
+        body = maybe_gunzip(body, max_size)
     except ValueError as exc:
         raise FeedError(str(exc)) from None
     root = sniff_root(body)
@@ -454,7 +472,7 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> list[F
         detail = f": {problem}" if problem else ""
         raise FeedError(f"not an RSS/Atom feed (root element <{root}>){detail}")
     if problem is not None and not parsed.entries:
-        raise FeedError(f"malformed feed, no entries recovered: {problem}")
+        raise FeedError(f"malformed feed: {problem}; no entry recovered")
 
     feed_language = normalize_language(parsed.feed.get("language"))
     entries: list[FeedEntry] = []
@@ -464,4 +482,9 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> list[F
         if entry is not None and entry.url not in seen:
             seen.add(entry.url)
             entries.append(entry)
+    if problem is not None:
+        if not entries:
+            raise FeedError(f"malformed feed: {problem}; no usable entry recovered")
+        if problems is not None:
+            problems.append(f"malformed feed, read anyway: {problem} ({len(entries)} entries recovered)")
     return entries

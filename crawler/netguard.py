@@ -7,8 +7,13 @@ the host the way the fetcher will, and refuses the URL unless every address it r
 public one. Numeric host spellings that resolvers accept (`2130706433`, `0x7f.1`, `0177.0.0.1`,
 `127.1`, `[::ffff:127.0.0.1]`) are decoded first, so they cannot slip past as "names".
 
-The check and the fetch resolve separately, so a name whose DNS answer changes between the two
-(DNS rebinding) is not caught here; pinning the resolved address in the fetcher would close that.
+The crawl also connects only to an address that passed this check: the DNS resolver Scrapy
+connects with (crawler/resolver.py) checks each answer with `check_answer` before Twisted uses it. A
+name whose answer changes between the middleware's check and the fetch (DNS rebinding: public
+for the check, 127.0.0.1 for the fetch) is refused at the fetch too.
+
+Which addresses are public follows the IANA special-purpose registries, not only Python's
+`ipaddress` (older Pythons call 192.0.0.8 global).
 """
 
 from __future__ import annotations
@@ -27,6 +32,31 @@ _SHARED_ADDRESS_SPACE = ipaddress.ip_network("100.64.0.0/10")
 # NAT64 well-known prefix: the last 32 bits are an IPv4 address reached through a translator.
 _NAT64_PREFIX = ipaddress.ip_network("64:ff9b::/96")
 _BAD_NETLOC_CHARS = re.compile(r"[\\\s\x00-\x1f\x7f]")
+# IANA's special-purpose blocks that are not globally reachable, whatever this Python's ipaddress
+# says of them (its lists changed in 3.11.10, 3.12.4 and 3.13). 192.0.0.0/24 is refused whole:
+# its two anycast addresses serve no news.
+_SPECIAL_PURPOSE = tuple(
+    ipaddress.ip_network(block)
+    for block in (
+        "0.0.0.0/8",
+        "192.0.0.0/24",
+        "192.0.2.0/24",
+        "192.88.99.0/24",
+        "198.18.0.0/15",
+        "198.51.100.0/24",
+        "203.0.113.0/24",
+        "240.0.0.0/4",
+        "255.255.255.255/32",
+        "64:ff9b:1::/48",
+        "100::/64",
+        "2001::/23",
+        "2001:db8::/32",
+        "3fff::/20",
+        "5f00::/16",
+        "fc00::/7",
+        "fec0::/10",
+    )
+)
 
 
 class BlockedAddress(ValueError):
@@ -73,6 +103,9 @@ def _address_class(ip: IPAddress) -> str | None:
         return "private address"
     if ip.is_reserved:
         return "reserved address"
+    for block in _SPECIAL_PURPOSE:
+        if ip.version == block.version and ip in block:
+            return f"special-purpose address ({block})"
     if not ip.is_global:
         return "non-global address"
     return None
@@ -144,10 +177,11 @@ def _resolve(host: str, port: int) -> list[IPAddress]:
     return addresses
 
 
-def check_url(url: str, allow_private: bool) -> None:
-    """Raise BlockedAddress unless `url` is http(s) and its host resolves only to addresses we may
-    fetch: public ones, or any when `allow_private` is true. Raise UnresolvableHost (a
-    BlockedAddress) when the host name does not resolve."""
+def check_url(url: str, allow_private: bool) -> list[IPAddress]:
+    """The addresses `url`'s host resolves to (its literal address, decoded), when it is http(s)
+    and every one of them is one we may fetch: public, or any when `allow_private` is true.
+    Otherwise raise BlockedAddress; UnresolvableHost (a BlockedAddress) when the host name does
+    not resolve."""
     try:
         parts = urlsplit(url.strip())
         port = parts.port
@@ -167,9 +201,17 @@ def check_url(url: str, allow_private: bool) -> None:
     literal = parse_ip_host(host)
     addresses = [literal] if literal is not None else _resolve(host, port)
     if allow_private:
-        return
+        return addresses
     for ip in addresses:
         kind = _address_class(ip)
         if kind is not None:
             shown = f"{host} -> {ip}" if str(ip) != host.strip("[]") else str(ip)
             raise BlockedAddress(f"refusing {kind} {shown} (allow_private_addresses is off): {url}")
+    return addresses
+
+
+def check_answer(name: str, address: str) -> None:
+    """Raise BlockedAddress unless `address`, a DNS answer for `name`, is public."""
+    kind = _address_class(ipaddress.ip_address(address.split("%", 1)[0]))
+    if kind is not None:
+        raise BlockedAddress(f"refusing {kind} {name} -> {address} (allow_private_addresses is off)")

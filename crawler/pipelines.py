@@ -21,14 +21,14 @@ import multiprocessing
 import os
 import threading
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from newswatch.crawler.extract import NotAnArticle, extract_article
 from newswatch.domain.canonical import canonical_url
 from newswatch.domain.items import Article, FeedEntry, Match
-from newswatch.domain.matching import compile_topics, match
+from newswatch.domain.matching import assess, compile_topics
 
 if TYPE_CHECKING:
     from newswatch.crawler.context import CycleContext
@@ -51,11 +51,13 @@ class Prepared:
     fingerprint: Any = None  # domain.fingerprint.Fingerprint, None for an empty text
     profile: Any = None  # domain.fingerprint.EventProfile
     key: str | None = None  # the page's listing key (domain.report.SourceOutcome)
+    below: list = field(default_factory=list)  # domain.matching.NearMiss: matched under min_score
 
 
 def article_from_entry(source: str, entry: FeedEntry, fetched_at: datetime) -> Article:
     """An article known only from its listing (aggregator items that can't be fetched)."""
     from newswatch.crawler.feeds import html_to_text
+    from newswatch.crawler.language import article_language
 
     text = html_to_text(entry.content or entry.summary or "")
     if not entry.title:
@@ -70,7 +72,7 @@ def article_from_entry(source: str, entry: FeedEntry, fetched_at: datetime) -> A
         published_at=entry.published_at,
         updated_at=entry.updated_at,
         authors=list(entry.authors),
-        language=entry.language,
+        language=article_language(entry.language, entry.title, text),
         image=entry.image,
         outlet=entry.outlet,
     )
@@ -81,7 +83,8 @@ def finish(article: Article, topics) -> Prepared:
     from newswatch.domain import fingerprint
 
     print_ = fingerprint.fingerprint(article.text) if article.text else None
-    return Prepared(article, match(article, topics), print_, fingerprint.event_profile(article.title, article.text))
+    matches, below = assess(article, topics)
+    return Prepared(article, matches, print_, fingerprint.event_profile(article.title, article.text), below=below)
 
 
 _worker_topics: list = []  # set in each worker process by _start_worker
@@ -293,6 +296,8 @@ class ArticlePipeline:
         try:
             with context.sessions.begin() as session:
                 begin_write(session)
+                # The stored counts of every term of the batch, read at once.
+                self.recent.terms.need(session, (t for p, _ in batch if p.profile is not None for t in p.profile.terms))
                 for prepared, now in batch:
                     article = prepared.article
                     try:
@@ -307,14 +312,15 @@ class ArticlePipeline:
                                 self.recent,
                             )
                             planned = 0
-                            if saved.new and context.alerting is not None and saved.row.matches:
-                                planned = context.alerting.plan(session, saved.row, now)
+                            if saved.new and context.alerting is not None and (saved.row.matches or prepared.below):
+                                planned = context.alerting.plan(session, saved.row, now, prepared.below)
                     except Exception as exc:  # one article that can't be stored must not lose its batch
                         log.exception("storing failed source=%s url=%s", article.source, article.url)
                         self.recent.forget_fresh()  # its story seed, if it had one, was rolled back
                         failed.append((prepared, f"storing failed: {type(exc).__name__}: {exc}"))
                         continue
                     written.append((saved, prepared, planned))
+                self.recent.flush(session)
             self.recent.committed()
         except Exception as exc:
             log.exception("storing a batch of %d articles failed", len(batch))
@@ -347,11 +353,14 @@ class ArticlePipeline:
             if prepared.matches:
                 outcome.matched += 1
             context.report.alerts_planned += planned
+            # Why a matching article did not alert (or which alert it made) is said here, in
+            # the line the service logs for it, as `newswatch show` says it later.
             log.info(
-                "stored source=%s article_id=%s url=%s topics=%s duplicate_of=%s",
+                "stored source=%s article_id=%s url=%s topics=%s duplicate_of=%s%s",
                 article.source,
                 saved.row.id,
                 article.url,
                 ",".join(m.topic for m in prepared.matches) or "-",
                 saved.row.duplicate_of,
+                f" alert: {saved.row.alert_note}" if saved.row.alert_note else "",
             )

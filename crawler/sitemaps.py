@@ -20,6 +20,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from newswatch.crawler.feeds import (
+    MAX_DECOMPRESSED_BYTES,
     FeedError,
     maybe_gunzip,
     normalize_language,
@@ -132,8 +133,8 @@ def _dedup(entries: list[FeedEntry]) -> list[FeedEntry]:
     return unique
 
 
-def parse_sitemap(body: bytes, url: str) -> Sitemap:
-    """Parse the sitemap fetched from `url` (gzip or not).
+def parse_sitemap(body: bytes, url: str, max_size: int = MAX_DECOMPRESSED_BYTES) -> Sitemap:
+    """Parse the sitemap fetched from `url` (gzip or not; gzip inflated to `max_size` bytes at most).
 
     A `<urlset>` gives `entries`: loc as url, lastmod as updated_at (and published_at when the
     Google News `<news:publication_date>` is absent), `<news:title>` as title, `<news:name>` as
@@ -143,7 +144,7 @@ def parse_sitemap(body: bytes, url: str) -> Sitemap:
     if not body or not body.strip():
         raise SitemapError("empty response body, expected a sitemap")
     try:
-        body = maybe_gunzip(body)
+        body = maybe_gunzip(body, max_size)
     except ValueError as exc:
         raise SitemapError(str(exc)) from None
     root_name = sniff_root(body)
@@ -156,7 +157,7 @@ def parse_sitemap(body: bytes, url: str) -> Sitemap:
         raise SitemapError("got an HTML page, not a sitemap")
     if root_name in _FEED_ROOTS:
         try:
-            return Sitemap(entries=parse_feed(body, url))
+            return Sitemap(entries=parse_feed(body, url, max_size=max_size))
         except FeedError as exc:
             raise SitemapError(exc.reason) from None
     if root_name not in ("urlset", "sitemapindex"):
@@ -184,8 +185,10 @@ def parse_sitemap(body: bytes, url: str) -> Sitemap:
 
 
 def recent(entries: list[FeedEntry], since: datetime) -> list[FeedEntry]:
-    """Entries published or modified at or after `since` (an aware datetime). Entries with no
-    date at all are kept: nothing says they are old, and the caller recognises URLs it has seen."""
+    """Entries published or modified at or after `since` (an aware datetime): the spider's one
+    rule for the items of every listing (feed, sitemap, news search) against crawl.max_item_age.
+    Entries with no date at all are kept: nothing says they are old, and the caller recognises
+    URLs it has seen."""
     kept = []
     for entry in entries:
         stamps = [d for d in (entry.published_at, entry.updated_at) if d is not None]

@@ -7,6 +7,7 @@ items, and counts what happened per source in the cycle's report.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -17,6 +18,8 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from newswatch.crawler.context import CycleContext
+from newswatch.crawler.credentials import split_credentials
+from newswatch.crawler.netguard import BlockedAddress
 from newswatch.domain.canonical import canonical_url
 from newswatch.domain.items import FeedEntry, SourceSpec
 
@@ -33,6 +36,10 @@ class PageItem:
     key: str | None = None  # the listing URL, canonicalised (domain.report.SourceOutcome)
 
 
+# Scrapy's messages for a body over DOWNLOAD_MAXSIZE, as sent or once inflated (Content-Encoding).
+_INFLATED_TOO_BIG = re.compile(r"exceeded DOWNLOAD_MAXSIZE \((\d+) B\) during decompression")
+_TOO_BIG = re.compile(r"larger than download max size \((\d+)\)")
+
 # Answers that will be the same on the next try: the page is recorded as failed, never fetched again.
 PERMANENT_STATUSES = frozenset({400, 401, 403, 404, 405, 406, 410, 414, 451})
 
@@ -46,7 +53,7 @@ def is_permanent(failure: Failure) -> bool:
     error = failure.value
     if isinstance(error, HttpError):
         return error.response.status in PERMANENT_STATUSES
-    return isinstance(error, IgnoreRequest)
+    return isinstance(error, (IgnoreRequest, BlockedAddress))
 
 
 def describe_failure(failure: Failure) -> str:
@@ -58,10 +65,19 @@ def describe_failure(failure: Failure) -> str:
     if isinstance(error, HttpError):
         response = error.response
         return f"HTTP {response.status}"
-    if isinstance(error, IgnoreRequest):
-        return str(error) or "request refused"
-    name = type(error).__name__
     text = str(error).strip()
+    # Scrapy's own words for a body over the limit name the whole request; ours name the limit.
+    for pattern, what in ((_INFLATED_TOO_BIG, "body inflates past"), (_TOO_BIG, "larger than")):
+        found = pattern.search(text)
+        if found:
+            from newswatch.crawler.feeds import format_size
+
+            return f"{what} max_page_size ({format_size(int(found.group(1)))})"
+    if isinstance(error, IgnoreRequest):
+        return text or "request refused"
+    if isinstance(error, BlockedAddress):  # the resolver refused the address it was to connect to
+        return f"refused: {error.reason}"
+    name = type(error).__name__
     if "TimeoutError" in name or "timed out" in text.lower():
         return "time-out"
     if "DNSLookupError" in name:
@@ -78,6 +94,14 @@ class NewsSpider(scrapy.Spider):
     def __init__(self, context: CycleContext, **kwargs):
         super().__init__(**kwargs)
         self.context = context
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        from scrapy import signals
+
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        return spider
 
     async def start(self):
         context = self.context
@@ -100,8 +124,10 @@ class NewsSpider(scrapy.Spider):
                     headers["If-None-Match"] = state["etag"]
                 if state.get("last_modified"):
                     headers["If-Modified-Since"] = state["last_modified"]
+            # Credentials in the URL go in a header, to this source's host alone (crawler/credentials.py).
+            url, _ = split_credentials(spec.url)
             yield scrapy.Request(
-                spec.url,
+                url,
                 callback=self.parse_listing,
                 errback=self.listing_failed,
                 headers=headers,
@@ -140,22 +166,36 @@ class NewsSpider(scrapy.Spider):
             )
         yield from self._follow(entries, spec)
 
-    def _entries(self, response: Response, spec: SourceSpec) -> tuple[list[FeedEntry], list[str]]:
-        body, url = response.body, response.url
-        if spec.type == "sitemap" or (spec.type == "feed" and _looks_like_sitemap(body)):
-            from newswatch.crawler.sitemaps import parse_sitemap
+    def _body(self, response: Response) -> bytes:
+        """The response body, a gzip body without Content-Encoding inflated (Scrapy inflates the
+        ones with it), never past `max_page_size`: a few KB of gzip can hide gigabytes. Raises
+        ValueError for a body that inflates past it."""
+        from newswatch.crawler.feeds import maybe_gunzip
 
-            sitemap = parse_sitemap(body, url)
+        return maybe_gunzip(response.body, self.context.crawl.max_page_size)
+
+    def _entries(self, response: Response, spec: SourceSpec) -> tuple[list[FeedEntry], list[str]]:
+        body, url, limit = self._body(response), response.url, self.context.crawl.max_page_size
+        if spec.type == "sitemap" or (spec.type == "feed" and _looks_like_sitemap(body)):
+            from newswatch.crawler.sitemaps import fresh_children, parse_sitemap
+
+            sitemap = parse_sitemap(body, url, max_size=limit)
             since = self.context.now - timedelta(seconds=self.context.crawl.max_item_age)
-            children = [child for child, modified in sitemap.children if modified is None or modified >= since]
-            return sitemap.entries, children
+            return sitemap.entries, fresh_children(sitemap.children, since)
         if spec.type == "page":
             from newswatch.crawler.listing import article_links
 
             return [FeedEntry(url=link) for link in article_links(body, url, spec.link_selector)], []
         from newswatch.crawler.feeds import parse_feed
 
-        entries = parse_feed(body, url, _header(response, "Content-Type"))
+        problems: list[str] = []
+        entries = parse_feed(body, url, _header(response, "Content-Type"), problems, max_size=limit)
+        if problems:
+            outcome = self.context.report.source(spec.name)
+            outcome.warning = "; ".join(problems)
+            self.logger.warning(
+                "listing read with a problem source=%s url=%s warning=%s", spec.name, url, outcome.warning
+            )
         if spec.type == "google_news":
             from newswatch.crawler.newsearch import google_news_entry
 
@@ -167,14 +207,14 @@ class NewsSpider(scrapy.Spider):
         return entries, []
 
     def _follow(self, entries: list[FeedEntry], spec: SourceSpec):
+        from newswatch.crawler.sitemaps import recent
+
         context = self.context
         outcome = context.report.source(spec.name)
         oldest = context.now - timedelta(seconds=context.crawl.max_item_age)
         fresh: dict[str, FeedEntry] = {}
-        for entry in entries:
-            moment = entry.published_at or entry.updated_at
-            if moment is not None and moment < oldest:
-                continue
+        # One rule for every listing: an item published or updated since crawl.max_item_age.
+        for entry in recent(entries, oldest):
             try:
                 key = canonical_url(entry.url)
             except ValueError:
@@ -242,17 +282,22 @@ class NewsSpider(scrapy.Spider):
     # Articles --------------------------------------------------------------------------------
 
     def parse_article(self, response: Response, spec: SourceSpec, entry: FeedEntry, key: str):
+        outcome = self.context.report.source(spec.name)
         content_type = (_header(response, "Content-Type") or "").lower()
         if content_type and not any(kind in content_type for kind in ("html", "xml", "text/plain")):
-            self.context.report.source(spec.name).page_failed(
-                key, response.url, f"not a web page ({content_type})", permanent=True
-            )
+            outcome.page_failed(key, response.url, f"not a web page ({content_type})", permanent=True)
+            return
+        try:
+            body = self._body(response)
+        except ValueError as exc:
+            outcome.page_failed(key, response.url, str(exc), permanent=True)
+            self.logger.warning("article failed source=%s url=%s error=%s", spec.name, response.url, exc)
             return
         yield PageItem(
             source=spec.name,
             url=response.url,
             entry=entry,
-            body=response.body,
+            body=body,
             encoding=_charset(content_type),
             key=key,
         )
@@ -264,6 +309,22 @@ class NewsSpider(scrapy.Spider):
         outcome.page_failed(failure.request.cb_kwargs["key"], failure.request.url, reason, is_permanent(failure))
         _note_retry_after(outcome, failure)
         self.logger.warning("article failed source=%s url=%s error=%s", spec.name, failure.request.url, reason)
+
+    def request_dropped(self, request, spider=None) -> None:
+        """Scrapy drops a request for a page this crawl has requested already, without a word to
+        its errback: in a redirect loop, the redirect back to a page of the loop. An article page
+        dropped so is a failure with its reason, not a page that silently vanished."""
+        if request.callback != self.parse_article:
+            return  # a listing's child sitemap listed twice: nothing is lost
+        spec: SourceSpec = request.cb_kwargs["spec"]
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        first = chain[0]
+        if request.url in chain[:-1]:
+            reason, permanent = "redirect loop: " + " -> ".join(chain), True
+        else:
+            reason, permanent = f"redirects to {request.url}, a page this cycle requested already", False
+        self.context.report.source(spec.name).page_failed(request.cb_kwargs["key"], first, reason, permanent)
+        self.logger.warning("article failed source=%s url=%s error=%s", spec.name, first, reason)
 
 
 def retry_after_seconds(value: str | None, now: datetime) -> float | None:

@@ -6,6 +6,7 @@ with them (a test compares the two). Nothing here is specific to one database.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from sqlalchemy import (
@@ -54,6 +55,7 @@ class Source(Base):
     last_items: Mapped[int] = mapped_column(Integer, default=0)
     last_new: Mapped[int] = mapped_column(Integer, default=0)
     health_alerted: Mapped[str | None] = mapped_column(String(30))
+    warning: Mapped[str | None] = mapped_column(Text)  # a recoverable problem of the last listing read
     # Cluster mode: when the leading scheduler put a crawl of it on the queue (None: none is
     # waiting or running), and the worker running that crawl.
     queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -89,6 +91,8 @@ class Article(Base):
     similarity: Mapped[float | None] = mapped_column(Float)
     # A story seed's event profile, {"headline": [...], "keys": [...]} (domain.fingerprint).
     event_terms: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    # Why a matching article did not alert, or which alert it made: one line (alerts.policy).
+    alert_note: Mapped[str | None] = mapped_column(Text)
 
     matches: Mapped[list[TopicMatch]] = relationship(
         back_populates="article", cascade="all, delete-orphan", lazy="selectin"
@@ -109,6 +113,9 @@ Index(
     Article.published_at,
     Article.story_id,
 )
+# Stories newest first (the web view's listing): the newest reports read from the index alone,
+# each with its story, and its source for a source filter.
+Index("ix_articles_fetched_story", Article.fetched_at, Article.story_id, Article.source)
 
 
 class TopicMatch(Base):
@@ -175,6 +182,7 @@ class Delivery(Base):
     __table_args__ = (
         UniqueConstraint("alert_id", "target"),
         Index("ix_deliveries_status_next", "status", "next_attempt_at"),
+        Index("ix_deliveries_uid", "uid", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -185,9 +193,14 @@ class Delivery(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    claimed_by: Mapped[str | None] = mapped_column(String(200), index=True)  # cluster mode: the worker sending it
+    # When the target accepted it: its answer's status said so, though the send may still be
+    # reading the rest of the answer; a delivery with sent_at is never sent again.
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str | None] = mapped_column(Text)
+    # The delivery id every notification carries (payload, header, body): the same on each try.
+    uid: Mapped[str | None] = mapped_column(String(36), default=lambda: str(uuid.uuid4()))
+    # The sender holding the claim: its process, "host:pid" (db.owners), or a cluster worker's name.
+    claimed_by: Mapped[str | None] = mapped_column(String(300), index=True)
 
     alert: Mapped[Alert] = relationship(back_populates="deliveries")
 
@@ -214,8 +227,31 @@ class PendingPage(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class TermCount(Base):
+    """How many stored original reports carry an event term (domain.fingerprint.TermWeights); the
+    row with the empty term counts the reports."""
+
+    __tablename__ = "term_counts"
+
+    term: Mapped[str] = mapped_column(String(100), primary_key=True)
+    reports: Mapped[int] = mapped_column(Integer)
+
+
+class Crawl(Base):
+    """A crawl cycle running now, by whom (db.owners): a second crawl of the same database tells
+    the user about the first. The row goes when the cycle ends; a dead owner's row is dropped."""
+
+    __tablename__ = "crawls"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(300))
+    sources: Mapped[str] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class ServiceState(Base):
-    """The running service's heartbeat (one row)."""
+    """The running service's heartbeat and lease (one row): `owner` is the scheduler holding the
+    database; another one refuses to start while the heartbeat is fresh."""
 
     __tablename__ = "service_state"
 
@@ -226,6 +262,21 @@ class ServiceState(Base):
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_cycle_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    owner: Mapped[str | None] = mapped_column(String(64))
+
+
+class Feedback(Base):
+    """A person's verdict on one topic match: relevant or not. One per article and topic (the
+    latest verdict replaces the earlier one); the topic's precision is read from these."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (UniqueConstraint("article_id", "topic"), Index("ix_feedback_topic", "topic"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    topic: Mapped[str] = mapped_column(String(200))
+    relevant: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class ClusterLease(Base):

@@ -33,6 +33,7 @@ articles = table(
     column("duplicate_of", Integer),
     column("story_id", Integer),
     column("similarity", Float),
+    column("alert_note", Text),
     column("text", Text),
 )
 matches = table(
@@ -42,8 +43,18 @@ matches = table(
     column("topic", Text),
     column("score", Float),
     column("hits", JSON),
+    column("created_at", UTCDateTime()),
 )
-_LISTED = [c for c in articles.c if c.name != "text"]
+alerts = table(
+    "alerts",
+    column("id", Integer),
+    column("kind", Text),
+    column("topic", Text),
+    column("article_id", Integer),
+    column("story_id", Integer),
+)
+deliveries = table("deliveries", column("alert_id", Integer), column("status", Text))
+_LISTED = [c for c in articles.c if c.name not in ("text", "alert_note")]
 
 
 def article_query(
@@ -83,6 +94,16 @@ def list_articles(
     return list(conn.execute(query.limit(limit) if limit else query))
 
 
+def recent_texts(conn: Connection, since: datetime | None, limit: int) -> list[Row]:
+    """The newest original articles (not copies) that still have their text: id, title, text."""
+    a = articles.c
+    query = select(a.id, a.title, a.text).where(a.duplicate_of.is_(None), a.text.is_not(None))
+    if since is not None:
+        query = query.where(func.coalesce(a.published_at, a.fetched_at) >= since)
+    query = query.order_by(func.coalesce(a.published_at, a.fetched_at).desc(), a.id.desc())
+    return list(conn.execute(query.limit(limit)))
+
+
 def search_articles(conn: Connection, text: str, limit: int = 50) -> list[Row]:
     """Full-text search, best first."""
     from newswatch.db import fulltext
@@ -112,6 +133,27 @@ def matches_of(conn: Connection, article_ids: Sequence[int]) -> dict[int, list[R
     return found
 
 
+def alert_line(conn: Connection, row) -> str | None:
+    """One line saying what became of a stored article's topics: the note written when it was
+    stored (alerted, or why not: a copy, joined an alerted story, too old, below min_score, digest
+    or off, quiet hours, over the per-cycle cap), followed by where its alerts' deliveries stand.
+    None for an article that matched nothing (or was stored before notes were kept)."""
+    note = row.alert_note
+    if not note:
+        return None
+    statuses = list(
+        conn.execute(
+            select(deliveries.c.status)
+            .select_from(alerts.join(deliveries, deliveries.c.alert_id == alerts.c.id))
+            .where(alerts.c.article_id == row.id, alerts.c.kind.in_(("instant", "update")))
+        ).scalars()
+    )
+    if statuses:
+        counted = {status: statuses.count(status) for status in ("sent", "pending", "sending", "failed")}
+        note += "; deliveries: " + ", ".join(f"{n} {status}" for status, n in counted.items() if n)
+    return note
+
+
 def terms_of(hits: list | None) -> list[str]:
     """The distinct query terms a match's hits name, in order."""
     return list(dict.fromkeys(hit["term"] for hit in hits or []))
@@ -122,8 +164,9 @@ def iso(moment: datetime | None) -> str | None:
 
 
 def article_json(row, topic_matches, with_text: bool = False) -> dict:
-    """The article as CONTRACT.md describes it. `row`: anything with the article's columns as
-    attributes (a Core row or an ORM object); `topic_matches`: its matches (topic, score, hits)."""
+    """The article as `articles --json` prints it (the README's "One article as JSON"). `row`:
+    anything with the article's columns as attributes (a Core row or an ORM object);
+    `topic_matches`: its matches (topic, score, hits)."""
     data = {
         "id": row.id,
         "url": row.url,

@@ -7,10 +7,11 @@ band table (one indexed query), so they stay fast as the archive grows.
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from sqlalchemy import case, delete, func, insert, or_, select, update
@@ -18,14 +19,20 @@ from sqlalchemy import text as sql
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from newswatch.db.models import Article, LshBand, PendingPage, Source, TopicMatch
+from newswatch.db import owners
+from newswatch.db.models import Article, Crawl, LshBand, PendingPage, Source, TermCount, TopicMatch
 from newswatch.domain import items
+from newswatch.domain.redact import mask_url
 
 if TYPE_CHECKING:
     from newswatch.domain.fingerprint import EventProfile
 
+# A report joins a story only when it was published within this of the story's first report,
+# before or after it (bench/bench_stories.py: 2 to 5 days change little; 3 days leave an event's
+# follow-ups of the next days in its story).
 STORY_WINDOW = timedelta(days=3)
 STORY_CANDIDATES = 400
+TERM_LENGTH = 100  # longer event terms (a run of digits, a URL) are not counted
 MAX_BACKOFF = 86400.0
 PAGE_ATTEMPTS = 8  # a page failing for passing reasons is tried this often, then given up
 PAGE_MAX_DELAY = 6 * 3600.0
@@ -40,29 +47,59 @@ class Saved:
 
 
 def sync_sources(session: Session, specs: Sequence[items.SourceSpec]) -> None:
-    """Make sure every configured source has a row, with its current type and URL."""
+    """Make sure every configured source has a row, with its current type and URL. The row keeps
+    the URL with its credentials and tokens masked: the crawler takes the URL from the
+    configuration, and what the database holds is shown to users."""
     existing = {row.name: row for row in session.scalars(select(Source))}
     for spec in specs:
         row = existing.get(spec.name)
+        url = mask_url(spec.url)
         if row is None:
             session.add(
                 Source(
                     name=spec.name,
                     type=spec.type,
-                    url=spec.url,
+                    url=url,
                     status="new",
                     consecutive_errors=0,
                     last_items=0,
                     last_new=0,
                 )
             )
-        elif (row.type, row.url) != (spec.type, spec.url):
-            row.type, row.url = spec.type, spec.url
+        elif (row.type, row.url) != (spec.type, url):
+            row.type, row.url = spec.type, url
             row.etag = row.last_modified = None
 
 
 # PostgreSQL advisory lock key every writer of articles holds for its whole transaction.
 ARTICLE_WRITE_LOCK = 0x6E65_7773_7772_6974  # "newswrit"
+
+
+STALE_CRAWL = timedelta(days=1)  # a crawl of another host registered this long ago has died
+
+
+def running_crawls(session: Session, now: datetime) -> list[Crawl]:
+    """The crawls of this database under way now (by other processes), oldest first; those whose
+    process died are dropped (the caller commits)."""
+    running = []
+    for row in session.scalars(select(Crawl).order_by(Crawl.started_at)):
+        if owners.is_dead(row.owner) or row.started_at < now - STALE_CRAWL:
+            session.delete(row)
+        elif row.owner != owners.me():
+            running.append(row)
+    return running
+
+
+def start_crawl(session: Session, sources: Sequence[str], now: datetime) -> int:
+    """Register this process's crawl of `sources`; returns its id for `end_crawl`."""
+    row = Crawl(owner=owners.me(), sources=",".join(sources), started_at=now)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def end_crawl(session: Session, crawl_id: int) -> None:
+    session.execute(delete(Crawl).where(Crawl.id == crawl_id))
 
 
 def begin_write(session: Session) -> None:
@@ -136,18 +173,122 @@ def _root(session: Session, row: Article) -> Article:
     return row
 
 
+class TermCounts:
+    """How many stored original reports carry each event term (table term_counts), read for the
+    terms a writer needs and kept for its crawl cycle, and counted up as it stores reports.
+
+    Counts are written in one statement per transaction: call `flush` before committing (a writer
+    that does not, like one report stored on its own, counts at once with `save_article`'s
+    default). The weights handed out (`weights`) are fixed per transaction: the reports of one batch
+    do not change each other's weights, which spares recomputing them for every article."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+        self.documents: int | None = None
+        self._weights = None
+        self._pending: Counter = Counter()
+
+    def need(self, session: Session, terms: Iterable[str]) -> None:
+        """Read the counts of `terms` not at hand (one query per 500)."""
+        if self.documents is None:
+            self.documents = session.scalar(select(TermCount.reports).where(TermCount.term == "")) or 0
+        missing = [t for t in dict.fromkeys(terms) if t not in self.counts and 0 < len(t) <= TERM_LENGTH]
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            self.counts.update(dict.fromkeys(chunk, 0))
+            self.counts.update(
+                (term, reports)
+                for term, reports in session.execute(
+                    select(TermCount.term, TermCount.reports).where(TermCount.term.in_(chunk))
+                )
+            )
+
+    def weights(self, session: Session, terms: Iterable[str]):
+        """domain.fingerprint.TermWeights over the counts, `terms` among them."""
+        from newswatch.domain.fingerprint import TermWeights
+
+        self.need(session, terms)
+        if self._weights is None:
+            self._weights = TermWeights(self.documents or 0, self.counts)
+        return self._weights
+
+    def new_transaction(self) -> None:
+        self._weights = None
+
+    def forget(self) -> None:
+        """Counts added in a transaction that may have rolled back: read them again when needed."""
+        self.counts, self.documents, self._weights = {}, None, None
+        self._pending.clear()
+
+    def count(self, terms: Iterable[str]) -> None:
+        """One more stored report carries `terms`: count it here, and in the table at `flush`."""
+        terms = {t for t in terms if 0 < len(t) <= TERM_LENGTH}
+        self._pending.update(terms)
+        self._pending[""] += 1
+        for term in terms:
+            if term in self.counts:
+                self.counts[term] += 1
+        if self.documents is not None:
+            self.documents += 1
+
+    def flush(self, session: Session) -> None:
+        """Write the counts of this transaction's reports (in it)."""
+        if self._pending:
+            _count_terms(session, self._pending)
+            self._pending.clear()
+
+
+def _count_terms(session: Session, counts: dict[str, int]) -> None:
+    """Add `counts` (term -> reports) to the table: one upsert per term, in one executemany, in
+    a fixed order (the empty term, the number of reports, first) so that concurrent writers on
+    PostgreSQL lock the rows they share in the same order."""
+    rows = [{"term": term, "reports": counts[term]} for term in sorted(counts)]
+    statement = _upsert_counts(session.get_bind().dialect.name)
+    if statement is not None:
+        session.execute(statement, rows)
+        return
+    table = TermCount.__table__
+    known = set(session.scalars(select(table.c.term).where(table.c.term.in_(list(counts)))))
+    for row in rows:
+        if row["term"] in known:
+            session.execute(
+                update(table).where(table.c.term == row["term"]).values(reports=table.c.reports + row["reports"])
+            )
+    fresh = [row for row in rows if row["term"] not in known]
+    if fresh:
+        session.execute(insert(table), fresh)
+
+
+@lru_cache(maxsize=4)
+def _upsert_counts(dialect: str):
+    """INSERT ... ON CONFLICT DO UPDATE adding to the count, built once (SQLite, PostgreSQL)."""
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as upsert
+    elif dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        return None
+    table = TermCount.__table__
+    statement = upsert(table)
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.term], set_={"reports": table.c.reports + statement.excluded.reports}
+    )
+
+
 class RecentStories:
     """What the story lookup compares a new report with, kept across the articles of a crawl
-    cycle: the recent story seeds (each story's first report) and their event profiles.
+    cycle: the story seeds (each story's first report) published within the story window of the
+    report, before or after it, their event profiles, and the stored reports' term counts.
 
-    Seeds are read from the database once, then only the rows added since (`id` above the
-    highest read), once per transaction, so a cycle does not re-read hundreds of rows for every
-    new article. Seeds this writer adds are known at once; call `committed` after the commit to
-    keep them, else they are dropped and read back if they were stored after all.
-    A seed's event profile is read from its row (`event_terms`, written when it was stored; rows
-    stored before that column existed are profiled from their text) and kept in an inverted index
-    (`domain.fingerprint.EventIndex`). One instance belongs to one database (a crawl cycle holds
-    one)."""
+    Seeds fetched lately are read from the database once, then only the rows added since (`id`
+    above the highest read), once per transaction, so a cycle does not re-read hundreds of rows for
+    every new article; a report published before them (a backfill, an archive, a feed listing old
+    items) has the seeds of its own window read by publication time. Seeds this writer adds are
+    known at once; call `committed` after the commit to keep them, else they are dropped and read
+    back if they were stored after all. A seed's event profile is read from its row (`event_terms`,
+    written when it was stored; rows stored before that column existed are profiled from their
+    text) and kept in an inverted index (`domain.fingerprint.EventIndex`). One instance belongs to
+    one database (a crawl cycle holds one)."""
 
     def __init__(self, capacity: int = 4 * STORY_CANDIDATES) -> None:
         from newswatch.domain.fingerprint import EventIndex
@@ -155,13 +296,13 @@ class RecentStories:
         self.capacity = capacity
         self._order: OrderedDict[int, None] = OrderedDict()  # least recently used first
         self.index = EventIndex()
-        # Seeds: id -> (fetched_at, published_at or fetched_at, matched a topic).
-        self._seeds: dict[int, tuple[datetime, datetime, bool]] = {}
+        self.terms = TermCounts()
+        # Seeds: id -> (published_at or fetched_at, matched a topic).
+        self._seeds: dict[int, tuple[datetime, bool]] = {}
         self._fresh: set[int] = set()  # added by this writer, not read back yet
         self._read_up_to = 0  # the highest seed id read from the database
-        self._oldest: datetime | None = None  # seeds fetched before this were never read
+        self._oldest: datetime | None = None  # seeds fetched before this were not read (but by window)
         self._transaction: object = None
-        self._sorted: tuple[list[int], list[int]] | None = None
 
     def add(self, article_id: int, profile: EventProfile) -> None:
         self.index.add(article_id, profile)
@@ -172,7 +313,8 @@ class RecentStories:
             self.index.remove(evicted)
 
     def load(self, session: Session, ids: Sequence[int]) -> None:
-        """Make sure the profiles of `ids` are at hand (computed from the stored rows)."""
+        """Make sure the profiles of `ids` are at hand (computed from the stored rows), and the
+        counts of their terms."""
         from newswatch.domain import fingerprint
 
         missing = [i for i in ids if i not in self.index]
@@ -202,12 +344,16 @@ class RecentStories:
         for i in ids:
             if i in self._order:
                 self._order.move_to_end(i)
+        self.terms.need(session, (t for i in missing if i in self.index for t in self.index.profiles[i].terms))
 
-    def add_seed(self, article_id: int, fetched_at: datetime, moment: datetime, matched: bool) -> None:
+    def add_seed(self, article_id: int, moment: datetime, matched: bool) -> None:
         """A story seed this writer has just added (in the open transaction)."""
-        self._seeds[article_id] = (fetched_at, moment, matched)
+        self._seeds[article_id] = (moment, matched)
         self._fresh.add(article_id)
-        self._sorted = None
+
+    def flush(self, session: Session) -> None:
+        """Before committing: write what this transaction counted (TermCounts.flush)."""
+        self.terms.flush(session)
 
     def committed(self) -> None:
         """The transaction that added the latest seeds has committed: they are safe to keep."""
@@ -215,39 +361,54 @@ class RecentStories:
 
     def forget_fresh(self) -> None:
         """Seeds added since the last commit may have been rolled back: drop them, and their
-        profiles (SQLite gives a rolled-back row's id to the next row), until read back."""
-        self._drop(self._fresh)
-
-    def _drop(self, article_ids: set[int]) -> None:
-        for article_id in article_ids:
+        profiles (SQLite gives a rolled-back row's id to the next row), until read back; and the
+        term counts, which may have counted them."""
+        for article_id in self._fresh:
             self._seeds.pop(article_id, None)
             self.index.remove(article_id)
             self._order.pop(article_id, None)
+        if self._fresh:
+            self.terms.forget()
         self._fresh = set()
-        self._sorted = None
 
     def seeds(self, session: Session, fetched_at: datetime, moment: datetime) -> list[int]:
-        """Ids of the story seeds a report fetched at `fetched_at` about an event at `moment` is
-        compared with, newest first: the newest STORY_CANDIDATES in the story window, and the
-        newest STORY_CANDIDATES of those that matched a topic (on a busy day the newest few
-        hundred cover hours, not the whole window, and an alerted story that fell out of them
-        would alert again on its next report)."""
-        self._refresh(session, fetched_at - STORY_WINDOW)
-        if self._sorted is None:
-            newest = sorted(self._seeds, reverse=True)
-            self._sorted = (newest, [i for i in newest if self._seeds[i][2]])
-        earliest_fetch, earliest_moment = fetched_at - STORY_WINDOW, moment - STORY_WINDOW
-        chosen: set[int] = set()
-        for ordered in self._sorted:
-            taken = 0
-            for article_id in ordered:
-                seed_fetched, seed_moment, _ = self._seeds[article_id]
-                if seed_fetched >= earliest_fetch and seed_moment >= earliest_moment:
-                    chosen.add(article_id)
-                    taken += 1
-                    if taken == STORY_CANDIDATES:
-                        break
+        """Ids of the story seeds a report fetched at `fetched_at` and published at `moment` is
+        compared with, newest first: those published within STORY_WINDOW of `moment`, before or
+        after it; at most the STORY_CANDIDATES nearest in time, and the STORY_CANDIDATES nearest
+        of those that matched a topic (on a busy day a few hundred cover hours, not the whole
+        window, and an alerted story that fell out of them would alert again on its next report)."""
+        # Seeds published within the window of a report published lately were fetched since the
+        # window before it (a page is fetched after it is published); read those once per
+        # transaction. A report published earlier than that reads its own window.
+        horizon = fetched_at - 2 * STORY_WINDOW
+        self._refresh(session, horizon)
+        earliest, latest = moment - STORY_WINDOW, moment + STORY_WINDOW
+        if earliest < horizon:
+            self._read_window(session, earliest, latest)
+        inside = [
+            (abs(seed_moment - moment), -i, matched)
+            for i, (seed_moment, matched) in self._seeds.items()
+            if earliest <= seed_moment <= latest
+        ]
+        inside.sort()
+        chosen = {-i for _, i, _ in inside[:STORY_CANDIDATES]}
+        chosen.update([-i for _, i, matched in inside if matched][:STORY_CANDIDATES])
         return sorted(chosen, reverse=True)
+
+    def _seed_query(self, matched):
+        return select(Article.id, func.coalesce(Article.published_at, Article.fetched_at), matched).where(
+            Article.duplicate_of.is_(None), or_(Article.story_id.is_(None), Article.story_id == Article.id)
+        )
+
+    def _read_window(self, session: Session, earliest: datetime, latest: datetime) -> None:
+        """The seeds published between `earliest` and `latest`, whenever they were fetched."""
+        matched = select(TopicMatch.id).where(TopicMatch.article_id == Article.id).exists()
+        moment = func.coalesce(Article.published_at, Article.fetched_at)
+        query = self._seed_query(matched).where(moment >= earliest, moment <= latest).order_by(Article.id.desc())
+        connection = session.connection()
+        for query_ in (query.limit(2 * STORY_CANDIDATES), query.where(matched).limit(2 * STORY_CANDIDATES)):
+            for row_id, row_moment, row_matched in connection.execute(query_):
+                self._seeds[row_id] = (row_moment, bool(row_matched))
 
     def _refresh(self, session: Session, earliest: datetime) -> None:
         """Read the seeds other writers (or this one, committed) added since the last read; once
@@ -259,31 +420,26 @@ class RecentStories:
             self._seeds.clear()
             self._read_up_to, self._oldest = 0, earliest
         self.forget_fresh()  # not known to be committed; if they were, they are read back below
+        self.terms.new_transaction()
         keep = 2 * STORY_CANDIDATES
         matched = select(TopicMatch.id).where(TopicMatch.article_id == Article.id).exists()
         query = (
-            select(Article.id, Article.fetched_at, func.coalesce(Article.published_at, Article.fetched_at), matched)
-            .where(
-                Article.duplicate_of.is_(None),
-                or_(Article.story_id.is_(None), Article.story_id == Article.id),
-                Article.fetched_at >= self._oldest,
-                Article.id > self._read_up_to,
-            )
+            self._seed_query(matched)
+            .where(Article.fetched_at >= self._oldest, Article.id > self._read_up_to)
             .order_by(Article.id.desc())
             .limit(keep)
         )
         # Hundreds of plain rows: read through the connection, past the ORM's per-row work.
         connection = session.connection()
         for query_ in (query, query.where(matched)):
-            for row_id, row_fetched, row_moment, row_matched in connection.execute(query_):
-                self._seeds[row_id] = (row_fetched, row_moment, bool(row_matched))
+            for row_id, row_moment, row_matched in connection.execute(query_):
+                self._seeds[row_id] = (row_moment, bool(row_matched))
                 self._read_up_to = max(self._read_up_to, row_id)
         if len(self._seeds) > 2 * keep:  # only the newest can ever be chosen again
             newest = sorted(self._seeds, reverse=True)
-            wanted = set(newest[:keep]) | set([i for i in newest if self._seeds[i][2]][:keep])
+            wanted = set(newest[:keep]) | set([i for i in newest if self._seeds[i][1]][:keep])
             self._seeds = {i: self._seeds[i] for i in wanted}
         self._transaction = transaction
-        self._sorted = None
 
 
 def _find_story(
@@ -297,7 +453,8 @@ def _find_story(
     if not ids:
         return None
     recent.load(session, ids)
-    best = recent.index.best(profile, ids, threshold)
+    weights = recent.terms.weights(session, profile.terms)
+    best = recent.index.best(profile, ids, threshold, weights)
     return None if best is None else best[0]
 
 
@@ -315,7 +472,7 @@ def save_article(
     Returns the existing row (new=False) when the canonical URL is stored already. The caller
     owns the transaction. `fp` (the text's fingerprint) and `profile` (its `event_profile`) may
     come precomputed (the crawler computes them in its worker processes); `recent` keeps story
-    candidates' profiles across calls.
+    candidates' profiles across calls; with it, call `recent.flush(session)` before committing.
     """
     from newswatch.domain import fingerprint
 
@@ -366,6 +523,11 @@ def save_article(
     if row.story_id is None:
         row.story_id = row.id
         row.event_terms = fingerprint.profile_to_json(profile)  # a seed: later reports compare with it
+    if original is None:  # not a copy: its terms count towards how common they are
+        if recent is not None:
+            recent.terms.count(profile.terms)
+        else:
+            _count_terms(session, dict.fromkeys({"", *(t for t in profile.terms if len(t) <= TERM_LENGTH)}, 1))
     if band_keys:
         # One executemany through Core: the ORM bulk path costs more than the insert itself.
         session.execute(insert(LshBand.__table__), [{"key": key, "article_id": row.id} for key in band_keys])
@@ -381,7 +543,7 @@ def save_article(
     session.flush()
     if recent is not None and row.story_id == row.id:
         recent.add(row.id, profile)
-        recent.add_seed(row.id, row.fetched_at, row.published_at or row.fetched_at, bool(matches))
+        recent.add_seed(row.id, row.published_at or row.fetched_at, bool(matches))
     return Saved(row, True)
 
 
@@ -428,6 +590,24 @@ def list_articles(
     return [rows[i] for i in ids if i in rows]
 
 
+def story_alerts(session: Session, story_ids: Sequence[int]) -> dict[int, list[dict]]:
+    """Per story, the alerts it made: instant ones and updates, folded into a cycle's summary,
+    or told in a digest (topic, kind, alert id, the article that made it)."""
+    from newswatch.db.models import Alert
+
+    found: dict[int, list[dict]] = {}
+    query = (
+        select(Alert.story_id, Alert.topic, Alert.kind, Alert.id, Alert.article_id)
+        .where(Alert.story_id.in_(list(story_ids)), Alert.kind.in_(("instant", "update", "folded", "digest-item")))
+        .order_by(Alert.id)
+    )
+    for story_id, topic, kind, alert_id, article_id in session.execute(query):
+        found.setdefault(story_id, []).append(
+            {"topic": topic, "kind": kind, "alert_id": alert_id, "article_id": article_id}
+        )
+    return found
+
+
 def story_articles(session: Session, story_ids: Sequence[int]) -> dict[int, list[Article]]:
     grouped: dict[int, list[Article]] = {}
     for row in session.scalars(select(Article).where(Article.story_id.in_(list(story_ids))).order_by(Article.id)):
@@ -451,17 +631,6 @@ def drop_unmatched_text(session: Session, older_than: datetime) -> int:
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0
-
-
-def forget_bands(session: Session, article_ids: Sequence[int]) -> None:
-    session.execute(delete(LshBand).where(LshBand.article_id.in_(list(article_ids))))
-
-
-def article_json(row: Article, with_text: bool = False) -> dict:
-    """The article as CONTRACT.md describes it."""
-    from newswatch.db.reading import article_json
-
-    return article_json(row, row.matches, with_text)
 
 
 def pending_keys(session: Session, keys: Iterable[str]) -> set[str]:
@@ -611,6 +780,8 @@ def record_outcome(session: Session, outcome, now: datetime, interval: float) ->
     row.last_fetch_at = now
     row.next_run_at = now + timedelta(seconds=interval)
     row.last_items, row.last_new = outcome.listed, outcome.stored
+    if outcome.status != "not_modified":  # an unchanged listing keeps its problem
+        row.warning = outcome.warning if outcome.status != "error" or outcome.listing_ok else None
     if outcome.retry_after:
         row.backoff_until = now + timedelta(seconds=min(outcome.retry_after, MAX_BACKOFF))
     if outcome.status == "error":

@@ -6,18 +6,24 @@ Two questions, two tools:
   paragraph dropped, a few words edited, cut short): MinHash over word shingles of the
   normalised text estimates the Jaccard similarity of two texts; LSH band keys let a database
   find the few stored articles worth comparing with one indexed `IN` query.
-* Same event, independently written: `same_event` scores headline-word and key-term overlap.
+* Same event, independently written: `event_score` compares headline words and key terms (names,
+  places, figures), each weighed by how rare it is among stored reports (`TermWeights`), so that
+  what two reports share only counts when it is distinctive for them, not the words every outlet,
+  readout or fact sheet carries; and two headlines that fill one template with different names
+  ("Readout of ...'s Meeting with X" / "... with Y") are different events.
 
-Everything here is pure: no database, no configuration. The numbers (`NUM_PERM`, `BANDS`,
-`ROWS`, `SHINGLE_WORDS`, `DUPLICATE_THRESHOLD`, `STORY_THRESHOLD`) come from
-`bench/bench_dedup.py`; change them only with its measurements, and note that changing
-`NUM_PERM`, `BANDS`, `ROWS`, `SHINGLE_WORDS`, `SEED` or `normalise_text` invalidates stored
-signatures and band keys (re-fingerprint the stored texts).
+Everything here is pure: no database, no configuration. The dedup numbers (`NUM_PERM`, `BANDS`,
+`ROWS`, `SHINGLE_WORDS`, `DUPLICATE_THRESHOLD`) come from `bench/bench_dedup.py`, the event ones
+(`STORY_THRESHOLD`, `MIN_SHARED`, `TEMPLATE_RUN`, `SMOOTHING`, `COMMON_SHARE`) from
+`bench/bench_stories.py` on the tuned part of tests/labelled/events.jsonl; change them only with
+their measurements, and note that changing `NUM_PERM`, `BANDS`, `ROWS`, `SHINGLE_WORDS`, `SEED` or
+`normalise_text` invalidates stored signatures and band keys (re-fingerprint the stored texts).
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -34,7 +40,20 @@ SHINGLE_WORDS = 4  # words per shingle
 BANDS = 42  # LSH bands of ROWS signature values each; the last NUM_PERM - BANDS * ROWS values
 ROWS = 3  # are used for similarity only. Candidate odds at similarity s: 1 - (1 - s**ROWS)**BANDS
 DUPLICATE_THRESHOLD = 0.4  # estimated Jaccard at or above which a text is a copy
-STORY_THRESHOLD = 0.35  # same_event score at or above which two reports cover one event
+STORY_THRESHOLD = 0.26  # event_score at or above which two reports cover one event
+MIN_SHARED = 3.0  # what two reports of one event share weighs at least this (three distinctive terms)
+TEMPLATE_RUN = 3  # headlines opening with this many content words in common may be one template
+SMOOTHING = 100  # term weights count this many stored reports more, none of them carrying the term
+COMMON_SHARE = 0.1  # a term in more of the stored reports than this starts losing weight
+_COMMON_RARITY = math.log(1 / COMMON_SHARE)
+# Words official releases and outlets put on many unrelated headlines: they weigh little from the
+# first report on, before the stored reports' frequencies teach it.
+HOUSE_STYLE = frozenset(
+    """readout fact sheet statement remark release press presidential message proclamation briefing
+    transcript video watch live update explained explainer opinion analysis data podcast picture
+    photo gallery exclusive breaking interview editorial column review""".split()
+)
+HOUSE_STYLE_WEIGHT = 0.1
 # Below this many normalised words a text gets no signature and is recognised by exact hash
 # only. Each edited word removes up to SHINGLE_WORDS shingles, so a short text's similarity
 # collapses under ordinary sub-editing: in the bench, excerpts with a dateline and two words
@@ -128,6 +147,16 @@ _STOPWORDS = frozenset(
     how all any both each few more most other some such only own same so than too very just also
     says said say amid via vs new s t now get gets got one two""".split()
 )
+# The same for Hindi: postpositions, auxiliaries and pronouns that every Devanagari headline is
+# full of ("भारत और अमेरिका के बीच ... पर हुई बातचीत"), so two unrelated Hindi reports do not look
+# alike for their grammar alone.
+_HINDI_STOPWORDS = frozenset(
+    """का की के को में से ने पर और है हैं था थी थे हो होगा होगी होंगे होने किया किए कि गया गई
+    गए हुआ हुई हुए रहा रही रहे लिए एक यह वह ये वे भी तो ही तक कर करने करेगा करेगी करेंगे करना
+    करें बाद साथ बीच अब तथा एवं या कहा बोले बोलीं नहीं जो जिस जिसमें जिसे इस उस इसके उसके अपने
+    अपनी अपना क्या कैसे क्यों वाले वाली वाला द्वारा बारे लेकर दिया दी दिए नए नई नया""".split()
+)
+_DEVANAGARI_WORD = re.compile("[\u0900-\u097f]")
 # Capitalised words that start many unrelated stories' sentences or name no particular thing.
 _COMMON_CAPITALISED = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday january february march april may
@@ -310,9 +339,9 @@ def _mix(values: np.ndarray) -> np.ndarray:
 
 
 def title_terms(title: str) -> set[str]:
-    """Content words of a headline: casefolded, English stopwords dropped (but "US" the acronym
-    is not "us" the pronoun), plural/possessive trimmed, numbers kept whole ("5,000" -> "5000").
-    Other scripts keep all their words: there is no stopword list for them."""
+    """Content words of a headline: casefolded, English and Hindi stopwords dropped (but "US" the
+    acronym is not "us" the pronoun), plural/possessive trimmed, numbers kept whole ("5,000" ->
+    "5000"). Other scripts keep all their words: there is no stopword list for them."""
     terms = set()
     for _, word in _words(unicodedata.normalize("NFKC", title or "")):
         folded = word.casefold()
@@ -324,57 +353,138 @@ def title_terms(title: str) -> set[str]:
 def key_terms(title: str, text: str, lead_words: int = 80) -> set[str]:
     """Names and figures that pin down an event: capitalised words that do not merely open a
     sentence, and numbers other than years; from the title, the lead, and anything in the body
-    named at least twice."""
+    named at least twice. Devanagari has no capital letters: there a name is a headline word
+    (not a stopword) that the body repeats at least twice (राजनाथ, हेगसेथ, पैक्स, सिलिका)."""
     title = unicodedata.normalize("NFKC", title or "")
     body = "\n".join(_story_lines(text))
     title_words, body_words = _words(title), _words(body)
     lowercase = {_stem(word) for word in {word for _, word in title_words + body_words if word.islower()}}
-    body_terms = _names_and_figures(body, body_words, lowercase)
+    named = _capitalised_inside_sentences(title, title_words) | _capitalised_inside_sentences(body, body_words)
+    body_terms = _names_and_figures(body, body_words, lowercase, named)
     counts: dict[str, int] = {}
     for _, term in body_terms:
         counts[term] = counts.get(term, 0) + 1
-    terms = {term for _, term in _names_and_figures(title, title_words, lowercase)}
+    terms = {term for _, term in _names_and_figures(title, title_words, lowercase, named)}
     terms.update(term for index, term in body_terms if index < lead_words)
     terms.update(term for term, count in counts.items() if count >= 2)
+    if not title.isascii():
+        repeated = Counter(word for _, word in body_words if _DEVANAGARI_WORD.match(word))
+        terms.update(word for _, word in title_words if repeated[word] >= 2 and _is_content_word(word))
     return terms
 
 
 @dataclass(frozen=True)
 class EventProfile:
-    """What `same_event` compares, computed once per article: the headline's content words and
-    the key terms (names, figures) of headline and text."""
+    """What `event_score` compares, computed once per article: the headline's content words, the
+    key terms (names, figures) of headline and text, and the headline's content words in order
+    (to recognise a templated headline)."""
 
     headline: frozenset[str]
     keys: frozenset[str]
+    title: tuple[str, ...] = ()
+
+    @property
+    def terms(self) -> frozenset[str]:
+        return self.headline | self.keys
 
 
 def event_profile(title: str | None, text: str | None) -> EventProfile:
-    return EventProfile(frozenset(title_terms(title or "")), frozenset(key_terms(title or "", text or "")))
+    title = title or ""
+    return EventProfile(frozenset(title_terms(title)), frozenset(key_terms(title, text or "")), title_sequence(title))
 
 
 def profile_to_json(profile: EventProfile) -> dict:
-    return {"headline": sorted(profile.headline), "keys": sorted(profile.keys)}
+    return {"headline": sorted(profile.headline), "keys": sorted(profile.keys), "title": list(profile.title)}
 
 
 def profile_from_json(data: dict) -> EventProfile:
-    return EventProfile(frozenset(data["headline"]), frozenset(data["keys"]))
+    # Profiles stored before headlines were kept in order have no "title": no template check.
+    return EventProfile(frozenset(data["headline"]), frozenset(data["keys"]), tuple(data.get("title") or ()))
 
 
-def event_score(a: EventProfile, b: EventProfile) -> float:
-    """How strongly two reports look like coverage of one event (0..1): the mean of two Dice
-    coefficients, headline content words and key terms. Compare with `STORY_THRESHOLD`."""
-    return (_dice(a.headline, b.headline) + _dice(a.keys, b.keys)) / 2
+def title_sequence(title: str) -> tuple[str, ...]:
+    """The headline's content words in order, as `title_terms` keeps them."""
+    sequence = []
+    for _, word in _words(unicodedata.normalize("NFKC", title or "")):
+        folded = word.casefold()
+        if _is_content_word(folded) or (len(word) > 1 and word.isupper()):
+            sequence.append(_stem(folded))
+    return tuple(sequence)
+
+
+class TermWeights:
+    """How much sharing a term says about two reports being one event (0..1), from how many of
+    `documents` stored reports carry it (`frequency`, a term -> count mapping).
+
+    Only common terms are discounted: a term in at most COMMON_SHARE of the reports weighs 1, one
+    in every report 0, logarithmically in between. `SMOOTHING` reports are counted as if they
+    lacked the term, so that a young store (a few reports about one event) does not take the
+    event's own names for common words. House-style words of official releases and outlets'
+    headlines (readout, fact sheet, video...) weigh little from the start."""
+
+    __slots__ = ("_cache", "documents", "frequency")
+
+    def __init__(self, documents: int = 0, frequency=None) -> None:
+        self.documents = documents
+        self.frequency = frequency if frequency is not None else {}
+        self._cache: dict[str, float] = {}
+
+    def __call__(self, term: str) -> float:
+        weight = self._cache.get(term)
+        if weight is None:
+            rarity = math.log((self.documents + SMOOTHING) / (self.frequency.get(term, 0) + 1))
+            weight = min(1.0, max(0.0, rarity / _COMMON_RARITY))
+            if term in HOUSE_STYLE:
+                weight *= HOUSE_STYLE_WEIGHT
+            self._cache[term] = weight
+        return weight
+
+    def total(self, terms: Iterable[str]) -> float:
+        return sum(self(term) for term in terms)
+
+    def distinctive(self, term: str) -> bool:
+        return self(term) >= 0.5
+
+
+def template_conflict(a: EventProfile, b: EventProfile, weights: TermWeights) -> bool:
+    """True when two headlines share only a template: they open with the same TEMPLATE_RUN or more
+    content words ("Readout of President Biden's Meeting with Prime Minister ...", "Presidential
+    Message on ...", "India, US sign ...") and then each names something of its own, with nothing
+    distinctive in common. Different slots in one template are different events, however much the
+    rest of the two releases repeats the same boilerplate."""
+    x, y = a.title, b.title
+    run = 0
+    while run < min(len(x), len(y)) and x[run] == y[run]:
+        run += 1
+    if run < TEMPLATE_RUN:
+        return False
+    rest_a, rest_b = set(x[run:]), set(y[run:])
+    return (
+        any(weights.distinctive(t) for t in rest_a)
+        and any(weights.distinctive(t) for t in rest_b)
+        and not any(weights.distinctive(t) for t in rest_a & rest_b)
+    )
+
+
+def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = None) -> float:
+    """How strongly two reports look like coverage of one event (0..1): the mean of two weighted
+    Dice coefficients, headline content words and key terms, each term weighed by `weights`
+    (rarity among stored reports). 0 when what they share weighs less than MIN_SHARED or their
+    headlines are one template with different slots. Compare with `STORY_THRESHOLD`."""
+    weights = weights or TermWeights()
+    if weights.total(a.terms & b.terms) < MIN_SHARED or template_conflict(a, b, weights):
+        return 0.0
+    return (_weighted_dice(a.headline, b.headline, weights) + _weighted_dice(a.keys, b.keys, weights)) / 2
 
 
 class EventIndex:
-    """Event profiles of recent reports by key, with an inverted index of their words, so that
-    finding the best match for a new report costs the postings of its own words rather than a
-    comparison with every recent report."""
+    """Event profiles of recent reports by key, with an inverted index of their terms, so that
+    finding the best match for a new report costs the postings of its own (not too common) terms
+    rather than a comparison with every recent report."""
 
     def __init__(self) -> None:
         self.profiles: dict[Hashable, EventProfile] = {}
-        self._headline: dict[str, set] = {}
-        self._keys: dict[str, set] = {}
+        self._postings: dict[str, set] = {}
 
     def __contains__(self, key: Hashable) -> bool:
         return key in self.profiles
@@ -386,56 +496,54 @@ class EventIndex:
         if key in self.profiles:
             self.remove(key)
         self.profiles[key] = profile
-        for postings, terms in ((self._headline, profile.headline), (self._keys, profile.keys)):
-            for term in terms:
-                postings.setdefault(term, set()).add(key)
+        for term in profile.terms:
+            self._postings.setdefault(term, set()).add(key)
 
     def remove(self, key: Hashable) -> None:
         profile = self.profiles.pop(key, None)
         if profile is None:
             return
-        for postings, terms in ((self._headline, profile.headline), (self._keys, profile.keys)):
-            for term in terms:
-                keys = postings.get(term)
-                if keys is not None:
-                    keys.discard(key)
-                    if not keys:
-                        del postings[term]
+        for term in profile.terms:
+            keys = self._postings.get(term)
+            if keys is not None:
+                keys.discard(key)
+                if not keys:
+                    del self._postings[term]
 
     def best(
-        self, profile: EventProfile, among: Iterable[Hashable], threshold: float = STORY_THRESHOLD
+        self,
+        profile: EventProfile,
+        among: Iterable[Hashable],
+        threshold: float = STORY_THRESHOLD,
+        weights: TermWeights | None = None,
     ) -> tuple[Hashable, float] | None:
         """The key among `among` (indexed ones only) whose profile has the highest `event_score`
         with `profile`, at or above `threshold`, and that score; the first of equals in `among`'s
         order wins; None if none reaches the threshold."""
-        shared_headline: Counter = Counter()
-        for term in profile.headline:
-            shared_headline.update(self._headline.get(term, ()))
-        shared_keys: Counter = Counter()
-        for term in profile.keys:
-            shared_keys.update(self._keys.get(term, ()))
-        n_headline, n_keys = len(profile.headline), len(profile.keys)
+        weights = weights or TermWeights()
+        # Only keys sharing enough weight can score: a term of weight 0 (in nearly every report)
+        # never adds to what two reports share, so its postings are not walked.
+        shared: Counter = Counter()
+        for term in profile.terms:
+            weight = weights(term)
+            if weight > 0:
+                for key in self._postings.get(term, ()):
+                    shared[key] += weight
         best: tuple[Hashable, float] | None = None
-        floor = 2 * threshold
         for key in among:
-            headline, keys = shared_headline.get(key, 0), shared_keys.get(key, 0)
-            if not headline and not keys:
-                continue  # no word in common: scores 0
-            other = self.profiles[key]
-            total = 0.0
-            if headline:
-                total = 2 * headline / (n_headline + len(other.headline))
-            if keys:
-                total += 2 * keys / (n_keys + len(other.keys))
-            if total >= floor and (best is None or total > 2 * best[1]):
-                best = (key, total / 2)
-                floor = total
+            if shared.get(key, 0.0) < MIN_SHARED:
+                continue
+            score = event_score(profile, self.profiles[key], weights)
+            if score >= threshold and (best is None or score > best[1]):
+                best = (key, score)
         return best
 
 
-def same_event(title_a: str, text_a: str, title_b: str, text_b: str) -> float:
+def same_event(title_a: str, text_a: str, title_b: str, text_b: str, weights: TermWeights | None = None) -> float:
     """`event_score` of two reports given as title and text."""
-    return event_score(_event_profile(title_a or "", text_a or ""), _event_profile(title_b or "", text_b or ""))
+    return event_score(
+        _event_profile(title_a or "", text_a or ""), _event_profile(title_b or "", text_b or ""), weights
+    )
 
 
 @lru_cache(maxsize=1024)
@@ -444,10 +552,11 @@ def _event_profile(title: str, text: str) -> EventProfile:
     return event_profile(title, text)
 
 
-def _dice(a: frozenset[str], b: frozenset[str]) -> float:
-    if not a or not b:
+def _weighted_dice(a: frozenset[str], b: frozenset[str], weights: TermWeights) -> float:
+    total = weights.total(a) + weights.total(b)
+    if not total:
         return 0.0
-    return 2 * len(a & b) / (len(a) + len(b))
+    return 2 * weights.total(a & b) / total
 
 
 def _words(text: str) -> list[tuple[int, str]]:
@@ -475,7 +584,7 @@ def _words(text: str) -> list[tuple[int, str]]:
 
 
 def _is_content_word(word: str) -> bool:
-    if word in _STOPWORDS:
+    if word in _STOPWORDS or word in _HINDI_STOPWORDS:
         return False
     return len(word) > 1 or word.isdigit()
 
@@ -492,10 +601,28 @@ def _stem(word: str) -> str:
     return word
 
 
-def _names_and_figures(text: str, words: list[tuple[int, str]], lowercase: set[str]) -> list[tuple[int, str]]:
+def _opens_sentence(text: str, offset: int) -> bool:
+    before = text[max(0, offset - 8) : offset]
+    kept = before.rstrip()
+    return not kept or kept[-1] in _SENTENCE_ENDS or "\n" in before[len(kept) :]
+
+
+def _capitalised_inside_sentences(text: str, words: list[tuple[int, str]]) -> set[str]:
+    """Terms the text writes capitalised where no sentence opens: names ("... said Sullivan")."""
+    return {
+        _stem(word.casefold())
+        for offset, word in words
+        if word.lower() != word and not word[0].isdigit() and not _opens_sentence(text, offset)
+    }
+
+
+def _names_and_figures(
+    text: str, words: list[tuple[int, str]], lowercase: set[str], named: set[str] = frozenset()
+) -> list[tuple[int, str]]:
     """(word index, term) of the numbers (not years) and names among `words` of `text`. A
-    capitalised word opening a sentence is a name only if the document never writes it in lower
-    case ("India" yes, "The" no)."""
+    capitalised word opening a sentence is a name only if the document writes it capitalised
+    somewhere no sentence opens ("India" yes; "Officials said" no, unless the text has "US
+    Officials" too) and never in lower case ("The" no)."""
     terms = []
     for index, (offset, word) in enumerate(words):
         if word[0].isdigit() and _NUMBER.match(word):
@@ -504,11 +631,8 @@ def _names_and_figures(text: str, words: list[tuple[int, str]], lowercase: set[s
             continue
         if word.lower() == word:  # no capital letter in it
             continue
-        before = text[max(0, offset - 8) : offset]
-        kept = before.rstrip()
-        opens_sentence = not kept or kept[-1] in _SENTENCE_ENDS or "\n" in before[len(kept) :]
         term = _stem(word.casefold())
-        if opens_sentence and word[1:].lower() == word[1:] and term in lowercase:
+        if _opens_sentence(text, offset) and word[1:].lower() == word[1:] and (term in lowercase or term not in named):
             continue
         if len(term) > 1 and term not in _COMMON_CAPITALISED:
             terms.append((index, term))

@@ -18,15 +18,15 @@ class SourceSpec:
     """One configured source: where to look for new articles and how often."""
 
     name: str
-    type: str
+    type: str  # one of SOURCE_TYPES
     url: str
-    interval: float = 900.0  # seconds
-    link_selector: str | None = None  # `page` sources: CSS selector of article links
-    query: str | None = None  # `google_news` / `bing_news` search terms
-    hl: str = "en-IN"
-    gl: str = "IN"
-    ceid: str = "IN:en"
-    enabled: bool = True
+    interval: float  # seconds
+    link_selector: str | None  # `page` sources: CSS selector of article links
+    query: str | None  # `google_news` / `bing_news` search terms
+    hl: str
+    gl: str
+    ceid: str
+    enabled: bool
 
 
 @dataclass(frozen=True)

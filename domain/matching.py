@@ -148,9 +148,28 @@ def _field_start(part: tuple) -> tuple[int, int]:
     return part[1], part[2]
 
 
-def match_document(doc: Document, topics: Sequence[CompiledTopic | TopicSpec]) -> list[Match]:
-    """`match` for a caller that already holds the article's Document."""
-    matches = []
+def document_score(doc: Document, topic: CompiledTopic | TopicSpec) -> float | None:
+    """The topic's score for a document whatever its min_score: None when the query does not
+    match at all, 0.0 for a query made only of NOTs."""
+    compiled = topic if isinstance(topic, CompiledTopic) else _compile(topic)
+    parts = compiled.query.parts(doc)
+    return None if parts is None else _score(_by_term(parts))
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    """A topic whose query matched an article with a score under the topic's min_score: not a
+    match, but said when someone asks why the article did not alert."""
+
+    topic: str
+    score: float
+    min_score: float
+
+
+def assess_document(doc: Document, topics: Sequence[CompiledTopic | TopicSpec]) -> tuple[list[Match], list[NearMiss]]:
+    """The topics `doc` is about (score >= min_score), and those whose query matched it with a
+    lower, non-zero score."""
+    matches, below = [], []
     for topic in topics:
         compiled = topic if isinstance(topic, CompiledTopic) else _compile(topic)
         parts = compiled.query.parts(doc)
@@ -160,7 +179,19 @@ def match_document(doc: Document, topics: Sequence[CompiledTopic | TopicSpec]) -
         value = _score(groups)
         if value >= compiled.spec.min_score:
             matches.append(Match(compiled.name, round(value, 3), _hits(doc, groups)))
-    return matches
+        elif value > 0:
+            below.append(NearMiss(compiled.name, round(value, 3), compiled.spec.min_score))
+    return matches, below
+
+
+def match_document(doc: Document, topics: Sequence[CompiledTopic | TopicSpec]) -> list[Match]:
+    """`match` for a caller that already holds the article's Document."""
+    return assess_document(doc, topics)[0]
+
+
+def assess(article: Article, topics: Sequence[CompiledTopic | TopicSpec]) -> tuple[list[Match], list[NearMiss]]:
+    """`match`, and the near misses (`assess_document`), from one tokenisation of the article."""
+    return assess_document(Document.from_article(article), topics)
 
 
 def match(article: Article, topics: Sequence[CompiledTopic | TopicSpec]) -> list[Match]:

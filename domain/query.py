@@ -12,8 +12,8 @@ possessive 's dropped, accents stripped and case folded. Exact-case terms (``=US
 word as written, accents still stripped. A sentence end is a token of its own: phrases never
 cross it, and NEAR/WITH/EXCEPT distances count it as SENTENCE_GAP words.
 
-The language is documented for users in docs/query-language.md. This module does not score: it
-reports where positive terms matched, and domain/matching.py weighs them.
+The language is documented for users in the README ("The query language"). This module does not
+score: it reports where positive terms matched, and domain/matching.py weighs them.
 """
 
 from __future__ import annotations
@@ -113,10 +113,11 @@ def _token_pattern(word: str) -> re.Pattern:
     return re.compile(rf"({word}{word}+(?:'{word}+)*|{abbreviation}|{word}(?:'{word}+)*|{_ENDER})")
 
 
-_TOKEN = _token_pattern(r"\w")
 # Scripts with combining marks need them inside words (_mark_patterns); the plain pattern is
 # twice as fast and gives the same tokens for text without marks.
-_DIACRITIC = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_TOKEN = _token_pattern(r"\w")
+# Accents, and the Devanagari nukta: Hindi outlets write फ़्रेमवर्क and फ्रेमवर्क, ज़ and ज, alike.
+_DIACRITIC = re.compile("[\u093c\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _SENTENCE_END = "\n"  # the key of sentence-end tokens: no word can have it
 
 
@@ -191,9 +192,32 @@ def _word_surfaces(text: str) -> list[str]:
     return [s for s in _pattern_for(text).split(text)[1::2] if s[0] not in _ENDERS]
 
 
+def fold_for_search(text: str) -> str:
+    """The text folded as word keys are (accents stripped, case folded, dots and apostrophes
+    dropped) but not cut into words: every word key of the text is a substring of it."""
+    text = normalise_text(text or "")
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", _DIACRITIC.sub("", unicodedata.normalize("NFD", text)))
+    return text.casefold().replace(".", "").replace("'", "")
+
+
 def words(text: str) -> list[str]:
     """The case-insensitive word keys of a text, as the matcher sees them."""
     return [_KEYS[s] for s in _word_surfaces(text)]
+
+
+def sentences(text: str) -> list[list[tuple[str, str]]]:
+    """The text's sentences, each a list of (key, written form) of its words: the key as the
+    matcher compares it, the written form with its case (dots and a possessive 's dropped)."""
+    text = normalise_text(text)
+    found: list[list[tuple[str, str]]] = [[]]
+    for token in _pattern_for(text).split(text)[1::2]:
+        if token[0] in _ENDERS:
+            if found[-1]:
+                found.append([])
+        else:
+            found[-1].append((_KEYS[token], _EXACTS[token]))
+    return [sentence for sentence in found if sentence]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -443,12 +467,45 @@ class Occurrence(NamedTuple):
 
 
 class QueryError(ValueError):
-    """A query that cannot be parsed: what is wrong and where (0-based character offset)."""
+    """A query that cannot be parsed: what is wrong (`message`) and where: `position`, a 0-based
+    character offset, and once the query's text is known (parse_query sets it), `line` and
+    `column` (1-based) and `excerpt()`, that line with a caret under the spot."""
 
-    def __init__(self, message: str, position: int):
-        super().__init__(f"position {position}: {message}")
+    def __init__(self, message: str, position: int, text: str = ""):
+        super().__init__(message, position)
         self.message = message
         self.position = position
+        self.text = text
+
+    @property
+    def line(self) -> int:
+        return self.text.count("\n", 0, self.position) + 1
+
+    @property
+    def column(self) -> int:
+        return self.position - (self.text.rfind("\n", 0, self.position) + 1) + 1
+
+    def __str__(self) -> str:
+        return f"line {self.line}, column {self.column}: {self.message}"
+
+    def excerpt(self, indent: str = "    ", width: int = 72) -> str:
+        """The query's line where the problem is, and a caret under the spot: two lines, the
+        line cut to `width` characters around the spot when it is longer."""
+        start = self.text.rfind("\n", 0, self.position) + 1
+        end = self.text.find("\n", self.position)
+        line = self.text[start : end if end != -1 else len(self.text)].rstrip("\r")
+        # Control characters would move the caret (a tab) or garble the terminal: one space each.
+        line = "".join(ch if ch.isprintable() else " " for ch in line)
+        at = self.column - 1
+        if len(line) > width:
+            first = max(0, min(at - width // 2, len(line) - width))
+            cut = line[first : first + width]
+            if first > 0:
+                cut = "…" + cut[1:]
+            if first + width < len(line):
+                cut = cut[:-1] + "…"
+            line, at = cut, at - first
+        return f"{indent}{line}\n{indent}{' ' * at}^"
 
 
 _SHIFT = 16
@@ -489,7 +546,8 @@ class Node:
     `occurrences` (places that also carry those parts) where places alone cannot tell."""
 
     span = False
-    __slots__ = ("key",)
+    # depth: levels of nodes from this one down to its deepest leaf (the parser bounds it).
+    __slots__ = ("key", "depth")
 
     def matches(self, doc: Document, fields: tuple[int, ...]) -> bool:
         raise NotImplementedError
@@ -559,6 +617,7 @@ class _Leaf(SpanNode):
     """A node whose places are single positions or fixed-length runs found by `_starts`."""
 
     simple = True
+    depth = 1
     __slots__ = ("label", "exact", "size")
 
     def _starts(self, doc: Document, f: int) -> list[int]:
@@ -696,6 +755,7 @@ class AnyOf(SpanNode):
         # document and shared through the memo.
         flat = list(children)
         self.children = tuple(flat)
+        self.depth = 1 + max(c.depth for c in flat)
         self.simple = all(getattr(c, "simple", False) for c in flat)
         self.key = "(" + " OR ".join(c.key for c in self.children) + ")"
         self._labels: dict[str, str] = {}
@@ -834,6 +894,7 @@ class Near(SpanNode):
 
     def __init__(self, left: Node, right: Node, distance: int):
         self.left, self.right, self.distance = left, right, distance
+        self.depth = 1 + max(left.depth, right.depth)
         self.key = f"({left.key} NEAR/{distance} {right.key})"
 
     def matches(self, doc, fields):
@@ -878,6 +939,7 @@ class Context(SpanNode):
 
     def __init__(self, operand: Node, context: Node, distance: int, exclude: bool):
         self.operand, self.context, self.distance, self.exclude = operand, context, distance, exclude
+        self.depth = 1 + max(operand.depth, context.depth)
         self.simple = getattr(operand, "simple", False)
         word = "EXCEPT" if exclude else "WITH"
         self.key = f"{operand.key} {word}({context.key}, within={distance})"
@@ -939,6 +1001,7 @@ class Boost(Node):
 
     def __init__(self, child: Node, factor: float):
         self.child, self.factor, self.span = child, factor, child.span
+        self.depth = 1 + child.depth
         self.simple = getattr(child, "simple", False)
         self.key = f"{child.key}^{factor:g}"
 
@@ -970,6 +1033,7 @@ class FieldScope(Node):
 
     def __init__(self, child: Node, field: int):
         self.child, self.field, self.span = child, field, child.span
+        self.depth = 1 + child.depth
         self.simple = getattr(child, "simple", False)
         self.key = f"{FIELDS[field]}:{child.key}"
 
@@ -997,6 +1061,7 @@ class And(Node):
 
     def __init__(self, children: list[Node]):
         self.children = tuple(children)
+        self.depth = 1 + max(c.depth for c in self.children)
         self.key = "(" + " AND ".join(c.key for c in self.children) + ")"
 
     def matches(self, doc, fields):
@@ -1017,6 +1082,7 @@ class Or(Node):
         for child in children:
             flat.extend(child.children if isinstance(child, (Or, AnyOf)) else (child,))
         self.children = tuple(flat)
+        self.depth = 1 + max(c.depth for c in self.children)
         self.key = "(" + " OR ".join(c.key for c in self.children) + ")"
 
     def matches(self, doc, fields):
@@ -1034,6 +1100,7 @@ class Not(Node):
 
     def __init__(self, child: Node):
         self.child = child
+        self.depth = 1 + child.depth
         self.key = f"NOT {child.key}"
 
     def matches(self, doc, fields):
@@ -1089,6 +1156,15 @@ class Query:
 
     def matches(self, doc: Document) -> bool:
         return self._may_match(doc) and self.root.matches(doc, _ALL)
+
+    def could_match(self, title: str, text: str) -> bool:
+        """A cheap necessary condition on an article's raw title and text, for scanning many
+        stored articles without building a Document for each: False only when none of the words
+        the query needs appears in them, not even inside another word."""
+        if self._always:
+            return True
+        folded = fold_for_search(title) + "\n" + fold_for_search(text)
+        return any(word in folded for word in self._words) or any(p in folded for p in self._prefixes)
 
     def parts(self, doc: Document) -> list[tuple] | None:
         """`locate` as plain tuples (term, field index, start, end, boost), for callers that
@@ -1163,14 +1239,17 @@ def _scan(text: str) -> list[_Token]:
     text = text.translate(_QUOTE_TABLE)
     tokens: list[_Token] = []
     i, n = 0, len(text)
+    last = 0  # where the last token ended: "the end of the query" is shown there, not after comments
     while i < n:
         c = text[i]
         if c.isspace():
             i += 1
-        elif c == "#":  # a comment, to the end of the line
+            continue
+        if c == "#":  # a comment, to the end of the line
             end = text.find("\n", i)
             i = n if end == -1 else end
-        elif c in "(),":
+            continue
+        if c in "(),":
             tokens.append(_Token(c, c, i))
             i += 1
         elif c == '"' or (c == "=" and text.startswith('"', i + 1)):
@@ -1187,35 +1266,40 @@ def _scan(text: str) -> list[_Token]:
                 j += 1
             _classify(text[i:j], i, tokens)
             i = j
-    tokens.append(_Token("EOF", None, n))
+        last = i
+    tokens.append(_Token("EOF", None, last))
     return tokens
 
 
 def _classify(run: str, pos: int, tokens: list[_Token]) -> None:
-    if run in ("AND", "OR", "NOT", "WITH", "EXCEPT"):
-        tokens.append(_Token(run, run, pos))
-        return
-    if run.startswith("NEAR"):
-        m = _NEAR.fullmatch(run)
+    # A loop, not recursion, for runs of field prefixes ("title:title:...x"): their number is
+    # the user's to choose.
+    while True:
+        if run in ("AND", "OR", "NOT", "WITH", "EXCEPT"):
+            tokens.append(_Token(run, run, pos))
+            return
+        if run.startswith("NEAR"):
+            m = _NEAR.fullmatch(run)
+            if not m:
+                raise QueryError("expected NEAR/n with a number of words, e.g. NEAR/5", pos)
+            tokens.append(_Token("NEAR", int(m.group(1)), pos))
+            return
+        if run.startswith("within="):
+            m = _WITHIN.fullmatch(run)
+            if not m:
+                raise QueryError("expected within=N with a number of words, e.g. within=10", pos)
+            tokens.append(_Token("WITHIN", int(m.group(1)), pos))
+            return
+        m = _FIELD.match(run)
         if not m:
-            raise QueryError("expected NEAR/n with a number of words, e.g. NEAR/5", pos)
-        tokens.append(_Token("NEAR", int(m.group(1)), pos))
-        return
-    if run.startswith("within="):
-        m = _WITHIN.fullmatch(run)
-        if not m:
-            raise QueryError("expected within=N with a number of words, e.g. within=10", pos)
-        tokens.append(_Token("WITHIN", int(m.group(1)), pos))
-        return
-    m = _FIELD.match(run)
-    if m:
+            break
         name = m.group(1).lower()
         if name not in FIELDS:
             raise QueryError(f"unknown field '{m.group(1)}' (fields: title, text)", pos)
         tokens.append(_Token("FIELD", FIELDS.index(name), pos))
-        if m.end() < len(run):
-            _classify(run[m.end() :], pos + m.end(), tokens)
-        return
+        if m.end() == len(run):
+            return
+        run, pos = run[m.end() :], pos + m.end()
     caret = run.find("^")
     if caret != -1:
         if caret:
@@ -1233,6 +1317,12 @@ def _classify(run: str, pos: int, tokens: list[_Token]) -> None:
 # ---------------------------------------------------------------------------------------------
 
 _STARTS = frozenset(("WORD", "PHRASE", "(", "NOT", "FIELD"))
+# How deep a query may nest: brackets, NOTs, field scopes and WITH/EXCEPT lists inside each
+# other, and chains of NEAR, ^ and WITH, which each wrap what comes before. Parsing and matching
+# recurse once per level; a real topic uses a dozen, and a limit far below Python's recursion
+# limit makes a pathological query a QueryError rather than a crash.
+MAX_DEPTH = 50
+_TOO_DEEP = f"the query nests too deeply: more than {MAX_DEPTH} levels of brackets, NOT, NEAR, WITH/EXCEPT, ^ or fields"
 _SPAN_HELP = "terms, phrases or OR-groups of them"
 
 
@@ -1253,7 +1343,7 @@ def _describe(token: _Token) -> str:
 
 
 class _Parser:
-    """Recursive descent over the grammar in docs/query-language.md:
+    """Recursive descent over this grammar:
 
     query   := or EOF
     or      := and ("OR" and)*
@@ -1268,6 +1358,21 @@ class _Parser:
         self.text = text
         self.tokens = _scan(text)
         self.i = 0
+        self.nesting = 0  # brackets, NOTs, fields and WITH lists open at the current token
+
+    def enter(self, token: _Token) -> None:
+        self.nesting += 1
+        if self.nesting > MAX_DEPTH:
+            raise self.fail(_TOO_DEEP, token)
+
+    def leave(self) -> None:
+        self.nesting -= 1
+
+    def bounded(self, node: Node, token: _Token) -> Node:
+        """`node`, unless its tree is deeper than MAX_DEPTH (a chain of NEARs, say)."""
+        if node.depth > MAX_DEPTH:
+            raise self.fail(_TOO_DEEP, token)
+        return node
 
     def peek(self) -> _Token:
         return self.tokens[self.i]
@@ -1290,15 +1395,17 @@ class _Parser:
         return node
 
     def or_expr(self) -> Node:
+        start = self.peek()
         children = [self.and_expr(None)]
         while self.peek().kind == "OR":
             self.take()
             children.append(self.and_expr("OR"))
         if len(children) == 1:
             return children[0]
-        return AnyOf(children) if all(c.span for c in children) else Or(children)
+        return self.bounded(AnyOf(children) if all(c.span for c in children) else Or(children), start)
 
     def and_expr(self, after: str | None) -> Node:
+        start = self.peek()
         children = [self.unary(after)]
         while True:
             kind = self.peek().kind
@@ -1309,12 +1416,16 @@ class _Parser:
                 children.append(self.unary(None))
             else:
                 break
-        return children[0] if len(children) == 1 else And(children)
+        return children[0] if len(children) == 1 else self.bounded(And(children), start)
 
     def unary(self, after: str | None) -> Node:
         if self.peek().kind == "NOT":
-            self.take()
-            return Not(self.unary("NOT"))
+            token = self.take()
+            self.enter(token)
+            try:
+                return self.bounded(Not(self.unary("NOT")), token)
+            finally:
+                self.leave()
         return self.near(after)
 
     def near(self, after: str | None) -> Node:
@@ -1324,7 +1435,7 @@ class _Parser:
             right = self.postfix(f"NEAR/{token.value}")
             if not (node.span and right.span):
                 raise self.fail(f"NEAR joins {_SPAN_HELP}; put AND/NOT outside it", token)
-            node = Near(node, right, token.value)
+            node = self.bounded(Near(node, right, token.value), token)
         return node
 
     def postfix(self, after: str | None) -> Node:
@@ -1333,9 +1444,9 @@ class _Parser:
             token = self.peek()
             if token.kind == "BOOST":
                 self.take()
-                node = Boost(node, token.value) if token.value != 1 else node
+                node = self.bounded(Boost(node, token.value), token) if token.value != 1 else node
             elif token.kind in ("WITH", "EXCEPT"):
-                node = self.context(node)
+                node = self.bounded(self.context(node), token)
             else:
                 return node
 
@@ -1367,7 +1478,11 @@ class _Parser:
                 raise self.fail("expected ')'")
             if token.kind not in ("WORD", "PHRASE", "(", "FIELD"):
                 raise self.fail(f"{name}(...) takes {_SPAN_HELP}, separated by commas")
-            item = self.near(name)
+            self.enter(token)
+            try:
+                item = self.near(name)
+            finally:
+                self.leave()
             if not item.span:
                 raise self.fail(f"{name}(...) takes {_SPAN_HELP}, separated by commas", token)
             items.append(item)
@@ -1381,7 +1496,11 @@ class _Parser:
         kind = token.kind
         if kind == "(":
             self.take()
-            node = self.or_expr()
+            self.enter(token)
+            try:
+                node = self.or_expr()
+            finally:
+                self.leave()
             if self.peek().kind != ")":
                 raise self.fail("expected ')'")
             self.take()
@@ -1390,7 +1509,11 @@ class _Parser:
             self.take()
             if self.peek().kind not in ("WORD", "PHRASE", "("):
                 raise self.fail(f"expected a term, phrase or '(' after '{FIELDS[token.value]}:'")
-            return FieldScope(self.primary(None), token.value)
+            self.enter(token)
+            try:
+                return self.bounded(FieldScope(self.primary(None), token.value), token)
+            finally:
+                self.leave()
         if kind == "WORD":
             self.take()
             return _word_node(token.value, token.pos)
@@ -1453,7 +1576,85 @@ def _phrase_node(content: str, pos: int, exact: bool) -> Node:
     return Phrase(tuple(parts), label, exact)
 
 
+class QueryVocabulary:
+    """Every word a query names, anywhere in it (terms, context words, NOTs), as keys."""
+
+    __slots__ = ("words", "prefixes", "phrases", "_runs", "_wild", "_wild_words", "_wild_prefixes", "_named")
+
+    def __init__(self, words: set[str], prefixes: set[str], phrases: set[tuple[str, ...]]):
+        self.words = frozenset(words)
+        self.prefixes = tuple(sorted(prefixes))
+        self.phrases = frozenset(phrases)  # multi-word phrases; a prefix word ends in "*"
+        # Every run of consecutive words inside a phrase without prefix words, for set lookups;
+        # the few phrases with a prefix word are checked word by word.
+        self._runs = {
+            p[i:j]
+            for p in self.phrases
+            if not any(w.endswith("*") for w in p)
+            for i in range(len(p))
+            for j in range(i + 1, len(p) + 1)
+        }
+        self._wild = [p for p in self.phrases if any(w.endswith("*") for w in p)]
+        self._wild_words = {w for p in self._wild for w in p if not w.endswith("*")}
+        self._wild_prefixes = tuple({w[:-1] for p in self._wild for w in p if w.endswith("*")})
+        self._named: dict[tuple[str, ...], bool] = {}
+
+    def names(self, key: str) -> bool:
+        """True when the query names this word key (directly or through a prefix)."""
+        return key in self.words or key.startswith(self.prefixes)
+
+    def names_phrase(self, keys: tuple[str, ...]) -> bool:
+        """True when the query names these consecutive words: a word it names, or a run of
+        words inside one of its phrases ("silica" and "pax silica" in "Pax Silica Declaration")."""
+        found = self._named.get(keys)
+        if found is None:
+            found = self._named[keys] = self._names_phrase(keys)
+        return found
+
+    def _names_phrase(self, keys: tuple[str, ...]) -> bool:
+        if (len(keys) == 1 and self.names(keys[0])) or keys in self._runs:
+            return True
+        if not all(k in self._wild_words or k.startswith(self._wild_prefixes) for k in keys):
+            return False
+        n = len(keys)
+        for phrase in self._wild:
+            for i in range(len(phrase) - n + 1):
+                if all(_phrase_word_matches(p, k) for p, k in zip(phrase[i : i + n], keys, strict=True)):
+                    return True
+        return False
+
+
+def _phrase_word_matches(pattern: str, key: str) -> bool:
+    return key.startswith(pattern[:-1]) if pattern.endswith("*") else key == pattern
+
+
+def query_vocabulary(query: Query) -> QueryVocabulary:
+    """The words, prefixes and phrases a parsed query names anywhere in its tree."""
+    words_: set[str] = set()
+    prefixes: set[str] = set()
+    phrases: set[tuple[str, ...]] = set()
+    stack: list[Node] = [query.root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Term):
+            words_.add(node.word.casefold())
+        elif isinstance(node, Prefix):
+            prefixes.add(node.word.casefold())
+        elif isinstance(node, Phrase):
+            phrases.add(tuple(w.casefold() + ("*" if p else "") for w, p in node.words))
+        for name in ("child", "left", "right", "operand", "context"):
+            child = getattr(node, name, None)
+            if child is not None:
+                stack.append(child)
+        stack.extend(getattr(node, "children", ()))
+    return QueryVocabulary(words_, prefixes, phrases)
+
+
 @lru_cache(maxsize=1024)
 def parse_query(text: str) -> Query:
-    """Parse a query; raises QueryError naming the position of the first problem."""
-    return Query(text, _Parser(text).parse())
+    """Parse a query; raises QueryError naming the line and column of the first problem."""
+    try:
+        return Query(text, _Parser(text).parse())
+    except QueryError as error:
+        error.text = text
+        raise

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from newswatch.domain.items import FeedEntry
+from newswatch.domain.redact import scrub
 
 
 @dataclass
@@ -25,6 +26,7 @@ class SourceOutcome:
     name: str
     status: str = "pending"  # ok | not_modified | error | skipped
     error: str | None = None  # why the listing failed
+    warning: str | None = None  # a recoverable problem of the listing (read anyway)
     listed: int = 0  # entries in the listing
     known: int = 0  # entries already stored (not fetched)
     requested: int = 0  # article pages requested
@@ -70,10 +72,11 @@ class SourceOutcome:
         self.page_failures.append(PageFailure(key, url, entry, reason, permanent))
 
     def close(self) -> None:
-        """The cycle is over: a page still under way was dropped without an answer (Scrapy drops a
-        request it has seen in this crawl, as in a redirect loop), which is a failure too."""
+        """The cycle is over: a page still under way got no answer before the crawl ended (stopped,
+        or a request lost in a way nothing reported), which is a failure too. (A redirect loop is
+        reported with its own reason by the spider.)"""
         for key, (url, _) in list(self.open_pages.items()):
-            self.page_failed(key, url, "no answer (a redirect loop, or the crawl stopped first)", permanent=False)
+            self.page_failed(key, url, "no answer before the crawl ended", permanent=False)
         # The new pages the listing brought all failed: the cycle failed, whatever the listing
         # said. (Pages tried again that fail again only show their reasons: a page that keeps
         # failing must not put a working source into backoff.)
@@ -88,6 +91,15 @@ class SourceOutcome:
             self.listing_ok = self.status == "ok"
             self.status = "error"
             self.error = f"all {len(fresh)} new article page(s) failed: " + self._failure_list()
+
+    def hide_secrets(self, pieces: tuple[str, ...] = ()) -> None:
+        """Mask credentials and tokens in every reason this outcome shows or stores: errors quote
+        URLs, and libraries quote a URL's user part alone. `pieces`: the source URL's own secrets."""
+        if self.error:
+            self.error = scrub(self.error, pieces)
+        self.failures = [scrub(failure, pieces) for failure in self.failures]
+        for failure in self.page_failures:
+            failure.reason = scrub(failure.reason, pieces)
 
     @property
     def pending(self) -> int:
@@ -145,6 +157,7 @@ class CycleReport:
                     "name": o.name,
                     "status": o.status,
                     "error": o.summary_error,
+                    "warning": o.warning,
                     "listed": o.listed,
                     "known": o.known,
                     "requested": o.requested,

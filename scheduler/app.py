@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from newswatch.crawler.context import CrawlSettings, CycleContext
 from newswatch.domain.items import SourceSpec
-from newswatch.scheduler.config import Config, parse_quiet_hours
+from newswatch.scheduler.config import Config
 
 
 def crawl_settings(config: Config) -> CrawlSettings:
@@ -55,11 +55,14 @@ def alert_settings(config: Config):
         retry_limit=a.retry_limit,
         retry_base=a.retry_base,
         rate_limit=a.rate_limit,
-        quiet_hours=parse_quiet_hours(a.quiet_hours) if a.quiet_hours else None,
+        quiet_hours=a.quiet_hours,
         timezone=a.timezone,
         digest_cron=a.digest_cron,
         title_template=a.title_template,
         body_template=a.body_template,
+        lease=a.claim_timeout,
+        retry_cap=a.retry_cap,
+        send_timeout=a.send_timeout,
     )
 
 
@@ -79,13 +82,15 @@ class AlertWiring:
     budget: object = None
     enabled: bool = True
 
-    def plan(self, session: Session, row, now: datetime) -> int:
+    def plan(self, session: Session, row, now: datetime, below=()) -> int:
+        """Plan the alerts of a newly stored article; `below`: its near misses (NearMiss)."""
         from newswatch.alerts.policy import plan_for_article
 
         if not self.enabled:
+            row.alert_note = "not alerted: this crawl ran with --no-alerts"
             return 0
         planned = plan_for_article(
-            session, row, list(row.matches), self.topics, self.targets, self.settings, self.budget, now
+            session, row, list(row.matches), self.topics, self.targets, self.settings, self.budget, now, below
         )
         return sum(1 for alert in planned if alert.kind in ("instant", "update"))
 
@@ -146,6 +151,18 @@ def cycle_context(
     )
 
 
+def alert_dispatcher(
+    config: Config, sessions: sessionmaker[Session], console: TextIO | None = None, claimant: str | None = None
+):
+    """The alert sender for this configuration (alerts/dispatch.py): one loop per target.
+    `claimant`: the cluster worker sending (its claims are released if it dies)."""
+    from newswatch.alerts.dispatch import Dispatcher
+    from newswatch.alerts.targets import targets_from
+
+    settings = alert_settings(config)
+    return Dispatcher(sessions, targets_from(settings), settings, console=console, claimant=claimant)
+
+
 def send_alerts(
     config: Config,
     sessions: sessionmaker[Session],
@@ -153,12 +170,6 @@ def send_alerts(
     claimant: str | None = None,
     max_seconds: float | None = None,
 ) -> object:
-    """Send every delivery that is due now; returns the outbox's report. `claimant`: the cluster
-    worker sending (its claims are released if it dies); `max_seconds`: start no send after that."""
-    from newswatch.alerts.outbox import send_due
-    from newswatch.alerts.targets import targets_from
-
-    settings = alert_settings(config)
-    return send_due(
-        sessions, targets_from(settings), settings, console=console, claimant=claimant, max_seconds=max_seconds
-    )
+    """Send every delivery that is due now, each target in a thread of its own; returns what
+    the outbox did (alerts.outbox.SendReport). `max_seconds`: start no send after that."""
+    return alert_dispatcher(config, sessions, console, claimant).run_once(max_seconds)

@@ -1,31 +1,113 @@
-"""Stored articles as an Atom feed, so another reader can follow what newswatch matched."""
+"""Atom feeds (RFC 4287), so a feed reader can follow what newswatch matched: `export --format
+atom` writes one entry per article, the web view's /feeds/ one entry per story.
+
+ElementTree escapes every text and attribute. Links are written only when they are http(s):
+a feed reader must never be handed a `javascript:` or `data:` link from a page newswatch read.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from xml.etree import ElementTree as ET
 
 ATOM = "http://www.w3.org/2005/Atom"
 
 
-def atom_feed(records: list[dict], title: str, now: datetime) -> str:
+@dataclass(frozen=True)
+class Entry:
+    id: str  # a stable URI: the same item keeps it in every version of the feed
+    title: str
+    updated: datetime
+    link: str | None = None
+    published: datetime | None = None
+    authors: Sequence[str] = ()
+    categories: Sequence[str] = ()
+    summary: str = ""  # plain text
+    content_html: str | None = None  # HTML (escaped once more by the XML writer, type="html")
+
+
+@dataclass(frozen=True)
+class Feed:
+    id: str
+    title: str
+    updated: datetime
+    self_url: str | None = None
+    alternate_url: str | None = None
+    subtitle: str | None = None
+    author: str = "newswatch"
+    entries: list[Entry] = field(default_factory=list)
+
+
+def web_link(url: str | None) -> str | None:
+    """`url` if it is an http(s) address, else None."""
+    if url and url.strip().lower().startswith(("http://", "https://")):
+        return url.strip()
+    return None
+
+
+def _tag(parent: ET.Element, name: str, text: str | None = None, **attributes: str) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{ATOM}}}{name}", attributes)
+    if text is not None:
+        element.text = _xml_safe(text)
+    return element
+
+
+def _xml_safe(text: str) -> str:
+    """Text without the control characters XML 1.0 forbids (pages do carry them)."""
+    return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)
+
+
+def feed_xml(feed: Feed) -> str:
     ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed")
-    ET.SubElement(feed, f"{{{ATOM}}}title").text = title
-    ET.SubElement(feed, f"{{{ATOM}}}id").text = "urn:newswatch:export"
-    ET.SubElement(feed, f"{{{ATOM}}}updated").text = now.isoformat()
-    for record in records:
-        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        ET.SubElement(entry, f"{{{ATOM}}}title").text = record["title"]
-        ET.SubElement(entry, f"{{{ATOM}}}id").text = f"urn:newswatch:article:{record['id']}"
-        ET.SubElement(entry, f"{{{ATOM}}}link", href=record["url"])
-        ET.SubElement(entry, f"{{{ATOM}}}updated").text = record["updated_at"] or record["fetched_at"]
-        if record["published_at"]:
-            ET.SubElement(entry, f"{{{ATOM}}}published").text = record["published_at"]
-        author = ET.SubElement(entry, f"{{{ATOM}}}author")
-        ET.SubElement(author, f"{{{ATOM}}}name").text = ", ".join(record["authors"]) or record["source"]
-        for topic in record["topics"]:
-            ET.SubElement(entry, f"{{{ATOM}}}category", term=topic["name"])
-        summary = (record.get("text") or "")[:600]
-        ET.SubElement(entry, f"{{{ATOM}}}summary").text = summary
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+    root = ET.Element(f"{{{ATOM}}}feed")
+    _tag(root, "id", feed.id)
+    _tag(root, "title", feed.title)
+    if feed.subtitle:
+        _tag(root, "subtitle", feed.subtitle)
+    _tag(root, "updated", feed.updated.isoformat())
+    author = _tag(root, "author")
+    _tag(author, "name", feed.author)
+    _tag(root, "generator", "newswatch")
+    if feed.self_url:
+        _tag(root, "link", rel="self", type="application/atom+xml", href=feed.self_url)
+    if feed.alternate_url:
+        _tag(root, "link", rel="alternate", type="text/html", href=feed.alternate_url)
+    for item in feed.entries:
+        entry = _tag(root, "entry")
+        _tag(entry, "id", item.id)
+        _tag(entry, "title", item.title or "(untitled)")
+        _tag(entry, "updated", item.updated.isoformat())
+        if item.published:
+            _tag(entry, "published", item.published.isoformat())
+        link = web_link(item.link)
+        if link:
+            _tag(entry, "link", rel="alternate", href=link)
+        for name in item.authors or (feed.author,):
+            _tag(_tag(entry, "author"), "name", name)
+        for term in item.categories:
+            _tag(entry, "category", term=_xml_safe(term))
+        if item.summary:
+            _tag(entry, "summary", item.summary)
+        if item.content_html:
+            _tag(entry, "content", item.content_html, type="html")
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def atom_feed(records: list[dict], title: str, now: datetime) -> str:
+    """Article records (`db.reading.article_json`, with text) as a feed: one entry per article."""
+    entries = [
+        Entry(
+            id=f"urn:newswatch:article:{record['id']}",
+            title=record["title"],
+            link=record["url"],
+            updated=datetime.fromisoformat(record["updated_at"] or record["fetched_at"]),
+            published=datetime.fromisoformat(record["published_at"]) if record["published_at"] else None,
+            authors=[", ".join(record["authors"]) or record["source"]],
+            categories=[topic["name"] for topic in record["topics"]],
+            summary=(record.get("text") or "")[:600],
+        )
+        for record in records
+    ]
+    return feed_xml(Feed(id="urn:newswatch:export", title=title, updated=now, entries=entries))

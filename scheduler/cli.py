@@ -39,6 +39,10 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+# Ids and limits fit the database's integers: a larger number is a usage error, not an overflow.
+COUNT = click.IntRange(1, 2**63 - 1)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--config",
@@ -139,7 +143,11 @@ def runtime_errors(command):
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
-            return command(*args, **kwargs)
+            result = command(*args, **kwargs)
+            sys.stdout.flush()  # a closed pipe shows here, not at exit
+            return result
+        except BrokenPipeError:
+            _reader_gone()
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
@@ -150,6 +158,16 @@ def runtime_errors(command):
             raise Failure(mask_secrets(f"{type(exc).__name__}: {exc}")) from exc
 
     return wrapper
+
+
+def _reader_gone() -> None:
+    """The reader of our output went away (`newswatch export | head -1`): it has what it wanted.
+    Exit 0 without a word; stdout goes to /dev/null so the interpreter's last flush is quiet."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise SystemExit(0)
 
 
 def json_option(command):
@@ -202,16 +220,17 @@ def _when(moment: datetime | None) -> str:
 @cli.command()
 @click.argument("path", required=False, default="newswatch.toml")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-def init(path: str, force: bool) -> None:
-    """Write the built-in default configuration, fully commented, to PATH."""
-    from newswatch.scheduler.defaults import default_config_text
+@click.option("--all-sources", is_flag=True, help="Write out every built-in source instead of a few.")
+def init(path: str, force: bool, all_sources: bool) -> None:
+    """Write the built-in default configuration, commented, to PATH (default ./newswatch.toml)."""
+    from newswatch.scheduler.template import config_template
 
     target = Path(path)
     if target.exists() and not force:
         raise Usage(f"{target} exists; use --force to overwrite it")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(default_config_text(), encoding="utf-8")
+        target.write_text(config_template(all_sources=all_sources), encoding="utf-8")
     except OSError as exc:
         raise Failure(f"cannot write {target}: {exc}") from None
     click.echo(f"Wrote {target}. Edit its topics and sources, then run: newswatch --config {target} crawl")
@@ -243,6 +262,7 @@ def crawl(ctx: click.Context, sources: tuple[str, ...], no_alerts: bool, no_send
     except KeyError as exc:
         raise Usage(f"unknown source: {exc.args[0]}") from None
     sessions = _sessions(ctx)
+    _tell_of_other_crawls(sessions)
     context = cycle_context(config, sessions, specs, alerts=not no_alerts, forced=sources)
     report = run_cycle(context)
     sent = None
@@ -255,6 +275,21 @@ def crawl(ctx: click.Context, sources: tuple[str, ...], no_alerts: bool, no_send
         click.echo(json.dumps(summary, ensure_ascii=False))
         return
     _print_cycle(report, sent)
+
+
+def _tell_of_other_crawls(sessions) -> None:
+    """Two crawls of one database at once store nothing twice, but fetch the same pages: say so."""
+    from newswatch.db.store import running_crawls
+
+    with sessions.begin() as session:
+        others = [(row.owner, row.started_at, row.sources) for row in running_crawls(session, _now())]
+    for owner, started, names in others:
+        host, _, pid = owner.rpartition(":")
+        click.echo(
+            f"newswatch: another crawl is running on this database (pid {pid} on {host}, since "
+            f"{_when(started)} UTC, sources: {names.replace(',', ', ') or '-'}); this one goes ahead too",
+            err=True,
+        )
 
 
 def _print_cycle(report, sent) -> None:
@@ -310,7 +345,7 @@ def demo(ctx) -> None:
 @click.option("--topic", help="Only articles matching this topic.")
 @click.option("--source", help="Only articles from this source.")
 @click.option("--since", help="Only articles published since (2d, 6h, 2026-11-25).")
-@click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
+@click.option("--limit", type=COUNT, default=50, show_default=True)
 @click.option("--all", "show_all", is_flag=True, help="Also articles that matched no topic.")
 @json_option
 @click.pass_context
@@ -349,7 +384,7 @@ def _print_articles(rows, topic_matches: dict) -> None:
 
 
 @cli.command()
-@click.argument("article_id", type=int)
+@click.argument("article_id", type=COUNT)
 @json_option
 @click.pass_context
 @runtime_errors
@@ -362,6 +397,7 @@ def show(ctx, article_id: int, as_json: bool) -> None:
         if row is None:
             raise Failure(f"no article with id {article_id}")
         data = reading.article_json(row, reading.matches_of(conn, [row.id])[row.id], with_text=True)
+        data["alert"] = reading.alert_line(conn, row)
         data["copies"] = [
             {"id": c.id, "source": c.source, "url": c.url, "similarity": c.similarity}
             for c in reading.copies_of(conn, row.id)
@@ -393,6 +429,8 @@ def _print_article(data: dict) -> None:
             console.print(f"{key:>14}: {escape(str(data[key]))}")
     if data["authors"]:
         console.print(f"{'authors':>14}: {escape(', '.join(data['authors']))}")
+    if data.get("alert"):
+        console.print(f"{'alert':>14}: {escape(data['alert'])}")
     for topic in data["topics"]:
         console.print(
             f"\n[bold]matched {escape(topic['name'])}[/bold] (score {topic['score']:.2f}): "
@@ -410,7 +448,7 @@ def _print_article(data: dict) -> None:
 
 @cli.command()
 @click.argument("query")
-@click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
+@click.option("--limit", type=COUNT, default=50, show_default=True)
 @json_option
 @click.pass_context
 @runtime_errors
@@ -492,6 +530,7 @@ def _write_csv(records: list[dict]) -> None:
 def sources(ctx, pages: bool, as_json: bool) -> None:
     """Per source: last fetch, status, error, articles, pages pending retry, next run."""
     from newswatch.db import store
+    from newswatch.db.records import source_records
 
     config = _config(ctx, reading=True)
     with _sessions(ctx, reading=True).begin() as session:
@@ -500,36 +539,7 @@ def sources(ctx, pages: bool, as_json: bool) -> None:
         _pending_pages(ctx, as_json)
         return
     with _sessions(ctx, reading=True)() as session:
-        counts = store.source_article_counts(session)
-        pending = store.pending_counts(session)
-        configured = {s.name: s for s in config.source_specs()}
-        records = []
-        for row in store.list_sources(session):
-            if row.name not in configured:
-                continue
-            spec = configured[row.name]
-            waiting = pending.get(row.name, {})
-            records.append(
-                {
-                    "name": row.name,
-                    "type": row.type,
-                    "url": row.url,
-                    "enabled": spec.enabled,
-                    "interval": spec.interval,
-                    "status": row.status,
-                    "error": row.error or "",
-                    "last_fetch_at": _iso(row.last_fetch_at),
-                    "last_success_at": _iso(row.last_success_at),
-                    "last_new_at": _iso(row.last_new_at),
-                    "next_run_at": _iso(row.next_run_at),
-                    "consecutive_errors": row.consecutive_errors,
-                    "articles": counts.get(row.name, 0),
-                    "last_items": row.last_items,
-                    "last_new": row.last_new,
-                    "pending_retry": waiting.get("retry", 0) + waiting.get("deferred", 0),
-                    "failed_pages": waiting.get("failed", 0),
-                }
-            )
+        records = source_records(session, config.source_specs())
     if as_json:
         _emit_json(records)
         return
@@ -549,7 +559,7 @@ def sources(ctx, pages: bool, as_json: bool) -> None:
             str(r["consecutive_errors"]),
             str(r["articles"]),
             str(r["pending_retry"]),
-            r["error"],
+            r["error"] or (f"warning: {r['warning']}" if r["warning"] else ""),
         )
     _console().print(table)
 
@@ -557,15 +567,16 @@ def sources(ctx, pages: bool, as_json: bool) -> None:
 def _pending_pages(ctx, as_json: bool) -> None:
     """`sources --pages`: every article page waiting for another try or failed for good."""
     from newswatch.db import store
+    from newswatch.domain.redact import mask_text, mask_url
 
     with _sessions(ctx, reading=True)() as session:
         records = [
             {
                 "source": row.source,
-                "url": row.url,
+                "url": mask_url(row.url),
                 "status": row.status,
                 "attempts": row.attempts,
-                "reason": row.reason or "",
+                "reason": mask_text(row.reason or ""),
                 "first_seen_at": _iso(row.first_seen_at),
                 "last_attempt_at": _iso(row.last_attempt_at),
                 "next_attempt_at": _iso(row.next_attempt_at),
@@ -605,7 +616,7 @@ def _parse_iso(value: str | None) -> datetime | None:
 
 @cli.group(invoke_without_command=True)
 @click.option("--status", type=click.Choice(["pending", "sending", "sent", "failed"]), default=None)
-@click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
+@click.option("--limit", type=COUNT, default=50, show_default=True)
 @json_option
 @click.pass_context
 @runtime_errors
@@ -614,28 +625,10 @@ def alerts(ctx, status, limit, as_json) -> None:
     if ctx.invoked_subcommand is not None:
         return
     from newswatch.alerts.outbox import list_deliveries
+    from newswatch.db.records import delivery_record
 
     with _sessions(ctx, reading=True)() as session:
-        deliveries = list_deliveries(session, status=status, limit=limit)
-        records = [
-            {
-                "id": d.id,
-                "alert_id": d.alert_id,
-                "kind": d.alert.kind,
-                "topic": d.alert.topic,
-                "article_id": d.alert.article_id,
-                "story_id": d.alert.story_id,
-                "title": d.alert.title,
-                "target": d.target_label,
-                "status": d.status,
-                "attempts": d.attempts,
-                "created_at": _iso(d.alert.created_at),
-                "sent_at": _iso(d.sent_at),
-                "next_attempt_at": _iso(d.next_attempt_at),
-                "error": d.error or "",
-            }
-            for d in deliveries
-        ]
+        records = [delivery_record(d) for d in list_deliveries(session, status=status, limit=limit)]
     if as_json:
         _emit_json(records)
         return
@@ -728,7 +721,12 @@ def alerts_send(ctx) -> None:
 @click.pass_context
 @runtime_errors
 def run(ctx, grace: float) -> None:
-    """The background service: every source on its interval, alerts and digests, until SIGTERM."""
+    """The background service: every source on its interval, alerts and digests, until SIGTERM.
+    SIGHUP reloads the configuration file (applied whole, or refused whole with the reason logged).
+    One service per database: a second one refuses to start (exit 2). In cluster mode a
+    scheduler: any number may run, one leads, the crawls and sends run on `newswatch worker`s."""
+    from newswatch.scheduler.lease import LeaseHeld
+    from newswatch.scheduler.logs import setup_logging
     from newswatch.scheduler.service import Service
 
     state = ctx.find_root().obj
@@ -737,13 +735,22 @@ def run(ctx, grace: float) -> None:
     sessions = _sessions(ctx)
     level = (state["log_level"] or config.settings.logging.level).upper()
     fmt = state["log_format"] or config.settings.logging.format
-    from newswatch.scheduler.logs import setup_logging
-
     setup_logging(level, fmt)
-    if config.cluster_mode:  # a scheduler: the crawls and sends run on `newswatch worker`s
-        code = _cluster_module("scheduler").run_scheduler(config, sessions, level, fmt)
-    else:
-        code = Service(config, sessions, log_level=level, log_format=fmt).run_forever(grace=grace)
+    web = None
+    try:
+        web = _background_web(config) if config.settings.web.listen else None
+        if config.cluster_mode:
+            code = _cluster_module("scheduler").run_scheduler(config, sessions, level, fmt)
+        else:
+            overrides = (state["log_level"], state["log_format"])
+            service = Service(config, sessions, log_level=level, log_format=fmt, log_overrides=overrides)
+            code = service.run_forever(grace=grace)
+    except LeaseHeld as exc:  # one scheduler per database
+        click.echo(f"newswatch: {exc}", err=True)
+        ctx.exit(2)
+    finally:
+        if web is not None:
+            web.stop()
     ctx.exit(code)
 
 
@@ -790,6 +797,29 @@ def worker(ctx, concurrency: int | None, grace: float) -> None:
     fmt = state["log_format"] or config.settings.logging.format
     setup_logging(level, fmt)
     ctx.exit(module.run_worker(config, sessions, concurrency or os.cpu_count() or 1, level, fmt, grace))
+
+
+def _background_web(config):
+    """The web view beside the service (`[web] listen`), started before it; the service sends
+    what a retry queues."""
+    import logging
+
+    from newswatch.scheduler.config import parse_listen
+    from newswatch.web.server import Background, ServeError, bind, check_host, options_from, url_of
+
+    host, port = parse_listen(config.settings.web.listen)
+    try:
+        check_host(host, config.settings.web.password)
+    except ServeError as exc:
+        raise Usage(f"[web] listen: {exc}") from None
+    try:
+        sock = bind(host, port)
+    except ServeError as exc:
+        raise Failure(str(exc)) from None
+    web = Background(options_from(config), sock)
+    web.start()
+    logging.getLogger("newswatch.web").info("web view url=%s", url_of(sock))
+    return web
 
 
 @cli.command()
@@ -858,31 +888,20 @@ def _print_cluster(cluster: dict) -> None:
 @cli.command()
 @click.option("--topic", help="Only stories matching this topic.")
 @click.option("--since", help="Only stories with articles since (2d, 6h, 2026-11-25).")
-@click.option("--limit", type=click.IntRange(1), default=30, show_default=True)
+@click.option("--limit", type=COUNT, default=30, show_default=True)
 @json_option
 @click.pass_context
 @runtime_errors
 def stories(ctx, topic, since, limit, as_json) -> None:
     """Stories (events), each with its articles and outlets, newest first."""
     from newswatch.db import store
+    from newswatch.db.records import story_record
 
     since_at = _since(since)
     with _sessions(ctx, reading=True)() as session:
         groups = store.list_stories(session, topic=topic, since=since_at, limit=limit)
-        records = [
-            {
-                "story_id": story_id,
-                "title": rows[0].title,
-                "first_seen": _iso(min(r.fetched_at for r in rows)),
-                "topics": sorted({m.topic for r in rows for m in r.matches}),
-                "outlets": sorted({r.outlet or r.source for r in rows}),
-                "articles": [
-                    {"id": r.id, "source": r.source, "title": r.title, "url": r.url, "duplicate_of": r.duplicate_of}
-                    for r in rows
-                ],
-            }
-            for story_id, rows in groups
-        ]
+        alerted = store.story_alerts(session, [story_id for story_id, _ in groups])
+        records = [story_record(story_id, rows, alerted.get(story_id, [])) for story_id, rows in groups]
     if as_json:
         _emit_json(records)
         return
@@ -890,7 +909,9 @@ def stories(ctx, topic, since, limit, as_json) -> None:
         click.echo("No stories.")
         return
     for record in records:
-        click.echo(f"story {record['story_id']}: {record['title']}")
+        said = sorted({f"{a['topic']}" + (" (digest)" if a["kind"] == "digest-item" else "") for a in record["alerts"]})
+        mark = f"alerted: {', '.join(said)}" if said else "not alerted"
+        click.echo(f"story {record['story_id']} [{mark}]: {record['title']}")
         click.echo(
             f"  topics: {', '.join(record['topics']) or '-'}; {len(record['outlets'])} outlet(s): "
             f"{', '.join(record['outlets'])}"
@@ -927,6 +948,134 @@ def rematch(ctx, topic_names, with_alerts, as_json) -> None:
         from newswatch.scheduler.app import send_alerts
 
         send_alerts(config, _sessions(ctx), console=None if as_json else sys.stdout)
+
+
+# topics -------------------------------------------------------------------------------------
+
+
+@cli.group()
+def topics() -> None:
+    """Look after the configured topics: what to add to a query, how well it matches."""
+
+
+SUGGEST_ARTICLES = 5000  # the newest articles of the window that suggestions are made from
+
+
+@topics.command("suggest")
+@click.argument("topic")
+@click.option("--since", default="14d", show_default=True, help="Articles published since (2d, 6h, 2026-11-25).")
+@click.option("--limit", type=click.IntRange(1), default=20, show_default=True)
+@json_option
+@click.pass_context
+@runtime_errors
+def topics_suggest(ctx, topic: str, since: str, limit: int, as_json: bool) -> None:
+    """Words and names that keep appearing in TOPIC's recent matched and weakly matched
+    articles but not in its query. Reads the database only."""
+    from newswatch.db import reading
+    from newswatch.domain.matching import compile_topics
+    from newswatch.domain.suggest import ArticleText, group_articles, suggest
+
+    config = _config(ctx, reading=True)
+    compiled = compile_topics(config.topic_specs())
+    chosen = next((t for t in compiled if t.name == topic), None)
+    if chosen is None:
+        raise Usage(f"unknown topic: {topic} (configured: {', '.join(t.name for t in compiled) or 'none'})")
+    since_at = _since(since)
+    with _articles_db(ctx).connect() as conn:
+        rows = reading.recent_texts(conn, since_at, SUGGEST_ARTICLES)
+    groups = group_articles([ArticleText(r.id, r.title or "", r.text or "") for r in rows], chosen, compiled)
+    found = suggest(chosen, groups, limit=limit)
+    if as_json:
+        _emit_json(s.to_dict() for s in found)
+        return
+    _print_suggestions(topic, groups, found)
+
+
+def _print_suggestions(topic: str, groups, found) -> None:
+    from rich.table import Table
+
+    console = _console()
+    console.print(
+        f"{topic}: {len(groups.matched)} matched, {len(groups.weak)} weakly matched, "
+        f"{len(groups.elsewhere)} other articles"
+    )
+    if not found:
+        console.print("No suggestions: nothing distinctive keeps appearing outside the query.")
+        return
+    table = Table(show_lines=False)
+    for column in ("term", "matched", "weak", "elsewhere", "example"):
+        table.add_column(column, overflow="fold")
+    for s in found:
+        _row(table, s.term, str(s.matched), str(s.weak), str(s.elsewhere), f"#{s.example.id} {s.example.snippet}")
+    console.print(table)
+
+
+@topics.command("evaluate")
+@click.argument("topic", required=False)
+@json_option
+@click.pass_context
+@runtime_errors
+def topics_evaluate(ctx, topic: str | None, as_json: bool) -> None:
+    """Precision from feedback (relevant / not relevant) and the false positives, per topic."""
+    from newswatch.db.feedback import evaluate
+
+    names = [t.name for t in _config(ctx, reading=True).settings.topics]
+    if topic is not None:
+        if topic not in names:
+            raise Usage(f"unknown topic: {topic} (configured: {', '.join(names) or 'none'})")
+        names = [topic]
+    with _sessions(ctx, reading=True)() as session:
+        evaluations = evaluate(session.connection(), names)
+    if as_json:
+        _emit_json(e.to_dict() for e in evaluations)
+        return
+    for e in evaluations:
+        if not e.judged and not (e.fixed or e.lost):
+            click.echo(f"{e.topic}: no feedback yet (mark matches relevant or not in `newswatch web`)")
+            continue
+        precision = f"{e.precision:.2f}" if e.precision is not None else "-"
+        click.echo(
+            f"{e.topic}: precision {precision} ({e.relevant} relevant, {e.not_relevant} not relevant "
+            f"of {e.judged} judged matches)"
+        )
+        if e.false_positives:
+            click.echo("  false positives (candidates for NOT or EXCEPT rules):")
+            for j in e.false_positives:
+                click.echo(f"    #{j.article_id} score {j.score:.2f} [{', '.join(j.terms)}] {j.source}: {j.title}")
+        if e.fixed or e.lost:
+            click.echo(
+                f"  no longer matched: {len(e.fixed)} judged not relevant (fixed), {len(e.lost)} judged relevant (lost)"
+            )
+            for j in e.lost:
+                click.echo(f"    lost #{j.article_id} {j.source}: {j.title}")
+
+
+# the web view ------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="0: any free port.")
+@click.pass_context
+@runtime_errors
+def web(ctx, host: str, port: int) -> None:
+    """The web view: stories, articles, search, sources, alerts, topics, Atom feeds and JSON."""
+    from newswatch.scheduler.app import send_alerts
+    from newswatch.web.server import ServeError, bind, check_host, options_from, serve, url_of
+
+    config = _config(ctx)
+    try:
+        check_host(host, config.settings.web.password)
+    except ServeError as exc:
+        raise Usage(f"--host {exc}") from None
+    sessions = _sessions(ctx)
+    try:
+        sock = bind(host, port)
+    except ServeError as exc:
+        raise Failure(str(exc)) from None
+    options = options_from(config, send_due=lambda: send_alerts(config, sessions, console=None))
+    click.echo(f"newswatch web: serving {url_of(sock)} (Ctrl+C stops)")
+    serve(options, sock, log_level=ctx.find_root().obj["log_level"] or "WARNING")
 
 
 def main() -> None:

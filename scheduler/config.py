@@ -1,74 +1,149 @@
 """The configuration: one TOML file, validated once at start, then handed down as plain values.
 
 Where the file is found (scheduler/config_files.py): `--config PATH`, else `$NEWSWATCH_CONFIG`,
-else `./newswatch.toml`, else the built-in default (scheduler/defaults.py). Every problem is
+else `./newswatch.toml`, else the built-in default (scheduler/template.py). Every problem is
 reported as one `ConfigError` naming the file, the key and what is wrong; nothing runs on a bad
 configuration.
+
+The models below are the one place each key is declared: its type, its default (written as a
+user writes it) and its one-line help. `newswatch init`'s file and the README's reference are
+written from them (scheduler/template.py, scheduler/reference.py); the plain settings handed to
+the crawler and alerts (scheduler/app.py) have no defaults of their own.
 """
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from dataclasses import dataclass
 from datetime import time
+from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from newswatch.domain.items import SourceSpec, TopicSpec
+from newswatch.domain.items import ALERT_MODES, SOURCE_TYPES, SourceSpec, TopicSpec
 from newswatch.scheduler.config_files import BUILT_IN, ConfigError, find_config_path, read_config_text
-from newswatch.scheduler.durations import parse_duration, parse_size
+from newswatch.scheduler.durations import parse_duration, parse_quiet_hours, parse_size, size_within, within
 
 Duration = Annotated[float, BeforeValidator(parse_duration)]
 Size = Annotated[int, BeforeValidator(parse_size)]
+# Durations with sane bounds: a time-out of 30.5e99 seconds, or of none at all, is a typo.
+Timeout = Annotated[Duration, AfterValidator(within(1, 3600))]
+Period = Annotated[Duration, AfterValidator(within(1, 86400))]
+PageSize = Annotated[Size, AfterValidator(size_within(1024, 1024**3, "1KB and 1GB"))]
+
+
+def _source_choice(value: Any) -> Any:
+    if isinstance(value, bool) or (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+        return value
+    raise ValueError(f"expected true, false or a list of source names, got {value!r}")
+
+
+BuiltinChoice = Annotated[bool | list[str], BeforeValidator(_source_choice)]
+QuietHours = Annotated[tuple[time, time] | None, BeforeValidator(parse_quiet_hours)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=False, frozen=True)
+    # Defaults are written as a user writes them ("7d", "5MB") and validated like a user's value,
+    # so the reference and `newswatch init` show them in the file's own spelling.
+    model_config = ConfigDict(extra="forbid", strict=False, frozen=True, validate_default=True)
 
 
 class DatabaseConfig(_Strict):
-    url: str = "sqlite:///newswatch.db"
+    url: str = Field(
+        "sqlite:///newswatch.db",
+        description="any SQLAlchemy URL; a relative SQLite path is relative to this file",
+        examples=["postgresql+psycopg://user:password@localhost/newswatch"],
+    )
 
 
 class CrawlConfig(_Strict):
-    allow_private_addresses: bool = False
-    obey_robots_txt: bool = True
-    user_agent: str = "newswatch/0.1 (+https://github.com/newswatch/newswatch; news monitor)"
-    timeout: Duration = 30.0
-    max_page_size: Size = 5 * 1024 * 1024
-    max_redirects: int = Field(default=5, ge=0, le=20)
-    concurrency: int = Field(default=16, ge=1, le=256)
-    per_domain_concurrency: int = Field(default=2, ge=1, le=64)
-    max_articles_per_source: int = Field(default=100, ge=1)
-    max_item_age: Duration = 7 * 86400.0
-    full_fetch_every: Duration = 86400.0
-    retries: int = Field(default=2, ge=0, le=10)
-    extract_workers: int = Field(default=0, ge=0, le=64)
+    allow_private_addresses: bool = Field(
+        False, description="true: loopback, private and link-local hosts may be fetched (tests, intranets)"
+    )
+    obey_robots_txt: bool = Field(True, description="honour each site's robots.txt")
+    user_agent: str = Field(
+        "newswatch/0.1 (+https://github.com/newswatch/newswatch; news monitor)",
+        description="the User-Agent header of every request",
+    )
+    timeout: Timeout = Field("30s", description="give up on a request after this long")
+    max_page_size: PageSize = Field("5MB", description="a larger page or feed is not downloaded")
+    max_redirects: int = Field(5, ge=0, le=20, description="redirects followed per request")
+    concurrency: int = Field(
+        16, ge=1, le=256, description="requests at once in all; politeness adapts per site (AutoThrottle)"
+    )
+    per_domain_concurrency: int = Field(2, ge=1, le=64, description="requests at once to one site")
+    max_articles_per_source: int = Field(
+        100, ge=1, le=100_000, description="new articles fetched from one source per cycle; the rest wait for the next"
+    )
+    max_item_age: Duration = Field("7d", description="listing items published longer ago are not fetched")
+    full_fetch_every: Duration = Field(
+        "1d", description="fetch listings unconditionally this often (else conditional GETs: ETag, Last-Modified)"
+    )
+    retries: int = Field(
+        2, ge=0, le=10, description="immediate retries of a 5xx or a time-out (429/503 wait for Retry-After)"
+    )
+    extract_workers: int = Field(
+        0, ge=0, le=64, description="processes extracting articles; 0: one per core on big cycles; 1: no extra process"
+    )
 
 
 class AlertsConfig(_Strict):
-    urls: list[str] = []
-    config: str | None = None
-    max_age: Duration = 3 * 86400.0
-    max_per_cycle: int = Field(default=20, ge=1)
-    updates: bool = False
-    retry_limit: int = Field(default=8, ge=1, le=100)
-    retry_base: Duration = 30.0
-    rate_limit: Duration = 0.0
-    quiet_hours: str | None = None
-    timezone: str | None = None
-    digest_cron: str = "0 8 * * *"
-    title_template: str | None = None
-    body_template: str | None = None
-
-    @field_validator("quiet_hours")
-    @classmethod
-    def _quiet_hours(cls, value: str | None) -> str | None:
-        if value:
-            parse_quiet_hours(value)
-        return value
+    urls: list[str] = Field(
+        [],
+        description="apprise URLs (mailto://, slack://, tgram://, ntfy://, json://...); none: print alerts",
+        examples=[["mailto://user:password@example.org", "ntfy://ntfy.sh/my-topic"]],
+    )
+    config: str | None = Field(
+        None,
+        description="or an apprise config file (YAML or TEXT) whose tags route topics to targets",
+        examples=["apprise.yml"],
+    )
+    max_age: Duration = Field("3d", description="items published longer ago are stored without alerting")
+    max_per_cycle: int = Field(
+        20, ge=1, le=10_000, description="instant alerts per cycle; the rest fold into one summary"
+    )
+    updates: bool = Field(False, description="alert again when an alerted story gets a new report (not a copy)")
+    retry_limit: int = Field(8, ge=1, le=100, description="attempts per delivery before it is marked failed")
+    retry_base: Period = Field("30s", description="wait before the first retry, doubling with each attempt")
+    retry_cap: Duration = Field("6h", description="the longest wait between two attempts")
+    send_timeout: Timeout = Field(
+        "60s", description="the longest one send may take; then its worker process is stopped and it is retried"
+    )
+    claim_timeout: Duration = Field(
+        "10m", description="a delivery claimed longer ago by a sender that died is sent again"
+    )
+    rate_limit: Duration = Field("0s", description="the least time between two sends to one target; 0s: no limit")
+    quiet_hours: QuietHours = Field(
+        None,
+        description="hold sends during this daily window (HH:MM-HH:MM, may cross midnight)",
+        examples=["22:00-07:00"],
+    )
+    timezone: str | None = Field(
+        None,
+        description="IANA zone of quiet hours, digests and times shown in alerts; unset: the machine's",
+        examples=["Asia/Kolkata"],
+    )
+    digest_cron: str = Field("0 8 * * *", description="when digests are sent (cron: minute hour day month weekday)")
+    title_template: str | None = Field(
+        None, description="Jinja2 template of an alert's title", examples=["[{{ topic }}] {{ article.title }}"]
+    )
+    body_template: str | None = Field(
+        None,
+        description="Jinja2 template of an alert's body, in Markdown (HTML for email is made from it)",
+        examples=["{{ article.title }}\n\n{{ article.url }}"],
+    )
 
     @field_validator("title_template", "body_template")
     @classmethod
@@ -105,26 +180,50 @@ class AlertsConfig(_Strict):
 
 
 class ServiceConfig(_Strict):
-    heartbeat: Duration = 30.0
-    crawl_timeout: Duration = 600.0
-    jitter: Duration = 30.0
-    retention_days: int = Field(default=30, ge=1)
-    send_every: Duration = 10.0
-    failing_after: int = Field(default=5, ge=1)
-    silent_after: float = Field(default=8.0, gt=1)
+    heartbeat: Period = Field("30s", description="how often `newswatch run` records that it is alive")
+    crawl_timeout: Period = Field("10m", description="a crawl still running after this long is stopped")
+    jitter: Duration = Field(
+        "30s", description="each source's start is shifted by up to this (at most a tenth of its interval)"
+    )
+    retention_days: int = Field(
+        30, ge=1, le=36_500, description="the text of articles that matched no topic is dropped after this"
+    )
+    send_every: Period = Field("10s", description="how often due alerts are sent")
+    failing_after: int = Field(5, ge=1, le=1000, description="failures in a row after which a source raises one alert")
+    silent_after: float = Field(
+        8.0,
+        gt=1,
+        le=1000,
+        allow_inf_nan=False,
+        description="a source with no new article for this many times its usual gap raises one alert",
+    )
 
 
 class ClusterConfig(_Strict):
     """`[cluster]`: absent (no broker), everything runs on one machine."""
 
-    broker: str | None = None  # redis://host:6379/0
-    queue: str = Field(default="newswatch", min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")
-    lease: Duration = Field(default=15.0, ge=3, le=60)  # the leading scheduler's lease; renewed every third
-    heartbeat: Duration = Field(default=3.0, ge=1, le=60)  # every process says it is alive; dead after 3
-    batch: int = Field(default=20, ge=1, le=1000)  # at most this many due sources per crawl task
-    # How long the broker waits for a task to be acknowledged before giving it to another worker
-    # (a worker lost with it): more than service.crawl_timeout. Default: crawl_timeout + 60 s.
-    visibility_timeout: Duration | None = None
+    broker: str | None = Field(
+        None,
+        description="a Redis URL: cluster mode, `newswatch run` schedules and `newswatch worker`s crawl and send "
+        "(database.url must then be PostgreSQL)",
+        examples=["redis://127.0.0.1:6379/0"],
+    )
+    queue: str = Field(
+        "newswatch", min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$", description="the Celery queue's name"
+    )
+    lease: Duration = Field(
+        "15s", ge=3, le=60, description="the leading scheduler's lease; another takes over this long after it dies"
+    )
+    heartbeat: Duration = Field(
+        "3s", ge=1, le=60, description="every scheduler and worker says it is alive this often; lost after three"
+    )
+    batch: int = Field(20, ge=1, le=1000, description="at most this many due sources in one crawl task")
+    visibility_timeout: Duration | None = Field(
+        None,
+        description="how long the broker waits for a task's acknowledgement before giving it to another worker; "
+        "unset: service.crawl_timeout + 60s",
+        examples=["11m"],
+    )
 
     @field_validator("broker")
     @classmethod
@@ -135,27 +234,51 @@ class ClusterConfig(_Strict):
 
 
 class LoggingConfig(_Strict):
-    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    format: Literal["text", "json"] = "text"
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", description="log level of `newswatch run` (other commands: WARNING, or --log-level)"
+    )
+    format: Literal["text", "json"] = Field("text", description="json: one JSON object per line")
 
 
 class SourceConfig(_Strict):
-    name: str = Field(min_length=1, max_length=200)
-    type: Literal["feed", "sitemap", "page", "google_news", "bing_news"] = "feed"
-    url: str | None = None
-    interval: Duration = 900.0
-    link_selector: str | None = None
-    query: str | None = None
-    hl: str = "en-IN"
-    gl: str = "IN"
-    ceid: str = "IN:en"
-    enabled: bool = True
+    name: str = Field(min_length=1, max_length=200, description="unique")
+    type: Literal[SOURCE_TYPES] = Field(
+        "feed",
+        description="feed (RSS, Atom, RDF), sitemap (incl. Google News sitemaps), page (an HTML listing), "
+        "google_news or bing_news (a news search)",
+    )
+    url: str | None = Field(
+        None, description="the feed, sitemap or page; news searches make it from `query`", examples=["https://..."]
+    )
+    query: str | None = Field(
+        None, description="google_news, bing_news: the search terms", examples=['"INDUS-X" India']
+    )
+    hl: str = Field("en-IN", description="google_news: interface language")
+    gl: str = Field("IN", description="google_news: country")
+    ceid: str = Field("IN:en", description="google_news: edition")
+    link_selector: str | None = Field(
+        None,
+        description="page: CSS selector of the article links (else they are found by heuristics)",
+        examples=["h2.headline a"],
+    )
+    interval: Duration = Field("15m", description="how often the source is fetched (at least 5s)")
+    enabled: bool = Field(True, description="false: not fetched unless named by `newswatch crawl --source`")
 
     @field_validator("interval")
     @classmethod
     def _interval(cls, value: float) -> float:
         if value < 5:
             raise ValueError("interval must be at least 5s")
+        if value > 365 * 86400:
+            raise ValueError("interval must be at most 365d")
+        return value
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        # A NUL or another control character in a name breaks tables, logs and some databases.
+        if any(not ch.isprintable() for ch in value):
+            raise ValueError("name must be printable text, without control characters")
         return value
 
     @model_validator(mode="after")
@@ -173,20 +296,52 @@ class SourceConfig(_Strict):
 
 
 class TopicConfig(_Strict):
-    name: str = Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9_.-]+$")
-    query: str = Field(min_length=1)
-    alert: Literal["instant", "digest", "off"] = "instant"
-    min_score: float = Field(default=1.0, ge=0)
-    tags: list[str] = []
+    name: str = Field(
+        min_length=1, max_length=200, pattern=r"^[A-Za-z0-9_.-]+$", description="unique: letters, digits, - _ ."
+    )
+    query: str = Field(min_length=1, description="what to match, in the query language")
+    alert: Literal[ALERT_MODES] = Field(
+        "instant", description="instant: each new story; digest: grouped, on digest_cron; off: none"
+    )
+    min_score: float = Field(1.0, ge=0, allow_inf_nan=False, description="the score an article needs to be flagged")
+    tags: list[str] = Field([], description="send only to the apprise targets with one of these tags; none: to all")
+
+
+class WebConfig(_Strict):
+    password: str | None = Field(
+        None,
+        min_length=1,
+        description="needed before `newswatch web` listens beyond loopback: a login page, HTTP basic for "
+        "feeds and the API",
+        examples=["a long passphrase"],
+    )
+    listen: str | None = Field(
+        None,
+        description="host:port where `newswatch run` serves the web view too; unset: it does not",
+        examples=["127.0.0.1:8080"],
+    )
+
+    @field_validator("listen")
+    @classmethod
+    def _listen(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_listen(value)
+        return value
 
 
 class Settings(_Strict):
-    database: DatabaseConfig = DatabaseConfig()
-    crawl: CrawlConfig = CrawlConfig()
-    alerts: AlertsConfig = AlertsConfig()
-    service: ServiceConfig = ServiceConfig()
-    logging: LoggingConfig = LoggingConfig()
-    cluster: ClusterConfig = ClusterConfig()
+    builtin_sources: BuiltinChoice = Field(
+        False,
+        description="which built-in sources to follow besides [[sources]]: true for all, a list of names "
+        "for those, false for none; a [[sources]] entry named like a built-in one replaces it",
+    )
+    database: DatabaseConfig = Field(default_factory=DatabaseConfig)
+    crawl: CrawlConfig = Field(default_factory=CrawlConfig)
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+    service: ServiceConfig = Field(default_factory=ServiceConfig)
+    logging: LoggingConfig = Field(default_factory=LoggingConfig)
+    web: WebConfig = Field(default_factory=WebConfig)
+    cluster: ClusterConfig = Field(default_factory=ClusterConfig)
     sources: list[SourceConfig] = []
     topics: list[TopicConfig] = []
 
@@ -221,11 +376,22 @@ class Config:
         base = self.path.parent if self.path else Path.cwd()
         return resolve_url(self.settings.database.url, base)
 
+    @property
+    def sources(self) -> list[SourceConfig]:
+        """The sources to follow: the file's own, then the built-in ones it asks for and does not
+        name itself."""
+        wanted = self.settings.builtin_sources
+        if wanted is False:
+            return list(self.settings.sources)
+        own = {s.name for s in self.settings.sources}
+        chosen = [s for s in builtin_sources() if s.name not in own and (wanted is True or s.name in wanted)]
+        return [*self.settings.sources, *chosen]
+
     def source_specs(self) -> list[SourceSpec]:
         from newswatch.crawler.newsearch import bing_news_url, google_news_url
 
         specs = []
-        for s in self.settings.sources:
+        for s in self.sources:
             url = s.url
             if not url and s.type == "google_news":
                 url = google_news_url(s.query, hl=s.hl, gl=s.gl, ceid=s.ceid)
@@ -254,12 +420,24 @@ class Config:
         ]
 
 
-def parse_quiet_hours(value: str) -> tuple[time, time]:
-    try:
-        start, end = (time.fromisoformat(part.strip()) for part in value.split("-"))
-    except ValueError:
-        raise ValueError(f"invalid quiet hours {value!r} (use 22:00-07:00)") from None
-    return start, end
+@cache
+def builtin_sources() -> tuple[SourceConfig, ...]:
+    """The built-in source list (scheduler/default_sources.py), as configured sources."""
+    from newswatch.scheduler.default_sources import DEFAULT_SOURCES
+
+    return tuple(
+        SourceConfig.model_validate({key: value for key, value in source.items() if key != "checked"})
+        for source in DEFAULT_SOURCES
+    )
+
+
+def parse_listen(value: str) -> tuple[str, int]:
+    """("127.0.0.1", 8080) from "127.0.0.1:8080" (an IPv6 host in brackets: "[::1]:8080")."""
+    host, colon, port = value.strip().rpartition(":")
+    host = host.strip("[]")
+    if not colon or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"invalid address {value!r} (use host:port, e.g. 127.0.0.1:8080)")
+    return host, int(port)
 
 
 def _key(loc: tuple[Any, ...], data: dict) -> str:
@@ -271,7 +449,9 @@ def _key(loc: tuple[Any, ...], data: dict) -> str:
             parts[-1] += f"[{item}]"
             name = node[item].get("name") if isinstance(node, list) and isinstance(node[item], dict) else None
             if name:
-                parts[-1] += f" ({name})"
+                # A name with control characters is shown escaped, as the user would type it.
+                shown = str(name) if str(name).isprintable() else str(name).encode("unicode_escape").decode()
+                parts[-1] += f" ({shown})"
         else:
             parts.append(str(item))
         try:
@@ -283,13 +463,37 @@ def _key(loc: tuple[Any, ...], data: dict) -> str:
 
 def _problem(error: dict) -> str:
     if error["type"] == "extra_forbidden":
-        return "unknown key"
+        key, table = str(error["loc"][-1]), error["loc"][:-1]
+        if table and key in Settings.model_fields:
+            return f"unknown key here: `{key}` goes at the top of the file, above the first [table]"
+        return "unknown key" + _did_you_mean(key, _known_keys(table))
     if error["type"] == "missing":
         return "required key is missing"
     message = error["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
     return message
+
+
+def _known_keys(loc: tuple[Any, ...]) -> list[str]:
+    """The keys the table at `loc` may hold (`("crawl",)`: the [crawl] keys)."""
+    model: type[BaseModel] = Settings
+    for item in loc:
+        if isinstance(item, int):
+            continue
+        field = model.model_fields.get(str(item))
+        inner = field.annotation if field else None
+        if get_origin(inner) is list:
+            inner = get_args(inner)[0]
+        if not (isinstance(inner, type) and issubclass(inner, BaseModel)):
+            return []
+        model = inner
+    return list(model.model_fields)
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def validate(data: dict, label: str, path: Path | None, check_targets: bool = True) -> Config:
@@ -301,6 +505,7 @@ def validate(data: dict, label: str, path: Path | None, check_targets: bool = Tr
     except ValidationError as exc:
         error = exc.errors()[0]
         raise ConfigError(label, _key(tuple(error["loc"]), data), _problem(error)) from None
+    _check_builtin_names(settings.builtin_sources, label)
     _check_unique(settings.sources, "sources", label)
     _check_unique(settings.topics, "topics", label)
     _check_queries(settings.topics, label)
@@ -308,6 +513,16 @@ def validate(data: dict, label: str, path: Path | None, check_targets: bool = Tr
     if check_targets:
         check_alert_targets(settings.alerts, label, path)
     return Config(settings=settings, path=path)
+
+
+def _check_builtin_names(wanted: bool | list[str], label: str) -> None:
+    if isinstance(wanted, bool):
+        return
+    known = [source.name for source in builtin_sources()]
+    for index, name in enumerate(wanted):
+        if name not in known:
+            problem = f"no built-in source is named {name!r}" + _did_you_mean(name, known)
+            raise ConfigError(label, f"builtin_sources[{index}]", problem)
 
 
 def _check_unique(entries: list, key: str, label: str) -> None:
@@ -353,7 +568,9 @@ def _check_queries(topics: list[TopicConfig], label: str) -> None:
         try:
             parse_query(topic.query)
         except QueryError as exc:
-            raise ConfigError(label, f"topics[{index}] ({topic.name}).query", f"invalid query: {exc}") from None
+            # The query's line with a caret under the spot follows the one-line message.
+            problem = f"invalid query: {exc}\n{exc.excerpt()}"
+            raise ConfigError(label, f"topics[{index}] ({topic.name}).query", problem) from None
 
 
 def check_alert_targets(alerts: AlertsConfig, label: str, path: Path | None) -> None:

@@ -18,15 +18,19 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from newswatch.scheduler.config_files import find_config_path, read_config_text
+from newswatch.scheduler.config_files import BUILT_IN, find_config_path, read_config_text
 
-# The code a validation outcome depends on: when one of these changes, old entries are ignored.
+# The code a validation outcome depends on, and the code that writes the built-in default: when
+# one of these changes, old entries are ignored.
 _VALIDATOR_FILES = (
     "scheduler/config.py",
     "scheduler/config_files.py",
     "scheduler/durations.py",
+    "scheduler/default_sources.py",
+    "scheduler/template.py",
     "domain/query.py",
     "domain/items.py",
+    "domain/topics.py",
     "db/session.py",
 )
 _ROOT = Path(__file__).resolve().parent.parent
@@ -66,7 +70,9 @@ def read_settings(
     validated before, else from a full validation (raising ConfigError, as `load_config` does)."""
     cwd = cwd or Path.cwd()
     path = find_config_path(explicit, env, cwd)
-    text, label = read_config_text(path)
+    # The built-in default's text is written from the models, which is what the cache spares; the
+    # files that write it are part of the key instead.
+    text, label = read_config_text(path) if path is not None else ("", BUILT_IN)
     place = "\0".join((str(path), str(cwd)))
     key = hashlib.sha256("\0".join((_validator_stamp(), place, text)).encode()).hexdigest()
     folder = folder or cache_folder(env)
@@ -81,6 +87,8 @@ def read_settings(
         pass
     from newswatch.scheduler.config import parse_config
 
+    if path is None:
+        text, label = read_config_text(None)
     config = parse_config(text, label, path, check_targets=False)
     settings = ReadSettings(database_url=config.database_url, log_format=config.settings.logging.format)
     if entry is not None:

@@ -1,9 +1,9 @@
 """Finding and reading the configuration file, without validating it (scheduler/config.py does).
 
 Where the file is found: `--config PATH`, else `$NEWSWATCH_CONFIG`, else `./newswatch.toml`, else
-the built-in default (scheduler/defaults.py). Kept apart from the validator so that commands
-which only read the database can look for a copy validated earlier (scheduler/config_cache.py)
-before they import it.
+the built-in default (the text `newswatch init` writes: scheduler/template.py). Kept apart from
+the validator so that commands which only read the database can look for a copy validated earlier
+(scheduler/config_cache.py) before they import it.
 """
 
 from __future__ import annotations
@@ -17,9 +17,13 @@ BUILT_IN = "<built-in default>"
 
 
 class ConfigError(Exception):
-    """A configuration problem: `str()` is the one line the user sees."""
+    """A configuration problem: `str()` is what the user sees (one line; a query error adds the
+    query's line with a caret under the spot). URLs in it have their secrets masked."""
 
     def __init__(self, file: str, key: str, problem: str):
+        from newswatch.domain.redact import mask_text
+
+        problem = mask_text(problem)
         self.file, self.key, self.problem = file, key, problem
         super().__init__(f"{file}: {key}: {problem}" if key else f"{file}: {problem}")
 
@@ -42,10 +46,11 @@ def find_config_path(explicit: str | None, env: dict[str, str] | None = None, cw
 def read_config_text(path: Path | None) -> tuple[str, str]:
     """The configuration's text and its label for messages (the path, or the built-in default)."""
     if path is None:
-        from newswatch.scheduler.defaults import default_config_text
+        from newswatch.scheduler.template import config_template
 
-        return default_config_text(), BUILT_IN
+        return config_template(), BUILT_IN
     try:
-        return path.read_text(encoding="utf-8"), str(path)
+        # utf-8-sig: a file saved with a byte-order mark (as some Windows editors do) reads as well.
+        return path.read_text(encoding="utf-8-sig"), str(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(str(path), "", f"cannot read: {exc}") from None

@@ -1,5 +1,6 @@
 """Logging: one event per line on stderr, `key=value` for people or JSON for machines, with
-secrets (apprise URLs carry tokens, database URLs passwords) masked before anything is written."""
+secrets (apprise URLs carry tokens, database URLs passwords, source URLs passwords and tokens)
+masked before anything is written."""
 
 from __future__ import annotations
 
@@ -9,22 +10,13 @@ import re
 import sys
 from datetime import UTC, datetime
 
-_SECRET_URL = re.compile(r"\b([a-z][a-z0-9+.-]*://)([^\s/@]+@)?([^\s\"']+)", re.IGNORECASE)
-_SAFE_SCHEMES = ("http://", "https://")
+from newswatch.domain.redact import mask_text
 
 
 def mask_secrets(text: str) -> str:
-    """Mask the credentials of every URL in `text`, and the path of non-web URLs (apprise
-    targets keep their tokens in the path)."""
-
-    def _mask(found: re.Match) -> str:
-        scheme, userinfo, rest = found.group(1), found.group(2), found.group(3)
-        if scheme.lower() in _SAFE_SCHEMES:
-            return scheme + ("***@" if userinfo else "") + rest
-        host = re.split(r"[/?]", rest, maxsplit=1)[0]
-        return scheme + ("***@" if userinfo else "") + host + ("/***" if len(host) < len(rest) else "")
-
-    return _SECRET_URL.sub(_mask, text)
+    """Mask the credentials of every URL in `text` (user parts, token parameters), and the path of
+    non-web URLs (apprise targets keep their tokens in the path): domain/redact.py."""
+    return mask_text(text)
 
 
 class _TextFormatter(logging.Formatter):
@@ -72,6 +64,9 @@ def setup_logging(level: str = "WARNING", fmt: str = "text", stream=None) -> Non
         root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(level)
+    # Alerts printed for want of a target (alerts.outbox.CONSOLE_LOG) are output, not log: shown
+    # whatever the log level, as `newswatch crawl` prints them on stdout.
+    logging.getLogger("newswatch.alerts.console").setLevel(logging.INFO)
     # Scrapy and its friends are chatty at INFO; their warnings and errors still come through.
     for noisy in (
         "scrapy",

@@ -6,7 +6,10 @@ build digests, apply retention, check source health and write a heartbeat.
 
 Each crawl runs in a child process with a time-out: Twisted's reactor can run once per process,
 CPU-heavy extraction would stall a shared loop, and a spider that hangs or leaks must not take the
-service with it. The parent only schedules, sends and watches.
+service with it. The parent only schedules, sends and watches; its children crawl with the
+configuration it validated (passed to them, never read from the file again), and SIGHUP reloads
+the file, applied whole or refused whole. One service per database: it holds a lease on the
+`service_state` row (scheduler/lease.py) that a second `newswatch run` finds and refuses.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ import logging
 import multiprocessing
 import os
 import signal
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -60,10 +62,11 @@ CRAWL_MODULES = [
 
 
 def crawl_child(
-    config_path: str | None, source_names: list[str], log_level: str, log_format: str, done, alone: bool = True
+    config: Config, source_names: list[str], log_level: str, log_format: str, done, alone: bool = True
 ) -> None:
-    """Entry point of a crawl child process: load the config, run one cycle for the sources,
-    then say so on `done` (a pipe's sending end). `alone`: no other crawl was running when it
+    """Entry point of a crawl child process: run one cycle for the sources with the scheduler's
+    validated configuration (never the file again: an edit takes effect when the scheduler
+    reloads it, whole), then say so on `done` (a pipe's sending end). `alone`: no other crawl was running when it
     started, so in auto mode it may prepare pages in worker processes; beside other crawls it
     uses a thread (each crawl child a process of its own already keeps the cores busy, and pools
     on top of several children only cost start-up and memory: 1.96x the time of `newswatch crawl`
@@ -72,11 +75,9 @@ def crawl_child(
 
     from newswatch.crawler.cycle import run_cycle
     from newswatch.scheduler.app import cycle_context, open_db, select_sources
-    from newswatch.scheduler.config import load_config
     from newswatch.scheduler.logs import setup_logging
 
     setup_logging(log_level, log_format)
-    config = load_config(config_path, env={})
     sessions = open_db(config)
     specs = select_sources(config, tuple(source_names))
     context = cycle_context(config, sessions, specs)
@@ -121,6 +122,7 @@ def _child_result(finished) -> tuple[bool, int]:
 @dataclass
 class ServiceState:
     stopping: threading.Event = field(default_factory=threading.Event)
+    reload: threading.Event = field(default_factory=threading.Event)  # SIGHUP asked to reload the config
     children: dict[int, multiprocessing.Process] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     started_at: datetime = field(default_factory=_now)
@@ -130,15 +132,27 @@ class Service:
     """The scheduler and its jobs, bound to one configuration and database."""
 
     def __init__(
-        self, config: Config, sessions, log_level: str = "INFO", log_format: str = "text", crawl_target=None
+        self,
+        config: Config,
+        sessions,
+        log_level: str = "INFO",
+        log_format: str = "text",
+        crawl_target=None,
+        log_overrides: tuple[str | None, str | None] = (None, None),
     ) -> None:
+        from newswatch.scheduler.lease import new_owner
+
         self.config = config
+        # The log level and format given on the command line, which a reload does not change.
+        self.log_overrides = log_overrides
+        self.owner = new_owner()  # this process's lease on the database (scheduler/lease.py)
         # What a crawl child runs: crawl_child, or a stand-in given by a test.
         self.crawl_target = crawl_target or crawl_child
         self.sessions = sessions
         self.log_level, self.log_format = log_level, log_format
         self.state = ServiceState()
         self.scheduler = None
+        self.dispatcher = None  # the alert sender (alerts/dispatch.py), made on the first send
         # Crawl children fork from a server process that has imported Scrapy, trafilatura and
         # the rest once: a crawl starts in milliseconds instead of re-importing for a second
         # or two of CPU, and the server itself never runs a reactor or opens the database.
@@ -153,8 +167,8 @@ class Service:
             return "skipped"
         if self._backing_off(source_names):
             return "backoff"
-        timeout = self.config.settings.service.crawl_timeout
-        path = str(self.config.path) if self.config.path else None
+        config = self.config  # the configuration of this crawl, whatever a reload does meanwhile
+        timeout = config.settings.service.crawl_timeout
         # The child says it finished on a pipe of its own: with several children running, the
         # fork server sometimes loses an exit status and reports 255 for a crawl that ended
         # well (CPython issue 140867; measured here on 3.11), so the status alone can't tell.
@@ -165,7 +179,7 @@ class Service:
             alone = not self.state.children
             child = self._mp.Process(
                 target=self.crawl_target,
-                args=(path, source_names, self.log_level, self.log_format, done),
+                args=(config, source_names, self.log_level, self.log_format, done),
                 kwargs={"alone": alone},
                 name=f"crawl-{'+'.join(source_names)[:40]}",
                 daemon=False,
@@ -234,13 +248,18 @@ class Service:
                 row.last_fetch_at = now
 
     def send(self) -> None:
-        """Send due alerts. Runs in the scheduler's threads, never in the crawl child."""
-        from newswatch.scheduler.app import send_alerts
+        """Start sending the alerts that are due, and return at once: each target's deliveries go
+        out in a thread of their own (alerts/dispatch.py), each send stopped after
+        `alerts.send_timeout`. A crawl job that calls this never waits for a notification service."""
+        from newswatch.scheduler.app import alert_dispatcher
 
+        if self.state.stopping.is_set():
+            return  # what is due stays in the outbox for the next run
         try:
-            report = send_alerts(self.config, self.sessions, console=None)
-            if report.sent or report.failed or report.retrying:
-                log.info("alerts sent=%d failed=%d retrying=%d", report.sent, report.failed, report.retrying)
+            with self.state.lock:  # crawl jobs finish in several threads at once: one sender
+                if self.dispatcher is None:
+                    self.dispatcher = alert_dispatcher(self.config, self.sessions)
+            self.dispatcher.kick()
         except Exception:
             log.exception("sending alerts failed")
 
@@ -273,26 +292,29 @@ class Service:
         self.send()
 
     def heartbeat(self) -> None:
-        from newswatch.db.models import ServiceState as Row
+        """Renew the lease; a lease taken over meanwhile (this process was stalled past it, and
+        another scheduler started) stops this one, so that only one crawls."""
+        from newswatch.scheduler.lease import renew
 
-        now = _now()
-        with self.sessions.begin() as session:
-            row = session.get(Row, 1)
-            if row is None:
-                row = Row(id=1)
-                session.add(row)
-            if row.pid != os.getpid() or row.started_at is None or row.stopped_at is not None:
-                row.pid, row.host, row.started_at = os.getpid(), socket.gethostname(), self.state.started_at
-            row.heartbeat_at, row.stopped_at = now, None
+        if not renew(self.sessions, self.owner, _now()):
+            log.error("lost the database lease to another newswatch run: stopping")
+            self.state.stopping.set()
+
+    def acquire_lease(self) -> None:
+        """Take the database's service lease, or raise lease.LeaseHeld: another `newswatch run`
+        holds it (its heartbeat is fresher than three heartbeats and ten seconds)."""
+        from newswatch.scheduler.lease import acquire
+
+        heartbeat = self.config.settings.service.heartbeat
+        acquire(self.sessions, self.owner, _now(), timedelta(seconds=3 * heartbeat + 10), self.state.started_at)
 
     def release_orphaned_claims(self) -> None:
-        """A previous run killed mid-send left deliveries claimed: send them again."""
-        from newswatch.alerts.outbox import release_orphaned_claims
+        """A previous run killed mid-send left deliveries claimed: those its targets had accepted
+        count as sent, the others are sent again."""
+        from newswatch.alerts.outbox import reclaim
+        from newswatch.scheduler.app import alert_settings
 
-        with self.sessions.begin() as session:
-            released = release_orphaned_claims(session, self.state.started_at)
-        if released:
-            log.warning("released deliveries claimed by a previous run count=%d", released)
+        reclaim(self.sessions, _now(), alert_settings(self.config))
 
     def mark_cycle(self) -> None:
         from newswatch.db.models import ServiceState as Row
@@ -303,12 +325,100 @@ class Service:
                 row.last_cycle_at = _now()
 
     def mark_stopped(self) -> None:
-        from newswatch.db.models import ServiceState as Row
+        from newswatch.scheduler.lease import release
 
-        with self.sessions.begin() as session:
-            row = session.get(Row, 1)
-            if row is not None and row.pid == os.getpid():
-                row.stopped_at = _now()
+        release(self.sessions, self.owner, _now())
+
+    def reload(self) -> bool:
+        """Read the configuration file again (SIGHUP): apply it whole, or refuse it whole and
+        keep running with the current one, saying why in the log. Returns whether it applied."""
+        from newswatch.scheduler.config import load_config
+        from newswatch.scheduler.config_files import ConfigError
+
+        path = self.config.path
+        if path is None:
+            log.warning("configuration reload: running on the built-in default, there is no file to read")
+            return False
+        try:
+            new = load_config(str(path), env={})
+            if new.database_url != self.config.database_url:
+                raise ConfigError(str(path), "database.url", "changed; restart newswatch run to use another database")
+            jobs = self._crawl_jobs(new)
+        except ConfigError as exc:
+            log.error("configuration reload refused, still running the previous one: %s", exc)
+            return False
+        old, self.config = self.config, new
+        self._apply_jobs(old, new, jobs)
+        if new.settings.alerts != old.settings.alerts:
+            self._retire_dispatcher()
+        level = (self.log_overrides[0] or new.settings.logging.level).upper()
+        fmt = self.log_overrides[1] or new.settings.logging.format
+        if (level, fmt) != (self.log_level, self.log_format):
+            from newswatch.scheduler.logs import setup_logging
+
+            setup_logging(level, fmt)
+            self.log_level, self.log_format = level, fmt
+        log.info("configuration reloaded from %s: sources=%d topics=%d", path, len(jobs), len(new.settings.topics))
+        return True
+
+    def _retire_dispatcher(self) -> None:
+        """After a reload that changed `[alerts]`: the next send starts a dispatcher with the new
+        targets and settings; sends under way finish (each claimed delivery is sent once) and the
+        old one's worker processes close, in the background."""
+        with self.state.lock:
+            retired, self.dispatcher = self.dispatcher, None
+        if retired is not None:
+            retired.stopping.set()
+            timeout = self.config.settings.alerts.send_timeout
+            threading.Thread(
+                target=retired.stop, args=(time.monotonic() + timeout,), name="retire-sender", daemon=True
+            ).start()
+
+    def _crawl_jobs(self, config: Config) -> dict[str, object]:
+        """The crawl jobs a configuration asks for: job id -> the source's spec."""
+        from newswatch.scheduler.app import select_sources
+
+        return {f"crawl:{spec.name}": spec for spec in select_sources(config)}
+
+    def _apply_jobs(self, old: Config, new: Config, jobs: dict[str, object]) -> None:
+        """Bring the running scheduler's jobs in line with `new`: sources added, removed or with a
+        new interval, and the side jobs' timings. A source whose interval is unchanged keeps its
+        next run."""
+        if self.scheduler is None:
+            return
+        from apscheduler.triggers.cron import CronTrigger
+        from apscheduler.triggers.interval import IntervalTrigger
+
+        previous = {job.id: job for job in self.scheduler.get_jobs() if job.id.startswith("crawl:")}
+        was = self._crawl_jobs(old)
+        for job_id in previous.keys() - jobs.keys():
+            self.scheduler.remove_job(job_id)
+        service = new.settings.service
+        for job_id, spec in jobs.items():
+            if job_id in previous and was.get(job_id) is not None and was[job_id].interval == spec.interval:
+                previous[job_id].modify(args=[[spec.name]])
+                continue
+            self._add_crawl_job(self.scheduler, spec, service, replace=True)
+        self.scheduler.reschedule_job("send", trigger=IntervalTrigger(seconds=service.send_every))
+        self.scheduler.reschedule_job("heartbeat", trigger=IntervalTrigger(seconds=service.heartbeat))
+        alerts = new.settings.alerts
+        zone = alerts.timezone or _local_zone()
+        self.scheduler.reschedule_job("digest", trigger=CronTrigger.from_crontab(alerts.digest_cron, timezone=zone))
+
+    def _add_crawl_job(self, scheduler, spec, service, replace: bool = False) -> None:
+        from apscheduler.triggers.interval import IntervalTrigger
+
+        jitter = min(service.jitter, spec.interval / 10)
+        scheduler.add_job(
+            self.crawl,
+            IntervalTrigger(seconds=spec.interval, jitter=jitter),
+            args=[[spec.name]],
+            id=f"crawl:{spec.name}",
+            name=f"crawl {spec.name}",
+            next_run_time=_now() + timedelta(seconds=1),
+            misfire_grace_time=max(1, int(spec.interval / 2)),
+            replace_existing=replace,
+        )
 
     # Scheduling ---------------------------------------------------------------------------
 
@@ -330,18 +440,8 @@ class Service:
             job_defaults={"coalesce": True, "max_instances": 1},
             timezone=alerts.timezone or _local_zone(),
         )
-        first = _now() + timedelta(seconds=1)
         for spec in specs:
-            jitter = min(service.jitter, spec.interval / 10)
-            scheduler.add_job(
-                self.crawl,
-                IntervalTrigger(seconds=spec.interval, jitter=jitter),
-                args=[[spec.name]],
-                id=f"crawl:{spec.name}",
-                name=f"crawl {spec.name}",
-                next_run_time=first,
-                misfire_grace_time=max(1, int(spec.interval / 2)),
-            )
+            self._add_crawl_job(scheduler, spec, service)
         scheduler.add_job(
             self.send,
             IntervalTrigger(seconds=service.send_every),
@@ -418,9 +518,11 @@ class Service:
 
         signal.signal(signal.SIGTERM, _on_signal)
         signal.signal(signal.SIGINT, _on_signal)
+        # SIGHUP reloads the configuration file, from the main loop below (not the handler).
+        signal.signal(signal.SIGHUP, lambda _signum, _frame: self.state.reload.set())
+        self.acquire_lease()
         self.scheduler = self.build_scheduler()
         self.release_orphaned_claims()
-        self.heartbeat()
         self.scheduler.start()
         log.info(
             "service started pid=%d sources=%d",
@@ -428,9 +530,16 @@ class Service:
             len([j for j in self.scheduler.get_jobs() if j.id.startswith("crawl:")]),
         )
         while not self.state.stopping.wait(1.0):
-            pass
+            if self.state.reload.is_set():
+                self.state.reload.clear()
+                self.reload()
+        deadline = time.monotonic() + grace
         self.scheduler.shutdown(wait=False)
+        if self.dispatcher is not None:
+            self.dispatcher.stopping.set()  # no new sends; those under way share the grace period
         self.stop_children(grace)
+        if self.dispatcher is not None:
+            self.dispatcher.stop(deadline)
         self.mark_stopped()
         log.info("service stopped")
         return 0

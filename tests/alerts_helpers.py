@@ -185,3 +185,14 @@ def add_article(
         matches.append(match)
     session.flush()
     return article, matches
+
+
+def alert_settings(**changes):
+    """The `[alerts]` settings as newswatch builds them from a configuration that sets only
+    `changes` (field names of AlertSettings): the configuration models own every default."""
+    from dataclasses import replace
+
+    from newswatch.scheduler.app import alert_settings as from_config
+    from newswatch.scheduler.config import validate
+
+    return replace(from_config(validate({}, "<test>", None, check_targets=False)), **changes)

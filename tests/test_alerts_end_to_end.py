@@ -112,6 +112,7 @@ def test_digest_topic_alerts_nothing_at_once_and_groups_stories_in_the_digest(tm
     config = load_config(str(config_path))
     service = Service(config, open_db(config))
     service.digest()  # what the scheduler's cron job runs
+    service.dispatcher.wait()  # its sends run in threads of their own
     assert len(receiver.posts) == 1
     digest = receiver.posts[0]["message"]
     assert ("India, US push jet engine co-production under iCET" in digest) != (

@@ -11,7 +11,6 @@ from datetime import time, timedelta
 from sqlalchemy import select, update
 
 from newswatch.alerts import (
-    AlertSettings,
     CycleBudget,
     TopicAlerting,
     list_deliveries,
@@ -23,13 +22,13 @@ from newswatch.alerts import (
 )
 from newswatch.alerts.targets import make_target
 from newswatch.db.models import Alert, Delivery
-from tests.alerts_helpers import NOW, JsonReceiver, SmtpReceiver, add_article, database
+from tests.alerts_helpers import NOW, JsonReceiver, SmtpReceiver, add_article, alert_settings, database
 
 TOPICS = {"icet": TopicAlerting("icet")}
 
 
 def queue_story(sessions, targets, settings=None, **article):
-    settings = settings or AlertSettings()
+    settings = settings or alert_settings()
     with sessions.begin() as session:
         row, matches = add_article(session, **article)
         plan_for_article(session, row, matches, TOPICS, targets, settings, CycleBudget.for_settings(settings), NOW)
@@ -54,9 +53,9 @@ def deliveries(sessions):
 def test_alert_reaches_json_hook_with_title_link_source_topic_and_terms(tmp_path):
     sessions = database(tmp_path)
     with JsonReceiver() as hook:
-        targets = targets_from(AlertSettings(urls=(hook.apprise_url,)))
+        targets = targets_from(alert_settings(urls=(hook.apprise_url,)))
         article = queue_story(sessions, targets, source="the-ledger")
-        report = send_due(sessions, targets, AlertSettings(), now=NOW)
+        report = send_due(sessions, targets, alert_settings(), now=NOW)
     assert report.sent == 1 and report.failed == 0
     [post] = hook.posts
     assert post["title"] == "[icet] India, US launch TRUST to replace iCET"
@@ -69,9 +68,9 @@ def test_alert_reaches_json_hook_with_title_link_source_topic_and_terms(tmp_path
 def test_email_alert_arrives_with_text_and_html_parts(tmp_path):
     sessions = database(tmp_path)
     with SmtpReceiver() as smtp:
-        targets = targets_from(AlertSettings(urls=(smtp.apprise_url,)))
+        targets = targets_from(alert_settings(urls=(smtp.apprise_url,)))
         article = queue_story(sessions, targets, title="Jet engines & drones: <new> deal")
-        report = send_due(sessions, targets, AlertSettings(), now=NOW)
+        report = send_due(sessions, targets, alert_settings(), now=NOW)
     assert report.sent == 1, report.errors
     [message] = smtp.messages
     assert smtp.logins == ["alerts"]
@@ -86,7 +85,7 @@ def test_email_alert_arrives_with_text_and_html_parts(tmp_path):
 
 def test_down_target_is_retried_with_backoff_and_delivered_exactly_once(tmp_path):
     sessions = database(tmp_path)
-    settings = AlertSettings(retry_base=30.0)
+    settings = alert_settings(retry_base=30.0)
     with JsonReceiver(refuse=2) as hook:
         targets = [make_target(hook.apprise_url)]
         queue_story(sessions, targets)
@@ -119,7 +118,7 @@ def test_failing_target_does_not_block_the_others(tmp_path):
         targets = [make_target(down.url("/down")), make_target(up.url("/up"))]
         queue_story(sessions, targets, title="First story")
         queue_story(sessions, targets, title="Second story")
-        report = send_due(sessions, targets, AlertSettings(), now=NOW)
+        report = send_due(sessions, targets, alert_settings(), now=NOW)
     assert [post["title"] for post in up.posts] == ["[icet] First story", "[icet] Second story"]
     assert report.sent == 2 and report.retrying == 1 and report.deferred == 1
     # A target that failed is not tried again in the same round: one slow service costs one timeout.
@@ -129,7 +128,7 @@ def test_failing_target_does_not_block_the_others(tmp_path):
 
 def test_target_failing_past_the_retry_limit_is_shown_failed_and_can_be_requeued(tmp_path):
     sessions = database(tmp_path)
-    settings = AlertSettings(retry_limit=2, retry_base=1.0)
+    settings = alert_settings(retry_limit=2, retry_base=1.0)
     with JsonReceiver(refuse=2) as hook:
         targets = [make_target(hook.apprise_url)]
         queue_story(sessions, targets)
@@ -150,14 +149,14 @@ def test_unusable_url_fails_at_once_without_retrying(tmp_path):
     sessions = database(tmp_path)
     targets = [make_target("json://")]
     queue_story(sessions, targets)
-    report = send_due(sessions, targets, AlertSettings(), now=NOW)
+    report = send_due(sessions, targets, alert_settings(), now=NOW)
     [delivery] = deliveries(sessions)
     assert report.failed == 1 and delivery.status == "failed" and delivery.attempts == 1
 
 
 def test_crashed_claim_is_sent_again_once_but_a_sent_delivery_never_is(tmp_path):
     sessions = database(tmp_path)
-    settings = AlertSettings(lease=600.0)
+    settings = alert_settings(lease=600.0)
     with JsonReceiver() as hook:
         targets = [make_target(hook.apprise_url)]
         crashed = queue_story(sessions, targets, title="Crashed mid-send")
@@ -182,7 +181,7 @@ def test_two_senders_at_once_never_send_a_delivery_twice(tmp_path):
             queue_story(sessions, targets, title=f"Story {n}")
         reports = []
         threads = [
-            threading.Thread(target=lambda: reports.append(send_due(sessions, targets, AlertSettings(), now=NOW)))
+            threading.Thread(target=lambda: reports.append(send_due(sessions, targets, alert_settings(), now=NOW)))
             for _ in range(2)
         ]
         for thread in threads:
@@ -198,7 +197,7 @@ def test_delivery_to_a_target_no_longer_configured_fails_with_a_clear_error(tmp_
     sessions = database(tmp_path)
     removed = make_target("json://127.0.0.1:9/removed")
     queue_story(sessions, [removed])
-    report = send_due(sessions, [make_target("json://127.0.0.1:9/other")], AlertSettings(), now=NOW)
+    report = send_due(sessions, [make_target("json://127.0.0.1:9/other")], alert_settings(), now=NOW)
     [delivery] = deliveries(sessions)
     assert report.failed == 1 and delivery.status == "failed"
     assert "no longer configured" in delivery.error and removed.label in delivery.error
@@ -206,7 +205,7 @@ def test_delivery_to_a_target_no_longer_configured_fails_with_a_clear_error(tmp_
 
 def test_rate_limit_keeps_a_minimum_gap_between_sends_to_one_target(tmp_path):
     sessions = database(tmp_path)
-    settings = AlertSettings(rate_limit=60.0)
+    settings = alert_settings(rate_limit=60.0)
     with JsonReceiver() as hook:
         targets = [make_target(hook.apprise_url)]
         queue_story(sessions, targets, title="One")
@@ -222,7 +221,7 @@ def test_rate_limit_keeps_a_minimum_gap_between_sends_to_one_target(tmp_path):
 
 def test_quiet_hours_hold_alerts_until_they_end_but_not_a_test(tmp_path):
     sessions = database(tmp_path)
-    settings = AlertSettings(quiet_hours=(time(22, 0), time(7, 0)), timezone="UTC")
+    settings = alert_settings(quiet_hours=(time(22, 0), time(7, 0)), timezone="UTC")
     night = NOW.replace(hour=23)
     with JsonReceiver() as hook:
         targets = [make_target(hook.apprise_url)]
@@ -239,24 +238,24 @@ def test_quiet_hours_hold_alerts_until_they_end_but_not_a_test(tmp_path):
 
 def test_without_targets_alerts_print_to_the_console_and_count_as_sent(tmp_path):
     sessions = database(tmp_path)
-    targets = targets_from(AlertSettings())
+    targets = targets_from(alert_settings())
     article = queue_story(sessions, targets, source="the-ledger")
     out = io.StringIO()
-    report = send_due(sessions, targets, AlertSettings(), now=NOW, console=out)
+    report = send_due(sessions, targets, alert_settings(), now=NOW, console=out)
     printed = out.getvalue()
     assert report.sent == 1
     for expected in ("[icet] India, US launch TRUST to replace iCET", article.url, "the-ledger", "iCET, TRUST"):
         assert expected in printed
     assert deliveries(sessions)[0].status == "sent"
-    assert send_due(sessions, targets, AlertSettings(), now=NOW, console=out).sent == 0
+    assert send_due(sessions, targets, alert_settings(), now=NOW, console=out).sent == 0
 
 
 def test_without_a_console_stream_console_alerts_go_to_the_log(tmp_path, caplog):
     sessions = database(tmp_path)
-    targets = targets_from(AlertSettings())
+    targets = targets_from(alert_settings())
     article = queue_story(sessions, targets)
     with caplog.at_level(logging.INFO, logger="newswatch.alerts.console"):
-        report = send_due(sessions, targets, AlertSettings(), now=NOW)
+        report = send_due(sessions, targets, alert_settings(), now=NOW)
     assert report.sent == 1 and article.url in caplog.text and "[icet] India, US launch TRUST" in caplog.text
 
 
@@ -265,11 +264,11 @@ def test_tokens_never_reach_the_database_the_report_or_the_log(tmp_path, caplog)
     token = "Zq8TtokenSecret93kX"
     with JsonReceiver(refuse=1) as hook:
         url = f"json://newswatch:{token}@127.0.0.1:{hook.port}/hook/{token}?apikey={token}"
-        targets = targets_from(AlertSettings(urls=(url,)))
+        targets = targets_from(alert_settings(urls=(url,)))
         queue_story(sessions, targets)
         with caplog.at_level(logging.DEBUG):
-            report = send_due(sessions, targets, AlertSettings(), now=NOW)
-            send_due(sessions, targets, AlertSettings(), now=NOW + timedelta(hours=1))
+            report = send_due(sessions, targets, alert_settings(), now=NOW)
+            send_due(sessions, targets, alert_settings(), now=NOW + timedelta(hours=1))
     [delivery] = deliveries(sessions)
     assert delivery.status == "sent" and len(hook.posts) == 1
     assert delivery.target_label.startswith(f"json://newswatch:****@127.0.0.1:{hook.port}/hook/")

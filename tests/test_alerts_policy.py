@@ -8,7 +8,6 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from newswatch.alerts import (
-    AlertSettings,
     CycleBudget,
     TopicAlerting,
     finish_cycle,
@@ -20,14 +19,14 @@ from newswatch.alerts import (
 )
 from newswatch.alerts.targets import make_target
 from newswatch.db.models import Alert, Delivery
-from tests.alerts_helpers import NOW, JsonReceiver, add_article, database
+from tests.alerts_helpers import NOW, JsonReceiver, add_article, alert_settings, database
 
 ICET = {"icet": TopicAlerting("icet")}
 TARGETS = [make_target("json://127.0.0.1:9/hook")]
 
 
 def plan(session, article, matches, settings=None, topics=None, targets=None, budget=None, now=NOW):
-    settings = settings or AlertSettings()
+    settings = settings or alert_settings()
     return plan_for_article(
         session,
         article,
@@ -96,7 +95,7 @@ def test_copy_of_wire_story_never_alerts(tmp_path):
 
 def test_item_older_than_max_age_is_stored_without_alerting(tmp_path):
     sessions = database(tmp_path)
-    settings = AlertSettings(max_age=3 * 86400)
+    settings = alert_settings(max_age=3 * 86400)
     with sessions.begin() as session:
         old, old_matches = add_article(session, published_at=NOW - timedelta(days=4))
         undated_old, undated_matches = add_article(session, published_at=None, fetched_at=NOW - timedelta(days=5))
@@ -114,14 +113,14 @@ def test_update_alerts_only_when_configured(tmp_path):
         first, matches = add_article(session)
         plan(session, first, matches)
         follow_up, follow_matches = add_article(session, story_id=first.story_id, title="TRUST: first projects named")
-        assert plan(session, follow_up, follow_matches, AlertSettings(updates=False)) == []
-        updates = plan(session, follow_up, follow_matches, AlertSettings(updates=True))
+        assert plan(session, follow_up, follow_matches, alert_settings(updates=False)) == []
+        updates = plan(session, follow_up, follow_matches, alert_settings(updates=True))
         assert [alert.kind for alert in updates] == ["update"]
         assert updates[0].key == f"update:icet:article:{follow_up.id}"
         assert "Update" in updates[0].title
         # The same article again, or the alerted article itself, is never an update.
-        assert plan(session, follow_up, follow_matches, AlertSettings(updates=True)) == []
-        assert plan(session, first, matches, AlertSettings(updates=True)) == []
+        assert plan(session, follow_up, follow_matches, alert_settings(updates=True)) == []
+        assert plan(session, first, matches, alert_settings(updates=True)) == []
 
 
 def test_off_and_digest_topics_send_no_instant_alert(tmp_path):
@@ -134,7 +133,7 @@ def test_off_and_digest_topics_send_no_instant_alert(tmp_path):
 
 def test_cycle_over_budget_folds_the_rest_into_one_summary(tmp_path):
     sessions = database(tmp_path)
-    settings = AlertSettings(max_per_cycle=3)
+    settings = alert_settings(max_per_cycle=3)
     budget = CycleBudget.for_settings(settings)
     titles = [f"Story number {n} on iCET" for n in range(5)]
     with sessions.begin() as session:
@@ -182,7 +181,7 @@ def test_apprise_config_file_tags_route_topics(tmp_path):
         "urls:\n  - json://127.0.0.1:9/office:\n      tag: work\n  - json://127.0.0.1:9/mobile:\n      tag: phone\n",
         encoding="utf-8",
     )
-    targets = targets_from(AlertSettings(config_file=str(config)))
+    targets = targets_from(alert_settings(config_file=str(config)))
     routed = [t.label for t in targets if t.tags & {"phone"}]
     assert len(targets) == 2 and routed == ["json://127.0.0.1:9/mobile"]
     sessions = database(tmp_path)
@@ -195,7 +194,7 @@ def test_apprise_config_file_tags_route_topics(tmp_path):
 
 
 def test_no_targets_configured_means_the_console_target():
-    [target] = targets_from(AlertSettings())
+    [target] = targets_from(alert_settings())
     assert target.is_console and target.format == "text"
 
 
@@ -239,7 +238,7 @@ def test_digest_groups_the_periods_new_stories_by_topic_with_outlet_counts(tmp_p
     with sessions.begin() as session:
         topics = _digest_world(session)
         digest = make_digest(
-            session, list(topics.values()), NOW - timedelta(days=1), NOW, TARGETS, AlertSettings(), NOW
+            session, list(topics.values()), NOW - timedelta(days=1), NOW, TARGETS, alert_settings(), NOW
         )
     text = digest.payload["render"]["text"]
     assert digest.kind == "digest" and "2 new stories" in digest.title
@@ -253,7 +252,7 @@ def test_digest_groups_the_periods_new_stories_by_topic_with_outlet_counts(tmp_p
     with sessions.begin() as session:
         # Nothing new since: no digest. A story matched later goes in the next one, alone.
         assert (
-            make_digest(session, list(topics.values()), NOW - timedelta(days=1), NOW, TARGETS, AlertSettings(), NOW)
+            make_digest(session, list(topics.values()), NOW - timedelta(days=1), NOW, TARGETS, alert_settings(), NOW)
             is None
         )
         add_article(session, title="Quantum pact", fetched_at=NOW + timedelta(hours=1), topics={"icet": ["quantum"]})
@@ -263,7 +262,7 @@ def test_digest_groups_the_periods_new_stories_by_topic_with_outlet_counts(tmp_p
             NOW - timedelta(days=1),
             NOW + timedelta(days=1),
             TARGETS,
-            AlertSettings(),
+            alert_settings(),
             NOW + timedelta(days=1),
         )
         assert "1 new story" in later.title and "Jet engine" not in later.payload["render"]["text"]
@@ -276,8 +275,8 @@ def test_digest_sends_each_target_only_the_topics_routed_to_it(tmp_path):
         with sessions.begin() as session:
             _digest_world(session)
             topics = [TopicAlerting("icet", mode="digest"), TopicAlerting("chips", mode="digest", tags=("home",))]
-            make_digest(session, topics, NOW - timedelta(days=1), NOW, targets, AlertSettings(), NOW)
-        report = send_due(sessions, targets, AlertSettings(), now=NOW)
+            make_digest(session, topics, NOW - timedelta(days=1), NOW, targets, alert_settings(), NOW)
+        report = send_due(sessions, targets, alert_settings(), now=NOW)
     assert report.sent == 2
     [office_post], [phone_post] = office.posts, phone.posts
     assert "Jet engine deal signed" in office_post["message"] and "Fab plans" not in office_post["message"]

@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from newswatch.alerts import AlertSettings, mask_url, parse_quiet_hours, target_id, template_error
+from newswatch.alerts import mask_url, target_id, template_error
 from newswatch.alerts.render import ArticleView, MatchView, markdown_escape, render_instant, render_summary
 from newswatch.alerts.targets import format_for, scrub
 from newswatch.alerts.transport import validate_url
+from tests.alerts_helpers import alert_settings
 
 PUBLISHED = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 
@@ -87,7 +88,7 @@ def test_update_alert_says_it_is_an_update():
 
 
 def test_configured_templates_replace_the_built_in_ones_and_still_escape():
-    settings = AlertSettings(
+    settings = alert_settings(
         title_template="{{ topic|upper }} | {{ article.title }}",
         body_template="**{{ article.title }}** via {{ article.source }}\n\n"
         "[open]({{ article.url|mdurl }}) ({{ terms|join(', ') }})",
@@ -103,7 +104,7 @@ def test_configured_templates_replace_the_built_in_ones_and_still_escape():
 def test_unsafe_or_broken_configured_template_falls_back_to_the_built_in_one():
     default = render_instant(article(), MATCH, "icet")
     for template in ("{{ article.__class__.__mro__[1].__subclasses__() }}", "{% for x in %}"):
-        assert render_instant(article(), MATCH, "icet", settings=AlertSettings(body_template=template)) == default
+        assert render_instant(article(), MATCH, "icet", settings=alert_settings(body_template=template)) == default
     assert template_error("{% for x in %}") and template_error("{{ article.title }}") is None
 
 
@@ -164,11 +165,3 @@ def test_config_validation_names_what_is_wrong_without_the_secret():
     assert validate_url("json://127.0.0.1:8080/hook") is None
     problem = validate_url("nosuchservice://user:VerySecretPw1@example.com")
     assert problem and "VerySecretPw1" not in problem
-
-
-def test_quiet_hours_are_written_as_a_window():
-    start, end = parse_quiet_hours("22:00-07:30")
-    assert (start.hour, end.hour, end.minute) == (22, 7, 30)
-    for bad in ("22-07", "25:00-07:00", "07:00-07:00"):
-        with pytest.raises(ValueError):
-            parse_quiet_hours(bad)

@@ -3,12 +3,15 @@ the file, the key and what is wrong, and nothing runs."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 
 import pytest
 
-from newswatch.scheduler.config import ConfigError, load_config
-from tests.conftest import run_newswatch
+from newswatch.domain.topics import BUILTIN_TOPICS
+from newswatch.scheduler.config import ConfigError, Settings, load_config, parse_config
+from newswatch.scheduler.default_sources import DEFAULT_SOURCES
+from tests.conftest import json_lines, run_newswatch
 
 GOOD_SOURCE = '[[sources]]\nname = "a"\nurl = "https://example.org/feed.xml"\n'
 GOOD_TOPIC = '[[topics]]\nname = "t"\nquery = "jet AND engine"\n'
@@ -21,7 +24,7 @@ GOOD_TOPIC = '[[topics]]\nname = "t"\nquery = "jet AND engine"\n'
         ('[crawl]\nconcurrency = "many"\n', "crawl.concurrency", "integer"),
         (GOOD_SOURCE.replace('"a"\n', '"a"\ninterval = "soon"\n'), "sources[0] (a).interval", "invalid duration"),
         (GOOD_SOURCE + GOOD_SOURCE, "sources[1].name", "duplicate name 'a'"),
-        ('[[topics]]\nname = "t"\nquery = "(jet AND"\n', "topics[0] (t).query", "position"),
+        ('[[topics]]\nname = "t"\nquery = "(jet AND"\n', "topics[0] (t).query", "line 1, column 9"),
         ('[[sources]]\nname = "x"\ntype = "rss"\nurl = "https://e.org/"\n', "sources[0] (x).type", "feed"),
         ('[[sources]]\nname = "x"\nurl = "ftp://e.org/"\n', "sources[0] (x)", "http"),
         ('[alerts]\nmax_age = "3 days"\n', "alerts.max_age", "invalid duration"),
@@ -99,8 +102,11 @@ def test_init_writes_the_commented_default_and_refuses_to_overwrite(tmp_path):
     assert text.count("\n#") > 20
     data = tomllib.loads(text)
     assert any(t["name"] == "icet" for t in data["topics"])
-    assert len(data["sources"]) >= 15
-    assert load_config(str(target)).settings.crawl.allow_private_addresses is False
+    config = load_config(str(target))
+    assert config.settings.crawl.allow_private_addresses is False
+    # A few sources written out, every built-in one followed.
+    assert 3 <= len(data["sources"]) <= 6 and data["builtin_sources"] is True
+    assert {s.name for s in config.sources} == {source["name"] for source in DEFAULT_SOURCES}
 
     target.write_text("# mine\n")
     again = run_newswatch("init", str(target))
@@ -108,6 +114,114 @@ def test_init_writes_the_commented_default_and_refuses_to_overwrite(tmp_path):
     assert target.read_text() == "# mine\n"
     assert run_newswatch("init", str(target), "--force").returncode == 0
     assert "icet" in target.read_text()
+
+
+def test_init_file_is_short_and_says_nothing_about_how_sources_were_checked(tmp_path):
+    target = tmp_path / "newswatch.toml"
+    assert run_newswatch("init", str(target)).returncode == 0
+    text = target.read_text()
+    topics = sum(len(topic.query.splitlines()) for topic in BUILTIN_TOPICS)
+    assert len(text.splitlines()) - topics < 130  # every key, a few sources: two screens besides the queries
+    for source in DEFAULT_SOURCES:
+        assert source["checked"] not in text
+    assert "checked" not in text.lower() and "find_string" not in text
+
+
+def test_init_all_sources_writes_every_built_in_source_out(tmp_path):
+    target = tmp_path / "all.toml"
+    assert run_newswatch("init", str(target), "--all-sources").returncode == 0
+    data = tomllib.loads(target.read_text())
+    assert data["builtin_sources"] is False
+    assert [s["name"] for s in data["sources"]] == [source["name"] for source in DEFAULT_SOURCES]
+    assert "checked" not in target.read_text().lower()
+    assert {s.name for s in load_config(str(target)).sources} == {source["name"] for source in DEFAULT_SOURCES}
+
+
+def test_two_sources_and_one_topic_from_the_init_file(tmp_path):
+    """What a user does to follow two sources and one topic: one word changed, two source blocks
+    and one topic block deleted."""
+    target = tmp_path / "newswatch.toml"
+    assert run_newswatch("init", str(target)).returncode == 0
+    text = target.read_text().replace("builtin_sources = true", "builtin_sources = false")
+    blocks = text.split("\n\n")
+    kept = [b for b in blocks if not (b.startswith("[[topics]]") and 'name = "india-us"' in b)]
+    sources = [b for b in kept if b.startswith("[[sources]]")]
+    kept = [b for b in kept if b not in sources[2:]]
+    target.write_text("\n\n".join(kept))
+    config = load_config(str(target))
+    assert len(config.sources) == 2 and [t.name for t in config.settings.topics] == ["icet"]
+    assert len(blocks) - len(kept) == 3
+
+
+def test_built_in_sources_are_picked_by_name_and_replaced_by_a_source_of_the_same_name(tmp_path):
+    path = tmp_path / "n.toml"
+    path.write_text(
+        'builtin_sources = ["gnews-icet", "pib-releases"]\n'
+        '[[sources]]\nname = "pib-releases"\nurl = "https://example.org/pib.xml"\ninterval = "1h"\n' + GOOD_SOURCE
+    )
+    result = run_newswatch("sources", "--json", config=path)
+    assert result.returncode == 0, result.stderr
+    listed = {record["name"]: record for record in json_lines(result.stdout)}
+    assert set(listed) == {"pib-releases", "a", "gnews-icet"}
+    assert listed["pib-releases"]["url"] == "https://example.org/pib.xml" and listed["pib-releases"]["interval"] == 3600
+
+
+def test_built_in_default_follows_every_built_in_source_and_the_icet_topic(tmp_path):
+    config = load_config(None, env={}, cwd=tmp_path)
+    assert config.path is None
+    assert sorted(s.name for s in config.sources) == sorted(source["name"] for source in DEFAULT_SOURCES)
+    assert "icet" in {t.name for t in config.settings.topics}
+
+
+def test_uncommenting_every_key_of_the_init_file_changes_nothing(tmp_path):
+    """The commented-out keys show the models' defaults, spelled as a user writes them (a key
+    unset by default shows an example instead, and stays commented)."""
+    target = tmp_path / "newswatch.toml"
+    assert run_newswatch("init", str(target)).returncode == 0
+    lines, table, uncommented = target.read_text().splitlines(), None, 0
+    for index, line in enumerate(lines):
+        if line.startswith("["):
+            table = None if line.startswith("[[") else getattr(Settings(), line.strip("[]"), None)
+        found = re.match(r"^# ([a-z_]+) = (.*?)(\s+# .*)?$", line)
+        if found and table is not None and getattr(table, found[1]) is not None:
+            lines[index] = f"{found[1]} = {found[2]}"
+            uncommented += 1
+    assert uncommented > 20
+    assert load_config(str(target)).settings == parse_config("\n".join(lines), "x", None).settings
+
+
+@pytest.mark.parametrize(("window", "problem"), [("07:00-07:00", "empty"), ("22-07", "HH:MM-HH:MM")])
+def test_empty_or_malformed_quiet_hours_stop_newswatch_naming_the_key(tmp_path, window, problem):
+    path = tmp_path / "n.toml"
+    path.write_text(f'[database]\nurl = "sqlite:///x.db"\n[alerts]\nquiet_hours = "{window}"\n')
+    result = run_newswatch("crawl", config=path)
+    assert result.returncode == 2
+    assert f"alerts.quiet_hours: invalid quiet hours '{window}'" in result.stderr and problem in result.stderr
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_misspelt_key_gets_a_suggestion(tmp_path):
+    path = tmp_path / "n.toml"
+    path.write_text('[crawl]\nconcurency = 4\n[[sources]]\nname = "a"\nurl = "https://e.org/"\nintervall = "5m"\n')
+    result = run_newswatch("crawl", config=path)
+    assert result.returncode == 2
+    assert "crawl.concurency: unknown key (did you mean 'concurrency'?)" in result.stderr
+    path.write_text(GOOD_SOURCE.replace('"a"\n', '"a"\nintervall = "5m"\n'))
+    assert (
+        "sources[0] (a).intervall: unknown key (did you mean 'interval'?)" in run_newswatch("crawl", config=path).stderr
+    )
+    path.write_text('builtin_sources = ["the-hindu-nationl"]\n')
+    result = run_newswatch("crawl", config=path)
+    assert result.returncode == 2 and "builtin_sources[0]" in result.stderr and "'the-hindu-national'" in result.stderr
+
+
+def test_top_level_key_written_inside_a_table_says_where_it_belongs(tmp_path):
+    path = tmp_path / "n.toml"
+    path.write_text(GOOD_TOPIC + "builtin_sources = true\n")
+    with pytest.raises(ConfigError) as raised:
+        load_config(str(path))
+    assert raised.value.key == "topics[0] (t).builtin_sources"
+    assert "top of the file" in raised.value.problem
 
 
 def test_unknown_source_name_on_the_command_line_is_a_usage_error(tmp_path):

@@ -62,3 +62,12 @@ def test_built_in_sources_are_a_valid_configuration():
     sources = [{key: value for key, value in source.items() if key != "checked"} for source in DEFAULT_SOURCES]
     config = Config(settings=Settings.model_validate({"sources": sources}), path=None)
     assert [spec.name for spec in config.source_specs()] == [source["name"] for source in DEFAULT_SOURCES]
+
+
+def test_hindi_news_is_followed_by_hindi_outlets_and_a_hindi_news_search():
+    hindi_hosts = ("feeds.bbci.co.uk/hindi", "amarujala.com", "bhaskar.com", "ndtvkhabar")
+    feeds = [s for s in _feeds() if any(host in s["url"] for host in hindi_hosts)]
+    assert len(feeds) >= 4
+    searches = [s for s in DEFAULT_SOURCES if s["type"] == "google_news" and s.get("hl") == "hi"]
+    assert searches and all(s["ceid"] == "IN:hi" for s in searches)
+    assert all(any("\u0900" <= c <= "\u097f" for c in s["query"]) for s in searches)

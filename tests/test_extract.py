@@ -188,3 +188,19 @@ def test_naive_fetch_time_is_taken_as_utc():
 def test_empty_page_is_not_an_article():
     with pytest.raises(NotAnArticle, match="empty"):
         extract_article(b"   ", ICET_URL, "s", FETCHED)
+
+
+@pytest.mark.parametrize("declaration", ['<html lang="hi">', "<html>", '<html lang="en-US">'])
+def test_devanagari_page_is_hindi_whatever_its_template_declares(declaration):
+    page = read("article_devanagari.html").replace(b'<html lang="hi">', declaration.encode())
+    article = extract_article(page, f"{SITE}/hindi/sahyog.html", "ledger-hindi", FETCHED)
+    assert article.language == "hi"
+
+
+def test_devanagari_page_declaring_marathi_stays_marathi():
+    page = read("article_devanagari.html").replace(b'<html lang="hi">', b'<html lang="mr">')
+    assert extract_article(page, f"{SITE}/marathi/sahkarya.html", "ledger-marathi", FETCHED).language == "mr"
+
+
+def test_english_page_keeps_its_declared_language(article):
+    assert article.language == "en"

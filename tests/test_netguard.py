@@ -14,6 +14,15 @@ NON_PUBLIC = {
     "reserved": ["http://240.0.0.1/", "http://255.255.255.255/"],
     "unspecified": ["http://0.0.0.0/", "http://[::]/"],
     "shared address space": ["http://100.64.0.1/", "http://100.127.255.254/"],
+    "special-purpose": [
+        "http://192.0.0.8/",  # IETF protocol assignments (192.0.0.0/24): "global" to Python 3.11.7
+        "http://192.0.0.170/",
+        "http://192.0.2.10/",  # documentation
+        "http://198.18.0.1/",  # benchmarking
+        "http://[3fff::1]/",  # documentation (2024)
+        "http://[5f00::1]/",  # SRv6 segment ids
+        "http://[2001:2::1]/",  # IETF protocol assignments, IPv6
+    ],
     "IPv4 inside IPv6": ["http://[::ffff:127.0.0.1]/", "http://[::ffff:169.254.169.254]/", "http://[2002:7f00:1::]/"],
     "numeric spellings": [
         "http://2130706433/",  # 127.0.0.1 as one decimal number
@@ -36,7 +45,9 @@ def test_non_public_addresses_are_refused(kind, url):
 
 @pytest.mark.parametrize("kind, url", CASES, ids=[f"{k}:{u}" for k, u in CASES])
 def test_non_public_addresses_are_allowed_when_configured(kind, url):
-    check_url(url, allow_private=True)
+    # Let through: the addresses it resolves to are the non-public ones it names.
+    addresses = check_url(url, allow_private=True)
+    assert addresses and not any(is_public_address(ip) for ip in addresses)
 
 
 def test_refusal_names_the_address_class():
@@ -64,9 +75,16 @@ def test_non_http_schemes_are_refused_even_when_private_addresses_are_allowed(ur
         check_url(url, allow_private=True)
 
 
-@pytest.mark.parametrize("url", ["http://93.184.215.14/", "https://8.8.8.8/dns", "https://[2606:4700:4700::1111]/"])
-def test_public_addresses_pass(url):
-    check_url(url, allow_private=False)
+@pytest.mark.parametrize(
+    "url, address",
+    [
+        ("http://93.184.215.14/", "93.184.215.14"),
+        ("https://8.8.8.8/dns", "8.8.8.8"),
+        ("https://[2606:4700:4700::1111]/", "2606:4700:4700::1111"),
+    ],
+)
+def test_public_addresses_pass(url, address):
+    assert [str(ip) for ip in check_url(url, allow_private=False)] == [address]
 
 
 def test_unresolvable_host_fails_with_its_own_error():
@@ -127,3 +145,39 @@ def test_numeric_host_spellings_decode_to_the_address_resolvers_use(host, addres
 @pytest.mark.parametrize("host", ["example.com", "deadbeef", "0x", "1.2.3.4.5", "256.1.1.1", "08.1.1.1"])
 def test_host_names_are_not_mistaken_for_addresses(host):
     assert parse_ip_host(host) is None
+
+
+RESOLVE = """
+import sys
+from twisted.internet import asyncioreactor
+asyncioreactor.install()
+from twisted.internet import reactor
+from scrapy.utils.test import get_crawler
+from newswatch.crawler.cycle import scrapy_settings
+from newswatch.crawler.context import CrawlSettings
+from scrapy.utils.misc import load_object
+
+settings = scrapy_settings(CrawlSettings(allow_private_addresses=sys.argv[1] == "allow"))
+resolver = load_object(settings["TWISTED_DNS_RESOLVER"]).from_crawler(get_crawler(settings_dict=settings), reactor)
+
+def done(result):
+    print("ANSWER", getattr(result, "value", result))
+    reactor.stop()
+
+reactor.callWhenRunning(lambda: resolver.getHostByName("localhost").addBoth(done))
+reactor.run()
+"""
+
+
+@pytest.mark.parametrize(
+    "allow, answer", [("refuse", "refusing loopback address localhost -> 127.0.0.1"), ("allow", "127.0.0.1")]
+)
+def test_the_crawl_connects_only_to_an_address_the_guard_has_checked(allow, answer):
+    """The resolver Twisted connects with refuses what the guard refuses, at the moment of the
+    connection: a name that changes its answer after the guard's check (DNS rebinding) is caught
+    there too."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", RESOLVE, allow], capture_output=True, text=True, timeout=60)
+    assert f"ANSWER {answer}" in result.stdout, result.stderr

@@ -49,3 +49,22 @@ def test_crawl_into_postgres_stores_dedups_searches_and_alerts_once(postgres_con
     sources = json_lines(run_newswatch("sources", "--json", config=postgres_config).stdout)
     broken = {s["name"]: s for s in sources}["broken-feed"]
     assert broken["status"] == "backoff" and broken["consecutive_errors"] == 2 and broken["error"]
+
+
+def test_one_service_per_postgres_database_too(postgres_config, tmp_path):
+    import subprocess
+
+    from tests.conftest import NEWSWATCH
+    from tests.test_service import SERVICE, _wait_for
+
+    postgres_config.write_text(postgres_config.read_text().replace("[alerts]\n", SERVICE + "\n[alerts]\n", 1))
+    first = subprocess.Popen([NEWSWATCH, "--config", str(postgres_config), "run"], stderr=subprocess.DEVNULL)
+    try:
+        assert _wait_for(
+            lambda: json_lines(run_newswatch("status", "--json", config=postgres_config).stdout)[0]["running"]
+        )
+        second = run_newswatch("run", config=postgres_config, timeout=60)
+        assert second.returncode == 2 and f"another newswatch run (pid {first.pid} " in second.stderr
+    finally:
+        first.terminate()
+        assert first.wait(timeout=30) == 0

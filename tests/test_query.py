@@ -284,6 +284,13 @@ def test_devanagari_words_keep_their_vowel_signs():
     assert not matches("\u0905\u092e", text)
 
 
+@pytest.mark.parametrize("written", ["फ्रेमवर्क", "फ़्रेमवर्क", "\u095e\u094d\u0930\u0947\u092e\u0935\u0930\u094d\u0915"])
+def test_devanagari_nukta_is_ignored_like_an_accent(written):
+    # Hindi outlets write framework with and without the nukta, decomposed or precomposed.
+    assert matches("फ्रेमवर्क", f"रक्षा {written} पर हस्ताक्षर")
+    assert matches("फ़्रेमवर्क", f"रक्षा {written} पर हस्ताक्षर")
+
+
 # --- errors -------------------------------------------------------------------------------------
 
 
@@ -316,7 +323,7 @@ def test_bad_query_reports_what_and_where(query, position, message):
         parse_query(query)
     assert caught.value.position == position
     assert message in caught.value.message
-    assert str(caught.value).startswith(f"position {position}: ")
+    assert str(caught.value).startswith(f"line 1, column {position + 1}: ")
 
 
 def test_query_error_is_a_value_error():
@@ -361,7 +368,7 @@ def test_bad_topic_query_names_the_topic_and_the_position():
         compile_topics([TopicSpec(name="chips", query="(chip OR semiconductor")])
     assert caught.value.topic == "chips"
     assert caught.value.position == 22
-    assert "chips" in str(caught.value) and "position 22" in str(caught.value)
+    assert "chips" in str(caught.value) and "line 1, column 23" in str(caught.value)
 
 
 def test_term_in_the_title_is_on_topic():
@@ -416,3 +423,44 @@ def test_plain_topic_specs_are_compiled_once_and_matched():
     first = match(article("Semiconductor news", ""), [spec])
     second = match(article("Semiconductor news", ""), [spec])
     assert first == second and first[0].topic == "chips"
+
+
+# --- depth and where an error is ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "(" * 200 + "india" + ")" * 200,
+        "title:(" * 150 + "india" + ")" * 150,
+        "india" + " WITH(us" * 400 + ")" * 400,
+        "NOT " * 1000 + "india",
+        "india" + " NEAR/3 us" * 1000,
+        "india" + " ^2" * 1000,
+        "india" + " EXCEPT(cricket)" * 1000,
+    ],
+    ids=["brackets", "title-scopes", "with", "nots", "near-chain", "boosts", "excepts"],
+)
+def test_a_query_nested_too_deeply_is_a_query_error_naming_the_spot(query):
+    with pytest.raises(QueryError) as caught:
+        parse_query(query)
+    assert "nests too deeply" in caught.value.message
+    assert 0 < caught.value.position < len(query)
+    assert str(caught.value).startswith(f"line 1, column {caught.value.position + 1}: ")
+
+
+def test_a_real_topic_is_far_from_the_depth_limit():
+    from newswatch.domain.query import MAX_DEPTH
+    from newswatch.domain.topics import ICET
+
+    assert parse_query(ICET.query).root.depth <= MAX_DEPTH // 3
+
+
+def test_an_error_in_a_long_query_names_its_line_and_column_and_points_at_the_spot():
+    query = 'iCET OR TRUST\n  OR ("jet engine*" NEAR/10 HAL)\n  OR (INDUS-X AND defence\n  OR cricket'
+    with pytest.raises(QueryError) as caught:
+        parse_query(query)
+    error = caught.value
+    assert (error.line, error.column) == (4, 13)
+    assert str(error) == "line 4, column 13: expected ')'"
+    assert error.excerpt() == "      OR cricket\n                ^"

@@ -86,6 +86,10 @@ def test_a_hanging_source_is_stopped_and_the_others_keep_alerting(tmp_path, news
             return "timed out" in rows["hangs"]["error"]
 
         assert _wait_for(hang_reported, deadline=60)
+        # The hanging source was stopped; the other one still alerts what it publishes next.
+        before = len(receiver.posts)
+        _publish_new_story(newsweb)
+        assert _wait_for(lambda: any("INDUS-X summit" in str(p) for p in receiver.posts[before:]), deadline=60)
     finally:
         service.send_signal(signal.SIGTERM)
         code = service.wait(timeout=30)
@@ -101,16 +105,26 @@ def test_cli_reads_while_the_service_writes(tmp_path, newsweb, receiver):
         sources=_fast_sources(newsweb, [("ledger", "feeds/national.rss"), ("frontier", "feeds/defence.atom")]),
     )
     service = _start(config)
+    fetches, stored = set(), 0
     try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
+        # Read for at least 20 s, and on until the service has stored articles over several cycles.
+        begin = time.monotonic()
+        while time.monotonic() < begin + 20 or not (stored and len(fetches - {None}) >= 2):
+            if time.monotonic() > begin + 150:
+                break
             for command in (("articles", "--all", "--json"), ("sources", "--json"), ("alerts", "--json")):
                 result = run_newswatch(*command, config=config)
                 assert result.returncode == 0, result.stderr
                 assert "locked" not in result.stderr
+                if command[0] == "articles":
+                    stored = max(stored, len(json_lines(result.stdout)))
+                if command[0] == "sources":
+                    fetches.update(s["last_fetch_at"] for s in json_lines(result.stdout) if s["name"] == "ledger")
     finally:
         service.send_signal(signal.SIGTERM)
         assert service.wait(timeout=30) == 0
+    # The service really wrote while the commands read: articles appeared, and several cycles ran.
+    assert stored > 0 and len(fetches - {None}) >= 2
 
 
 def test_second_signal_stops_at_once(tmp_path, newsweb):
@@ -147,9 +161,26 @@ the Pentagon's Defense Innovation Unit and India's iDEX each choosing six compan
 </article></body></html>"""
 
 
-def test_article_published_while_the_service_runs_is_alerted_once(tmp_path, newsweb, receiver):
+def _publish_new_story(newsweb) -> None:
+    """The newsroom publishes: a new page, and the national feed lists it first."""
     from newswatch.scheduler.newsweb import render_dates
 
+    newsweb.serve("/news/indus-x-start-up-fund.html", render_dates(_NEW_STORY, newsweb.now))
+    feed = (
+        (newsweb.root / "feeds/national.rss")
+        .read_text(encoding="utf-8")
+        .replace(
+            "<item>",
+            "<item>\n    <title>INDUS-X summit opens defence start-up fund</title>\n"
+            "    <link>/news/indus-x-start-up-fund.html</link>\n    <pubDate>{{rfc822:-1m}}</pubDate>\n"
+            "  </item>\n  <item>",
+            1,
+        )
+    )
+    newsweb.serve("/feeds/national.rss", render_dates(feed, newsweb.now), "application/rss+xml")
+
+
+def test_article_published_while_the_service_runs_is_alerted_once(tmp_path, newsweb, receiver):
     config = write_config(
         tmp_path / "n.toml",
         newsweb,
@@ -161,20 +192,7 @@ def test_article_published_while_the_service_runs_is_alerted_once(tmp_path, news
     try:
         assert _wait_for(lambda: len(receiver.posts) >= 1), "the first poll's story was not alerted"
         before = len(receiver.posts)
-        # The newsroom publishes: a new page and a feed that lists it first.
-        newsweb.serve("/news/indus-x-start-up-fund.html", render_dates(_NEW_STORY, newsweb.now))
-        feed = (
-            (newsweb.root / "feeds/national.rss")
-            .read_text(encoding="utf-8")
-            .replace(
-                "<item>",
-                "<item>\n    <title>INDUS-X summit opens defence start-up fund</title>\n"
-                "    <link>/news/indus-x-start-up-fund.html</link>\n    <pubDate>{{rfc822:-1m}}</pubDate>\n"
-                "  </item>\n  <item>",
-                1,
-            )
-        )
-        newsweb.serve("/feeds/national.rss", render_dates(feed, newsweb.now), "application/rss+xml")
+        _publish_new_story(newsweb)
         assert _wait_for(lambda: any("INDUS-X summit" in str(p) for p in receiver.posts), deadline=60), (
             "the new article never reached the receiver"
         )

@@ -88,6 +88,7 @@ def test_failing_source_alerts_once_and_once_more_when_it_recovers(tmp_path, new
         session.scalars(select(Source).where(Source.name == "broken-feed")).one().consecutive_errors = 2
     service.health()
     service.health()
+    service.dispatcher.wait()  # sends run in threads of their own
     failing = [p for p in receiver.posts if "broken-feed" in p["title"] + p["message"]]
     assert len(failing) == 1
 
@@ -95,6 +96,7 @@ def test_failing_source_alerts_once_and_once_more_when_it_recovers(tmp_path, new
         session.scalars(select(Source).where(Source.name == "broken-feed")).one().consecutive_errors = 0
     service.health()
     service.health()
+    service.dispatcher.wait()
     told = [p for p in receiver.posts if "broken-feed" in p["title"] + p["message"]]
     assert len(told) == 2 and "recover" in (told[1]["title"] + told[1]["message"]).lower()
 
@@ -103,9 +105,12 @@ def test_heartbeat_makes_status_report_a_running_service(tmp_path, newsweb):
     path = write_config(tmp_path / "n.toml", newsweb)
     service = _service(path)
     assert json_lines(run_newswatch("status", "--json", config=path).stdout)[0]["running"] is False
+    service.acquire_lease()  # as the service starts
+    started = json_lines(run_newswatch("status", "--json", config=path).stdout)[0]
+    assert started["running"] is True and started["heartbeat_at"]
     service.heartbeat()
     status = json_lines(run_newswatch("status", "--json", config=path).stdout)[0]
-    assert status["running"] is True and status["heartbeat_at"]
+    assert status["running"] is True and status["heartbeat_at"] > started["heartbeat_at"]
     service.mark_stopped()
     assert json_lines(run_newswatch("status", "--json", config=path).stdout)[0]["running"] is False
 

@@ -51,13 +51,55 @@ def _store(sessions, recent, number, title, text, when, matches=()):
 
 
 def _filler(number):
-    """An unrelated report of its own (title, text), different for every number."""
-    words = (
-        "harbour lantern quarry meadow ribbon timber orchard canyon velvet pebble summit glacier cobalt "
-        "saffron marble falcon thistle beacon willow ember cedar prairie lagoon tundra"
-    ).split()
-    chosen = random.Random(number).sample(words, 14)
-    text = ". ".join(" ".join(random.Random(number * 100 + i).sample(words, 9)) for i in range(4)) + "."
+    """An unrelated report of its own (title, text), different for every number: its words come
+    from four hundred made-up names, so two of them share a word or two at most."""
+    starts = (
+        "ka",
+        "lo",
+        "mi",
+        "ru",
+        "te",
+        "zo",
+        "pa",
+        "ne",
+        "vi",
+        "su",
+        "ba",
+        "do",
+        "fi",
+        "gu",
+        "ho",
+        "ji",
+        "ku",
+        "ma",
+        "no",
+        "po",
+    )
+    ends = (
+        "ran",
+        "del",
+        "mok",
+        "tis",
+        "bur",
+        "fen",
+        "gal",
+        "hum",
+        "jor",
+        "lex",
+        "nip",
+        "osk",
+        "pry",
+        "quo",
+        "rud",
+        "sav",
+        "tov",
+        "ulm",
+        "vek",
+        "wyn",
+    )
+    rng = random.Random(number)
+    chosen = rng.sample([a + b for a in starts for b in ends], 24)
+    text = ". ".join(" ".join(word.capitalize() for word in chosen[i : i + 6]) for i in range(6, 24, 6)) + "."
     return " ".join(chosen[:6]).capitalize(), text
 
 

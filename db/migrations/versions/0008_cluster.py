@@ -3,7 +3,7 @@ cluster and when each was last seen, which source crawls are on the queue and wh
 them, and which worker claimed an alert delivery (so a dead worker's claims are sent again).
 
 Revision ID: 0008_cluster
-Revises: 0004_pending_pages
+Revises: 0007_delivery_ids_and_crawls
 Create Date: 2026-12-03
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from newswatch.db.types import UTCDateTime
 
 revision = "0008_cluster"
-down_revision = "0004_pending_pages"
+down_revision = "0007_delivery_ids_and_crawls"
 branch_labels = None
 depends_on = None
 
@@ -45,15 +45,12 @@ def upgrade() -> None:
         batch.add_column(sa.Column("claimed_by", sa.String(200), nullable=True))
     op.create_index("ix_sources_next_run_at", "sources", ["next_run_at"])
     op.create_index("ix_sources_claimed_by", "sources", ["claimed_by"])
-    with op.batch_alter_table("deliveries") as batch:
-        batch.add_column(sa.Column("claimed_by", sa.String(200), nullable=True))
+    # deliveries.claimed_by came with 0007 (a sender's process); cluster mode looks claims up by it.
     op.create_index("ix_deliveries_claimed_by", "deliveries", ["claimed_by"])
 
 
 def downgrade() -> None:
     op.drop_index("ix_deliveries_claimed_by", table_name="deliveries")
-    with op.batch_alter_table("deliveries") as batch:
-        batch.drop_column("claimed_by")
     op.drop_index("ix_sources_claimed_by", table_name="sources")
     op.drop_index("ix_sources_next_run_at", table_name="sources")
     with op.batch_alter_table("sources") as batch:

@@ -1,0 +1,217 @@
+"""Do stories follow events? The labelled event set through the real store and alert policy.
+
+    .venv/bin/python bench/bench_stories.py                 # every order, the summary table
+    .venv/bin/python bench/bench_stories.py --verbose       # also each event that did not alert once
+    .venv/bin/python bench/bench_stories.py --split held-out --orders 8
+
+`tests/labelled/events.jsonl` holds real public reports with their real publication dates, each
+labelled with the event it reports (see its README). Each crawl order feeds every report, as a
+crawl would, into a fresh SQLite database: `db.store.save_article` (dedup, story lookup) and
+`alerts.policy.plan_for_article` for one instant topic that every report matches, in cycles of
+`--cycle` reports (one transaction and one `RecentStories` per cycle, as the crawl pipeline
+does). Fetch times follow the crawl order; publication times are the reports' own, so a report
+crawled late can be years older than the story seed before it. `alerts.max_age` is off: what
+decides is the story grouping alone.
+
+A young store knows nothing of which words are common; `--background DIR` first stores the
+other real reports of the shared corpus (its feeds' items and its pages, read at run time, never
+copied into the repository; the labelled reports are left out), as a store that has been running
+for a while holds unrelated reports. They are stored oldest first, match no topic and never
+alert, but labelled reports may join their stories (and then, rightly, count as not alerted).
+
+Printed per order and split: event recall (events with at least one alert / events), alerts per
+event (instant alerts / events), and the events that alerted more than once or never.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from newswatch.alerts.policy import CycleBudget, plan_for_article
+from newswatch.alerts.settings import TopicAlerting
+from newswatch.db import store
+from newswatch.db.session import open_database
+from newswatch.domain.items import Article, Match
+from newswatch.scheduler.app import alert_settings
+from newswatch.scheduler.config import validate
+
+EVENTS = Path(__file__).resolve().parents[1] / "tests" / "labelled" / "events.jsonl"
+TOPIC = TopicAlerting(name="watch", mode="instant")
+SETTINGS = replace(alert_settings(validate({}, "<bench>", None, check_targets=False)), max_age=0, max_per_cycle=10_000)
+CRAWLED_FROM = datetime(2026, 12, 1, tzinfo=UTC)  # after every report in the set
+
+
+def load(path: Path = EVENTS) -> list[dict]:
+    reports = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for report in reports:
+        report["published"] = datetime.fromisoformat(report["published_at"]).astimezone(UTC)
+    return reports
+
+
+def background(folder: Path, labelled: list[dict]) -> list[dict]:
+    """The corpus's other reports (title, text, date, URL), oldest first."""
+    import re
+
+    import feedparser
+
+    from newswatch.crawler.feeds import html_to_text, parse_date
+
+    known = {r["url"] for r in labelled}
+    found: dict[str, dict] = {}
+    for feed in sorted((folder / "feeds").glob("*")):
+        if feed.suffix not in (".xml", ".rss"):
+            continue
+        for entry in feedparser.parse(feed.read_bytes()).entries:
+            url, moment = (entry.get("link") or "").strip(), parse_date(entry.get("published") or entry.get("updated"))
+            if url and moment and url not in known:
+                text = re.sub(r"Continue reading\.\.\.", "", html_to_text(entry.get("summary") or ""))
+                title = " ".join((entry.get("title") or "").split())
+                found[url] = {"url": url, "title": title, "text": text, "published": moment, "outlet": feed.stem}
+    for page in sorted((folder / "pages").glob("*.json")):
+        data = json.loads(page.read_text(encoding="utf-8"))
+        moment = parse_date(data.get("publishing_date"))
+        if data.get("url") and moment and data["url"] not in known:
+            found[data["url"]] = {
+                "url": data["url"],
+                "title": data.get("title") or "",
+                "text": data.get("articleBody") or "",
+                "published": moment,
+                "outlet": page.stem,
+            }
+    return sorted(found.values(), key=lambda r: (r["published"], r["url"]))
+
+
+def orders(reports: list[dict], shuffles: int) -> dict[str, list[dict]]:
+    """Oldest first, newest first, and `shuffles` seeded shuffles."""
+    by_time = sorted(reports, key=lambda r: (r["published"], r["id"]))
+    chosen = {"oldest first": by_time, "newest first": by_time[::-1]}
+    for seed in range(1, shuffles + 1):
+        shuffled = list(reports)
+        random.Random(seed).shuffle(shuffled)
+        chosen[f"shuffled #{seed}"] = shuffled
+    return chosen
+
+
+def crawl(ordered: list[dict], folder: Path, cycle: int, stored: list[dict] = ()) -> dict[str, int]:
+    """Store `stored` (unmatched), then feed the reports in this order; returns instant alerts per
+    report id."""
+    sessions = open_database(f"sqlite:///{folder / 'stories.db'}")
+    alerted: Counter = Counter()
+    for start in range(0, len(stored), 200):
+        recent = store.RecentStories()
+        with sessions.begin() as session:
+            for report in stored[start : start + 200]:
+                fetched = report["published"] + timedelta(minutes=30)
+                article = Article(
+                    url=report["url"],
+                    canonical_url=report["url"],
+                    source=report["outlet"],
+                    title=report["title"],
+                    text=report["text"],
+                    fetched_at=fetched,
+                    published_at=report["published"],
+                )
+                store.save_article(session, article, [], fetched, recent=recent)
+            recent.flush(session)
+    for start in range(0, len(ordered), cycle):
+        recent = store.RecentStories()
+        budget = CycleBudget.for_settings(SETTINGS)
+        with sessions.begin() as session:
+            for offset, report in enumerate(ordered[start : start + cycle]):
+                fetched = CRAWLED_FROM + timedelta(seconds=start + offset)
+                article = Article(
+                    url=report["url"],
+                    canonical_url=report["url"],
+                    source=report["outlet"],
+                    title=report["title"],
+                    text=report["text"],
+                    fetched_at=fetched,
+                    published_at=report["published"],
+                    outlet=report["outlet"],
+                )
+                with session.begin_nested():
+                    saved = store.save_article(session, article, [Match(TOPIC.name, 2.0)], fetched, recent=recent)
+                    planned = plan_for_article(
+                        session, saved.row, list(saved.row.matches), {TOPIC.name: TOPIC}, [], SETTINGS, budget, fetched
+                    )
+                    alerted[report["id"]] += sum(1 for alert in planned if alert.kind == "instant")
+            recent.flush(session)
+        recent.committed()
+    sessions.kw["bind"].dispose()
+    return alerted
+
+
+def score(reports: list[dict], alerted: dict[str, int]) -> dict:
+    by_event: Counter = Counter()
+    for report in reports:
+        by_event[report["event"]] += alerted.get(report["id"], 0)
+    events = sorted({r["event"] for r in reports})
+    return {
+        "events": len(events),
+        "recall": sum(1 for e in events if by_event[e]) / len(events),
+        "alerts_per_event": sum(by_event[e] for e in events) / len(events),
+        "missed": [e for e in events if not by_event[e]],
+        "extra": {e: by_event[e] for e in events if by_event[e] > 1},
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--orders", type=int, default=5, help="seeded shuffles besides oldest and newest first")
+    parser.add_argument("--cycle", type=int, default=20, help="reports per crawl cycle (transaction)")
+    parser.add_argument("--split", choices=("all", "tuned", "held-out"), default="all", help="which reports to crawl")
+    parser.add_argument("--verbose", action="store_true", help="name the events that did not alert exactly once")
+    parser.add_argument(
+        "--background", type=Path, metavar="DIR", help="first store the other reports of this corpus (feeds/, pages/)"
+    )
+    parser.add_argument("--json", type=Path, help="write the results here")
+    args = parser.parse_args()
+
+    reports = load()
+    if args.split != "all":
+        reports = [r for r in reports if r["held_out"] == (args.split == "held-out")]
+    stored = background(args.background, reports) if args.background else []
+    results = {}
+    print(
+        f"{len(reports)} reports, {len({r['event'] for r in reports})} events; cycles of {args.cycle}; "
+        f"{len(stored)} unrelated reports stored before"
+    )
+    print(f"{'order':<16} {'split':<9} {'events':>6} {'recall':>7} {'alerts/event':>13} {'s':>6}")
+    for name, ordered in orders(reports, args.orders).items():
+        begin = time.perf_counter()
+        with tempfile.TemporaryDirectory() as folder:
+            alerted = crawl(ordered, Path(folder), args.cycle, stored)
+        seconds = time.perf_counter() - begin
+        results[name] = {}
+        for split, chosen in (
+            ("all", reports),
+            ("tuned", [r for r in reports if not r["held_out"]]),
+            ("held-out", [r for r in reports if r["held_out"]]),
+        ):
+            if not chosen:
+                continue
+            result = results[name][split] = score(chosen, alerted)
+            print(
+                f"{name:<16} {split:<9} {result['events']:>6} {result['recall']:>7.2f} "
+                f"{result['alerts_per_event']:>13.2f} {seconds:>6.1f}"
+            )
+            if args.verbose and split == "all" and (result["missed"] or result["extra"]):
+                print(f"    never alerted: {', '.join(result['missed']) or '-'}")
+                print(f"    alerted more than once: {result['extra'] or '-'}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

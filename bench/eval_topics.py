@@ -1,0 +1,138 @@
+"""Precision and recall of the built-in topics on the labelled set, by batch and language.
+
+The labelled set (tests/labelled/icet.jsonl) grows in batches. Rows without a `written` field are
+the first set (2023-2025 reporting); `written` says whether a row was written before the topic was
+tuned on it ("before-tuning": the topic has since been tuned with it in view) or after the last
+tuning ("after-tuning": a held-out check the topic never saw). `lang` is "en" or "hi"; rows
+without it count as Hindi when most of their letters are Devanagari.
+
+    python bench/eval_topics.py                          # the current topics
+    python bench/eval_topics.py --topics old_topics.py   # any file defining ICET and INDIA_US
+    python bench/eval_topics.py --misses                 # also list what was missed or wrong
+
+The india-us check: the share of icet positives that india-us also flags (it should stay high:
+they are India-US relations too) and what it flags among the icet negatives that are not about
+India and the US (it should stay low).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from newswatch.domain.items import Article, TopicSpec
+from newswatch.domain.matching import compile_topics, match
+
+LABELLED = Path(__file__).resolve().parents[1] / "tests" / "labelled" / "icet.jsonl"
+
+
+def load_rows(path: Path = LABELLED) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def language(row: dict) -> str:
+    if row.get("lang"):
+        return row["lang"]
+    letters = [c for c in row["title"] + row["text"] if c.isalpha()]
+    devanagari = sum("\u0900" <= c <= "\u097f" for c in letters)
+    return "hi" if letters and devanagari / len(letters) > 0.5 else "en"
+
+
+def batch(row: dict) -> str:
+    return row.get("written", "first set")
+
+
+def load_topics(path: str | None) -> tuple[TopicSpec, TopicSpec]:
+    if path is None:
+        from newswatch.domain.topics import ICET, INDIA_US
+
+        return ICET, INDIA_US
+    spec = importlib.util.spec_from_file_location("topics_under_test", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.ICET, module.INDIA_US
+
+
+def matcher(topic: TopicSpec) -> Callable[[dict], bool]:
+    compiled = compile_topics([topic])
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def matches(row: dict) -> bool:
+        article = Article(
+            url="https://example.org/a",
+            canonical_url="https://example.org/a",
+            source="labelled",
+            title=row["title"],
+            text=row["text"],
+            fetched_at=now,
+        )
+        return bool(match(article, compiled))
+
+    return matches
+
+
+def scores(rows: list[dict], flagged: dict[str, bool]) -> dict:
+    tp = sum(1 for r in rows if r["label"] and flagged[r["id"]])
+    fp = sum(1 for r in rows if not r["label"] and flagged[r["id"]])
+    fn = sum(1 for r in rows if r["label"] and not flagged[r["id"]])
+    return {
+        "texts": len(rows),
+        "positives": tp + fn,
+        "found": tp,
+        "wrong": fp,
+        "missed": fn,
+        "precision": round(tp / (tp + fp), 3) if tp + fp else None,
+        "recall": round(tp / (tp + fn), 3) if tp + fn else None,
+    }
+
+
+def evaluate(rows: list[dict], icet: TopicSpec, india_us: TopicSpec) -> dict:
+    is_icet, is_india_us = matcher(icet), matcher(india_us)
+    flagged = {r["id"]: is_icet(r) for r in rows}
+    groups: dict[str, list[dict]] = {"all": rows}
+    for r in rows:
+        groups.setdefault(f"lang={language(r)}", []).append(r)
+        groups.setdefault(f"batch={batch(r)}", []).append(r)
+        groups.setdefault(f"batch={batch(r)} lang={language(r)}", []).append(r)
+    result = {name: scores(group, flagged) for name, group in sorted(groups.items())}
+    positives = [r for r in rows if r["label"]]
+    result["india-us"] = {
+        "icet positives also flagged": f"{sum(map(is_india_us, positives))}/{len(positives)}",
+    }
+    result["missed"] = [f"{r['id']} {r['title'][:70]}" for r in positives if not flagged[r["id"]]]
+    result["wrong"] = [f"{r['id']} {r['title'][:70]}" for r in rows if not r["label"] and flagged[r["id"]]]
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--topics", help="a Python file defining ICET and INDIA_US (default: the built-in ones)")
+    parser.add_argument("--misses", action="store_true", help="list missed positives and matched negatives")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    args = parser.parse_args()
+    result = evaluate(load_rows(), *load_topics(args.topics))
+    if args.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+        return
+    print(f"{'group':40s} {'texts':>5s} {'pos':>4s} {'found':>5s} {'wrong':>5s} {'P':>6s} {'R':>6s}")
+    for name, s in result.items():
+        if name.startswith(("all", "lang=", "batch=")):
+            p = "-" if s["precision"] is None else f"{s['precision']:.3f}"
+            r = "-" if s["recall"] is None else f"{s['recall']:.3f}"
+            print(f"{name:40s} {s['texts']:5d} {s['positives']:4d} {s['found']:5d} {s['wrong']:5d} {p:>6s} {r:>6s}")
+    for key, value in result["india-us"].items():
+        print(f"india-us: {key}: {value}")
+    if args.misses:
+        print("missed:", *result["missed"], sep="\n  ")
+        print("wrong:", *result["wrong"], sep="\n  ")
+
+
+if __name__ == "__main__":
+    main()

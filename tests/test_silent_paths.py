@@ -1,0 +1,149 @@
+"""A matching report that does not alert says why: `newswatch show ID`, `show --json` and the line
+logged when it is stored (as the service logs it) give one line: it joined story N, already
+alerted for the topic; it is a copy of #M; it is older than alerts.max_age; its score is below the
+topic's min_score; the topic is digest or off; quiet hours hold the alert; the per-cycle cap
+folded it. `newswatch stories` marks the stories that alerted. All through the installed command
+on the fixture news web."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from tests.conftest import json_lines, run_newswatch, topic_toml, write_config
+from tests.storyweb import ENGINES, ENGINES_WIRE, FUND, FUND_FOLLOW_UP, publish
+
+
+def _crawl(config, *options):
+    result = run_newswatch("--log-level", "INFO", "crawl", *options, config=config)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def _by_title(config) -> dict[str, dict]:
+    return {a["title"]: a for a in json_lines(run_newswatch("articles", "--all", "--json", config=config).stdout)}
+
+
+def _shown(config, article_id: int) -> dict:
+    return json_lines(run_newswatch("show", str(article_id), "--json", config=config).stdout)[0]
+
+
+def test_a_report_that_joined_an_alerted_story_says_so_in_show_and_in_the_log(tmp_path, newsweb, receiver):
+    sources = publish(newsweb, "wire", [("fund", FUND, 90)]) + publish(
+        newsweb, "daily", [("picks", FUND_FOLLOW_UP, 30)]
+    )
+    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], sources=sources)
+    _crawl(config, "--source", "wire")
+    logged = _crawl(config, "--source", "daily").stderr
+
+    articles = _by_title(config)
+    first, follow_up = articles[FUND[0]], articles[FUND_FOLLOW_UP[0]]
+    assert follow_up["story_id"] == first["story_id"] and follow_up["duplicate_of"] is None
+    reason = _shown(config, follow_up["id"])["alert"]
+    assert f"joined story {first['story_id']}, already alerted for topic icet" in reason
+    assert f"article #{first['id']}" in reason
+    shown = run_newswatch("show", str(follow_up["id"]), config=config).stdout
+    assert f"joined story {first['story_id']}" in shown
+    line = next(line for line in logged.splitlines() if f"article_id={follow_up['id']} " in line)
+    assert f"alert: icet: not alerted: joined story {first['story_id']}" in line
+    assert len(receiver.posts) == 1
+    alerted = _shown(config, first["id"])["alert"]
+    assert alerted.startswith("icet: alerted (alert #") and "deliveries: 1 sent" in alerted
+
+
+def test_a_copy_says_whose_copy_it_is(tmp_path, newsweb, receiver):
+    sources = publish(newsweb, "wire", [("engines", ENGINES, 90)]) + publish(
+        newsweb, "daily", [("copy", ENGINES_WIRE, 30)]
+    )
+    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], sources=sources)
+    _crawl(config)
+    articles = _by_title(config)
+    original, copy = articles[ENGINES[0]], articles[ENGINES_WIRE[0]]
+    assert copy["duplicate_of"] == original["id"]
+    assert _shown(config, copy["id"])["alert"] == f"not alerted: a copy of #{original['id']}"
+
+
+def test_an_article_older_than_max_age_says_so(tmp_path, newsweb, receiver):
+    sources = publish(newsweb, "wire", [("engines", ENGINES, 5 * 60)])
+    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], sources=sources, extra='max_age = "2h"')
+    _crawl(config)
+    reason = _shown(config, _by_title(config)[ENGINES[0]]["id"])["alert"]
+    assert reason.startswith("not alerted: older than alerts.max_age (2h; published ")
+    assert receiver.posts == []
+
+
+def test_a_score_below_the_topic_s_min_score_says_so(tmp_path, newsweb, receiver):
+    sources = publish(newsweb, "wire", [("engines", ENGINES, 30)])
+    topics = topic_toml("engines", "F414 OR HAL") + "min_score = 50\n"
+    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], sources=sources, topics=topics)
+    _crawl(config)
+    article = _by_title(config)[ENGINES[0]]
+    assert article["topics"] == []
+    reason = _shown(config, article["id"])["alert"]
+    assert reason.startswith("engines: not alerted: scored ") and reason.endswith("below the topic's min_score 50")
+
+
+def test_digest_and_off_topics_say_so(tmp_path, newsweb, receiver):
+    sources = publish(newsweb, "wire", [("fund", FUND, 60), ("engines", ENGINES, 30)])
+    topics = topic_toml("drones", "INDUS-X", alert="digest") + topic_toml("engines", "F414", alert="off")
+    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], sources=sources, topics=topics)
+    _crawl(config)
+    articles = _by_title(config)
+    assert _shown(config, articles[FUND[0]]["id"])["alert"] == (
+        "drones: not alerted at once: the topic is digest (the next digest tells it)"
+    )
+    assert _shown(config, articles[ENGINES[0]]["id"])["alert"] == "engines: not alerted: the topic is off"
+    assert receiver.posts == []
+
+
+def test_quiet_hours_say_until_when_the_alert_waits(tmp_path, newsweb, receiver):
+    now = datetime.now(UTC)
+    window = f"{now - timedelta(hours=1):%H:%M}-{now + timedelta(hours=2):%H:%M}"
+    sources = publish(newsweb, "wire", [("engines", ENGINES, 30)])
+    extra = f'quiet_hours = "{window}"\ntimezone = "UTC"'
+    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], sources=sources, extra=extra)
+    _crawl(config)
+    reason = _shown(config, _by_title(config)[ENGINES[0]]["id"])["alert"]
+    end = (now + timedelta(hours=2)).strftime("%H:%M")
+    assert "icet: alerted (alert #" in reason and "held by quiet hours until " in reason and f"{end} UTC" in reason
+    assert reason.endswith("deliveries: 1 pending") and receiver.posts == []
+
+
+def test_the_per_cycle_cap_says_the_alert_went_into_the_summary(tmp_path, newsweb, receiver):
+    sources = publish(newsweb, "wire", [("fund", FUND, 60), ("engines", ENGINES, 30)])
+    config = write_config(
+        tmp_path / "n.toml", newsweb, [receiver.apprise_url], sources=sources, extra="max_per_cycle = 1"
+    )
+    _crawl(config)
+    articles = _by_title(config)
+    reasons = [_shown(config, articles[title]["id"])["alert"] for title in (FUND[0], ENGINES[0])]
+    assert reasons[0].startswith("icet: alerted (alert #")
+    assert reasons[1].startswith("icet: not alerted on its own: over alerts.max_per_cycle (1) this cycle")
+
+
+def test_stories_mark_the_stories_that_alerted(tmp_path, newsweb, receiver):
+    sources = publish(newsweb, "wire", [("fund", FUND, 60), ("engines", ENGINES, 30)])
+    config = write_config(
+        tmp_path / "n.toml", newsweb, [receiver.apprise_url], sources=sources, extra='max_age = "40m"'
+    )
+    _crawl(config)
+    stories = {s["title"]: s for s in json_lines(run_newswatch("stories", "--json", config=config).stdout)}
+    assert stories[ENGINES[0]]["alerted"] is True and stories[ENGINES[0]]["alerts"][0]["topic"] == "icet"
+    assert stories[FUND[0]]["alerted"] is False  # older than max_age
+    listed = run_newswatch("stories", config=config).stdout
+    assert f"[alerted: icet]: {ENGINES[0]}" in listed and f"[not alerted]: {FUND[0]}" in listed
+
+
+def test_a_report_published_months_before_a_crawled_story_is_its_own_story_and_alerts(tmp_path, newsweb, receiver):
+    # A feed listing newest first: the January report is stored first, then the one of September.
+    january, september = datetime(2025, 1, 6, 10, tzinfo=UTC), datetime(2024, 9, 21, 20, tzinfo=UTC)
+    sources = publish(newsweb, "wire", [("fund-2025", FUND, january), ("fund-2024", FUND_FOLLOW_UP, september)])
+    config = write_config(
+        tmp_path / "n.toml", newsweb, [receiver.apprise_url], sources=sources, extra='max_age = "100000d"'
+    )
+    config.write_text(config.read_text().replace("retries = 0", 'retries = 0\nmax_item_age = "100000d"'))
+    _crawl(config)
+    articles = _by_title(config)
+    assert articles[FUND[0]]["story_id"] != articles[FUND_FOLLOW_UP[0]]["story_id"]
+    titles = [post["title"] for post in receiver.posts]
+    assert len(titles) == 2
+    assert any(FUND[0] in title for title in titles) and any(FUND_FOLLOW_UP[0] in title for title in titles)
