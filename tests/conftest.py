@@ -16,6 +16,36 @@ from newswatch.scheduler.newsweb import Fault, NewsWeb
 
 SITE = Path(__file__).with_name("site")
 NEWSWATCH = shutil.which("newswatch") or str(Path(sys.executable).with_name("newswatch"))
+_SERVERS: list = []
+
+
+def pytest_configure(config):
+    """PostgreSQL, Redis and Chromium are part of the suite (tests/services.py): a machine without
+    them stops here with what to install; without NEWSWATCH_TEST_POSTGRES a private PostgreSQL
+    starts for the run. Runs before collection, so modules that read the URL at import see it."""
+    from tests import services
+
+    if hasattr(config, "workerinput"):
+        return
+    missing = services.missing_services()
+    if missing and not services.skipping_allowed():
+        raise pytest.UsageError(
+            f"the suite needs {', '.join(missing)}: {services.INSTALL} "
+            "(or set NEWSWATCH_TEST_SKIP_SERVICES=1 to skip the tests that need them)"
+        )
+    if not os.environ.get("NEWSWATCH_TEST_POSTGRES") and "PostgreSQL (initdb, pg_ctl)" not in missing:
+        server = services.PrivatePostgres()
+        try:
+            os.environ["NEWSWATCH_TEST_POSTGRES"] = server.start()
+        except Exception as exc:
+            server.stop()
+            raise pytest.UsageError(f"could not start a private PostgreSQL for the tests: {exc}") from None
+        _SERVERS.append(server)
+
+
+def pytest_unconfigure(config):
+    while _SERVERS:
+        _SERVERS.pop().stop()
 
 
 @pytest.fixture(autouse=True, scope="session")
