@@ -154,10 +154,12 @@ asyncioreactor.install()
 from twisted.internet import reactor
 from scrapy.utils.test import get_crawler
 from newswatch.crawler.cycle import scrapy_settings
-from newswatch.crawler.context import CrawlSettings
+from newswatch.scheduler.app import crawl_settings
+from newswatch.scheduler.config import validate
 from scrapy.utils.misc import load_object
 
-settings = scrapy_settings(CrawlSettings(allow_private_addresses=sys.argv[1] == "allow"))
+crawl = {"crawl": {"allow_private_addresses": sys.argv[1] == "allow"}}
+settings = scrapy_settings(crawl_settings(validate(crawl, "<test>", None, check_targets=False)))
 resolver = load_object(settings["TWISTED_DNS_RESOLVER"]).from_crawler(get_crawler(settings_dict=settings), reactor)
 
 def done(result):
