@@ -20,7 +20,9 @@ for a while holds unrelated reports. They are stored oldest first, match no topi
 alert, but labelled reports may join their stories (and then, rightly, count as not alerted).
 
 Printed per order and split: event recall (events with at least one alert / events), alerts per
-event (instant alerts / events), and the events that alerted more than once or never.
+event (instant alerts / events), and the events that alerted more than once or never. `--explain`
+also says, for each report of a never-alerted event, whose story it joined, its event score with
+that story's first report, and the terms they share with their weights at that moment.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from newswatch.alerts.policy import CycleBudget, plan_for_article
 from newswatch.alerts.settings import TopicAlerting
 from newswatch.db import store
 from newswatch.db.session import open_database
+from newswatch.domain import fingerprint
 from newswatch.domain.items import Article, Match
 from newswatch.scheduler.app import alert_settings
 from newswatch.scheduler.config import validate
@@ -103,11 +106,15 @@ def orders(reports: list[dict], shuffles: int) -> dict[str, list[dict]]:
     return chosen
 
 
-def crawl(ordered: list[dict], folder: Path, cycle: int, stored: list[dict] = ()) -> dict[str, int]:
+def crawl(
+    ordered: list[dict], folder: Path, cycle: int, stored: list[dict] = (), joins: dict | None = None
+) -> dict[str, int]:
     """Store `stored` (unmatched), then feed the reports in this order; returns instant alerts per
-    report id."""
+    report id. With `joins`, each report that joined another report's story is entered there:
+    report id -> (the story's first report id, event score, [(shared term, weight)])."""
     sessions = open_database(f"sqlite:///{folder / 'stories.db'}")
     alerted: Counter = Counter()
+    reported: dict[int, str] = {}  # article id -> report id
     for start in range(0, len(stored), 200):
         recent = store.RecentStories()
         with sessions.begin() as session:
@@ -146,10 +153,25 @@ def crawl(ordered: list[dict], folder: Path, cycle: int, stored: list[dict] = ()
                         session, saved.row, list(saved.row.matches), {TOPIC.name: TOPIC}, [], SETTINGS, budget, fetched
                     )
                     alerted[report["id"]] += sum(1 for alert in planned if alert.kind == "instant")
+                reported[saved.row.id] = report["id"]
+                if joins is not None and saved.row.story_id != saved.row.id:
+                    joins[report["id"]] = explain_join(session, recent, article, saved.row.story_id, reported)
             recent.flush(session)
         recent.committed()
     sessions.kw["bind"].dispose()
     return alerted
+
+
+def explain_join(session, recent: store.RecentStories, article: Article, seed: int, reported: dict) -> tuple:
+    """Why a report joined the story of `seed`: the seed's report id (or article id, if not a
+    labelled report), their event score and shared terms, with the weights the lookup used."""
+    profile = fingerprint.event_profile(article.title, article.text)
+    seed_profile = recent.index.profiles.get(seed)
+    if seed_profile is None:  # a copy of a stored report: no event score decided it
+        return reported.get(seed, seed), 1.0, []
+    weights = recent.terms.weights(session, profile.terms)
+    shared = sorted(((t, weights(t)) for t in profile.terms & seed_profile.terms), key=lambda p: (-p[1], p[0]))
+    return reported.get(seed, seed), fingerprint.event_score(profile, seed_profile, weights), shared
 
 
 def score(reports: list[dict], alerted: dict[str, int]) -> dict:
@@ -173,6 +195,9 @@ def main() -> None:
     parser.add_argument("--split", choices=("all", "tuned", "held-out"), default="all", help="which reports to crawl")
     parser.add_argument("--verbose", action="store_true", help="name the events that did not alert exactly once")
     parser.add_argument(
+        "--explain", action="store_true", help="for never-alerted events: whose story each report joined, and why"
+    )
+    parser.add_argument(
         "--background", type=Path, metavar="DIR", help="first store the other reports of this corpus (feeds/, pages/)"
     )
     parser.add_argument("--json", type=Path, help="write the results here")
@@ -191,7 +216,8 @@ def main() -> None:
     for name, ordered in orders(reports, args.orders).items():
         begin = time.perf_counter()
         with tempfile.TemporaryDirectory() as folder:
-            alerted = crawl(ordered, Path(folder), args.cycle, stored)
+            joins: dict = {}
+            alerted = crawl(ordered, Path(folder), args.cycle, stored, joins if args.explain else None)
         seconds = time.perf_counter() - begin
         results[name] = {}
         for split, chosen in (
@@ -209,6 +235,12 @@ def main() -> None:
             if args.verbose and split == "all" and (result["missed"] or result["extra"]):
                 print(f"    never alerted: {', '.join(result['missed']) or '-'}")
                 print(f"    alerted more than once: {result['extra'] or '-'}")
+            if args.explain and split == "all":
+                for report in reports:
+                    if report["event"] in result["missed"] and report["id"] in joins:
+                        seed, event_score, shared = joins[report["id"]]
+                        terms = ", ".join(f"{term} {weight:.2f}" for term, weight in shared)
+                        print(f"    {report['id']} joined {seed}'s story ({event_score:.2f}): {terms}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 
