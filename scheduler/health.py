@@ -3,7 +3,9 @@ when it recovers.
 
 A source is *failing* after `service.failing_after` failed fetches in a row, and *silent* when it
 has produced no new article for `service.silent_after` times its usual gap between articles
-(measured from its own recent articles, never less than its interval).
+(measured between the crawl cycles that brought its recent articles, never less than its
+interval). Articles a single cycle brought (a first crawl, a burst) say nothing about how often
+the source publishes: until three cycles have brought something, a source is never called silent.
 """
 
 from __future__ import annotations
@@ -22,11 +24,13 @@ log = logging.getLogger("newswatch.health")
 RECENT = 20
 
 
-def usual_gap(times: list[datetime]) -> timedelta | None:
-    """The median gap between consecutive article times (newest first or any order)."""
+def usual_gap(times: list[datetime], interval: float) -> timedelta | None:
+    """The median gap between the cycles that fetched these articles (times in any order): gaps
+    under half the source's `interval` are articles of one cycle. None before two such gaps."""
     ordered = sorted(times)
     gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(ordered)]
-    return timedelta(seconds=median(gaps)) if gaps else None
+    between_cycles = [gap for gap in gaps if gap >= interval / 2]
+    return timedelta(seconds=median(between_cycles)) if len(between_cycles) >= 2 else None
 
 
 def source_state(
@@ -35,7 +39,7 @@ def source_state(
     """'failing', 'silent' or 'ok' for one source."""
     if (row.consecutive_errors or 0) >= failing_after:
         return "failing"
-    gap = usual_gap(recent)
+    gap = usual_gap(recent, interval)
     if gap is None or not recent:
         return "ok"
     limit = max(gap.total_seconds(), interval) * silent_after

@@ -80,6 +80,32 @@ def test_retention_drops_text_of_old_unmatched_articles_only(tmp_path, newsweb, 
     assert len(json_lines(run_newswatch("export", "--all", config=path).stdout)) == len(rows)
 
 
+def test_a_source_whose_first_crawl_brought_a_burst_is_not_called_silent_hours_later(tmp_path, newsweb, receiver):
+    """A first crawl stores a source's articles within a second: that is no publishing rhythm. The
+    service's health check must not take the next quiet minutes for silence; once three cycles
+    apart have brought articles, a source quiet for far longer than its rhythm is silent."""
+    path = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url])
+    assert run_newswatch("crawl", "--no-alerts", config=path).returncode == 0
+    service = _service(path)
+    with service.sessions.begin() as session:
+        for row in session.scalars(select(Article)):
+            row.fetched_at = datetime.now(UTC) - timedelta(hours=3)  # the burst, three hours ago
+    service.health()
+    service.dispatcher.wait()  # sends run in threads of their own
+    assert not [p for p in receiver.posts if "silent" in p["title"] + p["message"]]
+    with service.sessions.begin() as session:  # now a rhythm: one cycle a day brought an article
+        from tests.alerts_helpers import add_article
+
+        busiest = session.scalars(select(Article.source)).first()
+        for row in session.scalars(select(Article)):
+            row.fetched_at = datetime.now(UTC) - timedelta(days=19)
+        for day in range(4):
+            add_article(session, source=busiest, fetched_at=datetime.now(UTC) - timedelta(days=20 + day))
+    service.health()
+    service.dispatcher.wait()
+    assert [p for p in receiver.posts if f"{busiest} is silent" in p["title"] + p["message"]]
+
+
 def test_failing_source_alerts_once_and_once_more_when_it_recovers(tmp_path, newsweb, receiver):
     path = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], extra="[service]\nfailing_after = 2\n")
     assert run_newswatch("crawl", "--no-alerts", config=path).returncode == 0
