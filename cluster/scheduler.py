@@ -134,7 +134,7 @@ class ClusterScheduler:
             elif job == "lost":
                 self.recover_lost()
             elif job == "heartbeat":
-                self.service.heartbeat()
+                self.service.record_leadership()
             else:
                 self.publish({"health": HEALTH, "retention": RETENTION}[job])
         except Exception:

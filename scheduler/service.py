@@ -300,6 +300,13 @@ class Service:
             log.error("lost the database lease to another newswatch run: stopping")
             self.state.stopping.set()
 
+    def record_leadership(self) -> None:
+        """Cluster mode: the leading scheduler writes the service row (`newswatch status`) whoever
+        wrote it before; which scheduler leads is decided by the cluster's own lease."""
+        from newswatch.scheduler.lease import acquire
+
+        acquire(self.sessions, self.owner, _now(), timedelta(0), self.state.started_at)
+
     def acquire_lease(self) -> None:
         """Take the database's service lease, or raise lease.LeaseHeld: another `newswatch run`
         holds it (its heartbeat is fresher than three heartbeats and ten seconds)."""

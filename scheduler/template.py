@@ -36,6 +36,8 @@ SET_KEYS = frozenset(
 SHOWN_SOURCES = ("the-hindu-national", "pib-releases", "defense-news", "gnews-icet")
 # Keys of a source written even when they hold the default: they say what the source is.
 _SOURCE_KEYS = ("name", "type", "url", "query", "link_selector", "interval")
+# Tables most users never set, written as one commented line each: what turns them on.
+_BRIEF_TABLES = {"cluster": ("broker", 'cluster mode, README "Scaling out" (database.url must then be PostgreSQL)')}
 _COMMENT_COLUMN = 36
 _WIDTH = 120
 
@@ -81,6 +83,10 @@ def _line(text: str, help_text: str) -> list[str]:
 
 
 def _table(name: str, model: type[BaseModel]) -> list[str]:
+    if name in _BRIEF_TABLES:
+        key, about = _BRIEF_TABLES[name]
+        example = toml_value(example_of(model.model_fields[key]))
+        return [f"# [{name}]".ljust(_COMMENT_COLUMN) + f"# {about}", f"# {key} = {example}"]
     lines = [f"[{name}]"]
     for key, field in model.model_fields.items():
         default = default_of(field)

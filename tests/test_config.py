@@ -180,7 +180,9 @@ def test_uncommenting_every_key_of_the_init_file_changes_nothing(tmp_path):
     assert run_newswatch("init", str(target)).returncode == 0
     lines, table, uncommented = target.read_text().splitlines(), None, 0
     for index, line in enumerate(lines):
-        if line.startswith("["):
+        if line.startswith("# ["):  # a table written commented out whole: its keys stay commented
+            table = None
+        elif line.startswith("["):
             table = None if line.startswith("[[") else getattr(Settings(), line.strip("[]"), None)
         found = re.match(r"^# ([a-z_]+) = (.*?)(\s+# .*)?$", line)
         if found and table is not None and getattr(table, found[1]) is not None:
