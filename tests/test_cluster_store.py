@@ -31,11 +31,12 @@ def _store_copy(url: str, outlet: str, go, writing, stored, other_writing, resul
     (once it says it is writing) a second to store its copy too."""
     import time
 
-    from newswatch.alerts import AlertSettings, CycleBudget, TopicAlerting, plan_for_article
+    from newswatch.alerts import CycleBudget, TopicAlerting, plan_for_article
     from newswatch.alerts.targets import make_target
     from newswatch.db.session import open_database
     from newswatch.db.store import begin_write, save_article
     from newswatch.domain import fingerprint, items
+    from tests.alerts_helpers import alert_settings
 
     sessions = open_database(url)
     now = datetime.now(UTC)
@@ -55,7 +56,7 @@ def _store_copy(url: str, outlet: str, go, writing, stored, other_writing, resul
         writing.set()
         begin_write(session)
         saved = save_article(session, article, [match], now)
-        settings = AlertSettings()
+        settings = alert_settings()
         plan_for_article(
             session,
             saved.row,
