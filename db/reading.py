@@ -107,6 +107,17 @@ def get_article(conn: Connection, article_id: int) -> Row | None:
     return conn.execute(select(articles).where(articles.c.id == article_id)).first()
 
 
+def name_is_stored(conn: Connection, kind: str, name: str) -> bool:
+    """Whether any stored match has topic `name` (`kind` "topic") or any article source `name`."""
+    column_ = matches.c.topic if kind == "topic" else articles.c.source
+    return conn.execute(select(column_).where(column_ == name).limit(1)).first() is not None
+
+
+def newest_id(conn: Connection) -> int | None:
+    """The highest article id, None when there is none."""
+    return conn.execute(select(func.max(articles.c.id))).scalar()
+
+
 def copies_of(conn: Connection, article_id: int) -> list[Row]:
     a = articles.c
     return list(

@@ -60,6 +60,16 @@ def cli(ctx: click.Context, config_path: str | None, log_level: str | None, log_
     ctx.obj = {"config_path": config_path, "log_level": log_level, "log_format": log_format}
 
 
+@cli.result_callback()
+def _note_missing_database(_result, **_params) -> None:
+    """A reading command that found no database file says so once, unless its answer did."""
+    state = click.get_current_context().find_root().obj
+    if state.get("missing_db") and not state.get("missing_noted"):
+        click.echo(
+            f"newswatch: database {state['missing_db']} does not exist yet; run `newswatch crawl` first", err=True
+        )
+
+
 def _config(ctx: click.Context, reading: bool = False) -> Config:
     """Load and validate the configuration once per command; exit 2 on any problem. `reading`:
     the command only reads the database, so the alert URLs need not be checked (that imports
@@ -94,14 +104,20 @@ def _bad_config(ctx: click.Context, exc: ConfigError) -> None:
 
 
 def _sessions(ctx: click.Context, reading: bool = False):
+    """The session factory. `reading`: the command only looks, so a SQLite file that does not
+    exist yet is not created (see `_reading_url`)."""
     from newswatch.db.session import DatabaseError
 
     state = ctx.find_root().obj
     if "sessions" not in state:
-        from newswatch.scheduler.app import open_db
+        from newswatch.db.session import open_database
 
+        config = _config(ctx, reading)
+        url = config.database_url
+        if reading:
+            url = _reading_url(state, url, config.path is None)
         try:
-            state["sessions"] = open_db(_config(ctx, reading))
+            state["sessions"] = open_database(url)
         except DatabaseError as exc:
             raise Failure(str(exc)) from None
     return state["sessions"]
@@ -117,20 +133,106 @@ def _articles_db(ctx: click.Context) -> Engine:
     if "engine" not in state:
         try:
             if "config" in state:
-                url = state["config"].database_url
+                url, built_in = state["config"].database_url, state["config"].path is None
             else:
-                from newswatch.scheduler.config_cache import read_settings
-
-                settings = read_settings(state["config_path"])
-                url = settings.database_url
+                settings = _read_settings(ctx)
+                url, built_in = settings.database_url, settings.built_in
                 _start_logging(state, settings.log_format)
         except ConfigError as exc:
             _bad_config(ctx, exc)
         try:
-            state["engine"] = open_engine(url)
+            state["engine"] = open_engine(_reading_url(state, url, built_in))
         except DatabaseError as exc:
             raise Failure(str(exc)) from None
     return state["engine"]
+
+
+def _read_settings(ctx: click.Context):
+    """What the read-only commands need of the configuration (cached; see config_cache.py)."""
+    state = ctx.find_root().obj
+    if "read_settings" not in state:
+        from newswatch.scheduler.config_cache import read_settings
+
+        try:
+            state["read_settings"] = read_settings(state["config_path"])
+        except ConfigError as exc:
+            _bad_config(ctx, exc)
+    return state["read_settings"]
+
+
+def _reading_url(state: dict, url: str, built_in: bool) -> str:
+    """The database URL a reading command opens. Says on stderr when the built-in defaults are
+    in use (a first-time user should see which database that is). A SQLite file that does not
+    exist yet is not created just to report that nothing is in it: an empty in-memory database
+    stands in, and the command says the file does not exist yet."""
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if built_in and not state.get("defaults_announced"):
+        state["defaults_announced"] = True
+        click.echo(
+            "newswatch: no configuration file found (--config, $NEWSWATCH_CONFIG, ./newswatch.toml); "
+            f"using the built-in defaults, database {parsed.render_as_string(hide_password=True)}",
+            err=True,
+        )
+    database = parsed.database if parsed.get_backend_name() == "sqlite" else None
+    if database and database != ":memory:" and not Path(database).exists():
+        state["missing_db"] = _display_path(Path(database))
+        return "sqlite://"
+    return url
+
+
+def _display_path(path: Path) -> str:
+    """`path` relative to the working folder when it is inside it, else as it is."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _nothing(ctx: click.Context, what: str) -> str:
+    """ "No articles." — and why, when the database does not exist yet."""
+    state = ctx.find_root().obj
+    missing = state.get("missing_db")
+    if missing is None:
+        return f"No {what}."
+    state["missing_noted"] = True
+    return f"No {what} (database {missing} does not exist yet; run `newswatch crawl` first)."
+
+
+def _configured(ctx: click.Context, kind: str) -> list[str]:
+    """The configured topic or source names (`kind`: "topic" or "source")."""
+    state = ctx.find_root().obj
+    if "config" in state:
+        config = state["config"]
+        return [t.name for t in config.settings.topics] if kind == "topic" else [s.name for s in config.sources]
+    settings = _read_settings(ctx)
+    return list(settings.topics if kind == "topic" else settings.sources)
+
+
+def _check_name(ctx: click.Context, kind: str, name: str | None, conn=None) -> None:
+    """Exit 2 on a topic or source name that is neither configured nor, when `conn` is given,
+    stored (a topic removed from the configuration keeps its old matches), naming the ones
+    that are configured."""
+    if name is None:
+        return
+    known = _configured(ctx, kind)
+    if name in known:
+        return
+    if conn is not None:
+        from newswatch.db import reading
+
+        if reading.name_is_stored(conn, kind, name):
+            return
+    raise Usage(_unknown(kind, name, known))
+
+
+def _unknown(kind: str, name: str, known: list[str]) -> str:
+    from newswatch.scheduler.config_files import did_you_mean
+
+    return f"unknown {kind} {name!r}{did_you_mean(name, known)}; configured {kind}s: {', '.join(known) or 'none'}"
 
 
 def runtime_errors(command):
@@ -239,10 +341,9 @@ def crawl(ctx: click.Context, sources: tuple[str, ...], no_alerts: bool, no_send
 
     ctx.find_root().obj["default_level"] = "WARNING"
     config = _config(ctx)
-    try:
-        specs = select_sources(config, sources)
-    except KeyError as exc:
-        raise Usage(f"unknown source: {exc.args[0]}") from None
+    for name in sources:
+        _check_name(ctx, "source", name)
+    specs = select_sources(config, sources)
     sessions = _sessions(ctx)
     context = cycle_context(config, sessions, specs, alerts=not no_alerts, forced=sources)
     report = run_cycle(context)
@@ -322,6 +423,8 @@ def articles(ctx, topic, source, since, limit, show_all, as_json) -> None:
 
     since_at = _since(since)
     with _articles_db(ctx).connect() as conn:
+        _check_name(ctx, "topic", topic, conn)
+        _check_name(ctx, "source", source, conn)
         rows = reading.list_articles(
             conn, topic=topic, source=source, since=since_at, matched_only=not show_all, limit=limit
         )
@@ -329,15 +432,15 @@ def articles(ctx, topic, source, since, limit, show_all, as_json) -> None:
     if as_json:
         _emit_json(reading.article_json(row, topic_matches[row.id]) for row in rows)
         return
-    _print_articles(rows, topic_matches)
+    _print_articles(rows, topic_matches, _nothing(ctx, "articles") if not rows else "")
 
 
-def _print_articles(rows, topic_matches: dict) -> None:
+def _print_articles(rows, topic_matches: dict, empty: str) -> None:
     from rich.table import Table
 
     console = _console()
     if not rows:
-        console.print("No articles.")
+        console.print(empty)
         return
     table = Table()
     for column in ("id", "published", "source", "topics", "title"):
@@ -361,7 +464,7 @@ def show(ctx, article_id: int, as_json: bool) -> None:
     with _articles_db(ctx).connect() as conn:
         row = reading.get_article(conn, article_id)
         if row is None:
-            raise Failure(f"no article with id {article_id}")
+            raise Failure(_no_article(ctx, conn, article_id))
         data = reading.article_json(row, reading.matches_of(conn, [row.id])[row.id], with_text=True)
         data["copies"] = [
             {"id": c.id, "source": c.source, "url": c.url, "similarity": c.similarity}
@@ -371,6 +474,15 @@ def show(ctx, article_id: int, as_json: bool) -> None:
         _emit_json([data])
         return
     _print_article(data)
+
+
+def _no_article(ctx: click.Context, conn, article_id: int) -> str:
+    from newswatch.db import reading
+
+    newest = reading.newest_id(conn)
+    if newest is None:
+        return _nothing(ctx, f"article {article_id}")
+    return f"no article {article_id}; the newest id is {newest}; `newswatch articles --all` lists them"
 
 
 def _print_article(data: dict) -> None:
@@ -425,7 +537,7 @@ def search(ctx, query: str, limit: int, as_json: bool) -> None:
     if as_json:
         _emit_json(reading.article_json(row, topic_matches[row.id]) for row in rows)
         return
-    _print_articles(rows, topic_matches)
+    _print_articles(rows, topic_matches, _nothing(ctx, "articles") if not rows else "")
 
 
 @cli.command()
@@ -443,6 +555,8 @@ def export(ctx, fmt: str, topic, source, since, show_all) -> None:
     since_at = _since(since)
     records = []
     with _articles_db(ctx).connect() as conn:
+        _check_name(ctx, "topic", topic, conn)
+        _check_name(ctx, "source", source, conn)
         rows = reading.list_articles(
             conn, topic=topic, source=source, since=since_at, matched_only=not show_all, limit=None, with_text=True
         )
@@ -549,7 +663,7 @@ def _pending_pages(ctx, as_json: bool) -> None:
         _emit_json(records)
         return
     if not records:
-        click.echo("No pages pending or failed.")
+        click.echo(_nothing(ctx, "pages pending or failed"))
         return
     from rich.table import Table
 
@@ -597,7 +711,7 @@ def alerts(ctx, status, limit, as_json) -> None:
     from rich.table import Table
 
     if not records:
-        _console().print("No alert deliveries.")
+        _console().print(_nothing(ctx, "alert deliveries"))
         return
     table = Table()
     for column in ("id", "created", "kind", "topic", "target", "status", "tries", "title / error"):
@@ -780,13 +894,14 @@ def stories(ctx, topic, since, limit, as_json) -> None:
 
     since_at = _since(since)
     with _sessions(ctx, reading=True)() as session:
+        _check_name(ctx, "topic", topic, session.connection())
         groups = store.list_stories(session, topic=topic, since=since_at, limit=limit)
         records = [story_record(story_id, rows) for story_id, rows in groups]
     if as_json:
         _emit_json(records)
         return
     if not records:
-        click.echo("No stories.")
+        click.echo(_nothing(ctx, "stories"))
         return
     for record in records:
         click.echo(f"story {record['story_id']}: {record['title']}")
@@ -810,10 +925,8 @@ def rematch(ctx, topic_names, with_alerts, as_json) -> None:
     from newswatch.scheduler.rematch import rematch_all
 
     config = _config(ctx)
-    known = {t.name for t in config.settings.topics}
-    unknown = set(topic_names) - known
-    if unknown:
-        raise Usage(f"unknown topic: {', '.join(sorted(unknown))}")
+    for name in topic_names:
+        _check_name(ctx, "topic", name)
     result = rematch_all(config, _sessions(ctx), topic_names or None, with_alerts=with_alerts, now=_now())
     if as_json:
         _emit_json([result])
@@ -857,7 +970,7 @@ def topics_suggest(ctx, topic: str, since: str, limit: int, as_json: bool) -> No
     compiled = compile_topics(config.topic_specs())
     chosen = next((t for t in compiled if t.name == topic), None)
     if chosen is None:
-        raise Usage(f"unknown topic: {topic} (configured: {', '.join(t.name for t in compiled) or 'none'})")
+        raise Usage(_unknown("topic", topic, [t.name for t in compiled]))
     since_at = _since(since)
     with _articles_db(ctx).connect() as conn:
         rows = reading.recent_texts(conn, since_at, SUGGEST_ARTICLES)
@@ -900,7 +1013,7 @@ def topics_evaluate(ctx, topic: str | None, as_json: bool) -> None:
     names = [t.name for t in _config(ctx, reading=True).settings.topics]
     if topic is not None:
         if topic not in names:
-            raise Usage(f"unknown topic: {topic} (configured: {', '.join(names) or 'none'})")
+            raise Usage(_unknown("topic", topic, names))
         names = [topic]
     with _sessions(ctx, reading=True)() as session:
         evaluations = evaluate(session.connection(), names)
