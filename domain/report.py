@@ -133,6 +133,11 @@ class CycleReport:
     def failed_sources(self) -> list[SourceOutcome]:
         return [o for o in self.sources.values() if o.status == "error"]
 
+    @property
+    def skipped_sources(self) -> list[SourceOutcome]:
+        """Sources not fetched because they are backing off after failing."""
+        return [o for o in self.sources.values() if o.status == "backoff"]
+
     def to_dict(self) -> dict:
         return {
             "stored": self.stored,

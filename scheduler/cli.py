@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import click
 
 from newswatch.scheduler.config_files import ConfigError
+from newswatch.scheduler.wording import plural
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -325,6 +326,11 @@ def init(path: str, force: bool, all_sources: bool) -> None:
 
 @cli.command()
 @click.option("--source", "sources", multiple=True, metavar="NAME", help="Only this source (repeatable).")
+@click.option(
+    "--respect-backoff",
+    is_flag=True,
+    help="Skip the sources backing off after failures, as the service does (default: fetch every source now).",
+)
 @click.option("--no-alerts", is_flag=True, help="Store and match, but plan and send no alerts.")
 @click.option(
     "--no-send",
@@ -334,8 +340,11 @@ def init(path: str, force: bool, all_sources: bool) -> None:
 @json_option
 @click.pass_context
 @runtime_errors
-def crawl(ctx: click.Context, sources: tuple[str, ...], no_alerts: bool, no_send: bool, as_json: bool) -> None:
-    """Run one full cycle now: fetch, extract, dedup, match, store, alert."""
+def crawl(
+    ctx: click.Context, sources: tuple[str, ...], respect_backoff: bool, no_alerts: bool, no_send: bool, as_json: bool
+) -> None:
+    """Run one full cycle now: fetch, extract, dedup, match, store, alert. Every source is
+    fetched, also those backing off after failures, unless --respect-backoff."""
     from newswatch.crawler.cycle import run_cycle
     from newswatch.scheduler.app import cycle_context, select_sources, send_alerts
 
@@ -345,7 +354,9 @@ def crawl(ctx: click.Context, sources: tuple[str, ...], no_alerts: bool, no_send
         _check_name(ctx, "source", name)
     specs = select_sources(config, sources)
     sessions = _sessions(ctx)
-    context = cycle_context(config, sessions, specs, alerts=not no_alerts, forced=sources)
+    context = cycle_context(
+        config, sessions, specs, alerts=not no_alerts, forced=sources, ignore_backoff=not respect_backoff
+    )
     report = run_cycle(context)
     sent = None
     if not (no_alerts or no_send):
@@ -379,14 +390,18 @@ def _print_cycle(report, sent) -> None:
             outcome.summary_error or "",
         )
     console.print(table)
-    failed = len(report.failed_sources)
-    line = (
-        f"{len(report.sources)} sources ({failed} failed), {report.stored} new articles, "
-        f"{report.matched} matched, {report.duplicates} copies, {report.alerts_planned} alerts"
+    failed, skipped = len(report.failed_sources), len(report.skipped_sources)
+    fetched = len(report.sources) - failed - skipped
+    line = f"{plural(len(report.sources), 'source')}: {fetched} fetched, {failed} failed"
+    if skipped:
+        line += f", {skipped} skipped (backing off; `newswatch crawl` without --respect-backoff fetches them)"
+    line += (
+        f"; {plural(report.stored, 'new article')}, {report.matched} matched, "
+        f"{plural(report.duplicates, 'copy', 'copies')}, {plural(report.alerts_planned, 'alert')}"
     )
     pending = sum(o.pending for o in report.sources.values())
     if pending:
-        line += f", {pending} pages left for a later cycle (`newswatch sources --pages`)"
+        line += f", {plural(pending, 'page')} left for a later cycle (`newswatch sources --pages`)"
     if sent is not None:
         line += f"; sent {sent.sent}, failed {sent.failed}, retrying later {sent.retrying}"
     console.print(line)
@@ -906,7 +921,7 @@ def stories(ctx, topic, since, limit, as_json) -> None:
     for record in records:
         click.echo(f"story {record['story_id']}: {record['title']}")
         click.echo(
-            f"  topics: {', '.join(record['topics']) or '-'}; {len(record['outlets'])} outlet(s): "
+            f"  topics: {', '.join(record['topics']) or '-'}; {plural(len(record['outlets']), 'outlet')}: "
             f"{', '.join(record['outlets'])}"
         )
         for article in record["articles"]:
@@ -932,8 +947,9 @@ def rematch(ctx, topic_names, with_alerts, as_json) -> None:
         _emit_json([result])
     else:
         click.echo(
-            f"checked {result['checked']} articles: {result['added']} new matches, "
-            f"{result['removed']} removed, {result['alerts']} alerts planned"
+            f"checked {plural(result['checked'], 'article')}: "
+            f"{plural(result['added'], 'new match', 'new matches')}, {result['removed']} removed, "
+            f"{plural(result['alerts'], 'alert')} planned"
         )
     if with_alerts:
         from newswatch.scheduler.app import send_alerts

@@ -87,3 +87,24 @@ def test_show_of_a_missing_id_names_the_newest_and_how_to_list_them(crawled):
     result = run_newswatch("show", "999", config=crawled)
     assert result.returncode == 1
     assert f"no article 999; the newest id is {newest}; `newswatch articles --all` lists them" in result.stderr
+
+
+def test_crawl_fetches_a_source_backing_off_unless_told_to_respect_the_backoff(tmp_path):
+    with NewsWeb(SITE) as web:
+        config = write_config(tmp_path / "newswatch.toml", web)
+        for _ in range(2):  # the broken feed fails twice: it backs off
+            assert run_newswatch("crawl", "--no-alerts", config=config).returncode == 0
+        states = {s["name"]: s["status"] for s in json_lines(run_newswatch("sources", "--json", config=config).stdout)}
+        assert states["broken-feed"] == "backoff"
+        now = run_newswatch("crawl", "--no-alerts", config=config, env={"COLUMNS": "200"})
+        assert "3 sources: 2 fetched, 1 failed; 0 new articles" in now.stdout
+        assert "skipped" not in now.stdout
+        polite = run_newswatch("crawl", "--no-alerts", "--respect-backoff", config=config, env={"COLUMNS": "200"})
+        assert "3 sources: 2 fetched, 0 failed, 1 skipped (backing off" in polite.stdout
+
+
+def test_demo_names_no_database_path_it_deletes_and_counts_in_words(tmp_path):
+    result = run_newswatch("demo", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "demo.db" not in result.stdout and "newswatch-demo-" not in result.stdout
+    assert "5 articles stored, 1 wire copy recognised" in result.stdout
