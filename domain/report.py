@@ -87,7 +87,8 @@ class SourceOutcome:
         ):
             self.listing_ok = self.status == "ok"
             self.status = "error"
-            self.error = f"all {len(fresh)} new article page(s) failed: " + self._failure_list()
+            pages = "page" if len(fresh) == 1 else "pages"
+            self.error = f"all {len(fresh)} new article {pages} failed: " + self._failure_list()
 
     @property
     def pending(self) -> int:
@@ -100,7 +101,8 @@ class SourceOutcome:
         if self.error:
             return self.error
         if self.failed:
-            return f"{self.failed} article page(s) failed: " + self._failure_list()
+            pages = "page" if self.failed == 1 else "pages"
+            return f"{self.failed} article {pages} failed: " + self._failure_list()
         return None
 
     def _failure_list(self) -> str:

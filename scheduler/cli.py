@@ -285,12 +285,16 @@ def _console():
     return Console(highlight=False, soft_wrap=False, width=None if wide else 200)
 
 
-def _row(table, *cells: str) -> None:
-    """Add a table row of plain text: titles from the web may hold [brackets] that rich would
-    otherwise read as markup."""
-    from rich.text import Text
+def wide_option(command):
+    return click.option(
+        "--wide", is_flag=True, help="Every column, however narrow the terminal (else the less important go)."
+    )(command)
 
-    table.add_row(*(Text(cell) for cell in cells))
+
+def _table(columns, rows: list[list[str]], wide: bool, title: str | None = None) -> None:
+    from newswatch.scheduler.tables import print_table
+
+    print_table(_console(), columns, rows, wide=wide, title=title)
 
 
 def _when(moment: datetime | None) -> str:
@@ -338,10 +342,17 @@ def init(path: str, force: bool, all_sources: bool) -> None:
     help="Queue alerts in the outbox; leave sending to the service or `newswatch alerts send`.",
 )
 @json_option
+@wide_option
 @click.pass_context
 @runtime_errors
 def crawl(
-    ctx: click.Context, sources: tuple[str, ...], respect_backoff: bool, no_alerts: bool, no_send: bool, as_json: bool
+    ctx: click.Context,
+    sources: tuple[str, ...],
+    respect_backoff: bool,
+    no_alerts: bool,
+    no_send: bool,
+    as_json: bool,
+    wide: bool,
 ) -> None:
     """Run one full cycle now: fetch, extract, dedup, match, store, alert. Every source is
     fetched, also those backing off after failures, unless --respect-backoff."""
@@ -367,19 +378,24 @@ def crawl(
             summary["sent"] = {"sent": sent.sent, "failed": sent.failed, "retrying": sent.retrying}
         click.echo(json.dumps(summary, ensure_ascii=False))
         return
-    _print_cycle(report, sent)
+    _print_cycle(report, sent, wide)
 
 
-def _print_cycle(report, sent) -> None:
-    from rich.table import Table
+def _print_cycle(report, sent, wide: bool) -> None:
+    from newswatch.scheduler.tables import Column
 
-    console = _console()
-    table = Table(title="Crawl cycle", show_lines=False)
-    for column in ("source", "status", "listed", "new", "copies", "matched", "failed", "error"):
-        table.add_column(column, overflow="fold")
-    for outcome in report.sources.values():
-        _row(
-            table,
+    columns = [
+        Column("source", max_width=28),
+        Column("status"),
+        Column("listed", drop=2),
+        Column("new"),
+        Column("copies", drop=2),
+        Column("matched", drop=1),
+        Column("failed", drop=1),
+        Column("error", flex=True, min_width=20, lines=2),
+    ]
+    rows = [
+        [
             outcome.name,
             outcome.status,
             str(outcome.listed),
@@ -388,8 +404,11 @@ def _print_cycle(report, sent) -> None:
             str(outcome.matched),
             str(outcome.failed),
             outcome.summary_error or "",
-        )
-    console.print(table)
+        ]
+        for outcome in report.sources.values()
+    ]
+    _table(columns, rows, wide, title="Crawl cycle")
+    console = _console()
     failed, skipped = len(report.failed_sources), len(report.skipped_sources)
     fetched = len(report.sources) - failed - skipped
     line = f"{plural(len(report.sources), 'source')}: {fetched} fetched, {failed} failed"
@@ -430,9 +449,10 @@ def demo(ctx) -> None:
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
 @click.option("--all", "show_all", is_flag=True, help="Also articles that matched no topic.")
 @json_option
+@wide_option
 @click.pass_context
 @runtime_errors
-def articles(ctx, topic, source, since, limit, show_all, as_json) -> None:
+def articles(ctx, topic, source, since, limit, show_all, as_json, wide) -> None:
     """Stored articles, newest first (matched only unless --all)."""
     from newswatch.db import reading
 
@@ -447,24 +467,28 @@ def articles(ctx, topic, source, since, limit, show_all, as_json) -> None:
     if as_json:
         _emit_json(reading.article_json(row, topic_matches[row.id]) for row in rows)
         return
-    _print_articles(rows, topic_matches, _nothing(ctx, "articles") if not rows else "")
+    _print_articles(rows, topic_matches, _nothing(ctx, "articles") if not rows else "", wide)
 
 
-def _print_articles(rows, topic_matches: dict, empty: str) -> None:
-    from rich.table import Table
+def _print_articles(rows, topic_matches: dict, empty: str, wide: bool) -> None:
+    from newswatch.scheduler.tables import Column
 
-    console = _console()
     if not rows:
-        console.print(empty)
+        _console().print(empty)
         return
-    table = Table()
-    for column in ("id", "published", "source", "topics", "title"):
-        table.add_column(column, overflow="fold")
+    columns = [
+        Column("id"),
+        Column("published", drop=1),
+        Column("source", drop=2, max_width=20),
+        Column("topics", drop=3, flex=True, min_width=12),
+        Column("title", flex=True, min_width=30),
+    ]
+    cells = []
     for row in rows:
         topics = ", ".join(f"{m.topic} {m.score:.2f}" for m in topic_matches[row.id]) or "-"
         title = row.title + (f"  (copy of {row.duplicate_of})" if row.duplicate_of else "")
-        _row(table, str(row.id), _when(row.published_at or row.fetched_at), row.source, topics, title)
-    console.print(table)
+        cells.append([str(row.id), _when(row.published_at or row.fetched_at), row.source, topics, title])
+    _table(columns, cells, wide)
 
 
 @cli.command()
@@ -540,9 +564,10 @@ def _print_article(data: dict) -> None:
 @click.argument("query")
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
 @json_option
+@wide_option
 @click.pass_context
 @runtime_errors
-def search(ctx, query: str, limit: int, as_json: bool) -> None:
+def search(ctx, query: str, limit: int, as_json: bool, wide: bool) -> None:
     """Full-text search over stored articles (words, "phrases", prefix*, AND/OR/NOT)."""
     from newswatch.db import reading
 
@@ -552,7 +577,7 @@ def search(ctx, query: str, limit: int, as_json: bool) -> None:
     if as_json:
         _emit_json(reading.article_json(row, topic_matches[row.id]) for row in rows)
         return
-    _print_articles(rows, topic_matches, _nothing(ctx, "articles") if not rows else "")
+    _print_articles(rows, topic_matches, _nothing(ctx, "articles") if not rows else "", wide)
 
 
 @cli.command()
@@ -617,9 +642,10 @@ def _write_csv(records: list[dict]) -> None:
 @cli.command()
 @click.option("--pages", is_flag=True, help="List the article pages waiting for another try, or failed for good.")
 @json_option
+@wide_option
 @click.pass_context
 @runtime_errors
-def sources(ctx, pages: bool, as_json: bool) -> None:
+def sources(ctx, pages: bool, as_json: bool, wide: bool) -> None:
     """Per source: last fetch, status, error, articles, pages pending retry, next run."""
     from newswatch.db import store
     from newswatch.db.records import source_records
@@ -628,21 +654,28 @@ def sources(ctx, pages: bool, as_json: bool) -> None:
     with _sessions(ctx, reading=True).begin() as session:
         store.sync_sources(session, config.source_specs())
     if pages:
-        _pending_pages(ctx, as_json)
+        _pending_pages(ctx, as_json, wide)
         return
     with _sessions(ctx, reading=True)() as session:
         records = source_records(session, config.source_specs())
     if as_json:
         _emit_json(records)
         return
-    from rich.table import Table
+    from newswatch.scheduler.tables import Column
 
-    table = Table()
-    for column in ("source", "type", "status", "last fetch", "next run", "errors", "articles", "retry", "error"):
-        table.add_column(column, overflow="fold")
-    for r in records:
-        _row(
-            table,
+    columns = [
+        Column("source", max_width=28),
+        Column("type", drop=3),
+        Column("status"),
+        Column("last fetch", drop=2),
+        Column("next run", drop=1),
+        Column("errors", drop=3),
+        Column("articles"),
+        Column("retry", drop=3),
+        Column("error", flex=True, min_width=14, lines=2),
+    ]
+    rows = [
+        [
             r["name"],
             r["type"],
             r["status"],
@@ -651,12 +684,14 @@ def sources(ctx, pages: bool, as_json: bool) -> None:
             str(r["consecutive_errors"]),
             str(r["articles"]),
             str(r["pending_retry"]),
-            r["error"],
-        )
-    _console().print(table)
+            r["error"] or "",
+        ]
+        for r in records
+    ]
+    _table(columns, rows, wide)
 
 
-def _pending_pages(ctx, as_json: bool) -> None:
+def _pending_pages(ctx, as_json: bool, wide: bool) -> None:
     """`sources --pages`: every article page waiting for another try or failed for good."""
     from newswatch.db import store
 
@@ -680,22 +715,21 @@ def _pending_pages(ctx, as_json: bool) -> None:
     if not records:
         click.echo(_nothing(ctx, "pages pending or failed"))
         return
-    from rich.table import Table
+    from newswatch.scheduler.tables import Column
 
-    table = Table()
-    for column in ("source", "status", "tries", "next try", "reason", "url"):
-        table.add_column(column, overflow="fold")
-    for r in records:
-        _row(
-            table,
-            r["source"],
-            r["status"],
-            str(r["attempts"]),
-            _when(_parse_iso(r["next_attempt_at"])),
-            r["reason"],
-            r["url"],
-        )
-    _console().print(table)
+    columns = [
+        Column("source", max_width=24),
+        Column("status"),
+        Column("tries", drop=2),
+        Column("next try", drop=1),
+        Column("reason", flex=True, min_width=16, lines=2),
+        Column("url", flex=True, min_width=20, fold=True),
+    ]
+    rows = [
+        [r["source"], r["status"], str(r["attempts"]), _when(_parse_iso(r["next_attempt_at"])), r["reason"], r["url"]]
+        for r in records
+    ]
+    _table(columns, rows, wide)
 
 
 def _parse_iso(value: str | None) -> datetime | None:
@@ -709,9 +743,10 @@ def _parse_iso(value: str | None) -> datetime | None:
 @click.option("--status", type=click.Choice(["pending", "sending", "sent", "failed"]), default=None)
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
 @json_option
+@wide_option
 @click.pass_context
 @runtime_errors
-def alerts(ctx, status, limit, as_json) -> None:
+def alerts(ctx, status, limit, as_json, wide) -> None:
     """List alert deliveries (or: alerts test, alerts retry, alerts send)."""
     if ctx.invoked_subcommand is not None:
         return
@@ -723,17 +758,23 @@ def alerts(ctx, status, limit, as_json) -> None:
     if as_json:
         _emit_json(records)
         return
-    from rich.table import Table
+    from newswatch.scheduler.tables import Column
 
     if not records:
         _console().print(_nothing(ctx, "alert deliveries"))
         return
-    table = Table()
-    for column in ("id", "created", "kind", "topic", "target", "status", "tries", "title / error"):
-        table.add_column(column, overflow="fold")
-    for r in records:
-        _row(
-            table,
+    columns = [
+        Column("id"),
+        Column("created", drop=1),
+        Column("kind", drop=3),
+        Column("topic", max_width=16),
+        Column("target", drop=2, max_width=24),
+        Column("status"),
+        Column("tries", drop=3),
+        Column("title / error", flex=True, min_width=30, lines=3),
+    ]
+    rows = [
+        [
             str(r["id"]),
             _when(_parse_iso(r["created_at"])),
             r["kind"],
@@ -741,9 +782,11 @@ def alerts(ctx, status, limit, as_json) -> None:
             r["target"],
             r["status"],
             str(r["attempts"]),
-            r["title"] + (f"\n{r['error']}" if r["error"] else ""),
-        )
-    _console().print(table)
+            r["title"] + (f" — {r['error']}" if r["error"] else ""),
+        ]
+        for r in records
+    ]
+    _table(columns, rows, wide)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -973,9 +1016,10 @@ SUGGEST_ARTICLES = 5000  # the newest articles of the window that suggestions ar
 @click.option("--since", default="14d", show_default=True, help="Articles published since (2d, 6h, 2026-11-25).")
 @click.option("--limit", type=click.IntRange(1), default=20, show_default=True)
 @json_option
+@wide_option
 @click.pass_context
 @runtime_errors
-def topics_suggest(ctx, topic: str, since: str, limit: int, as_json: bool) -> None:
+def topics_suggest(ctx, topic: str, since: str, limit: int, as_json: bool, wide: bool) -> None:
     """Words and names that keep appearing in TOPIC's recent matched and weakly matched
     articles but not in its query. Reads the database only."""
     from newswatch.db import reading
@@ -995,11 +1039,11 @@ def topics_suggest(ctx, topic: str, since: str, limit: int, as_json: bool) -> No
     if as_json:
         _emit_json(s.to_dict() for s in found)
         return
-    _print_suggestions(topic, groups, found)
+    _print_suggestions(topic, groups, found, wide)
 
 
-def _print_suggestions(topic: str, groups, found) -> None:
-    from rich.table import Table
+def _print_suggestions(topic: str, groups, found, wide: bool) -> None:
+    from newswatch.scheduler.tables import Column
 
     console = _console()
     console.print(
@@ -1009,12 +1053,17 @@ def _print_suggestions(topic: str, groups, found) -> None:
     if not found:
         console.print("No suggestions: nothing distinctive keeps appearing outside the query.")
         return
-    table = Table(show_lines=False)
-    for column in ("term", "matched", "weak", "elsewhere", "example"):
-        table.add_column(column, overflow="fold")
-    for s in found:
-        _row(table, s.term, str(s.matched), str(s.weak), str(s.elsewhere), f"#{s.example.id} {s.example.snippet}")
-    console.print(table)
+    columns = [
+        Column("term", max_width=30),
+        Column("matched"),
+        Column("weak", drop=1),
+        Column("elsewhere", drop=1),
+        Column("example", flex=True, min_width=30),
+    ]
+    rows = [
+        [s.term, str(s.matched), str(s.weak), str(s.elsewhere), f"#{s.example.id} {s.example.snippet}"] for s in found
+    ]
+    _table(columns, rows, wide)
 
 
 @topics.command("evaluate")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from newswatch.scheduler.newsweb import NewsWeb
+from newswatch.scheduler.newsweb import Fault, NewsWeb
 from tests.conftest import SITE, json_lines, run_newswatch, write_config
 
 READING = (
@@ -23,15 +23,26 @@ READING = (
 )
 
 
+NOWHERE = "json://127.0.0.1:9/nothing-listens"  # a target that refuses: alerts fail with an error
+
+
 @pytest.fixture(scope="module")
-def crawled(tmp_path_factory):
-    """The fixture news web's national and defence feeds crawled once, with the icet topic."""
+def crawl_at_80(tmp_path_factory):
+    """The fixture news web (a broken feed, a page answering 500) crawled once at 80 columns,
+    with the icet topic and an alert target that refuses."""
     folder = tmp_path_factory.mktemp("firsthour")
-    with NewsWeb(SITE) as web:
-        config = write_config(folder / "newswatch.toml", web)
-        result = run_newswatch("crawl", "--no-alerts", config=config)
+    web = NewsWeb(SITE)
+    web.fail("/news/server-error.html", Fault(status=500))
+    with web:
+        config = write_config(folder / "newswatch.toml", web, alert_urls=[NOWHERE])
+        result = run_newswatch("crawl", config=config, env={"COLUMNS": "80"})
         assert result.returncode == 0, result.stderr
-    return config
+    return config, result
+
+
+@pytest.fixture(scope="module")
+def crawled(crawl_at_80):
+    return crawl_at_80[0]
 
 
 @pytest.mark.parametrize("command", READING, ids=" ".join)
@@ -108,3 +119,61 @@ def test_demo_names_no_database_path_it_deletes_and_counts_in_words(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "demo.db" not in result.stdout and "newswatch-demo-" not in result.stdout
     assert "5 articles stored, 1 wire copy recognised" in result.stdout
+
+
+def _at(columns: int, *args: str, config) -> str:
+    result = run_newswatch(*args, config=config, env={"COLUMNS": str(columns)})
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def _table_rows(output: str) -> list[str]:
+    """The body lines of a rich table (between the header rule and the bottom rule)."""
+    lines = output.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("┡"))
+    end = next(i for i, line in enumerate(lines) if line.startswith("└"))
+    return lines[start + 1 : end]
+
+
+def _headers(output: str) -> list[str]:
+    header = next(line for line in output.splitlines() if line.startswith("┃"))
+    return [cell.strip() for cell in header.strip("┃").split("┃")]
+
+
+def _words(output: str) -> set[str]:
+    return set(output.translate(str.maketrans("│┃", "  ")).split())
+
+
+def test_tables_at_80_columns_keep_words_and_dates_whole_and_drop_minor_columns(crawl_at_80):
+    config, crawl = crawl_at_80
+    articles = json_lines(run_newswatch("articles", "--all", "--json", config=config).stdout)
+    for args in (("articles", "--all"), ("sources",), ("alerts",)):
+        out = _at(80, *args, config=config)
+        assert max(len(line) for line in out.splitlines()) <= 80, out
+        words = _words(out)
+        # A date is never broken across lines: each row's is there whole, or the column is gone.
+        dates = [w for w in words if w.startswith("2026-")]
+        assert all(len(d) == 10 for d in dates), out
+    listing = _at(80, "articles", "--all", config=config)
+    words = _words(listing)
+    for article in articles:  # every word of every title whole (no "co-produc│tion")
+        assert set(article["title"].split()) <= words, listing
+    assert "topics" not in _headers(listing)
+    assert _headers(_at(80, "articles", "--all", "--wide", config=config)) == [
+        "id",
+        "published",
+        "source",
+        "topics",
+        "title",
+    ]
+    assert _headers(_at(120, "articles", "--all", config=config)) == ["id", "published", "source", "topics", "title"]
+    assert len(_headers(_at(120, "sources", config=config))) == 9
+    # A failing source's error takes at most two lines, cut with an ellipsis.
+    for output in (crawl.stdout, _at(80, "sources", config=config)):
+        rows = _table_rows(output)
+        assert len(rows) <= 2 * 3, output
+    assert "…" in crawl.stdout
+    # The alerts' title column gets room: each title's first four words on its first line.
+    alerts = _at(80, "alerts", config=config)
+    first_lines = [line for line in _table_rows(alerts) if line.split("│")[1].strip()]
+    assert all(len(line.split("│")[-2].split()) >= 4 for line in first_lines), alerts
