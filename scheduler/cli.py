@@ -568,16 +568,39 @@ def _print_article(data: dict) -> None:
 @click.pass_context
 @runtime_errors
 def search(ctx, query: str, limit: int, as_json: bool, wide: bool) -> None:
-    """Full-text search over stored articles (words, "phrases", prefix*, AND/OR/NOT)."""
+    """Stored articles matching QUERY, written in the topic query language (title:word,
+    "phrases", prefix*, AND/OR/NOT, NEAR/n...), best match first: a search finds what a topic with
+    the same query matches. The newest 5000 articles holding one of the words the query needs
+    are evaluated."""
     from newswatch.db import reading
+    from newswatch.domain.query import QueryError, parse_query
 
+    try:
+        parsed = parse_query(query)
+    except QueryError as exc:
+        raise Usage(_query_error(query, exc)) from None
     with _articles_db(ctx).connect() as conn:
-        rows = reading.search_articles(conn, query, limit)
+        found = reading.query_search(conn, parsed, limit, scan=SEARCH_SCAN)
+        rows = found.rows
         topic_matches = reading.matches_of(conn, [row.id for row in rows])
+    if found.scanned < found.candidates:
+        click.echo(
+            f"newswatch: searched the newest {found.scanned} of {found.candidates} articles holding "
+            "a word of the query; narrow it (title:..., AND) to reach older ones",
+            err=True,
+        )
     if as_json:
         _emit_json(reading.article_json(row, topic_matches[row.id]) for row in rows)
         return
     _print_articles(rows, topic_matches, _nothing(ctx, "articles") if not rows else "", wide)
+
+
+SEARCH_SCAN = 5000  # articles a search evaluates the query on, the newest that may match
+
+
+def _query_error(query: str, exc) -> str:
+    """The query parser's error with the place marked under the query."""
+    return f"invalid query at column {exc.position + 1}: {exc.message}\n  {query}\n  {' ' * exc.position}^"
 
 
 @cli.command()

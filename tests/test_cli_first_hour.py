@@ -177,3 +177,29 @@ def test_tables_at_80_columns_keep_words_and_dates_whole_and_drop_minor_columns(
     alerts = _at(80, "alerts", config=config)
     first_lines = [line for line in _table_rows(alerts) if line.split("│")[1].strip()]
     assert all(len(line.split("│")[-2].split()) >= 4 for line in first_lines), alerts
+
+
+def test_search_speaks_the_topic_query_language_and_agrees_with_a_topic(crawled, tmp_path):
+    titles = {a["id"]: a["title"] for a in json_lines(run_newswatch("export", "--all", config=crawled).stdout)}
+    found = json_lines(run_newswatch("search", "title:iCET", "--json", config=crawled).stdout)
+    assert [a["id"] for a in found] == [i for i, t in titles.items() if "iCET" in t]
+    near = json_lines(run_newswatch("search", "iCET NEAR/5 jet", "--json", config=crawled).stdout)
+    assert near and all("iCET" in titles[a["id"]] for a in near)
+    # A topic with the same query matches the same articles.
+    query = 'title:engine OR "INDUS-X"'
+    (tmp_path / "newswatch.db").write_bytes((crawled.parent / "newswatch.db").read_bytes())
+    config = tmp_path / "newswatch.toml"
+    config.write_text(crawled.read_text() + f"\n[[topics]]\nname = \"engines\"\nquery = '{query}'\n")
+    assert run_newswatch("rematch", "--topic", "engines", config=config).returncode == 0
+    topic = {
+        a["id"] for a in json_lines(run_newswatch("articles", "--topic", "engines", "--json", config=config).stdout)
+    }
+    searched = {a["id"] for a in json_lines(run_newswatch("search", query, "--json", config=config).stdout)}
+    assert searched == topic and len(topic) >= 2
+
+
+def test_a_malformed_search_exits_2_pointing_at_the_problem(crawled):
+    result = run_newswatch("search", '"unterminated', config=crawled)
+    assert result.returncode == 2
+    assert "invalid query at column 1: unterminated phrase" in result.stderr
+    assert '  "unterminated\n  ^' in result.stderr
