@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import json
 import sys
 from datetime import UTC, datetime, timedelta
@@ -609,10 +610,20 @@ def _query_error(query: str, exc) -> str:
 @click.option("--source", help="Only articles from this source.")
 @click.option("--since", help="Only articles published since (2d, 6h, 2026-11-25).")
 @click.option("--all", "show_all", is_flag=True, help="Also articles that matched no topic.")
+@click.option(
+    "--link",
+    metavar="URL",
+    help="Atom: the feed's web page (default: the topic's page in `newswatch web` on its default address).",
+)
 @click.pass_context
 @runtime_errors
-def export(ctx, fmt: str, topic, source, since, show_all) -> None:
-    """Write stored articles to stdout as JSON Lines, CSV or an Atom feed."""
+def export(ctx, fmt: str, topic, source, since, show_all, link) -> None:
+    """Write stored articles to stdout as JSON Lines, CSV or an Atom feed.
+
+    CSV: one row per article; `topics` and `terms` list every topic and matched term
+    (;-separated), and each topic in the export has two columns of its own, "TOPIC score" (empty
+    when the article did not match it) and "TOPIC terms", so a spreadsheet can sort and filter by
+    topic. Atom: the feed id is derived from the options, so the same export keeps its id."""
     from newswatch.db import reading
 
     since_at = _since(since)
@@ -634,7 +645,16 @@ def export(ctx, fmt: str, topic, source, since, show_all) -> None:
     else:
         from newswatch.scheduler.atom import atom_feed
 
-        click.echo(atom_feed(records, title=f"newswatch: {topic}" if topic else "newswatch", now=_now()), nl=False)
+        options = {"topic": topic, "source": source, "since": since, "all": show_all}
+        chosen = {k: v for k, v in options.items() if v}
+        key = "&".join(f"{k}={v}" for k, v in sorted(chosen.items()))
+        feed_id = f"urn:newswatch:export:{hashlib.sha256(key.encode()).hexdigest()[:24]}"
+        if link is None:
+            from urllib.parse import quote
+
+            link = "http://127.0.0.1:8080/" + (f"topics/{quote(topic, safe='')}" if topic else "")
+        title = f"newswatch: {topic}" if topic else "newswatch"
+        click.echo(atom_feed(records, title=title, now=_now(), feed_id=feed_id, link=link), nl=False)
 
 
 def _write_csv(records: list[dict]) -> None:
@@ -653,12 +673,19 @@ def _write_csv(records: list[dict]) -> None:
         "story_id",
         "text",
     ]
+    names = sorted({t["name"] for record in records for t in record["topics"]})
+    columns[columns.index("duplicate_of") : columns.index("duplicate_of")] = [
+        column for name in names for column in (f"{name} score", f"{name} terms")
+    ]
     writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for record in records:
         row = dict(record)
         row["topics"] = ";".join(t["name"] for t in record["topics"])
         row["terms"] = ";".join(dict.fromkeys(term for t in record["topics"] for term in t["terms"]))
+        for t in record["topics"]:
+            row[f"{t['name']} score"] = f"{t['score']:.2f}"
+            row[f"{t['name']} terms"] = ";".join(t["terms"])
         writer.writerow(row)
 
 

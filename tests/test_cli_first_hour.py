@@ -203,3 +203,37 @@ def test_a_malformed_search_exits_2_pointing_at_the_problem(crawled):
     assert result.returncode == 2
     assert "invalid query at column 1: unterminated phrase" in result.stderr
     assert '  "unterminated\n  ^' in result.stderr
+
+
+def test_atom_export_has_a_feed_id_of_its_options_a_link_and_summaries_cut_at_words(crawled):
+    import xml.etree.ElementTree as ET
+
+    atom = "{http://www.w3.org/2005/Atom}"
+
+    def feed(*args):
+        return ET.fromstring(run_newswatch("export", "--format", "atom", *args, config=crawled).stdout)
+
+    icet, everything = feed("--topic", "icet"), feed("--all")
+    assert icet.find(f"{atom}id").text == feed("--topic", "icet").find(f"{atom}id").text
+    assert icet.find(f"{atom}id").text != everything.find(f"{atom}id").text
+    assert icet.find(f"{atom}link").get("href").endswith("/topics/icet")
+    texts = {a["title"]: a["text"] for a in json_lines(run_newswatch("export", "--all", config=crawled).stdout)}
+    for entry in everything.findall(f"{atom}entry"):
+        summary = entry.find(f"{atom}summary").text or ""
+        text = " ".join(texts[entry.find(f"{atom}title").text].split())
+        if summary.endswith("…"):
+            kept = summary[:-1]
+            assert text.startswith(kept) and text[len(kept)] in " ,;:.", summary[-40:]
+        else:
+            assert summary == text
+
+
+def test_csv_export_has_a_score_and_terms_column_per_topic(crawled):
+    import csv
+    import io
+
+    out = run_newswatch("export", "--format", "csv", "--all", config=crawled).stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
+    matched = [r for r in rows if r["topics"]]
+    assert matched and all(float(r["icet score"]) > 0 and r["icet terms"] for r in matched)
+    assert all(r["icet score"] == "" for r in rows if not r["topics"])
