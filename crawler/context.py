@@ -49,6 +49,7 @@ class CycleContext:
     report: CycleReport = field(default_factory=CycleReport)
     source_state: dict[str, dict] = field(default_factory=dict)
     forced: frozenset[str] = frozenset()  # sources named by the user: fetched even while backing off
+    ignore_backoff: bool = False  # `newswatch crawl`: every source now, backing off or not
     # Per source, the pages to fetch again this cycle (key, url, listing entry): db.store.due_pages.
     due_pages: dict[str, list[tuple[str, str, FeedEntry]]] = field(default_factory=dict)
     _claimed: set[str] = field(default_factory=set)

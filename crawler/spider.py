@@ -109,7 +109,12 @@ class NewsSpider(scrapy.Spider):
             outcome = context.report.source(spec.name)
             state = context.source_state.get(spec.name, {})
             backoff_until = state.get("backoff_until")
-            if backoff_until is not None and backoff_until > context.now and spec.name not in context.forced:
+            if (
+                backoff_until is not None
+                and backoff_until > context.now
+                and spec.name not in context.forced
+                and not context.ignore_backoff
+            ):
                 outcome.status = "backoff"
                 outcome.error = f"backing off until {backoff_until.isoformat(timespec='seconds')}: {state.get('error')}"
                 continue

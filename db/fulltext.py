@@ -6,8 +6,6 @@ over a tsvector expression. Everything else in newswatch is written against plai
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
@@ -49,52 +47,27 @@ def drop_index(conn: Connection) -> None:
         conn.execute(text("DROP INDEX IF EXISTS ix_articles_fulltext"))
 
 
-_FTS5_WORD = re.compile(r"\w+\*?", re.UNICODE)
+def _fts5_any(words: frozenset[str], prefixes: frozenset[str]) -> str:
+    """An FTS5 expression matching a superset of the articles holding any of `words` or a word
+    starting with one of `prefixes`. The index stems words (porter), which maps equal words to
+    equal stems, but a prefix of a word need not be a prefix of its stem ("engine*" and the stem
+    "engin" of "engines"): a prefix is looked up by its first four characters."""
+    parts = [f'"{w}"' for w in sorted(words)] + [f'"{p[:4]}"*' for p in sorted(prefixes)]
+    return " OR ".join(parts)
 
 
-def _fts5_query(query: str) -> str:
-    """Turn what a user types into a safe FTS5 expression: quoted phrases and prefix* kept,
-    AND/OR/NOT kept, every other word quoted so punctuation can't break the syntax."""
-    parts: list[str] = []
-    for token in re.findall(r'"[^"]*"|\S+', query):
-        if token.startswith('"'):
-            inner = token.strip('"').replace('"', "")
-            if inner.strip():
-                parts.append(f'"{inner}"')
-        elif token in ("AND", "OR", "NOT"):
-            parts.append(token)
-        else:
-            for word in _FTS5_WORD.findall(token):
-                parts.append(f'"{word[:-1]}"*' if word.endswith("*") else f'"{word}"')
-    while parts and parts[-1] in ("AND", "OR", "NOT"):
-        parts.pop()
-    while parts and parts[0] in ("AND", "OR"):
-        parts.pop(0)
-    return " ".join(parts)
-
-
-def search_ids(conn: Connection, query: str, limit: int) -> list[int]:
-    """Ids of the articles matching `query`, best first."""
+def candidate_ids(conn: Connection, words: frozenset[str], prefixes: frozenset[str]) -> list[int] | None:
+    """Ids of the articles that may hold one of `words` (word keys) or a word starting with one of
+    `prefixes`, in no particular order; None where the database has no index to ask."""
     if conn.dialect.name == "sqlite":
-        expression = _fts5_query(query)
-        if not expression:
-            return []
         rows = conn.execute(
-            text("SELECT rowid FROM articles_fts WHERE articles_fts MATCH :q ORDER BY rank LIMIT :n"),
-            {"q": expression, "n": limit},
+            text("SELECT rowid FROM articles_fts WHERE articles_fts MATCH :q"), {"q": _fts5_any(words, prefixes)}
         )
     elif conn.dialect.name == "postgresql":
+        terms = [f"'{w}'" for w in words] + [f"'{p}':*" for p in prefixes]
         rows = conn.execute(
-            text(
-                f"SELECT id FROM articles WHERE {_PG_VECTOR} @@ websearch_to_tsquery('simple', :q) "
-                f"ORDER BY ts_rank({_PG_VECTOR}, websearch_to_tsquery('simple', :q)) DESC LIMIT :n"
-            ),
-            {"q": query, "n": limit},
+            text(f"SELECT id FROM articles WHERE {_PG_VECTOR} @@ to_tsquery('simple', :q)"), {"q": " | ".join(terms)}
         )
     else:
-        like = f"%{query}%"
-        rows = conn.execute(
-            text("SELECT id FROM articles WHERE title LIKE :q OR text LIKE :q ORDER BY id DESC LIMIT :n"),
-            {"q": like, "n": limit},
-        )
+        return None
     return [row[0] for row in rows]

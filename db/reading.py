@@ -9,12 +9,17 @@ filters live here once: `db.store` builds its ORM listing on `article_query`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Float, Integer, Text, column, func, select, table
 from sqlalchemy.engine import Connection, Row
 
 from newswatch.db.types import UTCDateTime
+
+if TYPE_CHECKING:
+    from newswatch.domain.query import Query
 
 articles = table(
     "articles",
@@ -105,16 +110,76 @@ def recent_texts(conn: Connection, since: datetime | None, limit: int) -> list[R
 
 
 def search_articles(conn: Connection, text: str, limit: int = 50) -> list[Row]:
-    """Full-text search, best first."""
-    from newswatch.db import fulltext
+    """The articles matching `text`, a query in the topic query language, best first (see
+    `query_search`); raises domain.query.QueryError when it does not parse."""
+    from newswatch.domain.query import parse_query
 
-    ids = fulltext.search_ids(conn, text, limit)
-    rows = {row.id: row for row in conn.execute(select(*_LISTED).where(articles.c.id.in_(ids)))}
-    return [rows[i] for i in ids if i in rows]
+    return query_search(conn, parse_query(text), limit).rows
+
+
+@dataclass
+class QuerySearch:
+    """What `query_search` found: the rows, best first, and how much it looked at."""
+
+    rows: list[Row]
+    scores: dict[int, float]
+    candidates: int  # articles the prefilter let through
+    scanned: int  # of those, the newest evaluated (at most the scan limit)
+
+
+def query_search(conn: Connection, query: Query, limit: int = 50, scan: int = 5000) -> QuerySearch:
+    """Articles matching a topic query (domain/query.py), best score first, then newest: the
+    full-text index narrows to the articles holding one of the words the query needs, and the
+    query is evaluated on the newest `scan` of those with the matcher topics use, so a search and
+    a topic with the same query agree. A query that needs no word (only NOTs) is evaluated on the
+    newest `scan` articles."""
+    from newswatch.db import fulltext
+    from newswatch.domain.items import TopicSpec
+    from newswatch.domain.matching import CompiledTopic, document_score
+    from newswatch.domain.query import Document
+
+    topic = CompiledTopic(TopicSpec(name="search", query=query.text), query)
+    a = articles.c
+    moment = func.coalesce(a.published_at, a.fetched_at)
+    newest = (moment.desc(), a.id.desc())
+    needs = query.needs
+    ids = fulltext.candidate_ids(conn, *needs) if needs is not None else None
+    if ids is None:
+        candidates = conn.execute(select(func.count()).select_from(articles)).scalar() or 0
+        chosen = [row.id for row in conn.execute(select(a.id).order_by(*newest).limit(scan))]
+    else:
+        candidates = len(ids)
+        chosen = []
+        for start in range(0, len(ids), 900):  # SQLite's bound-parameter limit
+            chosen += conn.execute(select(a.id, moment).where(a.id.in_(ids[start : start + 900]))).all()
+        chosen.sort(key=lambda row: (row[1] is not None, row[1], row[0]), reverse=True)
+        chosen = [row[0] for row in chosen[:scan]]
+    scores: dict[int, float] = {}
+    for start in range(0, len(chosen), 500):
+        batch = chosen[start : start + 500]
+        for row in conn.execute(select(a.id, a.title, a.text).where(a.id.in_(batch))):
+            value = document_score(Document(row.title or "", row.text or ""), topic)
+            if value is not None:
+                scores[row.id] = value
+    found = {row.id: row for row in conn.execute(select(*_LISTED).where(a.id.in_(list(scores))))} if scores else {}
+    order = {article_id: rank for rank, article_id in enumerate(chosen)}
+    best = sorted(found, key=lambda i: (-scores[i], order[i]))[:limit]
+    return QuerySearch([found[i] for i in best], scores, candidates, len(chosen))
 
 
 def get_article(conn: Connection, article_id: int) -> Row | None:
     return conn.execute(select(articles).where(articles.c.id == article_id)).first()
+
+
+def name_is_stored(conn: Connection, kind: str, name: str) -> bool:
+    """Whether any stored match has topic `name` (`kind` "topic") or any article source `name`."""
+    column_ = matches.c.topic if kind == "topic" else articles.c.source
+    return conn.execute(select(column_).where(column_ == name).limit(1)).first() is not None
+
+
+def newest_id(conn: Connection) -> int | None:
+    """The highest article id, None when there is none."""
+    return conn.execute(select(func.max(articles.c.id))).scalar()
 
 
 def copies_of(conn: Connection, article_id: int) -> list[Row]:

@@ -1149,6 +1149,12 @@ class Query:
         self._always = trigger is None
         self._words, self._prefixes = trigger if trigger is not None else (frozenset(), frozenset())
 
+    @property
+    def needs(self) -> tuple[frozenset[str], frozenset[str]] | None:
+        """Words and prefixes (as word keys) of which a matching document contains at least one,
+        for a prefilter; None when a document without any may match (a query of NOTs)."""
+        return None if self._always else (self._words, self._prefixes)
+
     def _may_match(self, doc: Document) -> bool:
         if self._always or not self._words.isdisjoint(doc.vocabulary):
             return True

@@ -90,7 +90,8 @@ class SourceOutcome:
         ):
             self.listing_ok = self.status == "ok"
             self.status = "error"
-            self.error = f"all {len(fresh)} new article page(s) failed: " + self._failure_list()
+            pages = "page" if len(fresh) == 1 else "pages"
+            self.error = f"all {len(fresh)} new article {pages} failed: " + self._failure_list()
 
     def hide_secrets(self, pieces: tuple[str, ...] = ()) -> None:
         """Mask credentials and tokens in every reason this outcome shows or stores: errors quote
@@ -112,7 +113,8 @@ class SourceOutcome:
         if self.error:
             return self.error
         if self.failed:
-            return f"{self.failed} article page(s) failed: " + self._failure_list()
+            pages = "page" if self.failed == 1 else "pages"
+            return f"{self.failed} article {pages} failed: " + self._failure_list()
         return None
 
     def _failure_list(self) -> str:
@@ -144,6 +146,11 @@ class CycleReport:
     @property
     def failed_sources(self) -> list[SourceOutcome]:
         return [o for o in self.sources.values() if o.status == "error"]
+
+    @property
+    def skipped_sources(self) -> list[SourceOutcome]:
+        """Sources not fetched because they are backing off after failing."""
+        return [o for o in self.sources.values() if o.status == "backoff"]
 
     def to_dict(self) -> dict:
         return {

@@ -137,6 +137,7 @@ def cycle_context(
     sources: list[SourceSpec],
     alerts: bool = True,
     forced: tuple[str, ...] = (),
+    ignore_backoff: bool = False,
 ) -> CycleContext:
     from newswatch.domain.matching import compile_topics
 
@@ -148,6 +149,7 @@ def cycle_context(
         now=datetime.now(UTC),
         alerting=alert_wiring(config, enabled=alerts),
         forced=frozenset(forced),
+        ignore_backoff=ignore_backoff,
     )
 
 

@@ -95,8 +95,21 @@ def feed_xml(feed: Feed) -> str:
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def atom_feed(records: list[dict], title: str, now: datetime) -> str:
-    """Article records (`db.reading.article_json`, with text) as a feed: one entry per article."""
+SUMMARY_CHARS = 600
+
+
+def summary_of(text: str, limit: int = SUMMARY_CHARS) -> str:
+    """The opening of `text`, cut at a word boundary with an ellipsis when it is longer."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit + 1].rsplit(" ", 1)[0] if " " in flat[:limit] else flat[:limit]
+    return cut.rstrip(",;:.") + "…"
+
+
+def atom_feed(records: list[dict], title: str, now: datetime, feed_id: str, link: str | None = None) -> str:
+    """Article records (`db.reading.article_json`, with text) as a feed: one entry per article.
+    `feed_id`: stable for the same selection, so a reader keeps one subscription per export."""
     entries = [
         Entry(
             id=f"urn:newswatch:article:{record['id']}",
@@ -106,8 +119,8 @@ def atom_feed(records: list[dict], title: str, now: datetime) -> str:
             published=datetime.fromisoformat(record["published_at"]) if record["published_at"] else None,
             authors=[", ".join(record["authors"]) or record["source"]],
             categories=[topic["name"] for topic in record["topics"]],
-            summary=(record.get("text") or "")[:600],
+            summary=summary_of(record.get("text") or ""),
         )
         for record in records
     ]
-    return feed_xml(Feed(id="urn:newswatch:export", title=title, updated=now, entries=entries))
+    return feed_xml(Feed(id=feed_id, title=title, updated=now, alternate_url=link, entries=entries))

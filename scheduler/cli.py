@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import json
 import sys
 from datetime import UTC, datetime, timedelta
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 import click
 
 from newswatch.scheduler.config_files import ConfigError
+from newswatch.scheduler.wording import plural
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -64,6 +66,16 @@ def cli(ctx: click.Context, config_path: str | None, log_level: str | None, log_
     ctx.obj = {"config_path": config_path, "log_level": log_level, "log_format": log_format}
 
 
+@cli.result_callback()
+def _note_missing_database(_result, **_params) -> None:
+    """A reading command that found no database file says so once, unless its answer did."""
+    state = click.get_current_context().find_root().obj
+    if state.get("missing_db") and not state.get("missing_noted"):
+        click.echo(
+            f"newswatch: database {state['missing_db']} does not exist yet; run `newswatch crawl` first", err=True
+        )
+
+
 def _config(ctx: click.Context, reading: bool = False) -> Config:
     """Load and validate the configuration once per command; exit 2 on any problem. `reading`:
     the command only reads the database, so the alert URLs need not be checked (that imports
@@ -98,14 +110,20 @@ def _bad_config(ctx: click.Context, exc: ConfigError) -> None:
 
 
 def _sessions(ctx: click.Context, reading: bool = False):
+    """The session factory. `reading`: the command only looks, so a SQLite file that does not
+    exist yet is not created (see `_reading_url`)."""
     from newswatch.db.session import DatabaseError
 
     state = ctx.find_root().obj
     if "sessions" not in state:
-        from newswatch.scheduler.app import open_db
+        from newswatch.db.session import open_database
 
+        config = _config(ctx, reading)
+        url = config.database_url
+        if reading:
+            url = _reading_url(state, url, config.path is None)
         try:
-            state["sessions"] = open_db(_config(ctx, reading))
+            state["sessions"] = open_database(url)
         except DatabaseError as exc:
             raise Failure(str(exc)) from None
     return state["sessions"]
@@ -121,20 +139,106 @@ def _articles_db(ctx: click.Context) -> Engine:
     if "engine" not in state:
         try:
             if "config" in state:
-                url = state["config"].database_url
+                url, built_in = state["config"].database_url, state["config"].path is None
             else:
-                from newswatch.scheduler.config_cache import read_settings
-
-                settings = read_settings(state["config_path"])
-                url = settings.database_url
+                settings = _read_settings(ctx)
+                url, built_in = settings.database_url, settings.built_in
                 _start_logging(state, settings.log_format)
         except ConfigError as exc:
             _bad_config(ctx, exc)
         try:
-            state["engine"] = open_engine(url)
+            state["engine"] = open_engine(_reading_url(state, url, built_in))
         except DatabaseError as exc:
             raise Failure(str(exc)) from None
     return state["engine"]
+
+
+def _read_settings(ctx: click.Context):
+    """What the read-only commands need of the configuration (cached; see config_cache.py)."""
+    state = ctx.find_root().obj
+    if "read_settings" not in state:
+        from newswatch.scheduler.config_cache import read_settings
+
+        try:
+            state["read_settings"] = read_settings(state["config_path"])
+        except ConfigError as exc:
+            _bad_config(ctx, exc)
+    return state["read_settings"]
+
+
+def _reading_url(state: dict, url: str, built_in: bool) -> str:
+    """The database URL a reading command opens. Says on stderr when the built-in defaults are
+    in use (a first-time user should see which database that is). A SQLite file that does not
+    exist yet is not created just to report that nothing is in it: an empty in-memory database
+    stands in, and the command says the file does not exist yet."""
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if built_in and not state.get("defaults_announced"):
+        state["defaults_announced"] = True
+        click.echo(
+            "newswatch: no configuration file found (--config, $NEWSWATCH_CONFIG, ./newswatch.toml); "
+            f"using the built-in defaults, database {parsed.render_as_string(hide_password=True)}",
+            err=True,
+        )
+    database = parsed.database if parsed.get_backend_name() == "sqlite" else None
+    if database and database != ":memory:" and not Path(database).exists():
+        state["missing_db"] = _display_path(Path(database))
+        return "sqlite://"
+    return url
+
+
+def _display_path(path: Path) -> str:
+    """`path` relative to the working folder when it is inside it, else as it is."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _nothing(ctx: click.Context, what: str) -> str:
+    """ "No articles." — and why, when the database does not exist yet."""
+    state = ctx.find_root().obj
+    missing = state.get("missing_db")
+    if missing is None:
+        return f"No {what}."
+    state["missing_noted"] = True
+    return f"No {what} (database {missing} does not exist yet; run `newswatch crawl` first)."
+
+
+def _configured(ctx: click.Context, kind: str) -> list[str]:
+    """The configured topic or source names (`kind`: "topic" or "source")."""
+    state = ctx.find_root().obj
+    if "config" in state:
+        config = state["config"]
+        return [t.name for t in config.settings.topics] if kind == "topic" else [s.name for s in config.sources]
+    settings = _read_settings(ctx)
+    return list(settings.topics if kind == "topic" else settings.sources)
+
+
+def _check_name(ctx: click.Context, kind: str, name: str | None, conn=None) -> None:
+    """Exit 2 on a topic or source name that is neither configured nor, when `conn` is given,
+    stored (a topic removed from the configuration keeps its old matches), naming the ones
+    that are configured."""
+    if name is None:
+        return
+    known = _configured(ctx, kind)
+    if name in known:
+        return
+    if conn is not None:
+        from newswatch.db import reading
+
+        if reading.name_is_stored(conn, kind, name):
+            return
+    raise Usage(_unknown(kind, name, known))
+
+
+def _unknown(kind: str, name: str, known: list[str]) -> str:
+    from newswatch.scheduler.config_files import did_you_mean
+
+    return f"unknown {kind} {name!r}{did_you_mean(name, known)}; configured {kind}s: {', '.join(known) or 'none'}"
 
 
 def runtime_errors(command):
@@ -200,12 +304,16 @@ def _console():
     return Console(highlight=False, soft_wrap=False, width=None if wide else 200)
 
 
-def _row(table, *cells: str) -> None:
-    """Add a table row of plain text: titles from the web may hold [brackets] that rich would
-    otherwise read as markup."""
-    from rich.text import Text
+def wide_option(command):
+    return click.option(
+        "--wide", is_flag=True, help="Every column, however narrow the terminal (else the less important go)."
+    )(command)
 
-    table.add_row(*(Text(cell) for cell in cells))
+
+def _table(columns, rows: list[list[str]], wide: bool, title: str | None = None) -> None:
+    from newswatch.scheduler.tables import print_table
+
+    print_table(_console(), columns, rows, wide=wide, title=title)
 
 
 def _when(moment: datetime | None) -> str:
@@ -241,6 +349,11 @@ def init(path: str, force: bool, all_sources: bool) -> None:
 
 @cli.command()
 @click.option("--source", "sources", multiple=True, metavar="NAME", help="Only this source (repeatable).")
+@click.option(
+    "--respect-backoff",
+    is_flag=True,
+    help="Skip the sources backing off after failures, as the service does (default: fetch every source now).",
+)
 @click.option("--no-alerts", is_flag=True, help="Store and match, but plan and send no alerts.")
 @click.option(
     "--no-send",
@@ -248,22 +361,33 @@ def init(path: str, force: bool, all_sources: bool) -> None:
     help="Queue alerts in the outbox; leave sending to the service or `newswatch alerts send`.",
 )
 @json_option
+@wide_option
 @click.pass_context
 @runtime_errors
-def crawl(ctx: click.Context, sources: tuple[str, ...], no_alerts: bool, no_send: bool, as_json: bool) -> None:
-    """Run one full cycle now: fetch, extract, dedup, match, store, alert."""
+def crawl(
+    ctx: click.Context,
+    sources: tuple[str, ...],
+    respect_backoff: bool,
+    no_alerts: bool,
+    no_send: bool,
+    as_json: bool,
+    wide: bool,
+) -> None:
+    """Run one full cycle now: fetch, extract, dedup, match, store, alert. Every source is
+    fetched, also those backing off after failures, unless --respect-backoff."""
     from newswatch.crawler.cycle import run_cycle
     from newswatch.scheduler.app import cycle_context, select_sources, send_alerts
 
     ctx.find_root().obj["default_level"] = "WARNING"
     config = _config(ctx)
-    try:
-        specs = select_sources(config, sources)
-    except KeyError as exc:
-        raise Usage(f"unknown source: {exc.args[0]}") from None
+    for name in sources:
+        _check_name(ctx, "source", name)
+    specs = select_sources(config, sources)
     sessions = _sessions(ctx)
     _tell_of_other_crawls(sessions)
-    context = cycle_context(config, sessions, specs, alerts=not no_alerts, forced=sources)
+    context = cycle_context(
+        config, sessions, specs, alerts=not no_alerts, forced=sources, ignore_backoff=not respect_backoff
+    )
     report = run_cycle(context)
     sent = None
     if not (no_alerts or no_send):
@@ -274,7 +398,7 @@ def crawl(ctx: click.Context, sources: tuple[str, ...], no_alerts: bool, no_send
             summary["sent"] = {"sent": sent.sent, "failed": sent.failed, "retrying": sent.retrying}
         click.echo(json.dumps(summary, ensure_ascii=False))
         return
-    _print_cycle(report, sent)
+    _print_cycle(report, sent, wide)
 
 
 def _tell_of_other_crawls(sessions) -> None:
@@ -292,16 +416,21 @@ def _tell_of_other_crawls(sessions) -> None:
         )
 
 
-def _print_cycle(report, sent) -> None:
-    from rich.table import Table
+def _print_cycle(report, sent, wide: bool) -> None:
+    from newswatch.scheduler.tables import Column
 
-    console = _console()
-    table = Table(title="Crawl cycle", show_lines=False)
-    for column in ("source", "status", "listed", "new", "copies", "matched", "failed", "error"):
-        table.add_column(column, overflow="fold")
-    for outcome in report.sources.values():
-        _row(
-            table,
+    columns = [
+        Column("source", max_width=28),
+        Column("status"),
+        Column("listed", drop=2),
+        Column("new"),
+        Column("copies", drop=2),
+        Column("matched", drop=1),
+        Column("failed", drop=1),
+        Column("error", flex=True, min_width=20, lines=2),
+    ]
+    rows = [
+        [
             outcome.name,
             outcome.status,
             str(outcome.listed),
@@ -310,16 +439,23 @@ def _print_cycle(report, sent) -> None:
             str(outcome.matched),
             str(outcome.failed),
             outcome.summary_error or "",
-        )
-    console.print(table)
-    failed = len(report.failed_sources)
-    line = (
-        f"{len(report.sources)} sources ({failed} failed), {report.stored} new articles, "
-        f"{report.matched} matched, {report.duplicates} copies, {report.alerts_planned} alerts"
+        ]
+        for outcome in report.sources.values()
+    ]
+    _table(columns, rows, wide, title="Crawl cycle")
+    console = _console()
+    failed, skipped = len(report.failed_sources), len(report.skipped_sources)
+    fetched = len(report.sources) - failed - skipped
+    line = f"{plural(len(report.sources), 'source')}: {fetched} fetched, {failed} failed"
+    if skipped:
+        line += f", {skipped} skipped (backing off; `newswatch crawl` without --respect-backoff fetches them)"
+    line += (
+        f"; {plural(report.stored, 'new article')}, {report.matched} matched, "
+        f"{plural(report.duplicates, 'copy', 'copies')}, {plural(report.alerts_planned, 'alert')}"
     )
     pending = sum(o.pending for o in report.sources.values())
     if pending:
-        line += f", {pending} pages left for a later cycle (`newswatch sources --pages`)"
+        line += f", {plural(pending, 'page')} left for a later cycle (`newswatch sources --pages`)"
     if sent is not None:
         line += f"; sent {sent.sent}, failed {sent.failed}, retrying later {sent.retrying}"
     console.print(line)
@@ -348,14 +484,17 @@ def demo(ctx) -> None:
 @click.option("--limit", type=COUNT, default=50, show_default=True)
 @click.option("--all", "show_all", is_flag=True, help="Also articles that matched no topic.")
 @json_option
+@wide_option
 @click.pass_context
 @runtime_errors
-def articles(ctx, topic, source, since, limit, show_all, as_json) -> None:
+def articles(ctx, topic, source, since, limit, show_all, as_json, wide) -> None:
     """Stored articles, newest first (matched only unless --all)."""
     from newswatch.db import reading
 
     since_at = _since(since)
     with _articles_db(ctx).connect() as conn:
+        _check_name(ctx, "topic", topic, conn)
+        _check_name(ctx, "source", source, conn)
         rows = reading.list_articles(
             conn, topic=topic, source=source, since=since_at, matched_only=not show_all, limit=limit
         )
@@ -363,24 +502,28 @@ def articles(ctx, topic, source, since, limit, show_all, as_json) -> None:
     if as_json:
         _emit_json(reading.article_json(row, topic_matches[row.id]) for row in rows)
         return
-    _print_articles(rows, topic_matches)
+    _print_articles(rows, topic_matches, _nothing(ctx, "articles") if not rows else "", wide)
 
 
-def _print_articles(rows, topic_matches: dict) -> None:
-    from rich.table import Table
+def _print_articles(rows, topic_matches: dict, empty: str, wide: bool) -> None:
+    from newswatch.scheduler.tables import Column
 
-    console = _console()
     if not rows:
-        console.print("No articles.")
+        _console().print(empty)
         return
-    table = Table()
-    for column in ("id", "published", "source", "topics", "title"):
-        table.add_column(column, overflow="fold")
+    columns = [
+        Column("id"),
+        Column("published", drop=1),
+        Column("source", drop=2, max_width=20),
+        Column("topics", drop=3, flex=True, min_width=12),
+        Column("title", flex=True, min_width=30),
+    ]
+    cells = []
     for row in rows:
         topics = ", ".join(f"{m.topic} {m.score:.2f}" for m in topic_matches[row.id]) or "-"
         title = row.title + (f"  (copy of {row.duplicate_of})" if row.duplicate_of else "")
-        _row(table, str(row.id), _when(row.published_at or row.fetched_at), row.source, topics, title)
-    console.print(table)
+        cells.append([str(row.id), _when(row.published_at or row.fetched_at), row.source, topics, title])
+    _table(columns, cells, wide)
 
 
 @cli.command()
@@ -395,7 +538,7 @@ def show(ctx, article_id: int, as_json: bool) -> None:
     with _articles_db(ctx).connect() as conn:
         row = reading.get_article(conn, article_id)
         if row is None:
-            raise Failure(f"no article with id {article_id}")
+            raise Failure(_no_article(ctx, conn, article_id))
         data = reading.article_json(row, reading.matches_of(conn, [row.id])[row.id], with_text=True)
         data["alert"] = reading.alert_line(conn, row)
         data["copies"] = [
@@ -406,6 +549,15 @@ def show(ctx, article_id: int, as_json: bool) -> None:
         _emit_json([data])
         return
     _print_article(data)
+
+
+def _no_article(ctx: click.Context, conn, article_id: int) -> str:
+    from newswatch.db import reading
+
+    newest = reading.newest_id(conn)
+    if newest is None:
+        return _nothing(ctx, f"article {article_id}")
+    return f"no article {article_id}; the newest id is {newest}; `newswatch articles --all` lists them"
 
 
 def _print_article(data: dict) -> None:
@@ -450,19 +602,43 @@ def _print_article(data: dict) -> None:
 @click.argument("query")
 @click.option("--limit", type=COUNT, default=50, show_default=True)
 @json_option
+@wide_option
 @click.pass_context
 @runtime_errors
-def search(ctx, query: str, limit: int, as_json: bool) -> None:
-    """Full-text search over stored articles (words, "phrases", prefix*, AND/OR/NOT)."""
+def search(ctx, query: str, limit: int, as_json: bool, wide: bool) -> None:
+    """Stored articles matching QUERY, written in the topic query language (title:word,
+    "phrases", prefix*, AND/OR/NOT, NEAR/n...), best match first: a search finds what a topic with
+    the same query matches. The newest 5000 articles holding one of the words the query needs
+    are evaluated."""
     from newswatch.db import reading
+    from newswatch.domain.query import QueryError, parse_query
 
+    try:
+        parsed = parse_query(query)
+    except QueryError as exc:
+        raise Usage(_query_error(query, exc)) from None
     with _articles_db(ctx).connect() as conn:
-        rows = reading.search_articles(conn, query, limit)
+        found = reading.query_search(conn, parsed, limit, scan=SEARCH_SCAN)
+        rows = found.rows
         topic_matches = reading.matches_of(conn, [row.id for row in rows])
+    if found.scanned < found.candidates:
+        click.echo(
+            f"newswatch: searched the newest {found.scanned} of {found.candidates} articles holding "
+            "a word of the query; narrow it (title:..., AND) to reach older ones",
+            err=True,
+        )
     if as_json:
         _emit_json(reading.article_json(row, topic_matches[row.id]) for row in rows)
         return
-    _print_articles(rows, topic_matches)
+    _print_articles(rows, topic_matches, _nothing(ctx, "articles") if not rows else "", wide)
+
+
+SEARCH_SCAN = 5000  # articles a search evaluates the query on, the newest that may match
+
+
+def _query_error(query: str, exc) -> str:
+    """The query parser's error with the place marked under the query."""
+    return f"invalid query at column {exc.position + 1}: {exc.message}\n  {query}\n  {' ' * exc.position}^"
 
 
 @cli.command()
@@ -471,15 +647,27 @@ def search(ctx, query: str, limit: int, as_json: bool) -> None:
 @click.option("--source", help="Only articles from this source.")
 @click.option("--since", help="Only articles published since (2d, 6h, 2026-11-25).")
 @click.option("--all", "show_all", is_flag=True, help="Also articles that matched no topic.")
+@click.option(
+    "--link",
+    metavar="URL",
+    help="Atom: the feed's web page (default: the topic's page in `newswatch web` on its default address).",
+)
 @click.pass_context
 @runtime_errors
-def export(ctx, fmt: str, topic, source, since, show_all) -> None:
-    """Write stored articles to stdout as JSON Lines, CSV or an Atom feed."""
+def export(ctx, fmt: str, topic, source, since, show_all, link) -> None:
+    """Write stored articles to stdout as JSON Lines, CSV or an Atom feed.
+
+    CSV: one row per article; `topics` and `terms` list every topic and matched term
+    (;-separated), and each topic in the export has two columns of its own, "TOPIC score" (empty
+    when the article did not match it) and "TOPIC terms", so a spreadsheet can sort and filter by
+    topic. Atom: the feed id is derived from the options, so the same export keeps its id."""
     from newswatch.db import reading
 
     since_at = _since(since)
     records = []
     with _articles_db(ctx).connect() as conn:
+        _check_name(ctx, "topic", topic, conn)
+        _check_name(ctx, "source", source, conn)
         rows = reading.list_articles(
             conn, topic=topic, source=source, since=since_at, matched_only=not show_all, limit=None, with_text=True
         )
@@ -494,7 +682,16 @@ def export(ctx, fmt: str, topic, source, since, show_all) -> None:
     else:
         from newswatch.scheduler.atom import atom_feed
 
-        click.echo(atom_feed(records, title=f"newswatch: {topic}" if topic else "newswatch", now=_now()), nl=False)
+        options = {"topic": topic, "source": source, "since": since, "all": show_all}
+        chosen = {k: v for k, v in options.items() if v}
+        key = "&".join(f"{k}={v}" for k, v in sorted(chosen.items()))
+        feed_id = f"urn:newswatch:export:{hashlib.sha256(key.encode()).hexdigest()[:24]}"
+        if link is None:
+            from urllib.parse import quote
+
+            link = "http://127.0.0.1:8080/" + (f"topics/{quote(topic, safe='')}" if topic else "")
+        title = f"newswatch: {topic}" if topic else "newswatch"
+        click.echo(atom_feed(records, title=title, now=_now(), feed_id=feed_id, link=link), nl=False)
 
 
 def _write_csv(records: list[dict]) -> None:
@@ -513,21 +710,29 @@ def _write_csv(records: list[dict]) -> None:
         "story_id",
         "text",
     ]
+    names = sorted({t["name"] for record in records for t in record["topics"]})
+    columns[columns.index("duplicate_of") : columns.index("duplicate_of")] = [
+        column for name in names for column in (f"{name} score", f"{name} terms")
+    ]
     writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for record in records:
         row = dict(record)
         row["topics"] = ";".join(t["name"] for t in record["topics"])
         row["terms"] = ";".join(dict.fromkeys(term for t in record["topics"] for term in t["terms"]))
+        for t in record["topics"]:
+            row[f"{t['name']} score"] = f"{t['score']:.2f}"
+            row[f"{t['name']} terms"] = ";".join(t["terms"])
         writer.writerow(row)
 
 
 @cli.command()
 @click.option("--pages", is_flag=True, help="List the article pages waiting for another try, or failed for good.")
 @json_option
+@wide_option
 @click.pass_context
 @runtime_errors
-def sources(ctx, pages: bool, as_json: bool) -> None:
+def sources(ctx, pages: bool, as_json: bool, wide: bool) -> None:
     """Per source: last fetch, status, error, articles, pages pending retry, next run."""
     from newswatch.db import store
     from newswatch.db.records import source_records
@@ -536,21 +741,28 @@ def sources(ctx, pages: bool, as_json: bool) -> None:
     with _sessions(ctx, reading=True).begin() as session:
         store.sync_sources(session, config.source_specs())
     if pages:
-        _pending_pages(ctx, as_json)
+        _pending_pages(ctx, as_json, wide)
         return
     with _sessions(ctx, reading=True)() as session:
         records = source_records(session, config.source_specs())
     if as_json:
         _emit_json(records)
         return
-    from rich.table import Table
+    from newswatch.scheduler.tables import Column
 
-    table = Table()
-    for column in ("source", "type", "status", "last fetch", "next run", "errors", "articles", "retry", "error"):
-        table.add_column(column, overflow="fold")
-    for r in records:
-        _row(
-            table,
+    columns = [
+        Column("source", max_width=28),
+        Column("type", drop=3),
+        Column("status"),
+        Column("last fetch", drop=2),
+        Column("next run", drop=1),
+        Column("errors", drop=3),
+        Column("articles"),
+        Column("retry", drop=3),
+        Column("error", flex=True, min_width=14, lines=2),
+    ]
+    rows = [
+        [
             r["name"],
             r["type"],
             r["status"],
@@ -560,11 +772,13 @@ def sources(ctx, pages: bool, as_json: bool) -> None:
             str(r["articles"]),
             str(r["pending_retry"]),
             r["error"] or (f"warning: {r['warning']}" if r["warning"] else ""),
-        )
-    _console().print(table)
+        ]
+        for r in records
+    ]
+    _table(columns, rows, wide)
 
 
-def _pending_pages(ctx, as_json: bool) -> None:
+def _pending_pages(ctx, as_json: bool, wide: bool) -> None:
     """`sources --pages`: every article page waiting for another try or failed for good."""
     from newswatch.db import store
     from newswatch.domain.redact import mask_text, mask_url
@@ -587,24 +801,23 @@ def _pending_pages(ctx, as_json: bool) -> None:
         _emit_json(records)
         return
     if not records:
-        click.echo("No pages pending or failed.")
+        click.echo(_nothing(ctx, "pages pending or failed"))
         return
-    from rich.table import Table
+    from newswatch.scheduler.tables import Column
 
-    table = Table()
-    for column in ("source", "status", "tries", "next try", "reason", "url"):
-        table.add_column(column, overflow="fold")
-    for r in records:
-        _row(
-            table,
-            r["source"],
-            r["status"],
-            str(r["attempts"]),
-            _when(_parse_iso(r["next_attempt_at"])),
-            r["reason"],
-            r["url"],
-        )
-    _console().print(table)
+    columns = [
+        Column("source", max_width=24),
+        Column("status"),
+        Column("tries", drop=2),
+        Column("next try", drop=1),
+        Column("reason", flex=True, min_width=16, lines=2),
+        Column("url", flex=True, min_width=20, fold=True),
+    ]
+    rows = [
+        [r["source"], r["status"], str(r["attempts"]), _when(_parse_iso(r["next_attempt_at"])), r["reason"], r["url"]]
+        for r in records
+    ]
+    _table(columns, rows, wide)
 
 
 def _parse_iso(value: str | None) -> datetime | None:
@@ -618,9 +831,10 @@ def _parse_iso(value: str | None) -> datetime | None:
 @click.option("--status", type=click.Choice(["pending", "sending", "sent", "failed"]), default=None)
 @click.option("--limit", type=COUNT, default=50, show_default=True)
 @json_option
+@wide_option
 @click.pass_context
 @runtime_errors
-def alerts(ctx, status, limit, as_json) -> None:
+def alerts(ctx, status, limit, as_json, wide) -> None:
     """List alert deliveries (or: alerts test, alerts retry, alerts send)."""
     if ctx.invoked_subcommand is not None:
         return
@@ -632,17 +846,23 @@ def alerts(ctx, status, limit, as_json) -> None:
     if as_json:
         _emit_json(records)
         return
-    from rich.table import Table
+    from newswatch.scheduler.tables import Column
 
     if not records:
-        _console().print("No alert deliveries.")
+        _console().print(_nothing(ctx, "alert deliveries"))
         return
-    table = Table()
-    for column in ("id", "created", "kind", "topic", "target", "status", "tries", "title / error"):
-        table.add_column(column, overflow="fold")
-    for r in records:
-        _row(
-            table,
+    columns = [
+        Column("id"),
+        Column("created", drop=1),
+        Column("kind", drop=3),
+        Column("topic", max_width=16),
+        Column("target", drop=2, max_width=24),
+        Column("status"),
+        Column("tries", drop=3),
+        Column("title / error", flex=True, min_width=30, lines=3),
+    ]
+    rows = [
+        [
             str(r["id"]),
             _when(_parse_iso(r["created_at"])),
             r["kind"],
@@ -650,9 +870,11 @@ def alerts(ctx, status, limit, as_json) -> None:
             r["target"],
             r["status"],
             str(r["attempts"]),
-            r["title"] + (f"\n{r['error']}" if r["error"] else ""),
-        )
-    _console().print(table)
+            r["title"] + (f" — {r['error']}" if r["error"] else ""),
+        ]
+        for r in records
+    ]
+    _table(columns, rows, wide)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -899,6 +1121,7 @@ def stories(ctx, topic, since, limit, as_json) -> None:
 
     since_at = _since(since)
     with _sessions(ctx, reading=True)() as session:
+        _check_name(ctx, "topic", topic, session.connection())
         groups = store.list_stories(session, topic=topic, since=since_at, limit=limit)
         alerted = store.story_alerts(session, [story_id for story_id, _ in groups])
         records = [story_record(story_id, rows, alerted.get(story_id, [])) for story_id, rows in groups]
@@ -906,14 +1129,14 @@ def stories(ctx, topic, since, limit, as_json) -> None:
         _emit_json(records)
         return
     if not records:
-        click.echo("No stories.")
+        click.echo(_nothing(ctx, "stories"))
         return
     for record in records:
         said = sorted({f"{a['topic']}" + (" (digest)" if a["kind"] == "digest-item" else "") for a in record["alerts"]})
         mark = f"alerted: {', '.join(said)}" if said else "not alerted"
         click.echo(f"story {record['story_id']} [{mark}]: {record['title']}")
         click.echo(
-            f"  topics: {', '.join(record['topics']) or '-'}; {len(record['outlets'])} outlet(s): "
+            f"  topics: {', '.join(record['topics']) or '-'}; {plural(len(record['outlets']), 'outlet')}: "
             f"{', '.join(record['outlets'])}"
         )
         for article in record["articles"]:
@@ -932,17 +1155,16 @@ def rematch(ctx, topic_names, with_alerts, as_json) -> None:
     from newswatch.scheduler.rematch import rematch_all
 
     config = _config(ctx)
-    known = {t.name for t in config.settings.topics}
-    unknown = set(topic_names) - known
-    if unknown:
-        raise Usage(f"unknown topic: {', '.join(sorted(unknown))}")
+    for name in topic_names:
+        _check_name(ctx, "topic", name)
     result = rematch_all(config, _sessions(ctx), topic_names or None, with_alerts=with_alerts, now=_now())
     if as_json:
         _emit_json([result])
     else:
         click.echo(
-            f"checked {result['checked']} articles: {result['added']} new matches, "
-            f"{result['removed']} removed, {result['alerts']} alerts planned"
+            f"checked {plural(result['checked'], 'article')}: "
+            f"{plural(result['added'], 'new match', 'new matches')}, {result['removed']} removed, "
+            f"{plural(result['alerts'], 'alert')} planned"
         )
     if with_alerts:
         from newswatch.scheduler.app import send_alerts
@@ -966,9 +1188,10 @@ SUGGEST_ARTICLES = 5000  # the newest articles of the window that suggestions ar
 @click.option("--since", default="14d", show_default=True, help="Articles published since (2d, 6h, 2026-11-25).")
 @click.option("--limit", type=click.IntRange(1), default=20, show_default=True)
 @json_option
+@wide_option
 @click.pass_context
 @runtime_errors
-def topics_suggest(ctx, topic: str, since: str, limit: int, as_json: bool) -> None:
+def topics_suggest(ctx, topic: str, since: str, limit: int, as_json: bool, wide: bool) -> None:
     """Words and names that keep appearing in TOPIC's recent matched and weakly matched
     articles but not in its query. Reads the database only."""
     from newswatch.db import reading
@@ -979,7 +1202,7 @@ def topics_suggest(ctx, topic: str, since: str, limit: int, as_json: bool) -> No
     compiled = compile_topics(config.topic_specs())
     chosen = next((t for t in compiled if t.name == topic), None)
     if chosen is None:
-        raise Usage(f"unknown topic: {topic} (configured: {', '.join(t.name for t in compiled) or 'none'})")
+        raise Usage(_unknown("topic", topic, [t.name for t in compiled]))
     since_at = _since(since)
     with _articles_db(ctx).connect() as conn:
         rows = reading.recent_texts(conn, since_at, SUGGEST_ARTICLES)
@@ -988,11 +1211,11 @@ def topics_suggest(ctx, topic: str, since: str, limit: int, as_json: bool) -> No
     if as_json:
         _emit_json(s.to_dict() for s in found)
         return
-    _print_suggestions(topic, groups, found)
+    _print_suggestions(topic, groups, found, wide)
 
 
-def _print_suggestions(topic: str, groups, found) -> None:
-    from rich.table import Table
+def _print_suggestions(topic: str, groups, found, wide: bool) -> None:
+    from newswatch.scheduler.tables import Column
 
     console = _console()
     console.print(
@@ -1002,12 +1225,17 @@ def _print_suggestions(topic: str, groups, found) -> None:
     if not found:
         console.print("No suggestions: nothing distinctive keeps appearing outside the query.")
         return
-    table = Table(show_lines=False)
-    for column in ("term", "matched", "weak", "elsewhere", "example"):
-        table.add_column(column, overflow="fold")
-    for s in found:
-        _row(table, s.term, str(s.matched), str(s.weak), str(s.elsewhere), f"#{s.example.id} {s.example.snippet}")
-    console.print(table)
+    columns = [
+        Column("term", max_width=30),
+        Column("matched"),
+        Column("weak", drop=1),
+        Column("elsewhere", drop=1),
+        Column("example", flex=True, min_width=30),
+    ]
+    rows = [
+        [s.term, str(s.matched), str(s.weak), str(s.elsewhere), f"#{s.example.id} {s.example.snippet}"] for s in found
+    ]
+    _table(columns, rows, wide)
 
 
 @topics.command("evaluate")
@@ -1022,7 +1250,7 @@ def topics_evaluate(ctx, topic: str | None, as_json: bool) -> None:
     names = [t.name for t in _config(ctx, reading=True).settings.topics]
     if topic is not None:
         if topic not in names:
-            raise Usage(f"unknown topic: {topic} (configured: {', '.join(names) or 'none'})")
+            raise Usage(_unknown("topic", topic, names))
         names = [topic]
     with _sessions(ctx, reading=True)() as session:
         evaluations = evaluate(session.connection(), names)

@@ -13,7 +13,6 @@ the crawler and alerts (scheduler/app.py) have no defaults of their own.
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from dataclasses import dataclass
 from datetime import time
@@ -33,7 +32,13 @@ from pydantic import (
 )
 
 from newswatch.domain.items import ALERT_MODES, SOURCE_TYPES, SourceSpec, TopicSpec
-from newswatch.scheduler.config_files import BUILT_IN, ConfigError, find_config_path, read_config_text
+from newswatch.scheduler.config_files import (
+    BUILT_IN,
+    ConfigError,
+    did_you_mean,
+    find_config_path,
+    read_config_text,
+)
 from newswatch.scheduler.durations import parse_duration, parse_quiet_hours, parse_size, size_within, within
 
 Duration = Annotated[float, BeforeValidator(parse_duration)]
@@ -466,7 +471,7 @@ def _problem(error: dict) -> str:
         key, table = str(error["loc"][-1]), error["loc"][:-1]
         if table and key in Settings.model_fields:
             return f"unknown key here: `{key}` goes at the top of the file, above the first [table]"
-        return "unknown key" + _did_you_mean(key, _known_keys(table))
+        return "unknown key" + did_you_mean(key, _known_keys(table))
     if error["type"] == "missing":
         return "required key is missing"
     message = error["msg"]
@@ -489,11 +494,6 @@ def _known_keys(loc: tuple[Any, ...]) -> list[str]:
             return []
         model = inner
     return list(model.model_fields)
-
-
-def _did_you_mean(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def validate(data: dict, label: str, path: Path | None, check_targets: bool = True) -> Config:
@@ -521,7 +521,7 @@ def _check_builtin_names(wanted: bool | list[str], label: str) -> None:
     known = [source.name for source in builtin_sources()]
     for index, name in enumerate(wanted):
         if name not in known:
-            problem = f"no built-in source is named {name!r}" + _did_you_mean(name, known)
+            problem = f"no built-in source is named {name!r}" + did_you_mean(name, known)
             raise ConfigError(label, f"builtin_sources[{index}]", problem)
 
 

@@ -40,6 +40,9 @@ _ROOT = Path(__file__).resolve().parent.parent
 class ReadSettings:
     database_url: str
     log_format: str
+    built_in: bool  # no configuration file was found: the built-in default is in use
+    topics: list[str]  # the configured names, for the "unknown topic" and "unknown source" errors
+    sources: list[str]
 
 
 def cache_folder(env: dict[str, str] | None = None) -> Path | None:
@@ -90,7 +93,13 @@ def read_settings(
     if path is None:
         text, label = read_config_text(None)
     config = parse_config(text, label, path, check_targets=False)
-    settings = ReadSettings(database_url=config.database_url, log_format=config.settings.logging.format)
+    settings = ReadSettings(
+        database_url=config.database_url,
+        log_format=config.settings.logging.format,
+        built_in=path is None,
+        topics=[t.name for t in config.settings.topics],
+        sources=[s.name for s in config.sources],
+    )
     if entry is not None:
         _remember(entry, key, settings)
     return settings

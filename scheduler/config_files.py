@@ -8,6 +8,7 @@ the validator so that commands which only read the database can look for a copy 
 
 from __future__ import annotations
 
+import difflib
 import os
 from pathlib import Path
 
@@ -54,3 +55,9 @@ def read_config_text(path: Path | None) -> tuple[str, str]:
         return path.read_text(encoding="utf-8-sig"), str(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(str(path), "", f"cannot read: {exc}") from None
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    """ " (did you mean 'x'?)" when one of `choices` is close to `word`, else ""."""
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""

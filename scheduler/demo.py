@@ -12,6 +12,7 @@ from pathlib import Path
 
 from newswatch.scheduler.config import Config, validate
 from newswatch.scheduler.newsweb import NewsWeb
+from newswatch.scheduler.wording import plural
 
 DEMO_WEB = Path(__file__).with_name("demo_web")
 FEEDS = (("capital-times", "feeds/capital-times.rss"), ("tech-wire", "feeds/tech-wire.atom"))
@@ -43,12 +44,12 @@ def run_demo(echo) -> int:
     with NewsWeb(DEMO_WEB) as web, tempfile.TemporaryDirectory(prefix="newswatch-demo-") as folder:
         config = demo_config(web, Path(folder))
         echo(f"Demo news web on {web.base_url}: {len(FEEDS)} feeds, 5 articles (one a wire copy).")
-        echo(f"Temporary database: {Path(folder) / 'demo.db'}\n")
+        echo("A temporary database, deleted at the end.\n")
         sessions = open_db(config)
         report = run_cycle(cycle_context(config, sessions, config.source_specs()))
         echo(
-            f"Crawled: {report.stored} articles stored, {report.duplicates} wire copy recognised, "
-            f"{report.matched} matched a topic.\n"
+            f"Crawled: {plural(report.stored, 'article')} stored, "
+            f"{plural(report.duplicates, 'wire copy', 'wire copies')} recognised, {report.matched} matched a topic.\n"
         )
         echo("Alerts (no alert targets configured, so they are printed here):\n")
         send_alerts(config, sessions, console=sys.stdout)

@@ -112,10 +112,11 @@ def test_read_commands_show_what_was_stored(tmp_path, newsweb, receiver):
     assert json_lines(run_newswatch("search", "wickets", "--json", config=config).stdout)[0]["title"].startswith(
         "India beat USA"
     )
-    # Words are stemmed: the singular finds the plural.
-    assert json_lines(run_newswatch("search", "wicket", "--json", config=config).stdout)[0]["title"].startswith(
+    # The topic query language: a prefix finds the plural, a bare word only itself.
+    assert json_lines(run_newswatch("search", "wicket*", "--json", config=config).stdout)[0]["title"].startswith(
         "India beat USA"
     )
+    assert json_lines(run_newswatch("search", "wicket", "--json", config=config).stdout) == []
     assert "[icet] " in run_newswatch("alerts", config=config).stdout  # bracketed text shown as written
 
     engine = next(a for a in everything if a["title"].startswith("India, US push"))

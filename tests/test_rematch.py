@@ -16,7 +16,7 @@ def test_rematch_applies_a_new_topic_to_stored_articles_without_alerting(tmp_pat
 
     path.write_text(path.read_text() + "\n" + topic_toml("cricket", '"T20 World Cup" OR wickets'))
     result = run_newswatch("rematch", "--topic", "cricket", config=path)
-    assert result.returncode == 0 and "1 new matches" in result.stdout
+    assert result.returncode == 0 and "1 new match," in result.stdout
     cricket = json_lines(run_newswatch("articles", "--topic", "cricket", "--json", config=path).stdout)
     assert [a["title"] for a in cricket] == ["India beat USA by 7 wickets in T20 World Cup clash"]
     assert len(receiver.posts) == alerts_before

@@ -125,7 +125,7 @@ def test_missing_page_is_recorded_once_and_a_cycle_whose_pages_all_failed_is_an_
     assert len(_stored(config)) == 2
     healthy, failing = rows["bulk-0"], rows["bulk-1"]
     assert healthy["status"] == "ok" and healthy["failed_pages"] == 1 and healthy["pending_retry"] == 0
-    assert failing["status"] == "error" and "all 3 new article page(s) failed: HTTP 500" in failing["error"]
+    assert failing["status"] == "error" and "all 3 new article pages failed: HTTP 500" in failing["error"]
     assert failing["pending_retry"] == 3
     pages = json_lines(run_newswatch("sources", "--pages", "--json", config=config).stdout)
     gone = [p for p in pages if p["url"].endswith(paths[0])]

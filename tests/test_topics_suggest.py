@@ -76,7 +76,7 @@ def test_table_limit_and_window(crawled):
 def test_unknown_topic_exits_2_naming_the_configured_ones(crawled):
     result = run_newswatch("topics", "suggest", "chips", config=crawled)
     assert result.returncode == 2
-    assert "unknown topic: chips" in result.stderr and "engines" in result.stderr
+    assert "unknown topic 'chips'" in result.stderr and "engines" in result.stderr
 
 
 def test_suggest_reads_the_store_and_changes_nothing(crawled):

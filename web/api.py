@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from newswatch.db import feedback, reading
+from newswatch.domain.query import QueryError
 from newswatch.web import queries
 from newswatch.web.params import BadInput, int_param, since_param
 from newswatch.web.site import Site, now
@@ -76,7 +77,10 @@ def search(request: Request) -> Response:
         raise BadInput("q (the search) is required")
     limit = int_param(request, "limit", 50, 1, 500)
     with _site(request).engine.connect() as conn:
-        rows = reading.search_articles(conn, text, limit)
+        try:
+            rows = reading.search_articles(conn, text, limit)
+        except QueryError as exc:
+            raise BadInput(f"invalid query: {exc}") from None
         found = reading.matches_of(conn, [row.id for row in rows])
     return _json([reading.article_json(row, found[row.id]) for row in rows])
 

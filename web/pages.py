@@ -191,7 +191,10 @@ def search_page(request: Request) -> Response:
     rows, found = [], {}
     if text:
         with site.engine.connect() as conn:
-            rows = reading.search_articles(conn, text, limit)
+            try:
+                rows = reading.search_articles(conn, text, limit)
+            except QueryError as exc:
+                raise BadInput(f"invalid query: {exc}") from None
             found = reading.matches_of(conn, [row.id for row in rows])
     return site.render(request, "search.html", q=text, rows=rows, found=found)
 
