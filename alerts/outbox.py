@@ -406,7 +406,9 @@ class _Round:
 
     def _failed(self, row, target: Target, claimed_at: datetime, error: str, outcome) -> None:
         attempts = row.attempts + 1
-        gives_up = outcome.permanent or attempts >= self.settings.retry_limit
+        # A test alert is tried once: its sender is waiting for the answer, and a stale test
+        # message arriving an hour later would only confuse.
+        gives_up = outcome.permanent or attempts >= self.settings.retry_limit or row.kind == "test"
         retry_at = None if gives_up else self.clock() + timedelta(seconds=backoff(attempts, self.settings))
         status = "failed" if gives_up else "pending"
         _record(

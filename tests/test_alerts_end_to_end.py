@@ -97,6 +97,19 @@ def test_alerts_test_to_a_dead_target_fails_with_exit_1(tmp_path, newsweb):
     assert result.returncode == 1 and "not delivered" in result.stderr
 
 
+def test_a_failed_test_alert_is_not_sent_again_later(tmp_path, newsweb):
+    """Someone waiting at their phone learns at once that the test failed; an hour later, when the
+    target works again, a stale test message must not arrive."""
+    with JsonReceiver(refuse=100) as target:
+        config = write_config(tmp_path / "n.toml", newsweb, [target.apprise_url])
+        assert run_newswatch("alerts", "test", config=config).returncode == 1
+        target.refuse(0)
+        rows = json_lines(run_newswatch("alerts", "--json", config=config).stdout)
+        assert [(row["kind"], row["status"]) for row in rows] == [("test", "failed")]
+        assert run_newswatch("alerts", "send", config=config).returncode == 0
+        assert target.posts == []
+
+
 def test_digest_topic_alerts_nothing_at_once_and_groups_stories_in_the_digest(tmp_path, newsweb, receiver):
     from newswatch.domain.topics import ICET
     from newswatch.scheduler.app import open_db
