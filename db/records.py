@@ -90,3 +90,17 @@ def delivery_record(delivery) -> dict:
         "next_attempt_at": iso(delivery.next_attempt_at),
         "error": delivery.error or "",
     }
+
+
+def article_detail(conn, row) -> dict:
+    """One article as `show --json` prints it and `/api/articles/ID` serves it: its record with
+    the text, what became of its alert (`alert`, one line or None) and its copies."""
+    from newswatch.db import reading
+
+    data = reading.article_json(row, reading.matches_of(conn, [row.id])[row.id], with_text=True)
+    data["alert"] = reading.alert_line(conn, row)
+    data["copies"] = [
+        {"id": c.id, "source": c.source, "url": c.url, "similarity": c.similarity}
+        for c in reading.copies_of(conn, row.id)
+    ]
+    return data

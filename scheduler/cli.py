@@ -534,17 +534,13 @@ def _print_articles(rows, topic_matches: dict, empty: str, wide: bool) -> None:
 def show(ctx, article_id: int, as_json: bool) -> None:
     """One article: metadata, why it matched, its copies, text."""
     from newswatch.db import reading
+    from newswatch.db.records import article_detail
 
     with _articles_db(ctx).connect() as conn:
         row = reading.get_article(conn, article_id)
         if row is None:
             raise Failure(_no_article(ctx, conn, article_id))
-        data = reading.article_json(row, reading.matches_of(conn, [row.id])[row.id], with_text=True)
-        data["alert"] = reading.alert_line(conn, row)
-        data["copies"] = [
-            {"id": c.id, "source": c.source, "url": c.url, "similarity": c.similarity}
-            for c in reading.copies_of(conn, row.id)
-        ]
+        data = article_detail(conn, row)
     if as_json:
         _emit_json([data])
         return

@@ -70,7 +70,7 @@ def test_retry_after_backs_the_source_off_until_then(tmp_path, newsweb):
     source = _source(config)
     assert "429" in source["error"] and "retry after 3600s" in source["error"]
     hits = newsweb.hits(FEED)
-    _crawl(config)
+    _crawl(config, "--respect-backoff")
     assert newsweb.hits(FEED) == hits  # not asked again before the server said
     assert _source(config)["next_run_at"] > source["last_fetch_at"]
 
@@ -79,11 +79,11 @@ def test_failing_source_is_backed_off_then_recovers(tmp_path, newsweb):
     newsweb.fail(FEED, Fault(status=500, times=2))
     config = write_config(tmp_path / "n.toml", newsweb, sources=_one_feed(newsweb))
     _crawl(config)
-    _crawl(config)
+    _crawl(config, "--respect-backoff")
     failing = _source(config)
     assert failing["consecutive_errors"] == 2 and failing["status"] == "backoff" and "500" in failing["error"]
     hits = newsweb.hits(FEED)
-    _crawl(config)
+    _crawl(config, "--respect-backoff")
     assert newsweb.hits(FEED) == hits  # backing off: not fetched
     _crawl(config, "--source", "ledger")  # named explicitly: fetched anyway, and it works again
     recovered = _source(config)

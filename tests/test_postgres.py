@@ -8,6 +8,7 @@ import os
 
 import pytest
 
+from tests.cluster_helpers import postgres_schema
 from tests.conftest import json_lines, run_newswatch, write_config
 
 URL = os.environ.get("NEWSWATCH_TEST_POSTGRES")
@@ -16,16 +17,11 @@ pytestmark = pytest.mark.skipif(not URL, reason="set NEWSWATCH_TEST_POSTGRES to 
 
 @pytest.fixture
 def postgres_config(tmp_path, newsweb, receiver):
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(URL)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    path = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url])
-    path.write_text(path.read_text().replace('url = "sqlite:///newswatch.db"', f'url = "{URL}"'))
-    return path
+    """The suite's configuration on a PostgreSQL schema of the test's own."""
+    with postgres_schema() as url:
+        path = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url])
+        path.write_text(path.read_text().replace('url = "sqlite:///newswatch.db"', f'url = "{url}"'))
+        yield path
 
 
 def test_crawl_into_postgres_stores_dedups_searches_and_alerts_once(postgres_config, receiver, tmp_path):

@@ -138,9 +138,9 @@ def test_a_report_published_months_before_a_crawled_story_is_its_own_story_and_a
     january, september = datetime(2025, 1, 6, 10, tzinfo=UTC), datetime(2024, 9, 21, 20, tzinfo=UTC)
     sources = publish(newsweb, "wire", [("fund-2025", FUND, january), ("fund-2024", FUND_FOLLOW_UP, september)])
     config = write_config(
-        tmp_path / "n.toml", newsweb, [receiver.apprise_url], sources=sources, extra='max_age = "100000d"'
+        tmp_path / "n.toml", newsweb, [receiver.apprise_url], sources=sources, extra='max_age = "3650d"'
     )
-    config.write_text(config.read_text().replace("retries = 0", 'retries = 0\nmax_item_age = "100000d"'))
+    config.write_text(config.read_text().replace("retries = 0", 'retries = 0\nmax_item_age = "3650d"'))
     _crawl(config)
     articles = _by_title(config)
     assert articles[FUND[0]]["story_id"] != articles[FUND_FOLLOW_UP[0]]["story_id"]

@@ -80,7 +80,8 @@ def test_stories_page_lists_alerted_stories_with_topics_outlets_and_alert_state(
         assert any(story["title"] in title for story in stories)
     engine_story = next(s for s in stories if s["title"] in (ENGINE, WIRE))
     block = _story_block(answer.body, engine_story["story_id"])
-    assert "2 outlets" in block and "alerted" in block and ">icet<" in block
+    outlets = len(engine_story["outlets"])
+    assert outlets >= 2 and f"{outlets} outlets" in block and "alerted" in block and ">icet<" in block
     assert FERRY not in answer.body  # matched no topic: listed only with "also unmatched"
     assert FERRY in client.get("/?all=1").body
 
@@ -216,7 +217,8 @@ def test_topic_feed_is_valid_atom_with_one_entry_per_story_linking_every_alerted
     for post in crawled.receiver.posts:  # every alert's article is linked by its story's entry
         assert any(link in post["message"] for link in links), post["title"]
     engine = next(e for e in parsed.entries if e.title in (ENGINE, WIRE))
-    assert "2 outlets" in engine.summary and "iCET" in engine.summary
+    outlets = len(next(s for s in stories if s["title"] == engine.title)["outlets"])
+    assert outlets >= 2 and f"{outlets} outlets" in engine.summary and "iCET" in engine.summary
     assert client.get("/feeds/icet.atom").body == answer.body  # stable between requests
     etag = answer.headers["etag"]
     assert client.get("/feeds/icet.atom", headers={"If-None-Match": etag}).status == 304
@@ -434,7 +436,7 @@ def test_feedback_is_stored_and_gives_the_topics_precision_and_false_positives(c
         topic = client.get("/topics/icet").body
         assert "Precision <strong>67%</strong>" in topic
         assert "False positives" in topic
-        assert "Quantum computing pact under iCET signed in Bengaluru &lt;script&gt;" in topic
+        assert "Quantum computing pact under iCET signed in Pune &lt;script&gt;" in topic
         assert "Precision <strong>67%</strong> from 3 judged matches, 1 false positive" in client.get("/topics").body
         # A verdict on a topic the article does not match is refused.
         ferry = articles[FERRY]["id"]
@@ -538,16 +540,15 @@ POSTGRES = os.environ.get("NEWSWATCH_TEST_POSTGRES")
 
 
 @pytest.mark.skipif(not POSTGRES, reason="set NEWSWATCH_TEST_POSTGRES to a PostgreSQL URL (CI does)")
-def test_the_web_view_reads_and_writes_postgresql(tmp_path, newsweb, receiver):
-    from sqlalchemy import create_engine, text
+def test_the_web_view_reads_and_writes_postgresql(tmp_path, newsweb, receiver, request):
 
-    engine = create_engine(POSTGRES)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+    from tests.cluster_helpers import postgres_schema
+
+    schema = postgres_schema()
+    url = schema.__enter__()  # a schema of the test's own, dropped at the end
+    request.addfinalizer(lambda: schema.__exit__(None, None, None))
     config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url])
-    config.write_text(config.read_text().replace('url = "sqlite:///newswatch.db"', f'url = "{POSTGRES}"'))
+    config.write_text(config.read_text().replace('url = "sqlite:///newswatch.db"', f'url = "{url}"'))
     assert run_newswatch("crawl", config=config).returncode == 0
     articles = {a["title"]: a for a in json_lines(run_newswatch("export", "--all", config=config).stdout)}
     with WebCommand(config) as web:

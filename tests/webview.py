@@ -24,11 +24,11 @@ from tests.conftest import NEWSWATCH, SITE, run_newswatch, write_config
 
 HOSTILE_SITE = Path(__file__).with_name("webview_site")
 HOSTILE_TITLE = (
-    'Quantum computing pact under iCET signed in Bengaluru <script>alert("pwned-title")</script> '
+    'Quantum computing pact under iCET signed in Pune <script>alert("pwned-title")</script> '
     "<img src=x onerror=alert(1)>"
 )
 HOSTILE_OUTLET = '<i>Evil</i> Outlet <script>alert("pwned-outlet")</script>'
-JAVASCRIPT_TITLE = 'iCET jet engine <b>bold</b> "quoted" & linked nowhere'
+JAVASCRIPT_TITLE = 'iCET space launch cell <b>bold</b> "quoted" & linked nowhere'
 JAVASCRIPT_URL = 'javascript:alert("pwned-url")'
 SECRET = "S3cretPassw0rd42"
 
@@ -103,7 +103,7 @@ def _add_javascript_article(config: Path) -> None:
         canonical_url=JAVASCRIPT_URL,
         source="hostile-wire",
         title=JAVASCRIPT_TITLE,
-        text="The iCET talks on jet engines continued in Washington and New Delhi.",
+        text="An iCET working group on commercial space launches met in Hyderabad with Virginia firms.",
         fetched_at=now,
         published_at=now,
         outlet=HOSTILE_OUTLET,

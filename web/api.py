@@ -55,17 +55,15 @@ def list_articles(request: Request) -> Response:
 
 @api
 def one_article(request: Request) -> Response:
-    """`newswatch show ID --json`: the article with its text and copies."""
+    """`newswatch show ID --json`: the article with its text, alert and copies."""
+    from newswatch.db.records import article_detail
+
     article_id = request.path_params["article_id"]
     with _site(request).engine.connect() as conn:
         row = reading.get_article(conn, article_id)
         if row is None:
             return _json({"error": f"no article with id {article_id}"}, 404)
-        data = reading.article_json(row, reading.matches_of(conn, [row.id])[row.id], with_text=True)
-        data["copies"] = [
-            {"id": c.id, "source": c.source, "url": c.url, "similarity": c.similarity}
-            for c in reading.copies_of(conn, row.id)
-        ]
+        data = article_detail(conn, row)
     return _json(data)
 
 

@@ -86,7 +86,12 @@ class Story:
         from newswatch.db.records import story_record
 
         rows = sorted(self.reports, key=lambda r: r.id)  # as the CLI lists them
-        return story_record(self.story_id, [_WithMatches(r, self.matches.get(r.id, [])) for r in rows])
+        told = [
+            {"topic": a.topic, "kind": a.kind, "alert_id": a.id, "article_id": a.article_id}
+            for a in sorted(self.alerts, key=lambda a: a.id)
+            if a.kind in ("instant", "update", "folded", "digest-item")
+        ]
+        return story_record(self.story_id, [_WithMatches(r, self.matches.get(r.id, [])) for r in rows], told)
 
 
 class _WithMatches:
