@@ -87,7 +87,15 @@ class PrivatePostgres:
             raise RuntimeError(f"initdb failed: {done.stderr.strip() or done.stdout.strip()}")
         options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.folder} -c fsync=off -c max_connections=200"
         done = self._run(
-            _postgres_bin("pg_ctl"), "-D", str(data), "-l", str(self.folder / "server.log"), "-o", options, "-w", "start"
+            _postgres_bin("pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(self.folder / "server.log"),
+            "-o",
+            options,
+            "-w",
+            "start",
         )
         if done.returncode != 0:
             log = (self.folder / "server.log").read_text(errors="replace")[-2000:]

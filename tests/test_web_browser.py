@@ -6,7 +6,6 @@ saved under the test's temporary folder (the path is printed)."""
 
 from __future__ import annotations
 
-import os
 import shutil
 
 import pytest
