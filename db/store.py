@@ -630,7 +630,7 @@ def drop_unmatched_text(session: Session, older_than: datetime) -> int:
         .values(text=None, event_terms=None)  # far older than any story window
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
+    return result.rowcount or 0  # type: ignore[attr-defined]  # DML runs give a CursorResult
 
 
 def pending_keys(session: Session, keys: Iterable[str]) -> set[str]:
