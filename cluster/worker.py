@@ -187,7 +187,7 @@ def run_worker(
 
     signals.worker_shutting_down.connect(on_shutting_down, sender=node.name, weak=False)
 
-    class Worker(runtime.app.Worker):
+    class Worker(runtime.app.Worker):  # type: ignore[name-defined]  # a class Celery makes per app
         def install_platform_tweaks(self, worker):
             super().install_platform_tweaks(worker)
             # Ctrl+C stops the way SIGTERM does: warm, exit 0 (Celery's own exits 1).

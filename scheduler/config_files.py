@@ -9,6 +9,7 @@ the validator so that commands which only read the database can look for a copy 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 DEFAULT_FILE = "newswatch.toml"
@@ -28,7 +29,9 @@ class ConfigError(Exception):
         super().__init__(f"{file}: {key}: {problem}" if key else f"{file}: {problem}")
 
 
-def find_config_path(explicit: str | None, env: dict[str, str] | None = None, cwd: Path | None = None) -> Path | None:
+def find_config_path(
+    explicit: str | None, env: Mapping[str, str] | None = None, cwd: Path | None = None
+) -> Path | None:
     """The config file to use, or None for the built-in default. An explicit or environment path
     that does not exist is an error, not a silent fallback."""
     env = os.environ if env is None else env
