@@ -13,7 +13,7 @@ import json
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -570,7 +570,7 @@ def _pending_pages(ctx, as_json: bool) -> None:
     from newswatch.domain.redact import mask_text, mask_url
 
     with _sessions(ctx, reading=True)() as session:
-        records = [
+        records: list[dict[str, Any]] = [
             {
                 "source": row.source,
                 "url": mask_url(row.url),
