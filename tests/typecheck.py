@@ -25,7 +25,7 @@ CACHE = ROOT / ".mypy_cache"
 TREE = CACHE / "package-tree"
 
 
-def _package_dirs() -> dict[str, str]:
+def package_dirs() -> dict[str, str]:
     """`newswatch.<part>` -> repository folder, as pyproject.toml maps them."""
     with open(ROOT / "pyproject.toml", "rb") as f:
         return tomllib.load(f)["tool"]["setuptools"]["package-dir"]
@@ -35,7 +35,7 @@ def build_tree() -> Path:
     """Lay out newswatch/ as it is installed, every part a symlink to its repository folder."""
     package = TREE / "newswatch"
     package.mkdir(parents=True, exist_ok=True)
-    for name, folder in _package_dirs().items():
+    for name, folder in package_dirs().items():
         if name == "newswatch":
             for source in (ROOT / folder).glob("*.py"):
                 _link(package / source.name, source)
@@ -54,7 +54,7 @@ def _link(link: Path, target: Path) -> None:
 
 def _repo_paths(report: str) -> str:
     """newswatch/db/store.py:12: ... -> db/store.py:12: ..., a path an editor can open."""
-    mapping = {name.replace(".", "/") + "/": folder + "/" for name, folder in _package_dirs().items()}
+    mapping = {name.replace(".", "/") + "/": folder + "/" for name, folder in package_dirs().items()}
     # Longest first, so newswatch/db/ wins over newswatch/.
     prefixes = sorted(mapping, key=len, reverse=True)
     pattern = re.compile(r"^(" + "|".join(re.escape(p) for p in prefixes) + ")", re.MULTILINE)
