@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from newswatch.crawler.context import CycleContext
     from newswatch.crawler.spider import PageItem
     from newswatch.db.store import RecentStories
+    from newswatch.domain.fingerprint import EventProfile, Fingerprint
+    from newswatch.domain.matching import NearMiss
 
 log = logging.getLogger("newswatch.pipeline")
 
@@ -49,10 +51,10 @@ class Prepared:
 
     article: Article
     matches: list[Match]
-    fingerprint: Any = None  # domain.fingerprint.Fingerprint, None for an empty text
-    profile: Any = None  # domain.fingerprint.EventProfile
+    fingerprint: Fingerprint | None = None  # None for an empty text
+    profile: EventProfile | None = None
     key: str | None = None  # the page's listing key (domain.report.SourceOutcome)
-    below: list = field(default_factory=list)  # domain.matching.NearMiss: matched under min_score
+    below: list[NearMiss] = field(default_factory=list)  # matched under min_score
 
 
 def article_from_entry(source: str, entry: FeedEntry, fetched_at: datetime) -> Article:

@@ -21,7 +21,10 @@ from newswatch.scheduler.config_files import ConfigError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
+    from newswatch.alerts.outbox import SendReport
+    from newswatch.domain.report import CycleReport
     from newswatch.scheduler.config import Config
 
 
@@ -277,7 +280,7 @@ def crawl(ctx: click.Context, sources: tuple[str, ...], no_alerts: bool, no_send
     _print_cycle(report, sent)
 
 
-def _tell_of_other_crawls(sessions) -> None:
+def _tell_of_other_crawls(sessions: sessionmaker[Session]) -> None:
     """Two crawls of one database at once store nothing twice, but fetch the same pages: say so."""
     from newswatch.db.store import running_crawls
 
@@ -292,7 +295,7 @@ def _tell_of_other_crawls(sessions) -> None:
         )
 
 
-def _print_cycle(report, sent) -> None:
+def _print_cycle(report: CycleReport, sent: SendReport | None) -> None:
     from rich.table import Table
 
     console = _console()
