@@ -213,7 +213,7 @@ def _release(sessions: sessionmaker, delivery_id: int, seen_status: str, **value
 
 
 def send_due(
-    sessionmaker: sessionmaker,
+    sessionmaker: sessionmaker[Session],
     targets: list[Target],
     settings: AlertSettings,
     now: datetime | None = None,
