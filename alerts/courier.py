@@ -57,9 +57,12 @@ class _Worker:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )
+        # Both are pipes (PIPE above); Popen's types allow None for streams not asked for.
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self._stdin, self._stdout = self.process.stdin, self.process.stdout
         self._buffer = b""
         self._selector = selectors.DefaultSelector()
-        self._selector.register(self.process.stdout, selectors.EVENT_READ)
+        self._selector.register(self._stdout, selectors.EVENT_READ)
 
     @property
     def alive(self) -> bool:
@@ -67,8 +70,8 @@ class _Worker:
 
     def give(self, job: dict) -> None:
         try:
-            self.process.stdin.write(json.dumps(job).encode() + b"\n")
-            self.process.stdin.flush()
+            self._stdin.write(json.dumps(job).encode() + b"\n")
+            self._stdin.flush()
         except (BrokenPipeError, ValueError, OSError):
             raise _Gone from None
 
@@ -77,7 +80,7 @@ class _Worker:
         while b"\n" not in self._buffer:
             if not self._selector.select(max(wait, 0.0)):
                 return None
-            chunk = os.read(self.process.stdout.fileno(), 65536)
+            chunk = os.read(self._stdout.fileno(), 65536)
             if not chunk:
                 raise _Gone
             self._buffer += chunk
@@ -92,7 +95,7 @@ class _Worker:
         self.kill()
         self.process.wait()
         self._selector.close()
-        for stream in (self.process.stdin, self.process.stdout):
+        for stream in (self._stdin, self._stdout):
             try:
                 stream.close()
             except OSError:
@@ -202,7 +205,7 @@ def _watch_http(tell) -> None:
         tell(event="answer", method=request.method, status=response.status_code)
         return response
 
-    HTTPAdapter.send = watched
+    HTTPAdapter.send = watched  # type: ignore[method-assign,assignment]  # a patch, on purpose
 
 
 def _exit_with_parent(parent: int) -> None:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from time import monotonic
 from typing import TextIO
 
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from newswatch.alerts.courier import Courier
 from newswatch.alerts.outbox import SendReport, due_targets, send_due
@@ -30,7 +30,7 @@ class Dispatcher:
 
     def __init__(
         self,
-        sessions: sessionmaker,
+        sessions: sessionmaker[Session],
         targets: list[Target],
         settings: AlertSettings,
         console: TextIO | None = None,

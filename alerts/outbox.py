@@ -187,7 +187,7 @@ def _claim(
         .values(status="sending", claimed_at=now, claimed_by=claimant or owners.me(), sent_at=None)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return result.rowcount == 1  # type: ignore[attr-defined]  # DML runs give a CursorResult
 
 
 def _record(sessions: sessionmaker, delivery_id: int, claim: datetime, **values) -> None:
@@ -213,7 +213,7 @@ def _release(sessions: sessionmaker, delivery_id: int, seen_status: str, **value
 
 
 def send_due(
-    sessionmaker: sessionmaker,
+    sessionmaker: sessionmaker[Session],
     targets: list[Target],
     settings: AlertSettings,
     now: datetime | None = None,
@@ -453,7 +453,7 @@ def retry_failed(session: Session, alert_id: int | None = None) -> int:
         .values(status="pending", attempts=0, next_attempt_at=None, claimed_at=None, error=None)
     )
     result = session.execute(requeue.execution_options(synchronize_session=False))
-    return result.rowcount or 0
+    return result.rowcount or 0  # type: ignore[attr-defined]  # DML runs give a CursorResult
 
 
 def list_deliveries(session: Session, status: str | None = None, limit: int = 50) -> list[Delivery]:
@@ -490,4 +490,4 @@ def release_claims_of(session: Session, claimants: list[str]) -> int:
         .values(status="pending", claimed_at=None, claimed_by=None, next_attempt_at=None)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
+    return result.rowcount or 0  # type: ignore[attr-defined]  # DML runs give a CursorResult

@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any, overload
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -63,6 +64,10 @@ class CycleBudget:
         return True
 
 
+@overload
+def _utc(moment: datetime) -> datetime: ...
+@overload
+def _utc(moment: datetime | None) -> datetime | None: ...
 def _utc(moment: datetime | None) -> datetime | None:
     if moment is not None and moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
@@ -248,7 +253,7 @@ def _plan_topic(
         "topic": topic.name,
         "terms": list(match.terms),
     }
-    columns = {"topic": topic.name, "article_id": article_row.id, "story_id": story}
+    columns: dict[str, Any] = {"topic": topic.name, "article_id": article_row.id, "story_id": story}
     if not routed or budget.take():  # an alert no target receives costs no budget
         alert = _add_alert(
             session, key=key, kind=kind, rendered=rendered, targets=routed, now=now, payload=payload, **columns
@@ -404,7 +409,7 @@ def make_digest(
     def newest_first(article: Article):
         return _utc(article.published_at) or _utc(article.fetched_at) or now
 
-    groups = []
+    groups: list[dict[str, Any]] = []
     for topic in topics:
         stories = sorted(picked.get(topic.name, {}).values(), key=newest_first, reverse=True)
         if stories:

@@ -140,4 +140,4 @@ def release(session: Session, workers: Sequence[str]) -> int:
         .values(queued_at=None, claimed_by=None)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
+    return result.rowcount or 0  # type: ignore[attr-defined]  # DML runs give a CursorResult

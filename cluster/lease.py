@@ -24,8 +24,8 @@ def hold(session: Session, name: str, holder: str, ttl: float) -> bool:
     holder's lease has not expired. One statement, so two contenders can't both win."""
     until = db_now() + timedelta(seconds=ttl)
     table = ClusterLease.__table__
-    statement = insert(table).values(name=name, holder=holder, acquired_at=db_now(), expires_at=until)
-    statement = statement.on_conflict_do_update(
+    claim = insert(table).values(name=name, holder=holder, acquired_at=db_now(), expires_at=until)
+    statement = claim.on_conflict_do_update(
         index_elements=[table.c.name],
         set_={
             "holder": holder,
@@ -49,4 +49,4 @@ def current(session: Session, name: str) -> tuple[str, datetime, datetime] | Non
             ClusterLease.name == name, ClusterLease.expires_at >= db_now()
         )
     ).first()
-    return tuple(row) if row else None
+    return row.tuple() if row else None

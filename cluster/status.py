@@ -3,6 +3,8 @@ minute, and how many tasks wait on the broker's queues or are being run."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -39,7 +41,7 @@ def cluster_status(config: Config, sessions: sessionmaker[Session]) -> dict:
         workers = nodes.seen(session, nodes.WORKER, SEEN_WITHIN)
         queued = session.scalar(select(func.count()).select_from(Source).where(Source.queued_at.is_not(None)))
         crawling = session.scalar(select(func.count()).select_from(Source).where(Source.claimed_by.is_not(None)))
-    record = {
+    record: dict[str, Any] = {
         "leader": {"node": held[0], "since": _iso(held[1]), "lease_until": _iso(held[2])} if held else None,
         "schedulers": [{"node": n.name, "host": n.host, "pid": n.pid, "seen_at": _iso(n.seen_at)} for n in schedulers],
         "workers": [

@@ -18,6 +18,7 @@ import functools
 import logging
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -42,7 +43,14 @@ class WorkerService(Service):
     """The service's jobs as a worker runs them: crawls in guarded children (crawl_guard.py), and
     alerts put on the send queue, for whichever worker is free, instead of sent in place."""
 
-    def __init__(self, config: Config, sessions, log_level: str, log_format: str, enqueue_send) -> None:
+    def __init__(
+        self,
+        config: Config,
+        sessions: sessionmaker[Session],
+        log_level: str,
+        log_format: str,
+        enqueue_send: Callable[[], None],
+    ) -> None:
         self.lifeline = crawl_guard.lifeline()  # (receiving end, sending end): kept open while we live
         guarded = functools.partial(crawl_guard.guarded_crawl, config.database_url, self.lifeline[0], crawl_child)
         super().__init__(config, sessions, log_level=log_level, log_format=log_format, crawl_target=guarded)
@@ -187,7 +195,7 @@ def run_worker(
 
     signals.worker_shutting_down.connect(on_shutting_down, sender=node.name, weak=False)
 
-    class Worker(runtime.app.Worker):
+    class Worker(runtime.app.Worker):  # type: ignore[name-defined]  # a class Celery makes per app
         def install_platform_tweaks(self, worker):
             super().install_platform_tweaks(worker)
             # Ctrl+C stops the way SIGTERM does: warm, exit 0 (Celery's own exits 1).

@@ -7,15 +7,31 @@ never reach for globals.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from newswatch.domain.items import FeedEntry, SourceSpec
 from newswatch.domain.report import CycleReport
+
+if TYPE_CHECKING:
+    from newswatch.db.models import Article
+    from newswatch.domain.matching import CompiledTopic, NearMiss
+
+
+class AlertPlanner(Protocol):
+    """What the pipeline asks of alerting, in the write transaction of each stored article and
+    once at the end of the cycle. The application implements it (scheduler.app.AlertWiring) over
+    the alerts package, which the crawler never imports."""
+
+    def plan(self, session: Session, row: Article, now: datetime, below: Sequence[NearMiss] = ()) -> int:
+        """Plan the alerts of a newly stored article; how many will be sent on their own."""
+        ...
+
+    def finish(self, session: Session, now: datetime) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -41,11 +57,11 @@ class CrawlSettings:
 @dataclass
 class CycleContext:
     sources: list[SourceSpec]
-    topics: list[Any]  # compiled topics (domain.matching)
+    topics: list[CompiledTopic]
     crawl: CrawlSettings
     sessions: sessionmaker[Session]
     now: datetime
-    alerting: Any = None  # alerts wiring (scheduler builds it); None: store and match only
+    alerting: AlertPlanner | None = None  # None: store and match only
     report: CycleReport = field(default_factory=CycleReport)
     source_state: dict[str, dict] = field(default_factory=dict)
     forced: frozenset[str] = frozenset()  # sources named by the user: fetched even while backing off

@@ -169,7 +169,7 @@ def decode_html(body: bytes | str, headers_encoding: str | None = None) -> str:
     if isinstance(body, str):
         return body
     bom_encoding, bom = read_bom(body)
-    if bom_encoding:
+    if bom_encoding and bom:
         return body[len(bom) :].decode(bom_encoding, errors="replace")
     in_page = html_body_declared_encoding(body)
     if in_page and in_page.startswith("utf-16"):
@@ -476,7 +476,7 @@ def extract_article(
         raise NotAnArticle("home page, not an article")
 
     doc = trafilatura.bare_extraction(tree, url=url, include_comments=False, include_tables=True)
-    doc_text = (doc.text or "") if doc is not None else ""
+    doc_text = (doc.text or "") if isinstance(doc, Document) else ""  # a dict only when as_dict=True
     # trafilatura's own metadata pass (htmldate's date search above all) costs as much as the
     # body extraction; it only fills what the page's head and JSON-LD left open.
     fallback = Document()

@@ -17,6 +17,7 @@ import warnings
 import zlib
 from calendar import timegm
 from datetime import UTC, datetime, timezone
+from time import struct_time
 from urllib.parse import urljoin
 
 import feedparser
@@ -232,7 +233,7 @@ def parse_date(value: object, default_tz: timezone = UTC) -> datetime | None:
         return None
     if isinstance(value, datetime):
         return _as_utc(value, default_tz)
-    if hasattr(value, "tm_year"):
+    if isinstance(value, struct_time):
         try:
             return _plausible(datetime.fromtimestamp(timegm(value), tz=UTC))
         except (OverflowError, ValueError, OSError):
@@ -244,7 +245,7 @@ def parse_date(value: object, default_tz: timezone = UTC) -> datetime | None:
     # it also drops zone names it does not know ("IST"), so a naive result goes there too.
     if not _AM_PM.search(text):
         try:
-            parsed = email.utils.parsedate_to_datetime(text)
+            parsed: datetime | None = email.utils.parsedate_to_datetime(text)
             if parsed is not None and parsed.tzinfo is not None:
                 return _as_utc(parsed, default_tz)
         except (TypeError, ValueError, IndexError):

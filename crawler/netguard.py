@@ -148,8 +148,8 @@ def parse_ip_host(host: str) -> IPAddress | None:
     parts = host.split(".")
     if not 1 <= len(parts) <= 4:
         return None
-    numbers = [_parse_ipv4_number(p) for p in parts]
-    if any(n is None for n in numbers):
+    numbers = [n for n in map(_parse_ipv4_number, parts) if n is not None]
+    if len(numbers) != len(parts):
         return None
     *head, last = numbers
     if any(n > 255 for n in head) or last >= 256 ** (4 - len(head)):

@@ -33,6 +33,9 @@ from newswatch.domain.matching import assess, compile_topics
 if TYPE_CHECKING:
     from newswatch.crawler.context import CycleContext
     from newswatch.crawler.spider import PageItem
+    from newswatch.db.store import RecentStories
+    from newswatch.domain.fingerprint import EventProfile, Fingerprint
+    from newswatch.domain.matching import NearMiss
 
 log = logging.getLogger("newswatch.pipeline")
 
@@ -48,10 +51,10 @@ class Prepared:
 
     article: Article
     matches: list[Match]
-    fingerprint: Any = None  # domain.fingerprint.Fingerprint, None for an empty text
-    profile: Any = None  # domain.fingerprint.EventProfile
+    fingerprint: Fingerprint | None = None  # None for an empty text
+    profile: EventProfile | None = None
     key: str | None = None  # the page's listing key (domain.report.SourceOutcome)
-    below: list = field(default_factory=list)  # domain.matching.NearMiss: matched under min_score
+    below: list[NearMiss] = field(default_factory=list)  # matched under min_score
 
 
 def article_from_entry(source: str, entry: FeedEntry, fetched_at: datetime) -> Article:
@@ -126,12 +129,12 @@ def _worker_count(setting: int, pages: int) -> int:
 class ArticlePipeline:
     def __init__(self, crawler) -> None:
         self.crawler = crawler
-        self.context: CycleContext | None = None
+        self._context: CycleContext | None = None
         self.pool: Executor | None = None
         self.in_process = True
         self.pending: list[tuple[Prepared, datetime]] = []
         self.timer: asyncio.TimerHandle | None = None
-        self.recent = None  # db.store.RecentStories, made on the first write
+        self.recent: RecentStories | None = None  # made on the first write
         self.lock = threading.Lock()
         self.workers_ready: asyncio.Future | None = None
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="newswatch-writer")
@@ -141,8 +144,14 @@ class ArticlePipeline:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
+    @property
+    def context(self) -> CycleContext:
+        """The cycle this pipeline serves, from the spider it was opened for."""
+        assert self._context is not None, "the pipeline is used before open_spider"
+        return self._context
+
     def open_spider(self) -> None:
-        context = self.context = self.crawler.spider.context
+        context = self._context = self.crawler.spider.context
         # Once there is work, get ready for it while the pages download: the store's fingerprint
         # module (numpy, datasketch) and, when the cycle has enough pages, the worker processes.
         context.when_claimed(1, lambda: _in_background(__import__, "newswatch.domain.fingerprint"))
@@ -151,7 +160,7 @@ class ArticlePipeline:
             context.when_claimed(AUTO_MIN_PAGES if setting == 0 else 1, self._start_workers)
 
     async def close_spider(self) -> None:
-        context = self.context
+        context = self._context
         self._flush()
         if self.writing:
             await asyncio.wait(self.writing)
@@ -246,6 +255,7 @@ class ArticlePipeline:
         """Prepare a fetched page in the pool; if its worker processes died, in a thread."""
         from concurrent.futures.process import BrokenProcessPool
 
+        assert item.body is not None, "a listing entry without a page is finished in process_item"
         if self.workers_ready is not None:
             await asyncio.wait([self.workers_ready])
         loop = asyncio.get_running_loop()
@@ -288,6 +298,7 @@ class ArticlePipeline:
         context = self.context
         if self.recent is None:
             self.recent = RecentStories()
+        recent = self.recent
         written: list[tuple[Any, Prepared, int]] = []
         failed: list[tuple[Prepared, str]] = []
         # Oldest-published first: when an original and its copy arrive together (pages download
@@ -297,7 +308,7 @@ class ArticlePipeline:
             with context.sessions.begin() as session:
                 begin_write(session)
                 # The stored counts of every term of the batch, read at once.
-                self.recent.terms.need(session, (t for p, _ in batch if p.profile is not None for t in p.profile.terms))
+                recent.terms.need(session, (t for p, _ in batch if p.profile is not None for t in p.profile.terms))
                 for prepared, now in batch:
                     article = prepared.article
                     try:
@@ -309,22 +320,22 @@ class ArticlePipeline:
                                 now,
                                 prepared.fingerprint,
                                 prepared.profile,
-                                self.recent,
+                                recent,
                             )
                             planned = 0
                             if saved.new and context.alerting is not None and (saved.row.matches or prepared.below):
                                 planned = context.alerting.plan(session, saved.row, now, prepared.below)
                     except Exception as exc:  # one article that can't be stored must not lose its batch
                         log.exception("storing failed source=%s url=%s", article.source, article.url)
-                        self.recent.forget_fresh()  # its story seed, if it had one, was rolled back
+                        recent.forget_fresh()  # its story seed, if it had one, was rolled back
                         failed.append((prepared, f"storing failed: {type(exc).__name__}: {exc}"))
                         continue
                     written.append((saved, prepared, planned))
-                self.recent.flush(session)
-            self.recent.committed()
+                recent.flush(session)
+            recent.committed()
         except Exception as exc:
             log.exception("storing a batch of %d articles failed", len(batch))
-            self.recent.forget_fresh()
+            recent.forget_fresh()
             failed = [(prepared, f"storing failed: {type(exc).__name__}: {exc}") for prepared, _ in batch]
             written = []
         return written, failed

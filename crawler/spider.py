@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import ClassVar
 
 import scrapy
 from scrapy.http import Response
@@ -56,6 +55,11 @@ def is_permanent(failure: Failure) -> bool:
     return isinstance(error, (IgnoreRequest, BlockedAddress))
 
 
+def _failed_request(failure: Failure) -> scrapy.Request:
+    """The request an errback's failure is about: Scrapy sets it on the Failure it passes."""
+    return failure.request  # type: ignore[attr-defined]
+
+
 def describe_failure(failure: Failure) -> str:
     """One line saying why a request failed, for logs and `sources`."""
     from scrapy.exceptions import IgnoreRequest
@@ -89,7 +93,6 @@ def describe_failure(failure: Failure) -> str:
 
 class NewsSpider(scrapy.Spider):
     name = "newswatch"
-    custom_settings: ClassVar[dict] = {}
 
     def __init__(self, context: CycleContext, **kwargs):
         super().__init__(**kwargs)
@@ -277,11 +280,12 @@ class NewsSpider(scrapy.Spider):
         )
 
     def listing_failed(self, failure: Failure):
-        spec: SourceSpec = failure.request.cb_kwargs["spec"]
+        request = _failed_request(failure)
+        spec: SourceSpec = request.cb_kwargs["spec"]
         outcome = self.context.report.source(spec.name)
         outcome.status, outcome.error = "error", describe_failure(failure)
         _note_retry_after(outcome, failure)
-        self.logger.warning("listing failed source=%s url=%s error=%s", spec.name, failure.request.url, outcome.error)
+        self.logger.warning("listing failed source=%s url=%s error=%s", spec.name, request.url, outcome.error)
         yield from self._retries(spec, new=0)
 
     # Articles --------------------------------------------------------------------------------
@@ -308,12 +312,13 @@ class NewsSpider(scrapy.Spider):
         )
 
     def article_failed(self, failure: Failure):
-        spec: SourceSpec = failure.request.cb_kwargs["spec"]
+        request = _failed_request(failure)
+        spec: SourceSpec = request.cb_kwargs["spec"]
         reason = describe_failure(failure)
         outcome = self.context.report.source(spec.name)
-        outcome.page_failed(failure.request.cb_kwargs["key"], failure.request.url, reason, is_permanent(failure))
+        outcome.page_failed(request.cb_kwargs["key"], request.url, reason, is_permanent(failure))
         _note_retry_after(outcome, failure)
-        self.logger.warning("article failed source=%s url=%s error=%s", spec.name, failure.request.url, reason)
+        self.logger.warning("article failed source=%s url=%s error=%s", spec.name, request.url, reason)
 
     def request_dropped(self, request, spider=None) -> None:
         """Scrapy drops a request for a page this crawl has requested already, without a word to

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    Table,
     Text,
     UniqueConstraint,
     func,
@@ -29,7 +31,9 @@ from newswatch.db.types import UTCDateTime
 
 
 class Base(DeclarativeBase):
-    pass
+    # Every model here maps one Table (SQLAlchemy types it as the wider FromClause), which the
+    # Core statements of the store and the web view use directly.
+    __table__: ClassVar[Table]
 
 
 class Source(Base):

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy.orm import Session
+
 from newswatch.db.reading import iso
+from newswatch.domain.items import SourceSpec
 from newswatch.domain.redact import mask_text, mask_url
 
 
@@ -56,7 +59,7 @@ def source_record(row, spec, articles: int, pending: dict[str, int]) -> dict:
     }
 
 
-def source_records(session, specs: Sequence) -> list[dict]:
+def source_records(session: Session, specs: Sequence[SourceSpec]) -> list[dict]:
     """The records of the configured sources (`specs`), by name; sources the configuration no
     longer has are left out."""
     from newswatch.db import store

@@ -25,7 +25,7 @@ from newswatch.domain import items
 from newswatch.domain.redact import mask_url
 
 if TYPE_CHECKING:
-    from newswatch.domain.fingerprint import EventProfile
+    from newswatch.domain.fingerprint import EventProfile, TermWeights
 
 # A report joins a story only when it was published within this of the story's first report,
 # before or after it (bench/bench_stories.py: 2 to 5 days change little; 3 days leave an event's
@@ -114,7 +114,7 @@ def begin_write(session: Session) -> None:
     `RecentStories` relies on to read only the seeds above the highest id it has read."""
     connection = session.connection()
     if connection.dialect.name == "sqlite":
-        if not connection.connection.dbapi_connection.in_transaction:
+        if not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]  # an open connection has its DBAPI connection
             connection.exec_driver_sql("BEGIN IMMEDIATE")
     elif connection.dialect.name == "postgresql":
         transaction = session.get_transaction()
@@ -144,7 +144,7 @@ def _find_original(
             select(Article.id).where(Article.content_hash == content_hash).order_by(Article.id).limit(1)
         ).scalar()
         if exact is not None:
-            return _root(session, session.get(Article, exact)), 1.0
+            return _root(session, session.get(Article, exact)), 1.0  # type: ignore[arg-type]  # the id was just read
     if not band_keys or fp is None or fp.signature is None:
         return None
     candidate_ids = list(
@@ -161,7 +161,7 @@ def _find_original(
         score = similarity(fp, Fingerprint.from_bytes(signature))
         if score >= DUPLICATE_THRESHOLD and (best is None or score > best[1]):
             best = (row_id, score)
-    return (_root(session, session.get(Article, best[0])), best[1]) if best else None
+    return (_root(session, session.get(Article, best[0])), best[1]) if best else None  # type: ignore[arg-type]  # the id was just read
 
 
 def _root(session: Session, row: Article) -> Article:
@@ -185,7 +185,7 @@ class TermCounts:
     def __init__(self) -> None:
         self.counts: dict[str, int] = {}
         self.documents: int | None = None
-        self._weights = None
+        self._weights: TermWeights | None = None
         self._pending: Counter = Counter()
 
     def need(self, session: Session, terms: Iterable[str]) -> None:
@@ -265,7 +265,7 @@ def _upsert_counts(dialect: str):
     if dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert as upsert
     elif dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as upsert
+        from sqlalchemy.dialects.postgresql import insert as upsert  # type: ignore[assignment]  # both build an upsert alike
     else:
         return None
     table = TermCount.__table__
@@ -455,7 +455,7 @@ def _find_story(
     recent.load(session, ids)
     weights = recent.terms.weights(session, profile.terms)
     best = recent.index.best(profile, ids, threshold, weights)
-    return None if best is None else best[0]
+    return None if best is None else best[0]  # type: ignore[return-value]  # RecentStories keys its index by article id
 
 
 def save_article(
@@ -522,12 +522,12 @@ def save_article(
         return Saved(existing, False)
     if row.story_id is None:
         row.story_id = row.id
-        row.event_terms = fingerprint.profile_to_json(profile)  # a seed: later reports compare with it
+        row.event_terms = fingerprint.profile_to_json(profile)  # type: ignore[arg-type]  # a seed (not a copy, so profiled): later reports compare with it
     if original is None:  # not a copy: its terms count towards how common they are
         if recent is not None:
-            recent.terms.count(profile.terms)
+            recent.terms.count(profile.terms)  # type: ignore[union-attr]  # not a copy: profile was made above
         else:
-            _count_terms(session, dict.fromkeys({"", *(t for t in profile.terms if len(t) <= TERM_LENGTH)}, 1))
+            _count_terms(session, dict.fromkeys({"", *(t for t in profile.terms if len(t) <= TERM_LENGTH)}, 1))  # type: ignore[union-attr]  # not a copy: profile was made above
     if band_keys:
         # One executemany through Core: the ORM bulk path costs more than the insert itself.
         session.execute(insert(LshBand.__table__), [{"key": key, "article_id": row.id} for key in band_keys])
@@ -542,7 +542,7 @@ def save_article(
         )
     session.flush()
     if recent is not None and row.story_id == row.id:
-        recent.add(row.id, profile)
+        recent.add(row.id, profile)  # type: ignore[arg-type]  # a seed is not a copy: profile was made above
         recent.add_seed(row.id, row.published_at or row.fetched_at, bool(matches))
     return Saved(row, True)
 
@@ -602,7 +602,7 @@ def story_alerts(session: Session, story_ids: Sequence[int]) -> dict[int, list[d
         .order_by(Alert.id)
     )
     for story_id, topic, kind, alert_id, article_id in session.execute(query):
-        found.setdefault(story_id, []).append(
+        found.setdefault(story_id, []).append(  # type: ignore[arg-type]  # only rows of the given stories
             {"topic": topic, "kind": kind, "alert_id": alert_id, "article_id": article_id}
         )
     return found
@@ -611,7 +611,7 @@ def story_alerts(session: Session, story_ids: Sequence[int]) -> dict[int, list[d
 def story_articles(session: Session, story_ids: Sequence[int]) -> dict[int, list[Article]]:
     grouped: dict[int, list[Article]] = {}
     for row in session.scalars(select(Article).where(Article.story_id.in_(list(story_ids))).order_by(Article.id)):
-        grouped.setdefault(row.story_id, []).append(row)
+        grouped.setdefault(row.story_id, []).append(row)  # type: ignore[arg-type]  # only rows of the given stories
     return grouped
 
 
@@ -630,7 +630,7 @@ def drop_unmatched_text(session: Session, older_than: datetime) -> int:
         .values(text=None, event_terms=None)  # far older than any story window
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
+    return result.rowcount or 0  # type: ignore[attr-defined]  # DML runs give a CursorResult
 
 
 def pending_keys(session: Session, keys: Iterable[str]) -> set[str]:
@@ -839,5 +839,5 @@ def list_stories(
     if since is not None:
         query = query.having(latest >= since)
     story_ids = list(session.scalars(query.order_by(latest.desc()).limit(limit)))
-    grouped = story_articles(session, story_ids)
+    grouped = story_articles(session, story_ids)  # type: ignore[arg-type]  # stories ids, never None here
     return [(story_id, grouped[story_id]) for story_id in story_ids if story_id in grouped]

@@ -28,6 +28,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Hashable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -528,7 +529,7 @@ class EventIndex:
             weight = weights(term)
             if weight > 0:
                 for key in self._postings.get(term, ()):
-                    shared[key] += weight
+                    shared[key] += weight  # type: ignore[assignment]  # a Counter sums floats too
         best: tuple[Hashable, float] | None = None
         for key in among:
             if shared.get(key, 0.0) < MIN_SHARED:
@@ -562,7 +563,7 @@ def _weighted_dice(a: frozenset[str], b: frozenset[str], weights: TermWeights) -
 def _words(text: str) -> list[tuple[int, str]]:
     """(offset, word) pairs of an NFKC text. A word is a run of letters, digits and combining
     marks (so Devanagari words stay whole); "5,000" and "1.5" stay one number; "U.S." is "US"."""
-    words = []
+    words: list[tuple[int, str]] = []
     append = words.append
     for match in _TOKEN.finditer(text.translate(_TOKEN_CHARS)):
         word = match.group().strip(".,'’")
@@ -617,7 +618,7 @@ def _capitalised_inside_sentences(text: str, words: list[tuple[int, str]]) -> se
 
 
 def _names_and_figures(
-    text: str, words: list[tuple[int, str]], lowercase: set[str], named: set[str] = frozenset()
+    text: str, words: list[tuple[int, str]], lowercase: set[str], named: AbstractSet[str] = frozenset()
 ) -> list[tuple[int, str]]:
     """(word index, term) of the numbers (not years) and names among `words` of `text`. A
     capitalised word opening a sentence is a name only if the document writes it capitalised

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal, get_args
 
-SOURCE_TYPES = ("feed", "sitemap", "page", "google_news", "bing_news")
-ALERT_MODES = ("instant", "digest", "off")
+SourceType = Literal["feed", "sitemap", "page", "google_news", "bing_news"]
+AlertMode = Literal["instant", "digest", "off"]
+SOURCE_TYPES: tuple[str, ...] = get_args(SourceType)
+ALERT_MODES: tuple[str, ...] = get_args(AlertMode)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from collections import defaultdict
 from functools import lru_cache
 from itertools import accumulate, chain
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from newswatch.domain.items import Article, Hit
 
@@ -546,7 +546,9 @@ class Node:
     `occurrences` (places that also carry those parts) where places alone cannot tell."""
 
     span = False
+    key: str
     # depth: levels of nodes from this one down to its deepest leaf (the parser bounds it).
+    depth: int
     __slots__ = ("key", "depth")
 
     def matches(self, doc: Document, fields: tuple[int, ...]) -> bool:
@@ -558,6 +560,14 @@ class Node:
     def trigger(self) -> tuple[frozenset[str], frozenset[str]] | None:
         """Words (and prefixes) of which a document must contain at least one for this node to
         match, or None when no such set exists (a NOT can match an empty document)."""
+        raise NotImplementedError
+
+    # Only nodes with `span` true answer these two (SpanNode, and Boost or FieldScope around
+    # one); the parser puts nothing else under NEAR, WITH or EXCEPT, which read them.
+    def places(self, doc: Document, fields: tuple[int, ...]) -> list:
+        raise NotImplementedError
+
+    def occurrences(self, doc: Document, fields: tuple[int, ...]) -> list:
         raise NotImplementedError
 
     def __str__(self) -> str:
@@ -618,6 +628,9 @@ class _Leaf(SpanNode):
 
     simple = True
     depth = 1
+    label: str
+    exact: bool
+    size: int
     __slots__ = ("label", "exact", "size")
 
     def _starts(self, doc: Document, f: int) -> list[int]:
@@ -792,7 +805,7 @@ class AnyOf(SpanNode):
         for f in fields:
             field = doc.fields[f]
             present = self._present(field)
-            index = field.index if present else None
+            index = field.index if present else {}
             merged = [p << _SHIFT | 1 for word in present for p in index[word]]
             for places in others:
                 merged.extend(places[f])
@@ -972,8 +985,8 @@ class Context(SpanNode):
     def _hits(self, doc, fields):
         if not self.simple:
             return super()._hits(doc, fields)
-        kept = self.places(doc, fields)
-        kept = (set(kept[0]), set(kept[1]))
+        places = self.places(doc, fields)
+        kept = (set(places[0]), set(places[1]))
         return [
             part
             for part in self.operand.hits(doc, fields)
@@ -1057,6 +1070,7 @@ class FieldScope(Node):
 
 
 class And(Node):
+    children: tuple[Node, ...]
     __slots__ = ("children",)
 
     def __init__(self, children: list[Node]):
@@ -1075,6 +1089,7 @@ class And(Node):
 
 
 class Or(Node):
+    children: tuple[Node, ...]
     __slots__ = ("children",)
 
     def __init__(self, children: list[Node]):
@@ -1172,8 +1187,8 @@ class Query:
         folded = fold_for_search(title) + "\n" + fold_for_search(text)
         return any(word in folded for word in self._words) or any(p in folded for p in self._prefixes)
 
-    def parts(self, doc: Document) -> list[tuple] | None:
-        """`locate` as plain tuples (term, field index, start, end, boost), for callers that
+    def parts(self, doc: Document) -> list[list] | None:
+        """`locate` as plain lists [term, field index, start, end, boost], for callers that
         handle many of them (the scorer)."""
         if not self.matches(doc):
             return None
@@ -1229,7 +1244,7 @@ class Query:
 
 class _Token(NamedTuple):
     kind: str  # WORD PHRASE FIELD BOOST NEAR WITHIN AND OR NOT WITH EXCEPT ( ) , EOF
-    value: object
+    value: Any  # by kind: str (WORD, PHRASE), int (FIELD, NEAR, WITHIN), float (BOOST)
     pos: int
     exact: bool = False
 

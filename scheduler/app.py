@@ -5,16 +5,27 @@ The CLI and the service call these; no other package reads the configuration.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from newswatch.crawler.context import CrawlSettings, CycleContext
 from newswatch.domain.items import SourceSpec
 from newswatch.scheduler.config import Config
+
+# The alerts package is imported where it is used: commands that never send don't pay for it.
+if TYPE_CHECKING:
+    from newswatch.alerts.dispatch import Dispatcher
+    from newswatch.alerts.outbox import SendReport
+    from newswatch.alerts.policy import CycleBudget
+    from newswatch.alerts.settings import AlertSettings, TopicAlerting
+    from newswatch.alerts.targets import Target
+    from newswatch.db.models import Article
+    from newswatch.domain.matching import NearMiss
 
 
 def crawl_settings(config: Config) -> CrawlSettings:
@@ -36,7 +47,7 @@ def crawl_settings(config: Config) -> CrawlSettings:
     )
 
 
-def alert_settings(config: Config):
+def alert_settings(config: Config) -> AlertSettings:
     from newswatch.alerts.settings import AlertSettings
 
     a = config.settings.alerts
@@ -66,7 +77,7 @@ def alert_settings(config: Config):
     )
 
 
-def topic_alerting(config: Config) -> dict:
+def topic_alerting(config: Config) -> dict[str, TopicAlerting]:
     from newswatch.alerts.settings import TopicAlerting
 
     return {t.name: TopicAlerting(name=t.name, mode=t.alert, tags=tuple(t.tags)) for t in config.settings.topics}
@@ -74,15 +85,16 @@ def topic_alerting(config: Config) -> dict:
 
 @dataclass
 class AlertWiring:
-    """What the crawl pipeline calls to plan alerts for a new article, bound to one cycle."""
+    """What the crawl pipeline calls to plan alerts for a new article, bound to one cycle (the
+    crawler's AlertPlanner)."""
 
-    settings: object
-    targets: list
-    topics: dict
-    budget: object = None
+    settings: AlertSettings
+    targets: list[Target]
+    topics: dict[str, TopicAlerting]
+    budget: CycleBudget
     enabled: bool = True
 
-    def plan(self, session: Session, row, now: datetime, below=()) -> int:
+    def plan(self, session: Session, row: Article, now: datetime, below: Sequence[NearMiss] = ()) -> int:
         """Plan the alerts of a newly stored article; `below`: its near misses (NearMiss)."""
         from newswatch.alerts.policy import plan_for_article
 
@@ -155,7 +167,7 @@ def cycle_context(
 
 def alert_dispatcher(
     config: Config, sessions: sessionmaker[Session], console: TextIO | None = None, claimant: str | None = None
-):
+) -> Dispatcher:
     """The alert sender for this configuration (alerts/dispatch.py): one loop per target.
     `claimant`: the cluster worker sending (its claims are released if it dies)."""
     from newswatch.alerts.dispatch import Dispatcher
@@ -171,7 +183,7 @@ def send_alerts(
     console: TextIO | None,
     claimant: str | None = None,
     max_seconds: float | None = None,
-) -> object:
+) -> SendReport:
     """Send every delivery that is due now, each target in a thread of its own; returns what
-    the outbox did (alerts.outbox.SendReport). `max_seconds`: start no send after that."""
+    the outbox did. `max_seconds`: start no send after that."""
     return alert_dispatcher(config, sessions, console, claimant).run_once(max_seconds)

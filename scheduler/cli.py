@@ -14,7 +14,7 @@ import json
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -23,7 +23,10 @@ from newswatch.scheduler.wording import plural
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
+    from newswatch.alerts.outbox import SendReport
+    from newswatch.domain.report import CycleReport
     from newswatch.scheduler.config import Config
 
 
@@ -401,7 +404,7 @@ def crawl(
     _print_cycle(report, sent, wide)
 
 
-def _tell_of_other_crawls(sessions) -> None:
+def _tell_of_other_crawls(sessions: sessionmaker[Session]) -> None:
     """Two crawls of one database at once store nothing twice, but fetch the same pages: say so."""
     from newswatch.db.store import running_crawls
 
@@ -416,7 +419,7 @@ def _tell_of_other_crawls(sessions) -> None:
         )
 
 
-def _print_cycle(report, sent, wide: bool) -> None:
+def _print_cycle(report: CycleReport, sent: SendReport | None, wide: bool) -> None:
     from newswatch.scheduler.tables import Column
 
     columns = [
@@ -780,7 +783,7 @@ def _pending_pages(ctx, as_json: bool, wide: bool) -> None:
     from newswatch.domain.redact import mask_text, mask_url
 
     with _sessions(ctx, reading=True)() as session:
-        records = [
+        records: list[dict[str, Any]] = [
             {
                 "source": row.source,
                 "url": mask_url(row.url),

@@ -30,8 +30,9 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
-from newswatch.domain.items import ALERT_MODES, SOURCE_TYPES, SourceSpec, TopicSpec
+from newswatch.domain.items import AlertMode, SourceSpec, SourceType, TopicSpec
 from newswatch.scheduler.config_files import (
     BUILT_IN,
     ConfigError,
@@ -62,6 +63,7 @@ QuietHours = Annotated[tuple[time, time] | None, BeforeValidator(parse_quiet_hou
 class _Strict(BaseModel):
     # Defaults are written as a user writes them ("7d", "5MB") and validated like a user's value,
     # so the reference and `newswatch init` show them in the file's own spelling.
+    # (Such fields also say validate_default=True themselves: type checkers then accept the string.)
     model_config = ConfigDict(extra="forbid", strict=False, frozen=True, validate_default=True)
 
 
@@ -82,8 +84,8 @@ class CrawlConfig(_Strict):
         "newswatch/0.1 (+https://github.com/newswatch/newswatch; news monitor)",
         description="the User-Agent header of every request",
     )
-    timeout: Timeout = Field("30s", description="give up on a request after this long")
-    max_page_size: PageSize = Field("5MB", description="a larger page or feed is not downloaded")
+    timeout: Timeout = Field("30s", validate_default=True, description="give up on a request after this long")
+    max_page_size: PageSize = Field("5MB", validate_default=True, description="a larger page or feed is not downloaded")
     max_redirects: int = Field(5, ge=0, le=20, description="redirects followed per request")
     concurrency: int = Field(
         16, ge=1, le=256, description="requests at once in all; politeness adapts per site (AutoThrottle)"
@@ -92,9 +94,13 @@ class CrawlConfig(_Strict):
     max_articles_per_source: int = Field(
         100, ge=1, le=100_000, description="new articles fetched from one source per cycle; the rest wait for the next"
     )
-    max_item_age: Duration = Field("7d", description="listing items published longer ago are not fetched")
+    max_item_age: Duration = Field(
+        "7d", validate_default=True, description="listing items published longer ago are not fetched"
+    )
     full_fetch_every: Duration = Field(
-        "1d", description="fetch listings unconditionally this often (else conditional GETs: ETag, Last-Modified)"
+        "1d",
+        validate_default=True,
+        description="fetch listings unconditionally this often (else conditional GETs: ETag, Last-Modified)",
     )
     retries: int = Field(
         2, ge=0, le=10, description="immediate retries of a 5xx or a time-out (429/503 wait for Retry-After)"
@@ -115,21 +121,29 @@ class AlertsConfig(_Strict):
         description="or an apprise config file (YAML or TEXT) whose tags route topics to targets",
         examples=["apprise.yml"],
     )
-    max_age: Duration = Field("3d", description="items published longer ago are stored without alerting")
+    max_age: Duration = Field(
+        "3d", validate_default=True, description="items published longer ago are stored without alerting"
+    )
     max_per_cycle: int = Field(
         20, ge=1, le=10_000, description="instant alerts per cycle; the rest fold into one summary"
     )
     updates: bool = Field(False, description="alert again when an alerted story gets a new report (not a copy)")
     retry_limit: int = Field(8, ge=1, le=100, description="attempts per delivery before it is marked failed")
-    retry_base: Period = Field("30s", description="wait before the first retry, doubling with each attempt")
-    retry_cap: Duration = Field("6h", description="the longest wait between two attempts")
+    retry_base: Period = Field(
+        "30s", validate_default=True, description="wait before the first retry, doubling with each attempt"
+    )
+    retry_cap: Duration = Field("6h", validate_default=True, description="the longest wait between two attempts")
     send_timeout: Timeout = Field(
-        "60s", description="the longest one send may take; then its worker process is stopped and it is retried"
+        "60s",
+        validate_default=True,
+        description="the longest one send may take; then its worker process is stopped and it is retried",
     )
     claim_timeout: Duration = Field(
-        "10m", description="a delivery claimed longer ago by a sender that died is sent again"
+        "10m", validate_default=True, description="a delivery claimed longer ago by a sender that died is sent again"
     )
-    rate_limit: Duration = Field("0s", description="the least time between two sends to one target; 0s: no limit")
+    rate_limit: Duration = Field(
+        "0s", validate_default=True, description="the least time between two sends to one target; 0s: no limit"
+    )
     quiet_hours: QuietHours = Field(
         None,
         description="hold sends during this daily window (HH:MM-HH:MM, may cross midnight)",
@@ -185,15 +199,21 @@ class AlertsConfig(_Strict):
 
 
 class ServiceConfig(_Strict):
-    heartbeat: Period = Field("30s", description="how often `newswatch run` records that it is alive")
-    crawl_timeout: Period = Field("10m", description="a crawl still running after this long is stopped")
+    heartbeat: Period = Field(
+        "30s", validate_default=True, description="how often `newswatch run` records that it is alive"
+    )
+    crawl_timeout: Period = Field(
+        "10m", validate_default=True, description="a crawl still running after this long is stopped"
+    )
     jitter: Duration = Field(
-        "30s", description="each source's start is shifted by up to this (at most a tenth of its interval)"
+        "30s",
+        validate_default=True,
+        description="each source's start is shifted by up to this (at most a tenth of its interval)",
     )
     retention_days: int = Field(
         30, ge=1, le=36_500, description="the text of articles that matched no topic is dropped after this"
     )
-    send_every: Period = Field("10s", description="how often due alerts are sent")
+    send_every: Period = Field("10s", validate_default=True, description="how often due alerts are sent")
     failing_after: int = Field(5, ge=1, le=1000, description="failures in a row after which a source raises one alert")
     silent_after: float = Field(
         8.0,
@@ -217,10 +237,18 @@ class ClusterConfig(_Strict):
         "newswatch", min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$", description="the Celery queue's name"
     )
     lease: Duration = Field(
-        "15s", ge=3, le=60, description="the leading scheduler's lease; another takes over this long after it dies"
+        "15s",
+        validate_default=True,
+        ge=3,
+        le=60,
+        description="the leading scheduler's lease; another takes over this long after it dies",
     )
     heartbeat: Duration = Field(
-        "3s", ge=1, le=60, description="every scheduler and worker says it is alive this often; lost after three"
+        "3s",
+        validate_default=True,
+        ge=1,
+        le=60,
+        description="every scheduler and worker says it is alive this often; lost after three",
     )
     batch: int = Field(20, ge=1, le=1000, description="at most this many due sources in one crawl task")
     visibility_timeout: Duration | None = Field(
@@ -247,7 +275,7 @@ class LoggingConfig(_Strict):
 
 class SourceConfig(_Strict):
     name: str = Field(min_length=1, max_length=200, description="unique")
-    type: Literal[SOURCE_TYPES] = Field(
+    type: SourceType = Field(
         "feed",
         description="feed (RSS, Atom, RDF), sitemap (incl. Google News sitemaps), page (an HTML listing), "
         "google_news or bing_news (a news search)",
@@ -266,7 +294,9 @@ class SourceConfig(_Strict):
         description="page: CSS selector of the article links (else they are found by heuristics)",
         examples=["h2.headline a"],
     )
-    interval: Duration = Field("15m", description="how often the source is fetched (at least 5s)")
+    interval: Duration = Field(
+        "15m", validate_default=True, description="how often the source is fetched (at least 5s)"
+    )
     enabled: bool = Field(True, description="false: not fetched unless named by `newswatch crawl --source`")
 
     @field_validator("interval")
@@ -305,7 +335,7 @@ class TopicConfig(_Strict):
         min_length=1, max_length=200, pattern=r"^[A-Za-z0-9_.-]+$", description="unique: letters, digits, - _ ."
     )
     query: str = Field(min_length=1, description="what to match, in the query language")
-    alert: Literal[ALERT_MODES] = Field(
+    alert: AlertMode = Field(
         "instant", description="instant: each new story; digest: grouped, on digest_cron; off: none"
     )
     min_score: float = Field(1.0, ge=0, allow_inf_nan=False, description="the score an article needs to be flagged")
@@ -398,10 +428,13 @@ class Config:
         specs = []
         for s in self.sources:
             url = s.url
-            if not url and s.type == "google_news":
-                url = google_news_url(s.query, hl=s.hl, gl=s.gl, ceid=s.ceid)
-            elif not url and s.type == "bing_news":
-                url = bing_news_url(s.query)
+            if not url and s.type in ("google_news", "bing_news"):
+                assert s.query, "SourceConfig._target: a news search has a query or a url"
+                if s.type == "google_news":
+                    url = google_news_url(s.query, hl=s.hl, gl=s.gl, ceid=s.ceid)
+                else:
+                    url = bing_news_url(s.query)
+            assert url, "SourceConfig._target: every other source has a url"
             specs.append(
                 SourceSpec(
                     name=s.name,
@@ -466,7 +499,7 @@ def _key(loc: tuple[Any, ...], data: dict) -> str:
     return ".".join(parts)
 
 
-def _problem(error: dict) -> str:
+def _problem(error: ErrorDetails) -> str:
     if error["type"] == "extra_forbidden":
         key, table = str(error["loc"][-1]), error["loc"][:-1]
         if table and key in Settings.model_fields:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -45,7 +46,7 @@ class ReadSettings:
     sources: list[str]
 
 
-def cache_folder(env: dict[str, str] | None = None) -> Path | None:
+def cache_folder(env: Mapping[str, str] | None = None) -> Path | None:
     """$XDG_CACHE_HOME/newswatch, else ~/.cache/newswatch; None when there is no home to use."""
     env = os.environ if env is None else env
     try:
@@ -67,7 +68,10 @@ def _validator_stamp() -> str:
 
 
 def read_settings(
-    explicit: str | None = None, env: dict[str, str] | None = None, cwd: Path | None = None, folder: Path | None = None
+    explicit: str | None = None,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    folder: Path | None = None,
 ) -> ReadSettings:
     """The read-only commands' settings, from the cache when this exact configuration has
     validated before, else from a full validation (raising ConfigError, as `load_config` does)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 DEFAULT_FILE = "newswatch.toml"
@@ -29,7 +30,9 @@ class ConfigError(Exception):
         super().__init__(f"{file}: {key}: {problem}" if key else f"{file}: {problem}")
 
 
-def find_config_path(explicit: str | None, env: dict[str, str] | None = None, cwd: Path | None = None) -> Path | None:
+def find_config_path(
+    explicit: str | None, env: Mapping[str, str] | None = None, cwd: Path | None = None
+) -> Path | None:
     """The config file to use, or None for the built-in default. An explicit or environment path
     that does not exist is an error, not a silent fallback."""
     env = os.environ if env is None else env

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from statistics import median
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from newswatch.db.models import Article, Source
 from newswatch.scheduler.config import Config
@@ -48,7 +49,7 @@ def source_state(
     return "ok"
 
 
-def check_sources(config: Config, sessions, now: datetime) -> list[tuple[str, str]]:
+def check_sources(config: Config, sessions: sessionmaker[Session], now: datetime) -> list[tuple[str, str]]:
     """Raise health alerts for state changes; returns the (source, state) pairs told."""
     from newswatch.alerts.policy import make_health_alert
     from newswatch.alerts.targets import targets_from

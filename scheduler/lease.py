@@ -20,6 +20,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
 
 from newswatch.db.models import ServiceState
 from newswatch.db.store import begin_write
@@ -34,7 +35,9 @@ def new_owner() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def acquire(sessions, owner: str, now: datetime, stale_after: timedelta, started_at: datetime) -> None:
+def acquire(
+    sessions: sessionmaker[Session], owner: str, now: datetime, stale_after: timedelta, started_at: datetime
+) -> None:
     """Take the lease for `owner`, or raise LeaseHeld naming who holds it."""
     for _attempt in range(2):
         try:
@@ -45,6 +48,7 @@ def acquire(sessions, owner: str, now: datetime, stale_after: timedelta, started
                     row = ServiceState(id=1)
                     session.add(row)
                 elif _held_by_other(row, owner, now, stale_after):
+                    assert row.heartbeat_at is not None  # _held_by_other: a held lease has a heartbeat
                     age = int((now - row.heartbeat_at).total_seconds())
                     wait = int((stale_after - (now - row.heartbeat_at)).total_seconds()) + 1
                     raise LeaseHeld(
@@ -59,7 +63,7 @@ def acquire(sessions, owner: str, now: datetime, stale_after: timedelta, started
     raise LeaseHeld("another newswatch run is starting on this database at the same moment")
 
 
-def renew(sessions, owner: str, now: datetime) -> bool:
+def renew(sessions: sessionmaker[Session], owner: str, now: datetime) -> bool:
     """The heartbeat: False when the lease is no longer this owner's (taken over meanwhile)."""
     with sessions.begin() as session:
         row = session.get(ServiceState, 1, with_for_update=True)
@@ -69,7 +73,7 @@ def renew(sessions, owner: str, now: datetime) -> bool:
         return True
 
 
-def release(sessions, owner: str, now: datetime) -> None:
+def release(sessions: sessionmaker[Session], owner: str, now: datetime) -> None:
     """Stopped: the lease is free at once."""
     with sessions.begin() as session:
         row = session.get(ServiceState, 1, with_for_update=True)

@@ -138,11 +138,12 @@ class NewsWeb:
                 with web._lock:
                     web.requests.append(("GET", path, dict(self.headers)))
                     fault = web.faults.get(path)
-                    if fault is not None and fault.times is not None:
-                        if fault.times <= 0:
+                    left = fault.times if fault is not None else None
+                    if fault is not None and left is not None:
+                        if left <= 0:
                             fault = None
                         else:
-                            fault.times -= 1
+                            fault.times = left - 1
                 if fault is not None:
                     if fault.delay:
                         time.sleep(fault.delay)

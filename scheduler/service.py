@@ -22,10 +22,19 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from multiprocessing.process import BaseProcess
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
+from newswatch.domain.items import SourceSpec
 from newswatch.scheduler.config import Config
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from newswatch.alerts.dispatch import Dispatcher
 
 log = logging.getLogger("newswatch.service")
 
@@ -123,7 +132,7 @@ def _child_result(finished) -> tuple[bool, int]:
 class ServiceState:
     stopping: threading.Event = field(default_factory=threading.Event)
     reload: threading.Event = field(default_factory=threading.Event)  # SIGHUP asked to reload the config
-    children: dict[int, multiprocessing.Process] = field(default_factory=dict)
+    children: dict[int, BaseProcess] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     started_at: datetime = field(default_factory=_now)
 
@@ -134,7 +143,7 @@ class Service:
     def __init__(
         self,
         config: Config,
-        sessions,
+        sessions: sessionmaker[Session],
         log_level: str = "INFO",
         log_format: str = "text",
         crawl_target=None,
@@ -151,8 +160,8 @@ class Service:
         self.sessions = sessions
         self.log_level, self.log_format = log_level, log_format
         self.state = ServiceState()
-        self.scheduler = None
-        self.dispatcher = None  # the alert sender (alerts/dispatch.py), made on the first send
+        self.scheduler: BackgroundScheduler | None = None
+        self.dispatcher: Dispatcher | None = None  # the alert sender (alerts/dispatch.py), made on the first send
         # Crawl children fork from a server process that has imported Scrapy, trafilatura and
         # the rest once: a crawl starts in milliseconds instead of re-importing for a second
         # or two of CPU, and the server itself never runs a reactor or opens the database.
@@ -185,6 +194,7 @@ class Service:
                 daemon=False,
             )
             child.start()
+            assert child.pid is not None  # a started process has one
             self.state.children[child.pid] = child
         done.close()
         try:
@@ -381,13 +391,13 @@ class Service:
                 target=retired.stop, args=(time.monotonic() + timeout,), name="retire-sender", daemon=True
             ).start()
 
-    def _crawl_jobs(self, config: Config) -> dict[str, object]:
+    def _crawl_jobs(self, config: Config) -> dict[str, SourceSpec]:
         """The crawl jobs a configuration asks for: job id -> the source's spec."""
         from newswatch.scheduler.app import select_sources
 
         return {f"crawl:{spec.name}": spec for spec in select_sources(config)}
 
-    def _apply_jobs(self, old: Config, new: Config, jobs: dict[str, object]) -> None:
+    def _apply_jobs(self, old: Config, new: Config, jobs: dict[str, SourceSpec]) -> None:
         """Bring the running scheduler's jobs in line with `new`: sources added, removed or with a
         new interval, and the side jobs' timings. A source whose interval is unchanged keeps its
         next run."""

@@ -90,8 +90,9 @@ def print_table(console, columns: list[Column], rows: list[list[str]], wide: boo
         cells = []
         for i in shown:
             cell = row[i]
-            if columns[i].lines:
-                cell = cut(cell, max(share, MIN_CUT), columns[i].lines)
+            lines = columns[i].lines
+            if lines:
+                cell = cut(cell, max(share, MIN_CUT), lines)
             cells.append(Text(cell))
         table.add_row(*cells)
     console.print(table)

@@ -145,11 +145,11 @@ def config_template(all_sources: bool = False) -> str:
 
     known = DEFAULT_SOURCES
     shown = known if all_sources else [s for s in known if s["name"] in SHOWN_SOURCES]
-    choice = Settings.model_fields["builtin_sources"]
+    choice = Settings.model_fields["builtin_sources"].description or ""
     where = "all" if all_sources else "a few"
     about = (
         f"newswatch has {len(known)} built-in sources (Indian, US and official outlets; {where} are written out "
-        f"at the end of this file). {choice.description[0].upper()}{choice.description[1:]}."
+        f"at the end of this file). {choice[:1].upper()}{choice[1:]}."
     )
     parts = [_HEADER]
     parts.append(

@@ -103,4 +103,6 @@ class Guard:
         return self._sign("csrf", seed)
 
     def csrf_ok(self, seed: str | None, token: str | None) -> bool:
-        return bool(seed and token) and hmac.compare_digest(str(token), self.csrf_token(seed))
+        if not (seed and token):
+            return False
+        return hmac.compare_digest(token, self.csrf_token(seed))

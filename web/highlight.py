@@ -83,10 +83,12 @@ def _offset_map(original: str, collapsed: str) -> list[tuple[int, int]] | None:
 
 def _spans(text: str, collapsed: str, found: list[Place]) -> tuple[str, list[tuple[int, int, str]]]:
     """The text to show and the marked spans in it, merged where they overlap."""
-    mapping = _offset_map(text, collapsed) if found else None
-    if found and mapping is None:
-        text, mapping = collapsed, [(i, i + 1) for i in range(len(collapsed))]
     spans: list[tuple[int, int, str]] = []
+    if not found:
+        return text, spans
+    mapping = _offset_map(text, collapsed)
+    if mapping is None:
+        text, mapping = collapsed, [(i, i + 1) for i in range(len(collapsed))]
     for place in sorted(found, key=lambda p: (p.start, -p.end)):
         if not 0 <= place.start < place.end <= len(mapping):
             continue

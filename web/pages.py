@@ -32,12 +32,10 @@ def _visit(request: Request) -> tuple[datetime | None, str]:
     """The time of the previous visit (None on the first), and the cookie value to send back.
     A visit is page views less than VISIT_GAP apart, so "new" marks stay while one reads."""
     moment = int(time.time())
-    previous, current = None, None
     parts = request.cookies.get(VISIT_COOKIE, "").split(":")
-    if len(parts) == 2 and all(p.isdigit() for p in parts):
-        previous, current = int(parts[0]), int(parts[1])
-    if current is None:
+    if not (len(parts) == 2 and all(p.isdigit() for p in parts)):
         return None, f"{moment}:{moment}"
+    previous, current = int(parts[0]), int(parts[1])
     if moment - current > VISIT_GAP:
         previous = current
     return datetime.fromtimestamp(previous, UTC), f"{previous}:{moment}"

@@ -84,7 +84,7 @@ def run_preview(
     a = articles.c
     moment = func.coalesce(a.published_at, a.fetched_at)
     period = moment >= now - timedelta(days=days)
-    preview.total = conn.execute(select(func.count()).select_from(articles).where(period)).scalar()
+    preview.total = conn.execute(select(func.count()).select_from(articles).where(period)).scalar_one()
     rows = conn.execution_options(yield_per=1000).execute(
         select(a.id, a.title, a.text, a.source, a.outlet, a.url, a.published_at, a.fetched_at, a.story_id)
         .where(period)

@@ -11,17 +11,21 @@ import signal
 import socket
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from newswatch.scheduler.config import Config
 from newswatch.web.auth import is_loopback
 from newswatch.web.site import WebOptions
+
+if TYPE_CHECKING:
+    from newswatch.alerts.outbox import SendReport
 
 
 class ServeError(Exception):
     """The web view cannot start; the message says why, in one line."""
 
 
-def options_from(config: Config, send_due: Callable[[], object] | None = None) -> WebOptions:
+def options_from(config: Config, send_due: Callable[[], SendReport] | None = None) -> WebOptions:
     return WebOptions(
         database_url=config.database_url,
         topics=tuple(config.topic_specs()),

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -17,6 +18,9 @@ from starlette.responses import HTMLResponse
 from newswatch.domain.items import SourceSpec, TopicSpec
 from newswatch.scheduler.atom import web_link
 from newswatch.web.auth import Guard
+
+if TYPE_CHECKING:
+    from newswatch.alerts.outbox import SendReport
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,7 @@ class WebOptions:
     max_age: float = 3 * 86400.0  # alerts.max_age, to explain why an old item did not alert
     password: str | None = None
     alert_urls: tuple[str, ...] = ()  # only to scrub them out of delivery errors
-    send_due: Callable[[], object] | None = None  # sends what is due (after a retry), or None
+    send_due: Callable[[], SendReport] | None = None  # sends what is due (after a retry), or None
 
     def topic(self, name: str) -> TopicSpec | None:
         return next((t for t in self.topics if t.name == name), None)
