@@ -298,13 +298,14 @@ def _emit_json(objects) -> None:
 
 
 def _console():
-    # Piped output keeps whole lines (no folding at 80 columns), so it stays grep-able.
+    # Plain lines never fold (soft wrap): piped or at 80 columns they stay whole and grep-able;
+    # tables lay themselves out to the terminal (or 200 columns when piped).
     import os
 
     from rich.console import Console
 
     wide = sys.stdout.isatty() or "COLUMNS" in os.environ
-    return Console(highlight=False, soft_wrap=False, width=None if wide else 200)
+    return Console(highlight=False, soft_wrap=True, width=None if wide else 200)
 
 
 def wide_option(command):
