@@ -308,6 +308,28 @@ def _console():
     return Console(highlight=False, soft_wrap=True, width=None if wide else 200)
 
 
+def grace_option(command):
+    return click.option(
+        "--grace",
+        type=click.FloatRange(0, 300),
+        default=20.0,
+        show_default=True,
+        help="Seconds running crawls get to finish after SIGTERM/SIGINT.",
+    )(command)
+
+
+def _service_logging(ctx, config) -> tuple[str, str]:
+    """The log level and format of a long-running command (`run`, `worker`): the command line's,
+    else the configuration's, at INFO by default; installed, and returned for its children."""
+    from newswatch.scheduler.logs import setup_logging
+
+    state = ctx.find_root().obj
+    level = (state["log_level"] or config.settings.logging.level).upper()
+    fmt = state["log_format"] or config.settings.logging.format
+    setup_logging(level, fmt)
+    return level, fmt
+
+
 def wide_option(command):
     return click.option(
         "--wide", is_flag=True, help="Every column, however narrow the terminal (else the less important go)."
@@ -933,13 +955,7 @@ def alerts_send(ctx) -> None:
 
 
 @cli.command()
-@click.option(
-    "--grace",
-    type=click.FloatRange(0, 300),
-    default=20.0,
-    show_default=True,
-    help="Seconds running crawls get to finish after SIGTERM/SIGINT.",
-)
+@grace_option
 @click.pass_context
 @runtime_errors
 def run(ctx, grace: float) -> None:
@@ -948,16 +964,13 @@ def run(ctx, grace: float) -> None:
     One service per database: a second one refuses to start (exit 2). In cluster mode a
     scheduler: any number may run, one leads, the crawls and sends run on `newswatch worker`s."""
     from newswatch.scheduler.lease import LeaseHeld
-    from newswatch.scheduler.logs import setup_logging
     from newswatch.scheduler.service import Service
 
     state = ctx.find_root().obj
     state["default_level"] = "INFO"
     config = _config(ctx)
     sessions = _sessions(ctx)
-    level = (state["log_level"] or config.settings.logging.level).upper()
-    fmt = state["log_format"] or config.settings.logging.format
-    setup_logging(level, fmt)
+    level, fmt = _service_logging(ctx, config)
     web = None
     try:
         web = _background_web(config) if config.settings.web.listen else None
@@ -993,31 +1006,20 @@ def _cluster_module(name: str):
     default=None,
     help="Crawls and sends run at once (default: the number of CPU cores).",
 )
-@click.option(
-    "--grace",
-    type=click.FloatRange(0, 300),
-    default=20.0,
-    show_default=True,
-    help="Seconds running crawls get to finish after SIGTERM/SIGINT.",
-)
+@grace_option
 @click.pass_context
 @runtime_errors
 def worker(ctx, concurrency: int | None, grace: float) -> None:
     """Cluster mode: a worker that runs crawls and sends alerts (any number, on any machines)."""
     import os
 
-    from newswatch.scheduler.logs import setup_logging
-
-    state = ctx.find_root().obj
-    state["default_level"] = "INFO"
+    ctx.find_root().obj["default_level"] = "INFO"
     config = _config(ctx)
     if not config.cluster_mode:
         raise Usage(f'{config.label}: cluster.broker: `newswatch worker` needs [cluster] broker = "redis://..."')
     module = _cluster_module("worker")
     sessions = _sessions(ctx)
-    level = (state["log_level"] or config.settings.logging.level).upper()
-    fmt = state["log_format"] or config.settings.logging.format
-    setup_logging(level, fmt)
+    level, fmt = _service_logging(ctx, config)
     ctx.exit(module.run_worker(config, sessions, concurrency or os.cpu_count() or 1, level, fmt, grace))
 
 
