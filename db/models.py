@@ -156,6 +156,11 @@ class LshBand(Base):
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
 
 
+# The alerts that told one story: instant ones and updates, folded into a cycle's summary, or in
+# a digest (the other kinds: digests themselves, summaries, tests, source health).
+STORY_ALERT_KINDS = ("instant", "update", "folded", "digest-item")
+
+
 class Alert(Base):
     """Something to tell the user: a new story for a topic, a digest, a summary, a test, a
     source-health notice. `key` makes the decision idempotent: one alert per story per topic."""

@@ -593,12 +593,12 @@ def list_articles(
 def story_alerts(session: Session, story_ids: Sequence[int]) -> dict[int, list[dict]]:
     """Per story, the alerts it made: instant ones and updates, folded into a cycle's summary,
     or told in a digest (topic, kind, alert id, the article that made it)."""
-    from newswatch.db.models import Alert
+    from newswatch.db.models import STORY_ALERT_KINDS, Alert
 
     found: dict[int, list[dict]] = {}
     query = (
         select(Alert.story_id, Alert.topic, Alert.kind, Alert.id, Alert.article_id)
-        .where(Alert.story_id.in_(list(story_ids)), Alert.kind.in_(("instant", "update", "folded", "digest-item")))
+        .where(Alert.story_id.in_(list(story_ids)), Alert.kind.in_(STORY_ALERT_KINDS))
         .order_by(Alert.id)
     )
     for story_id, topic, kind, alert_id, article_id in session.execute(query):

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Row
 
 from newswatch.db import reading
-from newswatch.db.models import Alert, Article, Delivery, TopicMatch
+from newswatch.db.models import STORY_ALERT_KINDS, Alert, Article, Delivery, TopicMatch
 
 articles = Article.__table__
 matches = TopicMatch.__table__
@@ -20,8 +20,6 @@ deliveries = Delivery.__table__
 _LISTED = [c for c in articles.c if c.name not in ("text", "signature", "event_terms", "content_hash")]
 WALK_BATCH = 1000  # reports read at a time when walking them newest first
 WALK_LIMIT = 20_000  # reports walked before one grouped query is cheaper
-# The alert kinds that are about one story (the rest: digests, summaries, tests, source health).
-STORY_KINDS = ("instant", "update", "folded", "digest-item")
 
 
 @dataclass(frozen=True)
@@ -88,8 +86,7 @@ class Story:
         rows = sorted(self.reports, key=lambda r: r.id)  # as the CLI lists them
         told = [
             {"topic": a.topic, "kind": a.kind, "alert_id": a.id, "article_id": a.article_id}
-            for a in sorted(self.alerts, key=lambda a: a.id)
-            if a.kind in ("instant", "update", "folded", "digest-item")
+            for a in sorted(self.alerts, key=lambda a: a.id)  # only STORY_ALERT_KINDS are loaded
         ]
         return story_record(self.story_id, [_WithMatches(r, self.matches.get(r.id, [])) for r in rows], told)
 
@@ -238,7 +235,7 @@ def story_alerts(conn: Connection, ids: Sequence[int]) -> list[AlertFact]:
                 alerts.c.created_at,
                 alerts.c.digest_id,
             )
-            .where(alerts.c.story_id.in_(list(ids)), alerts.c.kind.in_(STORY_KINDS))
+            .where(alerts.c.story_id.in_(list(ids)), alerts.c.kind.in_(STORY_ALERT_KINDS))
             .order_by(alerts.c.id)
         )
     )
