@@ -7,7 +7,6 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import socket
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -18,6 +17,7 @@ from aiosmtpd.smtp import AuthResult
 
 from newswatch.db.models import Article, TopicMatch
 from newswatch.db.session import open_database
+from tests.services import free_port
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 
@@ -79,12 +79,6 @@ class JsonReceiver:
         self._server.server_close()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class SmtpReceiver:
     """An SMTP server that asks for a login (over plain SMTP, as a LAN relay might) and keeps
     every message it accepts."""
@@ -110,7 +104,7 @@ class SmtpReceiver:
                 receiver.logins.append(login)
             return AuthResult(success=ok)
 
-        self.port = _free_port()
+        self.port = free_port()
         self._controller = Controller(
             Handler(), hostname="127.0.0.1", port=self.port, authenticator=authenticate, auth_require_tls=False
         )

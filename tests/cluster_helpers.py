@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import NEWSWATCH, json_lines, run_newswatch, write_config
+from tests.services import free_port
 
 POSTGRES = os.environ.get("NEWSWATCH_TEST_POSTGRES")
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -28,12 +29,6 @@ needs_postgres = pytest.mark.skipif(not POSTGRES, reason="set NEWSWATCH_TEST_POS
 # Short heartbeats and lease: a lost worker is found in 3 s, a dead leader replaced within ~7 s.
 CLUSTER = '[cluster]\nbroker = "{broker}"\nheartbeat = "1s"\nlease = "5s"\nbatch = 1\n'
 SERVICE = '[service]\nheartbeat = "1s"\nsend_every = "1s"\ncrawl_timeout = "30s"\njitter = "0s"\n'
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextmanager

@@ -62,6 +62,15 @@ def _private_cache_folder(tmp_path_factory):
 
 
 @pytest.fixture
+def postgres_url():
+    """A URL of the test PostgreSQL whose tables live in a schema of the test's own (dropped after)."""
+    from tests.cluster_helpers import postgres_schema
+
+    with postgres_schema() as url:
+        yield url
+
+
+@pytest.fixture
 def newsweb():
     web = NewsWeb(SITE)
     web.fail("/news/server-error.html", Fault(status=500))

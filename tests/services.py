@@ -52,7 +52,8 @@ def _version(path: str) -> tuple[int, ...]:
     return tuple(int(p) for p in part.split(".") if p.isdigit())
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -64,7 +65,7 @@ class PrivatePostgres:
 
     def __init__(self) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="newswatch-pg-"))
-        self.port = _free_port()
+        self.port = free_port()
         self.user: str | None = None
         if os.geteuid() == 0:
             self.user = "postgres"

@@ -16,7 +16,6 @@ from tests.cluster_helpers import (
     Cluster,
     cluster_config,
     needs_postgres,
-    postgres_schema,
     redis_server,
     stored,
     unit_command,
@@ -35,9 +34,8 @@ def broker(tmp_path):
 
 
 @pytest.fixture
-def database():
-    with postgres_schema() as url:
-        yield url
+def database(postgres_url):
+    return postgres_url
 
 
 def _publish(web, feed: str, path: str, html: str, title: str) -> None:

@@ -8,7 +8,6 @@ import os
 
 import pytest
 
-from tests.cluster_helpers import postgres_schema
 from tests.conftest import json_lines, run_newswatch, write_config
 
 URL = os.environ.get("NEWSWATCH_TEST_POSTGRES")
@@ -16,12 +15,11 @@ pytestmark = pytest.mark.skipif(not URL, reason="set NEWSWATCH_TEST_POSTGRES to 
 
 
 @pytest.fixture
-def postgres_config(tmp_path, newsweb, receiver):
+def postgres_config(tmp_path, newsweb, receiver, postgres_url):
     """The suite's configuration on a PostgreSQL schema of the test's own."""
-    with postgres_schema() as url:
-        path = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url])
-        path.write_text(path.read_text().replace('url = "sqlite:///newswatch.db"', f'url = "{url}"'))
-        yield path
+    path = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url])
+    path.write_text(path.read_text().replace('url = "sqlite:///newswatch.db"', f'url = "{postgres_url}"'))
+    return path
 
 
 def test_crawl_into_postgres_stores_dedups_searches_and_alerts_once(postgres_config, receiver, tmp_path):

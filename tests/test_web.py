@@ -540,15 +540,9 @@ POSTGRES = os.environ.get("NEWSWATCH_TEST_POSTGRES")
 
 
 @pytest.mark.skipif(not POSTGRES, reason="set NEWSWATCH_TEST_POSTGRES to a PostgreSQL URL (CI does)")
-def test_the_web_view_reads_and_writes_postgresql(tmp_path, newsweb, receiver, request):
-
-    from tests.cluster_helpers import postgres_schema
-
-    schema = postgres_schema()
-    url = schema.__enter__()  # a schema of the test's own, dropped at the end
-    request.addfinalizer(lambda: schema.__exit__(None, None, None))
+def test_the_web_view_reads_and_writes_postgresql(tmp_path, newsweb, receiver, postgres_url):
     config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url])
-    config.write_text(config.read_text().replace('url = "sqlite:///newswatch.db"', f'url = "{url}"'))
+    config.write_text(config.read_text().replace('url = "sqlite:///newswatch.db"', f'url = "{postgres_url}"'))
     assert run_newswatch("crawl", config=config).returncode == 0
     articles = {a["title"]: a for a in json_lines(run_newswatch("export", "--all", config=config).stdout)}
     with WebCommand(config) as web:
