@@ -11,7 +11,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import NEWSWATCH, json_lines, run_newswatch, write_config
+from tests.conftest import NEWSWATCH, json_lines, run_newswatch, wait_for, write_config
 from tests.services import free_port
 
 POSTGRES = os.environ.get("NEWSWATCH_TEST_POSTGRES")
@@ -100,15 +99,6 @@ def unit_command(unit: str, config: Path) -> list[str]:
     argv[0] = NEWSWATCH
     argv[argv.index("--config") + 1] = str(config)
     return argv
-
-
-def wait_for(predicate, deadline: float = 120.0, step: float = 0.3) -> bool:
-    end = time.monotonic() + deadline
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(step)
-    return False
 
 
 class Cluster:

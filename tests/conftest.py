@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,16 @@ def _private_cache_folder(tmp_path_factory):
         os.environ.pop("XDG_CACHE_HOME", None)
     else:
         os.environ["XDG_CACHE_HOME"] = previous
+
+
+def wait_for(predicate, deadline: float = 120.0, step: float = 0.3) -> bool:
+    """Poll `predicate` until it is true (True) or `deadline` seconds have passed (False)."""
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(step)
+    return False
 
 
 @pytest.fixture

@@ -9,16 +9,7 @@ import subprocess
 import time
 
 from tests.alerts_helpers import JsonReceiver
-from tests.conftest import NEWSWATCH, json_lines, run_newswatch, topic_toml, write_config
-
-
-def _wait_for(predicate, deadline=120.0):
-    end = time.monotonic() + deadline
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.3)
-    return False
+from tests.conftest import NEWSWATCH, json_lines, run_newswatch, topic_toml, wait_for, write_config
 
 
 def test_alerts_queued_before_a_crash_are_sent_exactly_once_after_restart(tmp_path, newsweb, receiver):
@@ -48,7 +39,7 @@ def test_service_killed_with_undelivered_alerts_delivers_them_once_when_restarte
             [NEWSWATCH, "--config", str(config), "run"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         try:
-            assert _wait_for(lambda: len(receiver.attempts) >= 2)
+            assert wait_for(lambda: len(receiver.attempts) >= 2)
         finally:
             service.send_signal(signal.SIGKILL)
             service.wait(timeout=10)
@@ -58,7 +49,7 @@ def test_service_killed_with_undelivered_alerts_delivers_them_once_when_restarte
             [NEWSWATCH, "--config", str(config), "run"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         try:
-            assert _wait_for(lambda: len(receiver.posts) >= 2)
+            assert wait_for(lambda: len(receiver.posts) >= 2)
             time.sleep(3)  # a few more sender rounds: nothing is sent twice
         finally:
             restarted.send_signal(signal.SIGTERM)

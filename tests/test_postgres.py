@@ -48,13 +48,13 @@ def test_crawl_into_postgres_stores_dedups_searches_and_alerts_once(postgres_con
 def test_one_service_per_postgres_database_too(postgres_config, tmp_path):
     import subprocess
 
-    from tests.conftest import NEWSWATCH
-    from tests.test_service import SERVICE, _wait_for
+    from tests.conftest import NEWSWATCH, wait_for
+    from tests.test_service import SERVICE
 
     postgres_config.write_text(postgres_config.read_text().replace("[alerts]\n", SERVICE + "\n[alerts]\n", 1))
     first = subprocess.Popen([NEWSWATCH, "--config", str(postgres_config), "run"], stderr=subprocess.DEVNULL)
     try:
-        assert _wait_for(
+        assert wait_for(
             lambda: json_lines(run_newswatch("status", "--json", config=postgres_config).stdout)[0]["running"]
         )
         second = run_newswatch("run", config=postgres_config, timeout=60)

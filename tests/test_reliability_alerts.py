@@ -13,7 +13,7 @@ import time
 from sqlalchemy import create_engine, text
 
 from tests.alerts_helpers import NOW, JsonReceiver, SmtpReceiver, add_article, alert_settings, database
-from tests.conftest import NEWSWATCH, json_lines, run_newswatch, write_config
+from tests.conftest import NEWSWATCH, json_lines, run_newswatch, wait_for, write_config
 from tests.hostile import SlowHook
 
 SERVICE = '[service]\nheartbeat = "1s"\nsend_every = "1s"\ncrawl_timeout = "30s"\njitter = "0s"\n'
@@ -36,15 +36,6 @@ def _start(config, grace: float = 20.0):
     return subprocess.Popen(
         [NEWSWATCH, "--config", str(config), "run", "--grace", str(grace)], stdout=log, stderr=subprocess.STDOUT
     )
-
-
-def _wait_for(predicate, deadline=120.0):
-    end = time.monotonic() + deadline
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def _deliveries(config) -> list[dict]:
@@ -75,13 +66,13 @@ def test_a_dribbling_target_delays_only_itself_and_gets_each_alert_once(tmp_path
         config = _config(tmp_path, newsweb, [receiver.apprise_url, dribbler.apprise_url], send_timeout="3s")
         service = _start(config, grace=5)
         try:
-            assert _wait_for(lambda: len(_stories(receiver.posts)) >= 2), "the fast target got no alerts"
+            assert wait_for(lambda: len(_stories(receiver.posts)) >= 2), "the fast target got no alerts"
             # Crawling goes on, whatever the dribbling target is doing.
             polls = newsweb.hits("/feeds/national.rss")
-            assert _wait_for(lambda: newsweb.hits("/feeds/national.rss") >= polls + 3, deadline=60)
-            assert _wait_for(lambda: len(_stories(dribbler.posts)) >= 2, deadline=60)
+            assert wait_for(lambda: newsweb.hits("/feeds/national.rss") >= polls + 3, deadline=60)
+            assert wait_for(lambda: len(_stories(dribbler.posts)) >= 2, deadline=60)
             more = newsweb.hits("/feeds/national.rss")
-            assert _wait_for(lambda: newsweb.hits("/feeds/national.rss") >= more + 2, deadline=60)
+            assert wait_for(lambda: newsweb.hits("/feeds/national.rss") >= more + 2, deadline=60)
         finally:
             service.send_signal(signal.SIGTERM)
             code = service.wait(timeout=30)
@@ -100,7 +91,7 @@ def test_sigterm_during_a_slow_send_ends_the_service_in_its_grace_period_and_the
         config = _config(tmp_path, newsweb, [silent.apprise_url], send_timeout="120s")
         service = _start(config, grace=3)
         try:
-            assert _wait_for(lambda: len(silent.posts) >= 1), "no send started"
+            assert wait_for(lambda: len(silent.posts) >= 1), "no send started"
         finally:
             service.send_signal(signal.SIGTERM)
             stopped_at = time.monotonic()
@@ -124,7 +115,7 @@ def test_kill_9_during_slow_sends_loses_nothing_and_never_resends_an_accepted_al
         config = _config(tmp_path, newsweb, [accepting.apprise_url, silent.apprise_url], send_timeout="120s")
         service = _start(config)
         try:
-            assert _wait_for(lambda: accepting.posts and silent.posts and _accepted_in_flight(config) == 1)
+            assert wait_for(lambda: accepting.posts and silent.posts and _accepted_in_flight(config) == 1)
         finally:
             service.send_signal(signal.SIGKILL)
             service.wait(timeout=30)

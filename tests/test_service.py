@@ -8,7 +8,7 @@ import subprocess
 import time
 
 from newswatch.scheduler.newsweb import Fault
-from tests.conftest import NEWSWATCH, json_lines, run_newswatch, write_config
+from tests.conftest import NEWSWATCH, json_lines, run_newswatch, wait_for, write_config
 
 SERVICE = '[service]\nheartbeat = "1s"\nsend_every = "1s"\ncrawl_timeout = "8s"\njitter = "0s"\n'
 
@@ -29,15 +29,6 @@ def _log(config) -> str:
     return config.with_suffix(".log").read_text()
 
 
-def _wait_for(predicate, deadline=120.0, step=0.3):
-    end = time.monotonic() + deadline
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(step)
-    return False
-
-
 def test_service_crawls_alerts_reports_status_and_stops_cleanly_on_sigterm(tmp_path, newsweb, receiver):
     config = write_config(
         tmp_path / "n.toml",
@@ -48,14 +39,14 @@ def test_service_crawls_alerts_reports_status_and_stops_cleanly_on_sigterm(tmp_p
     )
     service = _start(config)
     try:
-        assert _wait_for(lambda: len(receiver.posts) >= 2), "no alerts arrived from the running service"
+        assert wait_for(lambda: len(receiver.posts) >= 2), "no alerts arrived from the running service"
         status = json_lines(run_newswatch("status", "--json", config=config).stdout)[0]
         assert status["running"] is True and status["pid"] == service.pid
         sources = {s["name"]: s for s in json_lines(run_newswatch("sources", "--json", config=config).stdout)}
         assert sources["ledger"]["last_fetch_at"] and sources["ledger"]["next_run_at"]
         # Several more cycles: nothing alerts twice.
         polls = newsweb.hits("/feeds/national.rss")
-        assert _wait_for(lambda: newsweb.hits("/feeds/national.rss") >= polls + 2, deadline=60)
+        assert wait_for(lambda: newsweb.hits("/feeds/national.rss") >= polls + 2, deadline=60)
         assert len(receiver.posts) == 2
     finally:
         service.send_signal(signal.SIGTERM)
@@ -79,17 +70,17 @@ def test_a_hanging_source_is_stopped_and_the_others_keep_alerting(tmp_path, news
     config.write_text(config.read_text().replace('timeout = "10s"', 'timeout = "60s"'))
     service = _start(config)
     try:
-        assert _wait_for(lambda: len(receiver.posts) >= 1)
+        assert wait_for(lambda: len(receiver.posts) >= 1)
 
         def hang_reported():
             rows = {s["name"]: s for s in json_lines(run_newswatch("sources", "--json", config=config).stdout)}
             return "timed out" in rows["hangs"]["error"]
 
-        assert _wait_for(hang_reported, deadline=60)
+        assert wait_for(hang_reported, deadline=60)
         # The hanging source was stopped; the other one still alerts what it publishes next.
         before = len(receiver.posts)
         _publish_new_story(newsweb)
-        assert _wait_for(lambda: any("INDUS-X summit" in str(p) for p in receiver.posts[before:]), deadline=60)
+        assert wait_for(lambda: any("INDUS-X summit" in str(p) for p in receiver.posts[before:]), deadline=60)
     finally:
         service.send_signal(signal.SIGTERM)
         code = service.wait(timeout=30)
@@ -139,7 +130,7 @@ def test_second_signal_stops_at_once(tmp_path, newsweb):
     config.write_text(config.read_text().replace('timeout = "10s"', 'timeout = "90s"'))
     service = _start(config)
     try:
-        assert _wait_for(lambda: newsweb.hits("/feeds/hangs.rss") >= 1, deadline=60)
+        assert wait_for(lambda: newsweb.hits("/feeds/hangs.rss") >= 1, deadline=60)
         service.send_signal(signal.SIGINT)
         time.sleep(0.5)
         service.send_signal(signal.SIGINT)
@@ -190,14 +181,14 @@ def test_article_published_while_the_service_runs_is_alerted_once(tmp_path, news
     )
     service = _start(config)
     try:
-        assert _wait_for(lambda: len(receiver.posts) >= 1), "the first poll's story was not alerted"
+        assert wait_for(lambda: len(receiver.posts) >= 1), "the first poll's story was not alerted"
         before = len(receiver.posts)
         _publish_new_story(newsweb)
-        assert _wait_for(lambda: any("INDUS-X summit" in str(p) for p in receiver.posts), deadline=60), (
+        assert wait_for(lambda: any("INDUS-X summit" in str(p) for p in receiver.posts), deadline=60), (
             "the new article never reached the receiver"
         )
         polls = newsweb.hits("/feeds/national.rss")
-        assert _wait_for(lambda: newsweb.hits("/feeds/national.rss") >= polls + 2, deadline=60)
+        assert wait_for(lambda: newsweb.hits("/feeds/national.rss") >= polls + 2, deadline=60)
         new = [p for p in receiver.posts[before:] if "INDUS-X summit" in str(p)]
         assert len(new) == 1 and len(receiver.posts) == before + 1
     finally:

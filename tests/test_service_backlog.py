@@ -7,13 +7,12 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 from datetime import UTC
 from pathlib import Path
 
 from newswatch.scheduler.newsweb import Fault, NewsWeb
 from tests.bulkweb import bulk_sources, write_bulk_site
-from tests.conftest import NEWSWATCH, json_lines, run_newswatch, write_config
+from tests.conftest import NEWSWATCH, json_lines, run_newswatch, wait_for, write_config
 
 SERVICE = '[service]\nheartbeat = "1s"\nsend_every = "1s"\ncrawl_timeout = "60s"\njitter = "0s"\n'
 FAULTS = Path(__file__).with_name("faults")
@@ -36,15 +35,6 @@ def _stop(service: subprocess.Popen) -> int:
         service.kill()
 
 
-def _wait_for(predicate, deadline: float = 150.0, step: float = 0.5) -> bool:
-    end = time.monotonic() + deadline
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(step)
-    return False
-
-
 def _stored(config: Path) -> list[dict]:
     return json_lines(run_newswatch("articles", "--all", "--json", "--limit", "10000", config=config).stdout)
 
@@ -62,7 +52,7 @@ def test_first_cycle_of_the_service_stores_a_burst_of_pages_larger_than_the_work
         )
         service = _start(config)
         try:
-            assert _wait_for(lambda: len(_stored(config)) >= len(paths)), (
+            assert wait_for(lambda: len(_stored(config)) >= len(paths), deadline=150), (
                 f"stored {len(_stored(config))} of {len(paths)}:\n" + config.with_suffix(".log").read_text()[-3000:]
             )
         finally:
@@ -87,7 +77,7 @@ def test_pages_that_failed_for_a_passing_reason_are_stored_later_though_the_feed
         # Every page's first extraction fails (tests/faults/sitecustomize.py).
         service = _start(config, env={"PYTHONPATH": str(FAULTS), "NEWSWATCH_FAULT_EXTRACT_ONCE": str(markers)})
         try:
-            assert _wait_for(lambda: len(_stored(config)) == len(paths), deadline=180), config.with_suffix(
+            assert wait_for(lambda: len(_stored(config)) == len(paths), deadline=180), config.with_suffix(
                 ".log"
             ).read_text()[-3000:]
             assert _sources(config)["bulk-0"]["pending_retry"] == 0
@@ -116,7 +106,7 @@ def test_missing_page_is_recorded_once_and_a_cycle_whose_pages_all_failed_is_an_
         config.write_text(config.read_text().replace("retries = 0\n", 'retries = 0\nfull_fetch_every = "1s"\n'))
         service = _start(config)
         try:
-            assert _wait_for(lambda: web.hits("/f0/feed.rss") >= 4)
+            assert wait_for(lambda: web.hits("/f0/feed.rss") >= 4, deadline=150)
             rows = _sources(config)
         finally:
             assert _stop(service) == 0

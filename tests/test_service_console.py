@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import signal
 
-from tests.conftest import write_config
-from tests.test_service import SERVICE, _fast_sources, _log, _start, _wait_for
+from tests.conftest import wait_for, write_config
+from tests.test_service import SERVICE, _fast_sources, _log, _start
 
 TITLE = "India, US push jet engine co-production under iCET"
 
@@ -14,7 +14,7 @@ TITLE = "India, US push jet engine co-production under iCET"
 def _run_until_printed(config) -> str:
     service = _start(config)
     try:
-        assert _wait_for(lambda: TITLE in _log(config), deadline=120), _log(config)
+        assert wait_for(lambda: TITLE in _log(config), deadline=120), _log(config)
     finally:
         service.send_signal(signal.SIGTERM)
         assert service.wait(timeout=30) == 0
