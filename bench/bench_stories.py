@@ -106,6 +106,20 @@ def orders(reports: list[dict], shuffles: int) -> dict[str, list[dict]]:
     return chosen
 
 
+def _article(report: dict, fetched: datetime, outlet: str | None) -> Article:
+    """A labelled report as the crawler would have extracted it, fetched at `fetched`."""
+    return Article(
+        url=report["url"],
+        canonical_url=report["url"],
+        source=report["outlet"],
+        title=report["title"],
+        text=report["text"],
+        fetched_at=fetched,
+        published_at=report["published"],
+        outlet=outlet,
+    )
+
+
 def crawl(
     ordered: list[dict], folder: Path, cycle: int, stored: list[dict] = (), joins: dict | None = None
 ) -> dict[str, int]:
@@ -120,15 +134,7 @@ def crawl(
         with sessions.begin() as session:
             for report in stored[start : start + 200]:
                 fetched = report["published"] + timedelta(minutes=30)
-                article = Article(
-                    url=report["url"],
-                    canonical_url=report["url"],
-                    source=report["outlet"],
-                    title=report["title"],
-                    text=report["text"],
-                    fetched_at=fetched,
-                    published_at=report["published"],
-                )
+                article = _article(report, fetched, outlet=None)
                 store.save_article(session, article, [], fetched, recent=recent)
             recent.flush(session)
     for start in range(0, len(ordered), cycle):
@@ -137,16 +143,7 @@ def crawl(
         with sessions.begin() as session:
             for offset, report in enumerate(ordered[start : start + cycle]):
                 fetched = CRAWLED_FROM + timedelta(seconds=start + offset)
-                article = Article(
-                    url=report["url"],
-                    canonical_url=report["url"],
-                    source=report["outlet"],
-                    title=report["title"],
-                    text=report["text"],
-                    fetched_at=fetched,
-                    published_at=report["published"],
-                    outlet=report["outlet"],
-                )
+                article = _article(report, fetched, outlet=report["outlet"])
                 with session.begin_nested():
                     saved = store.save_article(session, article, [Match(TOPIC.name, 2.0)], fetched, recent=recent)
                     planned = plan_for_article(
