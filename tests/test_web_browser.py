@@ -9,9 +9,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from selenium.common.exceptions import NoAlertPresentException
+from selenium.common.exceptions import NoAlertPresentException, WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from tests.webview import HOSTILE_TITLE, WebCommand, chromium, crawl_hostile_web
@@ -64,7 +63,17 @@ def _submit(browser, button) -> None:
     """Click a form's button and wait for the page it leads to."""
     page = browser.find_element(By.TAG_NAME, "html")
     button.click()
-    WebDriverWait(browser, 60).until(expected_conditions.staleness_of(page))
+    WebDriverWait(browser, 60).until(lambda _: _gone(page))
+
+
+def _gone(element) -> bool:
+    """True once `element`'s document is no longer the page's. Chromium says so either as a stale
+    element or, while the new page loads, as "Node with given id does not belong to the document"."""
+    try:
+        element.is_enabled()
+    except WebDriverException:  # StaleElementReferenceException is one
+        return True
+    return False
 
 
 def _no_script_ran(browser) -> None:
