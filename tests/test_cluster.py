@@ -201,7 +201,12 @@ def test_worker_killed_mid_crawl_loses_nothing_its_crawl_runs_again_and_a_new_re
     bulk_urls = [a["canonical_url"] for a in articles if a["source"] == "bulk-0"]
     assert len(bulk_urls) == len(paths) == len(set(bulk_urls))  # every page once, none lost, none twice
     assert _posted(receiver, "INDUS-X summit") == 1
-    assert len({post["title"] for post in receiver.posts}) == len(receiver.posts)  # no story alerted twice
+    # No story alerted twice: each has one delivery. A send the kill cut short before the target
+    # answered is sent again with the same delivery id (at least once), which a receiver drops.
+    deliveries: dict[str, set] = {}
+    for post in receiver.posts:
+        deliveries.setdefault(post["title"], set()).add(post["delivery_id"])
+    assert all(len(ids) == 1 for ids in deliveries.values()), deliveries
 
 
 def test_leading_scheduler_killed_another_takes_over_and_a_new_report_alerts(
