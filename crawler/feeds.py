@@ -33,6 +33,8 @@ MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
 _WHITESPACE = re.compile(r"\s+")
 _AM_PM = re.compile(r"\d\s*[ap]\.?m\.?\b", re.IGNORECASE)
+# A year glued to the time, as a real Times of India feed writes it: "Mon, 31 Mar 202510:50:41 +0530".
+_YEAR_GLUED_TO_TIME = re.compile(r"\b((?:19|20)\d\d)(\d{1,2}:\d\d)")
 _IMAGE_EXTENSIONS = re.compile(r"\.(jpe?g|png|gif|webp|avif)(\?|#|$)", re.IGNORECASE)
 _ROOT_TAG = re.compile(
     rb"^(?:\s|<\?[^>]*\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)*<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)",
@@ -238,7 +240,7 @@ def parse_date(value: object, default_tz: timezone = UTC) -> datetime | None:
             return _plausible(datetime.fromtimestamp(timegm(value), tz=UTC))
         except (OverflowError, ValueError, OSError):
             return None
-    text = normalize_space(str(value))
+    text = _YEAR_GLUED_TO_TIME.sub(r"\1 \2", normalize_space(str(value)))
     if not text:
         return None
     # RFC 822 parsing would read "02:02:33 PM" as 02:02, so 12-hour clocks go to dateutil first;

@@ -188,10 +188,21 @@ def test_valid_feed_with_no_items_is_an_empty_list():
         ("2025-03-14T04:00:00Z", datetime(2025, 3, 14, 4, 0, tzinfo=UTC)),
         ("2025-03-14", datetime(2025, 3, 14, tzinfo=UTC)),
         ("Wed, 20 Nov 2024 12:19:41 EST", datetime(2024, 11, 20, 17, 19, 41, tzinfo=UTC)),
+        ("Mon, 31 Mar 202510:50:41 +0530", datetime(2025, 3, 31, 5, 20, 41, tzinfo=UTC)),
     ],
 )
 def test_dates_in_the_formats_feeds_use_become_aware_utc(text, expected):
     assert parse_date(text) == expected
+
+
+def test_feed_item_whose_year_runs_into_its_time_keeps_its_date():
+    body = (
+        b"<rss version='2.0'><channel><title>Top</title><link>https://t.example.com/</link><item>"
+        b"<title>Convoy blocked</title><link>https://t.example.com/a/1.cms</link>"
+        b"<pubDate>Mon, 31 Mar 202510:50:41 +0530</pubDate></item></channel></rss>"
+    )
+    [entry] = parse_feed(body, "https://t.example.com/rss")
+    assert entry.published_at == datetime(2025, 3, 31, 5, 20, 41, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("text", ["", "soon", "0000-00-00", "1900-01-01"])
