@@ -62,29 +62,28 @@ def load(path: Path = EVENTS) -> list[dict]:
     return reports
 
 
-def background(folder: Path, labelled: list[dict]) -> list[dict]:
-    """The corpus's other reports (title, text, date, URL), oldest first."""
+def feed_items(folder: Path) -> dict[str, dict]:
+    """The reports of a corpus folder (feeds/ items and pages/), by URL: title, text, date, outlet."""
     import re
 
     import feedparser
 
     from newswatch.crawler.feeds import html_to_text, parse_date
 
-    known = {r["url"] for r in labelled}
     found: dict[str, dict] = {}
     for feed in sorted((folder / "feeds").glob("*")):
         if feed.suffix not in (".xml", ".rss"):
             continue
         for entry in feedparser.parse(feed.read_bytes()).entries:
             url, moment = (entry.get("link") or "").strip(), parse_date(entry.get("published") or entry.get("updated"))
-            if url and moment and url not in known:
+            if url and moment:
                 text = re.sub(r"Continue reading\.\.\.", "", html_to_text(entry.get("summary") or ""))
                 title = " ".join((entry.get("title") or "").split())
                 found[url] = {"url": url, "title": title, "text": text, "published": moment, "outlet": feed.stem}
     for page in sorted((folder / "pages").glob("*.json")):
         data = json.loads(page.read_text(encoding="utf-8"))
         moment = parse_date(data.get("publishing_date"))
-        if data.get("url") and moment and data["url"] not in known:
+        if data.get("url") and moment:
             found[data["url"]] = {
                 "url": data["url"],
                 "title": data.get("title") or "",
@@ -92,7 +91,31 @@ def background(folder: Path, labelled: list[dict]) -> list[dict]:
                 "published": moment,
                 "outlet": page.stem,
             }
-    return sorted(found.values(), key=lambda r: (r["published"], r["url"]))
+    return found
+
+
+def background(folder: Path, labelled: list[dict]) -> list[dict]:
+    """The corpus's other reports (title, text, date, URL), oldest first."""
+    known = {r["url"] for r in labelled}
+    found = [item for url, item in feed_items(folder).items() if url not in known]
+    return sorted(found, key=lambda r: (r["published"], r["url"]))
+
+
+def corpus_labelled(labels: Path, folder: Path) -> list[dict]:
+    """The reports of a label file of corpus feed entries (bench/labels/corpus_events.jsonl), with
+    their titles, texts and dates read from the corpus; all held out (labelled, never tuned on)."""
+    items = feed_items(folder)
+    reports = []
+    for number, line in enumerate(labels.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        label = json.loads(line)
+        item = items.get(label["url"])
+        if item is None:
+            raise SystemExit(f"{labels}:{number}: {label['url']} is not in {folder}'s feeds")
+        same = sum(1 for r in reports if r["event"] == label["event"]) + 1
+        reports.append({**item, "id": f"{label['event']}-{same}", "event": label["event"], "held_out": True})
+    return reports
 
 
 def orders(reports: list[dict], shuffles: int) -> dict[str, list[dict]]:
@@ -197,10 +220,19 @@ def main() -> None:
     parser.add_argument(
         "--background", type=Path, metavar="DIR", help="first store the other reports of this corpus (feeds/, pages/)"
     )
+    parser.add_argument(
+        "--labels",
+        type=Path,
+        metavar="FILE",
+        help="crawl the corpus feed entries this file labels (bench/labels/corpus_events.jsonl) instead; needs --corpus",
+    )
+    parser.add_argument("--corpus", type=Path, metavar="DIR", help="the corpus folder (feeds/, pages/) --labels names")
     parser.add_argument("--json", type=Path, help="write the results here")
     args = parser.parse_args()
 
-    reports = load()
+    if args.labels and not args.corpus:
+        parser.error("--labels needs --corpus")
+    reports = corpus_labelled(args.labels, args.corpus) if args.labels else load()
     if args.split != "all":
         reports = [r for r in reports if r["held_out"] == (args.split == "held-out")]
     stored = background(args.background, reports) if args.background else []
