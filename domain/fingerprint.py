@@ -15,7 +15,8 @@ Two questions, two tools:
 Everything here is pure: no database, no configuration. The dedup numbers (`NUM_PERM`, `BANDS`,
 `ROWS`, `SHINGLE_WORDS`, `DUPLICATE_THRESHOLD`) come from `bench/bench_dedup.py`, the event ones
 (`STORY_THRESHOLD`, `MIN_SHARED`, `TEMPLATE_RUN`, `SMOOTHING`, `COMMON_SHARE`) from
-`bench/bench_stories.py` on the tuned part of tests/labelled/events.jsonl; change them only with
+`bench/bench_stories.py` on the tuned part of tests/labelled/events.jsonl (checked on the held-out
+feed entries of bench/labels/corpus_events.jsonl); change them only with
 their measurements, and note that changing `NUM_PERM`, `BANDS`, `ROWS`, `SHINGLE_WORDS`, `SEED` or
 `normalise_text` invalidates stored signatures and band keys (re-fingerprint the stored texts).
 """
@@ -42,7 +43,8 @@ BANDS = 42  # LSH bands of ROWS signature values each; the last NUM_PERM - BANDS
 ROWS = 3  # are used for similarity only. Candidate odds at similarity s: 1 - (1 - s**ROWS)**BANDS
 DUPLICATE_THRESHOLD = 0.4  # estimated Jaccard at or above which a text is a copy
 STORY_THRESHOLD = 0.26  # event_score at or above which two reports cover one event
-MIN_SHARED = 3.0  # what two reports of one event share weighs at least this (three distinctive terms)
+MIN_SHARED = 3.0  # what two reports of one event share weighs at least this (three distinctive things)
+MAX_RUN = 4  # words of a name run at most ("Defence Minister Rajnath Singh")
 TEMPLATE_RUN = 3  # headlines opening with this many content words in common may be one template
 SMOOTHING = 100  # term weights count this many stored reports more, none of them carrying the term
 COMMON_SHARE = 0.1  # a term in more of the stored reports than this starts losing weight
@@ -356,6 +358,18 @@ def key_terms(title: str, text: str, lead_words: int = 80) -> set[str]:
     sentence, and numbers other than years; from the title, the lead, and anything in the body
     named at least twice. Devanagari has no capital letters: there a name is a headline word
     (not a stopword) that the body repeats at least twice (राजनाथ, हेगसेथ, पैक्स, सिलिका)."""
+    return _key_terms_and_runs(title, text, lead_words)[0]
+
+
+def name_runs(text: str) -> tuple[tuple[str, ...], ...]:
+    """The names the body writes as a run of capitalised words, as key terms: "Donald Trump",
+    "Marine Le Pen", "Minister Rajnath Singh" (at most MAX_RUN words; figures end a run). Each
+    is one thing however many words it has, so two reports sharing only "Donald Trump" and "US"
+    share two things, not three. Headlines are left out: many outlets capitalise every word."""
+    return _key_terms_and_runs("", text)[1]
+
+
+def _key_terms_and_runs(title: str, text: str, lead_words: int = 80) -> tuple[set[str], tuple[tuple[str, ...], ...]]:
     title = unicodedata.normalize("NFKC", title or "")
     body = "\n".join(_story_lines(text))
     title_words, body_words = _words(title), _words(body)
@@ -371,18 +385,41 @@ def key_terms(title: str, text: str, lead_words: int = 80) -> set[str]:
     if not title.isascii():
         repeated = Counter(word for _, word in body_words if _DEVANAGARI_WORD.match(word))
         terms.update(word for _, word in title_words if repeated[word] >= 2 and _is_content_word(word))
-    return terms
+    return terms, _runs(body, body_words, body_terms)
+
+
+def _runs(body: str, words: list[tuple[int, str]], names: list[tuple[int, str]]) -> tuple[tuple[str, ...], ...]:
+    """The runs of adjacent names (not figures) among `names` (word index, term) of `body`."""
+    found: set[tuple[str, ...]] = set()
+    run: list[str] = []
+    previous = -2
+    for index, term in names:
+        figure = term[0].isdigit()
+        if index == previous + 1 and run and not figure and len(run) < MAX_RUN:
+            end = words[previous][0] + len(words[previous][1])
+            if not body[end : words[index][0]].strip():  # nothing but space between: one name
+                run.append(term)
+                previous = index
+                continue
+        if len(run) > 1:
+            found.add(tuple(run))
+        run = [] if figure else [term]
+        previous = index
+    if len(run) > 1:
+        found.add(tuple(run))
+    return tuple(sorted(found))
 
 
 @dataclass(frozen=True)
 class EventProfile:
     """What `event_score` compares, computed once per article: the headline's content words, the
-    key terms (names, figures) of headline and text, and the headline's content words in order
-    (to recognise a templated headline)."""
+    key terms (names, figures) of headline and text, the headline's content words in order (to
+    recognise a templated headline) and the names the text writes in several words (`name_runs`)."""
 
     headline: frozenset[str]
     keys: frozenset[str]
     title: tuple[str, ...] = ()
+    runs: tuple[tuple[str, ...], ...] = ()
 
     @property
     def terms(self) -> frozenset[str]:
@@ -391,16 +428,28 @@ class EventProfile:
 
 def event_profile(title: str | None, text: str | None) -> EventProfile:
     title = title or ""
-    return EventProfile(frozenset(title_terms(title)), frozenset(key_terms(title, text or "")), title_sequence(title))
+    keys, runs = _key_terms_and_runs(title, text or "")
+    return EventProfile(frozenset(title_terms(title)), frozenset(keys), title_sequence(title), runs)
 
 
 def profile_to_json(profile: EventProfile) -> dict:
-    return {"headline": sorted(profile.headline), "keys": sorted(profile.keys), "title": list(profile.title)}
+    return {
+        "headline": sorted(profile.headline),
+        "keys": sorted(profile.keys),
+        "title": list(profile.title),
+        "runs": [list(run) for run in profile.runs],
+    }
 
 
 def profile_from_json(data: dict) -> EventProfile:
-    # Profiles stored before headlines were kept in order have no "title": no template check.
-    return EventProfile(frozenset(data["headline"]), frozenset(data["keys"]), tuple(data.get("title") or ()))
+    # Profiles stored before headlines were kept in order have no "title": no template check; those
+    # stored before name runs have no "runs": the other report's runs still group the shared words.
+    return EventProfile(
+        frozenset(data["headline"]),
+        frozenset(data["keys"]),
+        tuple(data.get("title") or ()),
+        tuple(tuple(run) for run in data.get("runs") or ()),
+    )
 
 
 def title_sequence(title: str) -> tuple[str, ...]:
@@ -470,10 +519,11 @@ def template_conflict(a: EventProfile, b: EventProfile, weights: TermWeights) ->
 def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = None) -> float:
     """How strongly two reports look like coverage of one event (0..1): the mean of two weighted
     Dice coefficients, headline content words and key terms, each term weighed by `weights`
-    (rarity among stored reports). 0 when what they share weighs less than MIN_SHARED or their
-    headlines are one template with different slots. Compare with `STORY_THRESHOLD`."""
+    (rarity among stored reports). 0 when what they share weighs less than MIN_SHARED, the words
+    of one name run counting once ("Donald Trump" and "US" are two things, not three), or when
+    their headlines are one template with different slots. Compare with `STORY_THRESHOLD`."""
     weights = weights or TermWeights()
-    if weights.total(a.terms & b.terms) < MIN_SHARED or template_conflict(a, b, weights):
+    if _run_weight(a.terms & b.terms, weights, a.runs + b.runs) < MIN_SHARED or template_conflict(a, b, weights):
         return 0.0
     return (_weighted_dice(a.headline, b.headline, weights) + _weighted_dice(a.keys, b.keys, weights)) / 2
 
@@ -558,6 +608,31 @@ def _weighted_dice(a: frozenset[str], b: frozenset[str], weights: TermWeights) -
     if not total:
         return 0.0
     return 2 * weights.total(a & b) / total
+
+
+def _run_weight(terms: AbstractSet[str], weights: TermWeights, runs: tuple[tuple[str, ...], ...]) -> float:
+    """The weight of `terms`, the words of a name run among them weighing as one (the heaviest);
+    runs sharing a word among `terms` merge."""
+    parent: dict[str, str] = {}
+
+    def root(term: str) -> str:
+        while parent.get(term, term) != term:
+            term = parent[term]
+        return term
+
+    for run in runs:
+        inside = [term for term in run if term in terms]
+        for term in inside[1:]:
+            first, other = root(inside[0]), root(term)
+            if first != other:
+                parent[other] = first
+    if not parent:
+        return weights.total(terms)
+    heaviest: dict[str, float] = {}
+    for term in terms:
+        group = root(term)
+        heaviest[group] = max(heaviest.get(group, 0.0), weights(term))
+    return sum(heaviest.values())
 
 
 def _words(text: str) -> list[tuple[int, str]]:

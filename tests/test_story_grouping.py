@@ -188,3 +188,44 @@ def test_story_seeds_are_compared_by_their_stored_profile_and_older_rows_by_thei
     assert recent.index.profiles[older] == event_profile(*_filler(2))
     follow_up = _store(sessions, recent, 3, *FOLLOW_UP, start + timedelta(hours=1))
     assert follow_up == deal
+
+
+WINE = (
+    "Trump threatens new tariffs on wine from Europe",
+    "On Sunday, Donald Trump said that the US would put new tariffs on wine and spirits from Europe unless "
+    "the bloc dropped its levies. Trump spoke to reporters on his way back to the capital and gave no date.",
+)
+THIRD_TERM = (
+    "Trump says there are 'methods' for him to seek a third term",
+    "Speaking on Sunday, Donald Trump told reporters that he was not joking about a third term, and that "
+    "there were methods by which he could stay in office. Critics in the US said the constitution rules it out.",
+)
+WINE_ANSWER = (
+    "Europe prepares its answer to Trump's wine tariff threat",
+    "The European Commission said it was ready to answer Donald Trump's threat of new tariffs on wine and "
+    "spirits from Europe. Trump had said on Sunday that the US would act unless the levies were dropped.",
+)
+
+
+def test_two_stories_about_one_man_on_one_day_stay_two_stories(tmp_path):
+    # All they share is "Donald Trump" and "US": one name is one thing, however many words it has.
+    sessions, recent = _sessions(tmp_path), RecentStories()
+    start = datetime(2025, 3, 30, 18, tzinfo=UTC)
+    wine = _store(sessions, recent, 1, *WINE, start)
+    third_term = _store(sessions, recent, 2, *THIRD_TERM, start + timedelta(hours=2))
+    answer = _store(sessions, recent, 3, *WINE_ANSWER, start + timedelta(hours=5))
+    assert third_term != wine
+    assert answer == wine
+
+
+def test_a_story_seed_stored_before_name_runs_existed_is_not_joined_by_a_mere_name(tmp_path):
+    sessions = _sessions(tmp_path)
+    start = datetime(2025, 3, 30, 18, tzinfo=UTC)
+    wine = _store(sessions, RecentStories(), 1, *WINE, start)
+    with sessions.begin() as session:  # the profile as an earlier version stored it: no "runs"
+        row = session.get(ArticleRow, wine)
+        row.event_terms = {key: value for key, value in row.event_terms.items() if key != "runs"}
+    third_term = _store(sessions, RecentStories(), 2, *THIRD_TERM, start + timedelta(hours=2))
+    answer = _store(sessions, RecentStories(), 3, *WINE_ANSWER, start + timedelta(hours=5))
+    assert third_term != wine
+    assert answer == wine
