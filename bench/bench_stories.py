@@ -173,6 +173,11 @@ def crawl(
                         session, saved.row, list(saved.row.matches), {TOPIC.name: TOPIC}, [], SETTINGS, budget, fetched
                     )
                     alerted[report["id"]] += sum(1 for alert in planned if alert.kind == "instant")
+                    for rival in saved.detached:  # moved out of this story: alerted as its own
+                        planned = plan_for_article(
+                            session, rival, list(rival.matches), {TOPIC.name: TOPIC}, [], SETTINGS, budget, fetched
+                        )
+                        alerted[reported[rival.id]] += sum(1 for alert in planned if alert.kind == "instant")
                 reported[saved.row.id] = report["id"]
                 if joins is not None and saved.row.story_id != saved.row.id:
                     joins[report["id"]] = explain_join(session, recent, article, saved.row.story_id, reported)

@@ -323,8 +323,13 @@ class ArticlePipeline:
                                 recent,
                             )
                             planned = 0
-                            if saved.new and context.alerting is not None and (saved.row.matches or prepared.below):
-                                planned = context.alerting.plan(session, saved.row, now, prepared.below)
+                            alerting = context.alerting
+                            if saved.new and alerting is not None and (saved.row.matches or prepared.below):
+                                planned = alerting.plan(session, saved.row, now, prepared.below)
+                            # Stored reports this one moved out of its story: stories of their own now.
+                            for rival in saved.detached:
+                                if alerting is not None and rival.matches:
+                                    planned += alerting.plan(session, rival, now)
                     except Exception as exc:  # one article that can't be stored must not lose its batch
                         log.exception("storing failed source=%s url=%s", article.source, article.url)
                         recent.forget_fresh()  # its story seed, if it had one, was rolled back
@@ -375,3 +380,12 @@ class ArticlePipeline:
                 saved.row.duplicate_of,
                 f" alert: {saved.row.alert_note}" if saved.row.alert_note else "",
             )
+            for rival in saved.detached:
+                log.info(
+                    "story split article_id=%s left story %s: its headline fills the template of article_id=%s "
+                    "with another slot%s",
+                    rival.id,
+                    saved.row.story_id,
+                    saved.row.id,
+                    f" alert: {rival.alert_note}" if rival.alert_note else "",
+                )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -40,10 +40,13 @@ PAGE_MAX_DELAY = 6 * 3600.0
 
 @dataclass
 class Saved:
-    """The outcome of `save_article`: the row, and whether it was stored just now."""
+    """The outcome of `save_article`: the row, whether it was stored just now, and the stored
+    reports it moved out of its story into stories of their own (`detached`: their alerts are
+    still to plan)."""
 
     row: Article
     new: bool
+    detached: list[Article] = field(default_factory=list)
 
 
 def sync_sources(session: Session, specs: Sequence[items.SourceSpec]) -> None:
@@ -488,6 +491,8 @@ def save_article(
     signature = fp.to_bytes() if fp is not None else None
     band_keys = fingerprint.band_keys(fp) if fp is not None else []
     original = _find_original(session, content_hash, fp, band_keys)
+    lookup = recent if recent is not None else RecentStories()
+    detached: list[Article] = []
     row = Article(
         url=article.url,
         canonical_url=article.canonical_url,
@@ -511,7 +516,9 @@ def save_article(
         row.similarity = round(original[1], 4)
     else:
         profile = profile or fingerprint.event_profile(article.title, article.text)
-        row.story_id = _find_story(session, article, profile, fingerprint.STORY_THRESHOLD, recent or RecentStories())
+        row.story_id = _find_story(session, article, profile, fingerprint.STORY_THRESHOLD, lookup)
+        if row.story_id is not None:
+            row.story_id, detached = _settle_template_rivals(session, profile, row.story_id, lookup)
     try:
         with session.begin_nested():
             session.add(row)
@@ -520,6 +527,8 @@ def save_article(
         # Another writer stored the same canonical URL between our check and our insert.
         existing = session.scalars(select(Article).where(Article.canonical_url == article.canonical_url)).one()
         return Saved(existing, False)
+    for rival in detached:
+        _detach(session, rival, lookup)
     if row.story_id is None:
         row.story_id = row.id
         row.event_terms = fingerprint.profile_to_json(profile)  # type: ignore[arg-type]  # a seed (not a copy, so profiled): later reports compare with it
@@ -544,7 +553,59 @@ def save_article(
     if recent is not None and row.story_id == row.id:
         recent.add(row.id, profile)  # type: ignore[arg-type]  # a seed is not a copy: profile was made above
         recent.add_seed(row.id, row.published_at or row.fetched_at, bool(matches))
-    return Saved(row, True)
+    return Saved(row, True, detached)
+
+
+def _settle_template_rivals(
+    session: Session, profile: EventProfile, story_id: int, recent: RecentStories
+) -> tuple[int | None, list[Article]]:
+    """The story a report joins, and the story's reports it moves out, when its headline fills a
+    template that another report of the story fills with a different slot ("Readout of ...'s
+    Meeting with Prime Minister Albanese" / "... Kishida"): two slots are two events, whichever
+    of them came first. The one whose event score with the story's first report is the higher
+    stays; the other leaves: the new report starts its own story (None), or the stored rivals
+    start stories of their own (the second value), and their alerts are still to be planned."""
+    from newswatch.domain import fingerprint
+
+    if len(profile.title) < fingerprint.TEMPLATE_RUN:
+        return story_id, []
+    weights = recent.terms.weights(session, profile.terms)
+    members = session.execute(
+        select(Article.id, Article.title).where(
+            Article.story_id == story_id, Article.id != story_id, Article.duplicate_of.is_(None)
+        )
+    ).all()
+    rival_ids = [
+        member_id
+        for member_id, title in members
+        if fingerprint.template_conflict(
+            profile,
+            fingerprint.EventProfile(frozenset(), frozenset(), fingerprint.title_sequence(title or "")),
+            weights,
+        )
+    ]
+    seed = recent.index.profiles.get(story_id)
+    if not rival_ids or seed is None:
+        return (story_id if not rival_ids else None), []
+    mine = fingerprint.event_score(profile, seed, weights)
+    rivals = list(session.scalars(select(Article).where(Article.id.in_(rival_ids))))
+    for rival in rivals:
+        rival_profile = fingerprint.event_profile(rival.title, rival.text)
+        if rival.text is None or fingerprint.event_score(rival_profile, seed, weights) >= mine:
+            return None, []
+    return story_id, rivals
+
+
+def _detach(session: Session, row: Article, recent: RecentStories) -> None:
+    """Make a stored report (and its copies) a story of its own, a seed later reports compare with."""
+    from newswatch.domain import fingerprint
+
+    profile = fingerprint.event_profile(row.title, row.text)
+    row.story_id = row.id
+    row.event_terms = fingerprint.profile_to_json(profile)
+    session.execute(update(Article).where(Article.duplicate_of == row.id).values(story_id=row.id))
+    recent.add(row.id, profile)
+    recent.add_seed(row.id, row.published_at or row.fetched_at, bool(row.matches))
 
 
 def replace_matches(

@@ -45,6 +45,7 @@ def _crawl(tmp_path: Path, ordered: list[dict], cycle: int = 7) -> Counter:
     returns instant alerts per event."""
     sessions = open_database(f"sqlite:///{tmp_path / 'orders.db'}")
     alerts: Counter = Counter()
+    events = {report["url"]: report["event"] for report in ordered}
     for start in range(0, len(ordered), cycle):
         recent = store.RecentStories()
         with sessions.begin() as session:
@@ -71,6 +72,18 @@ def _crawl(tmp_path: Path, ordered: list[dict], cycle: int = 7) -> Counter:
                     fetched,
                 )
                 alerts[report["event"]] += sum(1 for alert in planned if alert.kind == "instant")
+                for rival in saved.detached:  # moved out of this story, as the crawl pipeline plans them
+                    planned = plan_for_article(
+                        session,
+                        rival,
+                        list(rival.matches),
+                        {TOPIC.name: TOPIC},
+                        [],
+                        SETTINGS,
+                        CycleBudget.for_settings(SETTINGS),
+                        fetched,
+                    )
+                    alerts[events[rival.url]] += sum(1 for alert in planned if alert.kind == "instant")
             recent.flush(session)
         recent.committed()
     sessions.kw["bind"].dispose()
