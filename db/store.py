@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 # follow-ups of the next days in its story).
 STORY_WINDOW = timedelta(days=3)
 STORY_CANDIDATES = 400
+TEMPLATE_RIVALS = 200  # the latest reports of a story a new one is checked against for template slots
 TERM_LENGTH = 100  # longer event terms (a run of digits, a URL) are not counted
 MAX_BACKOFF = 86400.0
 PAGE_ATTEMPTS = 8  # a page failing for passing reasons is tried this often, then given up
@@ -571,9 +572,10 @@ def _settle_template_rivals(
         return story_id, []
     weights = recent.terms.weights(session, profile.terms)
     members = session.execute(
-        select(Article.id, Article.title).where(
-            Article.story_id == story_id, Article.id != story_id, Article.duplicate_of.is_(None)
-        )
+        select(Article.id, Article.title)
+        .where(Article.story_id == story_id, Article.id != story_id, Article.duplicate_of.is_(None))
+        .order_by(Article.id.desc())
+        .limit(TEMPLATE_RIVALS)
     ).all()
     rival_ids = [
         member_id
