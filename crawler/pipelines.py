@@ -380,12 +380,14 @@ class ArticlePipeline:
                 saved.row.duplicate_of,
                 f" alert: {saved.row.alert_note}" if saved.row.alert_note else "",
             )
-            for rival in saved.detached:
+            for rival in [*saved.detached, *saved.moved]:
                 log.info(
                     "story split article_id=%s left story %s: its headline fills the template of article_id=%s "
                     "with another slot%s",
                     rival.id,
                     saved.row.story_id,
                     saved.row.id,
-                    f" alert: {rival.alert_note}" if rival.alert_note else "",
+                    " (its alert went with it)"
+                    if rival in saved.moved
+                    else (f" alert: {rival.alert_note}" if rival.alert_note else ""),
                 )

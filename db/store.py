@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from newswatch.db import owners
-from newswatch.db.models import Article, Crawl, LshBand, PendingPage, Source, TermCount, TopicMatch
+from newswatch.db.models import Alert, Article, Crawl, LshBand, PendingPage, Source, TermCount, TopicMatch
 from newswatch.domain import items
 from newswatch.domain.redact import mask_url
 
@@ -42,12 +42,14 @@ PAGE_MAX_DELAY = 6 * 3600.0
 @dataclass
 class Saved:
     """The outcome of `save_article`: the row, whether it was stored just now, and the stored
-    reports it moved out of its story into stories of their own (`detached`: their alerts are
-    still to plan)."""
+    reports it moved out of its story into stories of their own: `detached` ones have their alerts
+    still to plan; `moved` ones had alerted for the story, and took those alerts along (the story
+    they left has not alerted for its own event yet)."""
 
     row: Article
     new: bool
     detached: list[Article] = field(default_factory=list)
+    moved: list[Article] = field(default_factory=list)
 
 
 def sync_sources(session: Session, specs: Sequence[items.SourceSpec]) -> None:
@@ -528,8 +530,8 @@ def save_article(
         # Another writer stored the same canonical URL between our check and our insert.
         existing = session.scalars(select(Article).where(Article.canonical_url == article.canonical_url)).one()
         return Saved(existing, False)
-    for rival in detached:
-        _detach(session, rival, lookup)
+    moved = [rival for rival in detached if _detach(session, rival, lookup)]
+    detached = [rival for rival in detached if rival not in moved]
     if row.story_id is None:
         row.story_id = row.id
         row.event_terms = fingerprint.profile_to_json(profile)  # type: ignore[arg-type]  # a seed (not a copy, so profiled): later reports compare with it
@@ -554,7 +556,7 @@ def save_article(
     if recent is not None and row.story_id == row.id:
         recent.add(row.id, profile)  # type: ignore[arg-type]  # a seed is not a copy: profile was made above
         recent.add_seed(row.id, row.published_at or row.fetched_at, bool(matches))
-    return Saved(row, True, detached)
+    return Saved(row, True, detached, moved)
 
 
 def _settle_template_rivals(
@@ -598,16 +600,25 @@ def _settle_template_rivals(
     return story_id, rivals
 
 
-def _detach(session: Session, row: Article, recent: RecentStories) -> None:
-    """Make a stored report (and its copies) a story of its own, a seed later reports compare with."""
+def _detach(session: Session, row: Article, recent: RecentStories) -> bool:
+    """Make a stored report (and its copies) a story of its own, a seed later reports compare with.
+    The alerts it made for the story it leaves go with it (their keys name the new story); returns
+    whether there were any."""
     from newswatch.domain import fingerprint
 
+    left = row.story_id
     profile = fingerprint.event_profile(row.title, row.text)
     row.story_id = row.id
     row.event_terms = fingerprint.profile_to_json(profile)
     session.execute(update(Article).where(Article.duplicate_of == row.id).values(story_id=row.id))
+    alerts = list(session.scalars(select(Alert).where(Alert.article_id == row.id, Alert.story_id == left)))
+    for alert in alerts:
+        alert.story_id = row.id
+        if alert.key.endswith(f":story:{left}"):
+            alert.key = alert.key[: -len(str(left))] + str(row.id)
     recent.add(row.id, profile)
     recent.add_seed(row.id, row.published_at or row.fetched_at, bool(row.matches))
+    return bool(alerts)
 
 
 def replace_matches(

@@ -80,3 +80,31 @@ def test_a_readout_that_joined_another_leader_s_story_leaves_it_and_alerts_when_
     assert len(stories) == 2
     # The news report's story alerted once: the readout of the same meeting joined it quietly.
     assert sum(1 for post in receiver.posts if ALBANESE[0] in post["title"] + post["message"]) == 0
+
+
+def test_a_readout_that_alerted_for_a_story_takes_its_alert_along_and_the_story_alerts_for_its_own_readout(
+    tmp_path, newsweb, receiver
+):
+    # Only the readouts match: the news report starts the story, the Kishida readout alerts for it.
+    sources = (
+        publish(newsweb, "daily", [("visit", VISIT, 120)])
+        + publish(newsweb, "japan", [("kishida", KISHIDA, 90)])
+        + publish(newsweb, "australia", [("albanese", ALBANESE, 60)])
+    )
+    config = write_config(
+        tmp_path / "n.toml", newsweb, [receiver.apprise_url], sources=sources, topics=topic_toml("readouts", "readout")
+    )
+    _crawl(config, "daily")
+    _crawl(config, "japan")
+    assert len(receiver.posts) == 1 and KISHIDA[0] in receiver.posts[0]["title"] + receiver.posts[0]["message"]
+
+    logged = _crawl(config, "australia").stderr
+
+    articles = {a["title"]: a for a in json_lines(run_newswatch("articles", "--all", "--json", config=config).stdout)}
+    visit, kishida, albanese = articles[VISIT[0]], articles[KISHIDA[0]], articles[ALBANESE[0]]
+    assert kishida["story_id"] == kishida["id"] and albanese["story_id"] == visit["story_id"]
+    texts = [post["title"] + post["message"] for post in receiver.posts]
+    assert len(texts) == 2 and ALBANESE[0] in texts[1]  # the Kishida readout is not alerted twice
+    assert f"story split article_id={kishida['id']} " in logged and "(its alert went with it)" in logged
+    stories = {s["title"]: s for s in json_lines(run_newswatch("stories", "--json", config=config).stdout)}
+    assert stories[KISHIDA[0]]["alerted"] and stories[VISIT[0]]["alerted"]
