@@ -46,27 +46,36 @@ def _crawl(config, source):
     return result
 
 
-def test_a_readout_that_joined_another_leader_s_story_leaves_it_and_alerts_when_that_leader_s_readout_comes(
-    tmp_path, newsweb, receiver
-):
+def _visit_then_kishida(tmp_path, newsweb, receiver, topic):
+    """The news report of the Albanese meeting and the Kishida readout, crawled one after the other;
+    the Albanese readout is published, for a third crawl. Returns the config."""
     sources = (
         publish(newsweb, "daily", [("visit", VISIT, 120)])
         + publish(newsweb, "japan", [("kishida", KISHIDA, 90)])
         + publish(newsweb, "australia", [("albanese", ALBANESE, 60)])
     )
-    config = write_config(
-        tmp_path / "n.toml", newsweb, [receiver.apprise_url], sources=sources, topics=topic_toml("quad", "wilmington")
-    )
+    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], sources=sources, topics=topic)
     _crawl(config, "daily")
     _crawl(config, "japan")
-    articles = {a["title"]: a for a in json_lines(run_newswatch("articles", "--all", "--json", config=config).stdout)}
+    return config
+
+
+def _articles(config):
+    return {a["title"]: a for a in json_lines(run_newswatch("articles", "--all", "--json", config=config).stdout)}
+
+
+def test_a_readout_that_joined_another_leader_s_story_leaves_it_and_alerts_when_that_leader_s_readout_comes(
+    tmp_path, newsweb, receiver
+):
+    config = _visit_then_kishida(tmp_path, newsweb, receiver, topic_toml("quad", "wilmington"))
+    articles = _articles(config)
     visit, kishida = articles[VISIT[0]], articles[KISHIDA[0]]
     assert kishida["story_id"] == visit["story_id"]  # the place, the president, the summit: it joined
     assert len(receiver.posts) == 1
 
     logged = _crawl(config, "australia").stderr
 
-    articles = {a["title"]: a for a in json_lines(run_newswatch("articles", "--all", "--json", config=config).stdout)}
+    articles = _articles(config)
     visit, kishida, albanese = articles[VISIT[0]], articles[KISHIDA[0]], articles[ALBANESE[0]]
     assert albanese["story_id"] == visit["story_id"]
     assert kishida["story_id"] == kishida["id"]  # a story of its own now
@@ -86,21 +95,12 @@ def test_a_readout_that_alerted_for_a_story_takes_its_alert_along_and_the_story_
     tmp_path, newsweb, receiver
 ):
     # Only the readouts match: the news report starts the story, the Kishida readout alerts for it.
-    sources = (
-        publish(newsweb, "daily", [("visit", VISIT, 120)])
-        + publish(newsweb, "japan", [("kishida", KISHIDA, 90)])
-        + publish(newsweb, "australia", [("albanese", ALBANESE, 60)])
-    )
-    config = write_config(
-        tmp_path / "n.toml", newsweb, [receiver.apprise_url], sources=sources, topics=topic_toml("readouts", "readout")
-    )
-    _crawl(config, "daily")
-    _crawl(config, "japan")
+    config = _visit_then_kishida(tmp_path, newsweb, receiver, topic_toml("readouts", "readout"))
     assert len(receiver.posts) == 1 and KISHIDA[0] in receiver.posts[0]["title"] + receiver.posts[0]["message"]
 
     logged = _crawl(config, "australia").stderr
 
-    articles = {a["title"]: a for a in json_lines(run_newswatch("articles", "--all", "--json", config=config).stdout)}
+    articles = _articles(config)
     visit, kishida, albanese = articles[VISIT[0]], articles[KISHIDA[0]], articles[ALBANESE[0]]
     assert kishida["story_id"] == kishida["id"] and albanese["story_id"] == visit["story_id"]
     texts = [post["title"] + post["message"] for post in receiver.posts]
