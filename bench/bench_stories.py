@@ -6,9 +6,9 @@
 
 `tests/labelled/events.jsonl` holds real public reports with their real publication dates, each
 labelled with the event it reports (see its README). Each crawl order feeds every report, as a
-crawl would, into a fresh SQLite database: `db.store.save_article` (dedup, story lookup) and
-`alerts.policy.plan_for_article` for one instant topic that every report matches, in cycles of
-`--cycle` reports (one transaction and one `RecentStories` per cycle, as the crawl pipeline
+crawl would, into a fresh SQLite database through the crawl pipeline's own step
+(`crawler.pipelines.store_and_plan`: dedup, story lookup, alert planning) for one instant topic
+that every report matches, in cycles of `--cycle` reports (one transaction and one `RecentStories` per cycle, as the crawl pipeline
 does). Fetch times follow the crawl order; publication times are the reports' own, so a report
 crawled late can be years older than the story seed before it. `alerts.max_age` is off: what
 decides is the story grouping alone.
@@ -40,13 +40,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from newswatch.alerts.policy import CycleBudget, plan_for_article
+from sqlalchemy import select
+
+from newswatch.alerts.policy import CycleBudget
 from newswatch.alerts.settings import TopicAlerting
+from newswatch.crawler.pipelines import store_and_plan
 from newswatch.db import store
+from newswatch.db.models import Alert
 from newswatch.db.session import open_database
 from newswatch.domain import fingerprint
 from newswatch.domain.items import Article, Match
-from newswatch.scheduler.app import alert_settings
+from newswatch.scheduler.app import AlertWiring, alert_settings
 from newswatch.scheduler.config import validate
 
 EVENTS = Path(__file__).resolve().parents[1] / "tests" / "labelled" / "events.jsonl"
@@ -162,27 +166,21 @@ def crawl(
             recent.flush(session)
     for start in range(0, len(ordered), cycle):
         recent = store.RecentStories()
-        budget = CycleBudget.for_settings(SETTINGS)
+        alerting = AlertWiring(SETTINGS, [], {TOPIC.name: TOPIC}, CycleBudget.for_settings(SETTINGS))
         with sessions.begin() as session:
             for offset, report in enumerate(ordered[start : start + cycle]):
                 fetched = CRAWLED_FROM + timedelta(seconds=start + offset)
                 article = _article(report, fetched, outlet=report["outlet"])
                 with session.begin_nested():
-                    saved = store.save_article(session, article, [Match(TOPIC.name, 2.0)], fetched, recent=recent)
-                    planned = plan_for_article(
-                        session, saved.row, list(saved.row.matches), {TOPIC.name: TOPIC}, [], SETTINGS, budget, fetched
-                    )
-                    alerted[report["id"]] += sum(1 for alert in planned if alert.kind == "instant")
-                    for rival in saved.detached:  # moved out of this story: alerted as its own
-                        planned = plan_for_article(
-                            session, rival, list(rival.matches), {TOPIC.name: TOPIC}, [], SETTINGS, budget, fetched
-                        )
-                        alerted[reported[rival.id]] += sum(1 for alert in planned if alert.kind == "instant")
+                    saved, _ = store_and_plan(session, article, [Match(TOPIC.name, 2.0)], fetched, recent, alerting)
                 reported[saved.row.id] = report["id"]
                 if joins is not None and saved.row.story_id != saved.row.id:
                     joins[report["id"]] = explain_join(session, recent, article, saved.row.story_id, reported)
             recent.flush(session)
         recent.committed()
+    with sessions() as session:  # the alerts each report made, including those that left a story later
+        for article_id in session.scalars(select(Alert.article_id).where(Alert.kind == "instant")):
+            alerted[reported[article_id]] += 1
     sessions.kw["bind"].dispose()
     return alerted
 

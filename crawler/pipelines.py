@@ -31,9 +31,13 @@ from newswatch.domain.items import Article, FeedEntry, Match
 from newswatch.domain.matching import assess, compile_topics
 
 if TYPE_CHECKING:
-    from newswatch.crawler.context import CycleContext
+    from collections.abc import Sequence
+
+    from sqlalchemy.orm import Session
+
+    from newswatch.crawler.context import AlertPlanner, CycleContext
     from newswatch.crawler.spider import PageItem
-    from newswatch.db.store import RecentStories
+    from newswatch.db.store import RecentStories, Saved
     from newswatch.domain.fingerprint import EventProfile, Fingerprint
     from newswatch.domain.matching import NearMiss
 
@@ -124,6 +128,31 @@ def _worker_count(setting: int, pages: int) -> int:
     if setting > 0:
         return setting
     return (os.cpu_count() or 1) if pages >= AUTO_MIN_PAGES else 1
+
+
+def store_and_plan(
+    session: Session,
+    article: Article,
+    matches: list[Match],
+    now: datetime,
+    recent: RecentStories,
+    alerting: AlertPlanner | None,
+    below: Sequence[NearMiss] = (),
+    fp: Fingerprint | None = None,
+    profile: EventProfile | None = None,
+) -> tuple[Saved, int]:
+    """Store one article (`db.store.save_article`) in the open transaction and plan its alerts, and
+    those of the stored reports it moved out of their story into stories of their own; returns
+    the outcome and how many alerts will be sent on their own."""
+    from newswatch.db.store import save_article
+
+    saved = save_article(session, article, matches, now, fp, profile, recent)
+    planned = 0
+    if alerting is not None:
+        if saved.new and (saved.row.matches or below):
+            planned = alerting.plan(session, saved.row, now, below)
+        planned += sum(alerting.plan(session, rival, now) for rival in saved.detached if rival.matches)
+    return saved, planned
 
 
 class ArticlePipeline:
@@ -293,7 +322,7 @@ class ArticlePipeline:
 
     def _write(self, batch: list[tuple[Prepared, datetime]]) -> tuple[list, list]:
         """Store a batch in one transaction, a savepoint per article (in the writer thread)."""
-        from newswatch.db.store import RecentStories, begin_write, save_article
+        from newswatch.db.store import RecentStories, begin_write
 
         context = self.context
         if self.recent is None:
@@ -313,23 +342,17 @@ class ArticlePipeline:
                     article = prepared.article
                     try:
                         with session.begin_nested():
-                            saved = save_article(
+                            saved, planned = store_and_plan(
                                 session,
                                 article,
                                 prepared.matches,
                                 now,
+                                recent,
+                                context.alerting,
+                                prepared.below,
                                 prepared.fingerprint,
                                 prepared.profile,
-                                recent,
                             )
-                            planned = 0
-                            alerting = context.alerting
-                            if saved.new and alerting is not None and (saved.row.matches or prepared.below):
-                                planned = alerting.plan(session, saved.row, now, prepared.below)
-                            # Stored reports this one moved out of its story: stories of their own now.
-                            for rival in saved.detached:
-                                if alerting is not None and rival.matches:
-                                    planned += alerting.plan(session, rival, now)
                     except Exception as exc:  # one article that can't be stored must not lose its batch
                         log.exception("storing failed source=%s url=%s", article.source, article.url)
                         recent.forget_fresh()  # its story seed, if it had one, was rolled back

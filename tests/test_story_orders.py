@@ -16,12 +16,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
-from newswatch.alerts.policy import CycleBudget, plan_for_article
+from newswatch.alerts.policy import CycleBudget
 from newswatch.alerts.settings import TopicAlerting
+from newswatch.crawler.pipelines import store_and_plan
 from newswatch.db import store
+from newswatch.db.models import Alert
+from newswatch.db.models import Article as ArticleRow
 from newswatch.db.session import open_database
 from newswatch.domain.items import Article, Match
+from newswatch.scheduler.app import AlertWiring
 from tests.alerts_helpers import alert_settings
 
 EVENTS = Path(__file__).with_name("labelled") / "events.jsonl"
@@ -44,10 +49,9 @@ def _crawl(tmp_path: Path, ordered: list[dict], cycle: int = 7) -> Counter:
     """Store the reports in this order, `cycle` per transaction as the crawler writes them;
     returns instant alerts per event."""
     sessions = open_database(f"sqlite:///{tmp_path / 'orders.db'}")
-    alerts: Counter = Counter()
-    events = {report["url"]: report["event"] for report in ordered}
     for start in range(0, len(ordered), cycle):
         recent = store.RecentStories()
+        alerting = AlertWiring(SETTINGS, [], {TOPIC.name: TOPIC}, CycleBudget.for_settings(SETTINGS))
         with sessions.begin() as session:
             for offset, report in enumerate(ordered[start : start + cycle]):
                 fetched = CRAWLED_FROM + timedelta(seconds=start + offset)
@@ -60,32 +64,14 @@ def _crawl(tmp_path: Path, ordered: list[dict], cycle: int = 7) -> Counter:
                     fetched_at=fetched,
                     published_at=datetime.fromisoformat(report["published_at"]),
                 )
-                saved = store.save_article(session, article, [Match(TOPIC.name, 2.0)], fetched, recent=recent)
-                planned = plan_for_article(
-                    session,
-                    saved.row,
-                    list(saved.row.matches),
-                    {TOPIC.name: TOPIC},
-                    [],
-                    SETTINGS,
-                    CycleBudget.for_settings(SETTINGS),
-                    fetched,
-                )
-                alerts[report["event"]] += sum(1 for alert in planned if alert.kind == "instant")
-                for rival in saved.detached:  # moved out of this story, as the crawl pipeline plans them
-                    planned = plan_for_article(
-                        session,
-                        rival,
-                        list(rival.matches),
-                        {TOPIC.name: TOPIC},
-                        [],
-                        SETTINGS,
-                        CycleBudget.for_settings(SETTINGS),
-                        fetched,
-                    )
-                    alerts[events[rival.url]] += sum(1 for alert in planned if alert.kind == "instant")
+                store_and_plan(session, article, [Match(TOPIC.name, 2.0)], fetched, recent, alerting)
             recent.flush(session)
         recent.committed()
+    events = {report["url"]: report["event"] for report in ordered}
+    alerts: Counter = Counter()
+    with sessions() as session:  # the alerts each report made, including those that left a story later
+        instant = select(ArticleRow.url).join(Alert, Alert.article_id == ArticleRow.id).where(Alert.kind == "instant")
+        alerts.update(events[url] for url in session.scalars(instant))
     sessions.kw["bind"].dispose()
     return alerts
 
