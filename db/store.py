@@ -495,7 +495,7 @@ def save_article(
     band_keys = fingerprint.band_keys(fp) if fp is not None else []
     original = _find_original(session, content_hash, fp, band_keys)
     lookup = recent if recent is not None else RecentStories()
-    detached: list[Article] = []
+    rivals: list[tuple[Article, EventProfile]] = []
     row = Article(
         url=article.url,
         canonical_url=article.canonical_url,
@@ -521,7 +521,7 @@ def save_article(
         profile = profile or fingerprint.event_profile(article.title, article.text)
         row.story_id = _find_story(session, article, profile, fingerprint.STORY_THRESHOLD, lookup)
         if row.story_id is not None:
-            row.story_id, detached = _settle_template_rivals(session, profile, row.story_id, lookup)
+            row.story_id, rivals = _settle_template_rivals(session, profile, row.story_id, lookup)
     try:
         with session.begin_nested():
             session.add(row)
@@ -530,8 +530,8 @@ def save_article(
         # Another writer stored the same canonical URL between our check and our insert.
         existing = session.scalars(select(Article).where(Article.canonical_url == article.canonical_url)).one()
         return Saved(existing, False)
-    moved = [rival for rival in detached if _detach(session, rival, lookup)]
-    detached = [rival for rival in detached if rival not in moved]
+    moved = [rival for rival, rival_profile in rivals if _detach(session, rival, rival_profile, lookup)]
+    detached = [rival for rival, _ in rivals if rival not in moved]
     if row.story_id is None:
         row.story_id = row.id
         row.event_terms = fingerprint.profile_to_json(profile)  # type: ignore[arg-type]  # a seed (not a copy, so profiled): later reports compare with it
@@ -561,13 +561,13 @@ def save_article(
 
 def _settle_template_rivals(
     session: Session, profile: EventProfile, story_id: int, recent: RecentStories
-) -> tuple[int | None, list[Article]]:
+) -> tuple[int | None, list[tuple[Article, EventProfile]]]:
     """The story a report joins, and the story's reports it moves out, when its headline fills a
     template that another report of the story fills with a different slot ("Readout of ...'s
     Meeting with Prime Minister Albanese" / "... Kishida"): two slots are two events, whichever
     of them came first. The one whose event score with the story's first report is the higher
     stays; the other leaves: the new report starts its own story (None), or the stored rivals
-    start stories of their own (the second value), and their alerts are still to be planned."""
+    start stories of their own (the second value, with their event profiles)."""
     from newswatch.domain import fingerprint
 
     if len(profile.title) < fingerprint.TEMPLATE_RUN:
@@ -588,26 +588,28 @@ def _settle_template_rivals(
             weights,
         )
     ]
+    if not rival_ids:
+        return story_id, []
     seed = recent.index.profiles.get(story_id)
-    if not rival_ids or seed is None:
-        return (story_id if not rival_ids else None), []
+    if seed is None:  # cannot tell which slot belongs: the new report stands alone
+        return None, []
     mine = fingerprint.event_score(profile, seed, weights)
-    rivals = list(session.scalars(select(Article).where(Article.id.in_(rival_ids))))
-    for rival in rivals:
-        rival_profile = fingerprint.event_profile(rival.title, rival.text)
-        if rival.text is None or fingerprint.event_score(rival_profile, seed, weights) >= mine:
-            return None, []
+    rivals = [
+        (rival, fingerprint.event_profile(rival.title, rival.text))
+        for rival in session.scalars(select(Article).where(Article.id.in_(rival_ids)))
+    ]
+    if any(rival.text is None or fingerprint.event_score(p, seed, weights) >= mine for rival, p in rivals):
+        return None, []
     return story_id, rivals
 
 
-def _detach(session: Session, row: Article, recent: RecentStories) -> bool:
+def _detach(session: Session, row: Article, profile: EventProfile, recent: RecentStories) -> bool:
     """Make a stored report (and its copies) a story of its own, a seed later reports compare with.
     The alerts it made for the story it leaves go with it (their keys name the new story); returns
     whether there were any."""
     from newswatch.domain import fingerprint
 
     left = row.story_id
-    profile = fingerprint.event_profile(row.title, row.text)
     row.story_id = row.id
     row.event_terms = fingerprint.profile_to_json(profile)
     session.execute(update(Article).where(Article.duplicate_of == row.id).values(story_id=row.id))
