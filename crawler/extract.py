@@ -36,6 +36,7 @@ from w3lib.encoding import html_body_declared_encoding, http_content_type_encodi
 
 from newswatch.crawler.feeds import html_to_text, normalize_language, normalize_space, parse_date
 from newswatch.crawler.language import article_language
+from newswatch.domain.chars import xml_safe
 from newswatch.domain.items import Article, FeedEntry
 
 MIN_ARTICLE_CHARS = 200
@@ -462,7 +463,7 @@ def extract_article(
     if fetched_at.tzinfo is None:
         fetched_at = fetched_at.replace(tzinfo=UTC)
     fetched_at = fetched_at.astimezone(UTC)
-    text = decode_html(html, headers_encoding)
+    text = xml_safe(decode_html(html, headers_encoding))  # one stray control byte loses lxml the page
     tree = _parse_tree(text)
     if tree is None:
         raise NotAnArticle("empty or unparsable HTML")

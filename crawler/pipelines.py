@@ -86,8 +86,17 @@ def article_from_entry(source: str, entry: FeedEntry, fetched_at: datetime) -> A
 
 
 def finish(article: Article, topics) -> Prepared:
-    """Match, fingerprint and profile an extracted article: all the CPU work storing needs."""
+    """Match, fingerprint and profile an extracted article: all the CPU work storing needs. Its
+    texts lose the characters XML forbids first (a feed's title may carry one): what is stored is
+    what every feed and page can show."""
     from newswatch.domain import fingerprint
+    from newswatch.domain.chars import xml_safe
+
+    article.title = xml_safe(article.title)
+    article.text = xml_safe(article.text)
+    article.authors = [xml_safe(name) for name in article.authors]
+    if article.outlet:
+        article.outlet = xml_safe(article.outlet)
 
     print_ = fingerprint.fingerprint(article.text) if article.text else None
     matches, below = assess(article, topics)

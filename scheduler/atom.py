@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from xml.etree import ElementTree as ET
 
+from newswatch.domain.chars import xml_safe
+
 ATOM = "http://www.w3.org/2005/Atom"
 
 
@@ -48,15 +50,10 @@ def web_link(url: str | None) -> str | None:
 
 
 def _tag(parent: ET.Element, name: str, text: str | None = None, **attributes: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM}}}{name}", attributes)
+    element = ET.SubElement(parent, f"{{{ATOM}}}{name}", {key: xml_safe(value) for key, value in attributes.items()})
     if text is not None:
-        element.text = _xml_safe(text)
+        element.text = xml_safe(text)
     return element
-
-
-def _xml_safe(text: str) -> str:
-    """Text without the control characters XML 1.0 forbids (pages do carry them)."""
-    return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)
 
 
 def feed_xml(feed: Feed) -> str:
@@ -87,7 +84,7 @@ def feed_xml(feed: Feed) -> str:
         for name in item.authors or (feed.author,):
             _tag(_tag(entry, "author"), "name", name)
         for term in item.categories:
-            _tag(entry, "category", term=_xml_safe(term))
+            _tag(entry, "category", term=term)
         if item.summary:
             _tag(entry, "summary", item.summary)
         if item.content_html:
