@@ -116,6 +116,10 @@ def targets_for(topic: TopicAlerting, targets: list[Target]) -> list[Target]:
     return [target for target in targets if target.is_console or target.tags & wanted]
 
 
+# Schemes whose user part, written without a password, is an access token (ntfy://TOKEN@host/topic).
+_TOKEN_USER_SCHEMES = frozenset(("ntfy", "ntfys"))
+
+
 def _looks_secret(piece: str) -> bool:
     """Tokens and ids are long, or mix letters with digits; path words such as `hook` are not."""
     text = unquote(piece)
@@ -167,7 +171,7 @@ def _split(url: str) -> tuple[str, list[str]]:
     masked_user = ""
     if at:
         user, colon, password = userinfo.partition(":")
-        if user and _looks_secret(user):
+        if user and (_looks_secret(user) or (not colon and scheme.lower() in _TOKEN_USER_SCHEMES)):
             user = hide(user)
         if colon:
             password = hide(password) if password else ""

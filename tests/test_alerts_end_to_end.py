@@ -125,3 +125,19 @@ def test_digest_topic_alerts_nothing_at_once_and_groups_stories_in_the_digest(tm
     assert "INDUS-X summit" in digest
     service.digest()
     assert len(receiver.posts) == 1  # nothing new: no empty digest
+
+
+def test_an_ntfy_access_token_never_shows_in_alert_listings_or_logs(tmp_path, newsweb):
+    token = "NTFYSEKRET"  # ntfy://TOKEN@host/topic: the user part alone is the token
+    config = write_config(
+        tmp_path / "n.toml", newsweb, [f"ntfy://{token}@127.0.0.1:9/newswatch"], extra="retry_limit = 1\n"
+    )
+    crawled = run_newswatch("--log-level", "DEBUG", "crawl", config=config)
+    assert crawled.returncode == 0, crawled.stderr
+    shown = [crawled.stdout + crawled.stderr]
+    for command in (("alerts",), ("alerts", "--json"), ("alerts", "--status", "failed", "--json")):
+        result = run_newswatch(*command, config=config)
+        shown.append(result.stdout + result.stderr)
+    deliveries = json_lines(shown[2])
+    assert deliveries and all(d["target"].startswith("ntfy://") and "127.0.0.1" in d["target"] for d in deliveries)
+    assert token not in "\n".join(shown)
