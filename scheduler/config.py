@@ -332,7 +332,10 @@ class SourceConfig(_Strict):
 
 class TopicConfig(_Strict):
     name: str = Field(
-        min_length=1, max_length=200, pattern=r"^[A-Za-z0-9_.-]+$", description="unique: letters, digits, - _ ."
+        min_length=1,
+        max_length=200,
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        description="unique: letters, digits, - _ . (not `all`, which names every topic, nor dots alone)",
     )
     query: str = Field(min_length=1, description="what to match, in the query language")
     alert: AlertMode = Field(
@@ -340,6 +343,16 @@ class TopicConfig(_Strict):
     )
     min_score: float = Field(1.0, ge=0, allow_inf_nan=False, description="the score an article needs to be flagged")
     tags: list[str] = Field([], description="send only to the apprise targets with one of these tags; none: to all")
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        # /feeds/all.atom is every topic's feed, and /topics/.. is / to every browser.
+        if value.casefold() == "all":
+            raise ValueError("`all` names every topic (its feed is /feeds/all.atom): choose another name")
+        if not value.strip("."):
+            raise ValueError("a topic name needs a letter, digit, - or _, not dots alone")
+        return value
 
 
 class WebConfig(_Strict):

@@ -271,3 +271,13 @@ def test_reading_commands_follow_a_changed_database_url_and_keep_the_cache_priva
     # only its owner can read it.
     entries = list((tmp_path / "cache" / "newswatch").iterdir())
     assert len(entries) == 1 and entries[0].stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize(("name", "problem"), [("all", "`all` names every topic"), ("..", "not dots alone")])
+def test_a_topic_name_the_web_view_cannot_serve_stops_newswatch_naming_the_topic(tmp_path, name, problem):
+    path = tmp_path / "n.toml"
+    path.write_text(f'[database]\nurl = "sqlite:///x.db"\n[[topics]]\nname = "{name}"\nquery = "chips"\n')
+    result = run_newswatch("crawl", config=path)
+    assert result.returncode == 2
+    assert f"topics[0] ({name}).name" in result.stderr and problem in result.stderr
+    assert not (tmp_path / "x.db").exists()
