@@ -61,17 +61,21 @@ def sync_sources(session: Session, specs: Sequence[items.SourceSpec]) -> None:
         row = existing.get(spec.name)
         url = mask_url(spec.url)
         if row is None:
-            session.add(
-                Source(
-                    name=spec.name,
-                    type=spec.type,
-                    url=url,
-                    status="new",
-                    consecutive_errors=0,
-                    last_items=0,
-                    last_new=0,
-                )
-            )
+            try:
+                with session.begin_nested():  # another writer (a crawl, a page view) may add it first
+                    session.add(
+                        Source(
+                            name=spec.name,
+                            type=spec.type,
+                            url=url,
+                            status="new",
+                            consecutive_errors=0,
+                            last_items=0,
+                            last_new=0,
+                        )
+                    )
+            except IntegrityError:
+                pass  # it did: the row is there
         elif (row.type, row.url) != (spec.type, url):
             row.type, row.url = spec.type, url
             row.etag = row.last_modified = None

@@ -13,11 +13,12 @@ import socket
 import subprocess
 import time
 import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
 
 import feedparser
 import pytest
 
-from tests.conftest import NEWSWATCH, json_lines, run_newswatch, write_config
+from tests.conftest import NEWSWATCH, json_lines, run_newswatch, topic_toml, write_config
 from tests.webview import (
     HOSTILE_OUTLET,
     HOSTILE_TITLE,
@@ -578,3 +579,98 @@ def test_a_bad_web_section_exits_2_naming_the_key(crawled, tmp_path):
         config = crawled.copy(tmp_path / str(len(words)), extra=extra)
         result = run_newswatch("web", "--port", "0", config=config, timeout=60)
         assert result.returncode == 2 and words in result.stderr, result.stderr
+
+
+# odd input and abuse -----------------------------------------------------------------------
+
+
+def test_ids_too_large_for_the_database_are_not_found_and_other_digits_are_refused(crawled, client):
+    huge = "9" * 20  # past a 64-bit column
+    for path in (f"/articles/{huge}", f"/stories/{huge}", f"/api/articles/{huge}"):
+        assert client.get(path).status == 404, path
+    token = client.csrf_token()
+    for raw in ("²", "٧", huge):  # digits to str.isdigit, not ids
+        form = {"article_id": raw, "topic": "icet", "verdict": "relevant", "csrf_token": token}
+        answer = client.post("/feedback", form)
+        assert answer.status == 400 and "article_id must be a whole number" in answer.body, raw
+        assert client.post("/alerts/retry", {"alert_id": raw, "csrf_token": token}).status == 400, raw
+    assert client.get("/alerts?sent=%C2%B2&requeued=" + huge).status == 200
+    assert client.get("/api/topics").json()[0]["judged"] == 0
+
+
+def test_a_visit_cookie_this_view_did_not_write_is_ignored(client):
+    for value in ("99999999999999999999:99999999999999999999", "1:99999999999", "²:²", "garbage"):
+        answer = client.get("/", headers={"Cookie": f"nw_visit={value}"})
+        assert answer.status == 200, value
+        assert re.search(r"nw_visit=\d+:\d+", answer.headers["set-cookie"]), value
+
+
+def test_a_quiet_topic_feed_keeps_its_etag_so_readers_get_304(crawled, tmp_path):
+    config = crawled.copy(tmp_path)
+    config.write_text(config.read_text() + topic_toml("quiet", "zebra crossing AND lighthouse"))
+    with WebCommand(config) as web:
+        client = Client(web.url)
+        first = client.get("/feeds/quiet.atom")
+        assert first.status == 200 and not feedparser.parse(first.body).entries
+        time.sleep(1.1)  # the feed's time stamps have a resolution of a second
+        second = client.get("/feeds/quiet.atom")
+        assert second.headers["etag"] == first.headers["etag"]
+        assert client.get("/feeds/quiet.atom", headers={"If-None-Match": first.headers["etag"]}).status == 304
+        busy = client.get("/feeds/icet.atom")
+        assert "last-modified" in busy.headers
+        assert client.get("/feeds/icet.atom", headers={"If-None-Match": f'"x", W/{busy.headers["etag"]}'}).status == 304
+        assert client.get("/feeds/icet.atom", headers={"If-None-Match": busy.headers["etag"][:-3] + '"'}).status == 200
+
+
+def test_wrong_passwords_from_one_address_are_refused_for_a_while_even_the_right_one(crawled, tmp_path):
+    password = "correct horse battery"
+    config = crawled.copy(tmp_path, extra=f'[web]\npassword = "{password}"\n')
+    right = {"Authorization": "Basic " + base64.b64encode(f"me:{password}".encode()).decode()}
+    with WebCommand(config) as web:
+        client = Client(web.url)
+        assert client.get("/api/sources", headers=right).status == 200
+        for attempt in range(10):
+            wrong = {"Authorization": "Basic " + base64.b64encode(f"me:guess{attempt}".encode()).decode()}
+            assert client.get("/api/articles", headers=wrong).status == 401
+        refused = client.get("/api/articles", headers=right)
+        assert refused.status == 429 and 0 < int(refused.headers["retry-after"]) <= 15 * 60
+        assert "Too many wrong passwords" in refused.body
+        token = client.csrf_token("/login")
+        assert client.post("/login", {"password": password, "csrf_token": token, "next": "/"}).status == 429
+        assert client.get("/feeds/icet.atom", headers=right).status == 429
+
+
+def test_signing_out_ends_the_session_for_every_copy_of_its_cookie(crawled, tmp_path):
+    password = "correct horse battery"
+    config = crawled.copy(tmp_path, extra=f'[web]\npassword = "{password}"\n')
+    with WebCommand(config) as web:
+        client = Client(web.url)
+        token = client.csrf_token("/login")
+        assert client.post("/login", {"password": password, "csrf_token": token, "next": "/"}).status == 303
+        session = next(cookie.value for cookie in client.cookies if cookie.name == "nw_session")
+        copied = {"Cookie": f"nw_session={session}"}
+        assert Client(web.url).get("/alerts", headers=copied).status == 200
+        assert client.post("/logout", {"csrf_token": client.csrf_token("/")}).status == 303
+        assert Client(web.url).get("/alerts", headers=copied).status == 303  # to the sign-in page
+        assert Client(web.url).get("/api/articles", headers=copied).status == 401
+        again = Client(web.url)  # signing in again works
+        token = again.csrf_token("/login")
+        assert again.post("/login", {"password": password, "csrf_token": token, "next": "/"}).status == 303
+        assert again.get("/alerts").status == 200
+
+
+def test_first_views_of_a_new_source_at_once_all_answer(crawled, tmp_path):
+    config = crawled.copy(tmp_path)
+    extra = "".join(
+        f'[[sources]]\nname = "added-{n}"\ntype = "feed"\nurl = "{crawled.web.url("feeds/national.rss")}"\n'
+        'interval = "5m"\n'
+        for n in range(3)
+    )
+    config.write_text(config.read_text() + extra)
+    with WebCommand(config) as web:
+        paths = ["/sources", "/api/sources"] * 6
+        with ThreadPoolExecutor(len(paths)) as pool:
+            statuses = list(pool.map(lambda path: Client(web.url).get(path).status, paths))
+        assert statuses == [200] * len(paths)
+        names = {row["name"] for row in Client(web.url).get("/api/sources").json()}
+        assert {"added-0", "added-1", "added-2"} <= names

@@ -5,14 +5,17 @@ with a redirect back (post/redirect/get), so reloading a page never sends it twi
 from __future__ import annotations
 
 import asyncio
+import math
+import time
 from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from newswatch.web.auth import SESSION_COOKIE, SESSION_SECONDS
+from newswatch.web.params import whole_number
 from newswatch.web.site import Site, now
 
 FAILED_LOGIN_DELAY = 1.0  # seconds: slows down guessing
@@ -63,6 +66,20 @@ def login_page(request: Request) -> Response:
     return site.render(request, "login.html", next=local_path(request.query_params.get("next")), failed=False)
 
 
+def client_of(request: Request) -> str:
+    """Who sent `request`, as far as failed passwords are counted."""
+    return request.client.host if request.client else "unknown"
+
+
+def too_many_failures(wait: float) -> Response:
+    seconds = max(1, math.ceil(wait))
+    return PlainTextResponse(
+        f"Too many wrong passwords from this address: try again in {seconds} s.\n",
+        status_code=429,
+        headers={"Retry-After": str(seconds)},
+    )
+
+
 async def login(request: Request) -> Response:
     site = _site(request)
     form = await _form(request)
@@ -71,8 +88,13 @@ async def login(request: Request) -> Response:
     target = local_path(_text(form, "next"))
     if not site.guard.protected:
         return RedirectResponse(target, status_code=303)
+    client, moment = client_of(request), time.time()
+    wait = site.guard.throttle.wait(client, moment)
+    if wait > 0:
+        return too_many_failures(wait)
     password = form.get("password")
     if not isinstance(password, str) or not site.guard.password_ok(password):
+        site.guard.throttle.failed(client, moment)
         await asyncio.sleep(FAILED_LOGIN_DELAY)
         return site.render(request, "login.html", http_status=401, next=target, failed=True)
     response = RedirectResponse(target, status_code=303)
@@ -91,7 +113,9 @@ async def logout(request: Request) -> Response:
     form = await _form(request)
     if isinstance(form, Response):
         return form
-    response = RedirectResponse("/login" if _site(request).guard.protected else "/", status_code=303)
+    guard = _site(request).guard
+    guard.end_session(request.cookies.get(SESSION_COOKIE))  # a copy of the cookie is refused too
+    response = RedirectResponse("/login" if guard.protected else "/", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
 
@@ -113,9 +137,9 @@ async def send_feedback(request: Request) -> Response:
     verdict, topic, raw_id = _text(form, "verdict"), _text(form, "topic"), _text(form, "article_id")
     if verdict not in VERDICTS:
         return site.error(request, 400, "verdict must be relevant, not_relevant or clear")
-    if not raw_id.isdigit():
+    article_id = whole_number(raw_id)
+    if article_id is None:
         return site.error(request, 400, "article_id must be a whole number")
-    article_id = int(raw_id)
 
     def store() -> str | None:
         with site.engine.begin() as conn:
@@ -142,12 +166,13 @@ async def retry_alerts(request: Request) -> Response:
     if isinstance(form, Response):
         return form
     raw_id = _text(form, "alert_id")
-    if raw_id and not raw_id.isdigit():
+    alert_id = whole_number(raw_id) if raw_id else None
+    if raw_id and alert_id is None:
         return site.error(request, 400, "alert_id must be a whole number")
 
     def requeue() -> dict[str, int]:
         with site.sessions.begin() as session:
-            outcome = {"requeued": retry_failed(session, int(raw_id) if raw_id else None)}
+            outcome = {"requeued": retry_failed(session, alert_id)}
         if outcome["requeued"] and site.options.send_due is not None:
             report = site.options.send_due()
             outcome.update(sent=report.sent, failed=report.failed, retrying=report.retrying)

@@ -3,10 +3,12 @@ check, sign-in, the CSRF cookie, security headers)."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from urllib.parse import quote
 
 from starlette.applications import Starlette
+from starlette.convertors import IntegerConvertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -88,8 +90,15 @@ class GuardMiddleware:
         if self.guard.session_ok(request.cookies.get(SESSION_COOKIE)):
             return None
         if path.startswith(MACHINE_PATHS):
-            if self.guard.basic_ok(request.headers.get("authorization")):
-                return None
+            header = request.headers.get("authorization")
+            if header:
+                client, moment = actions.client_of(request), time.time()
+                wait = self.guard.throttle.wait(client, moment)
+                if wait > 0:
+                    return actions.too_many_failures(wait)
+                if self.guard.basic_ok(header):
+                    return None
+                self.guard.throttle.failed(client, moment)
             return PlainTextResponse(
                 "Sign in: HTTP basic authentication with the [web] password (any user name).\n",
                 status_code=401,
@@ -99,11 +108,21 @@ class GuardMiddleware:
         return RedirectResponse("/login?next=" + quote(target, safe="/"), status_code=303)
 
 
+class IdConvertor(IntegerConvertor):
+    """A row id: a whole number a 64-bit column holds, so /articles/99999999999999999999 is a 404
+    (no such article) rather than an overflow deep in the database driver."""
+
+    regex = "[0-9]{1,18}"
+
+
+register_url_convertor("id", IdConvertor())
+
+
 def routes() -> list:
     return [
         Route("/", pages.stories_page),
-        Route("/stories/{story_id:int}", pages.story_page),
-        Route("/articles/{article_id:int}", pages.article_page),
+        Route("/stories/{story_id:id}", pages.story_page),
+        Route("/articles/{article_id:id}", pages.article_page),
         Route("/search", pages.search_page),
         Route("/sources", pages.sources_page),
         Route("/alerts", pages.alerts_page),
@@ -117,7 +136,7 @@ def routes() -> list:
         Route("/logout", actions.logout, methods=["POST"]),
         Route("/feeds/{name}.atom", feeds.feed),
         Route("/api/articles", api.list_articles),
-        Route("/api/articles/{article_id:int}", api.one_article),
+        Route("/api/articles/{article_id:id}", api.one_article),
         Route("/api/search", api.search),
         Route("/api/stories", api.list_stories),
         Route("/api/sources", api.list_sources),

@@ -7,8 +7,11 @@
 - Every state-changing request (POST) carries a CSRF token: an HMAC of a random cookie value
   under the server's secret, which another site can neither read nor forge.
 
-Tokens are stateless: HMACs under a secret drawn when the server starts, so a restart signs
-everyone out.
+Tokens are HMACs under a secret drawn when the server starts, so a restart signs everyone out;
+signing out revokes the session's token in this server's memory, which is all that could honour
+it. Wrong passwords are counted per client (the login form and basic authentication alike):
+after MAX_FAILURES within FAILURE_WINDOW, that client gets 429 until the oldest failure ages out,
+without its password being looked at.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import hmac
 import ipaddress
 import secrets
 import time
+from collections import deque
 from dataclasses import dataclass, field
 
 SESSION_COOKIE = "nw_session"
@@ -26,6 +30,9 @@ CSRF_COOKIE = "nw_csrf"
 SESSION_SECONDS = 30 * 86400
 OPEN_PATHS = ("/login", "/static/")
 MACHINE_PATHS = ("/api/", "/feeds/")  # answered with a basic-auth challenge, not a login page
+MAX_FAILURES = 10  # wrong passwords one client may send within FAILURE_WINDOW seconds
+FAILURE_WINDOW = 15 * 60
+MAX_CLIENTS = 10_000  # clients with failures remembered at once (the oldest are forgotten first)
 
 
 def is_loopback(host: str) -> bool:
@@ -47,12 +54,44 @@ def host_name(header: str) -> str:
     return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
 
 
+class Throttle:
+    """Wrong passwords per client: `wait` says how long a client must wait before its next try
+    counts (0: it may try now), `failed` records one. Time is passed in."""
+
+    def __init__(self, limit: int = MAX_FAILURES, window: float = FAILURE_WINDOW) -> None:
+        self.limit, self.window = limit, window
+        self._failures: dict[str, deque[float]] = {}
+
+    def _recent(self, client: str, now: float) -> deque[float]:
+        times = self._failures.get(client, deque())
+        while times and now - times[0] >= self.window:
+            times.popleft()
+        if not times:
+            self._failures.pop(client, None)
+        return times
+
+    def wait(self, client: str, now: float) -> float:
+        times = self._recent(client, now)
+        return times[0] + self.window - now if len(times) >= self.limit else 0.0
+
+    def failed(self, client: str, now: float) -> None:
+        times = self._recent(client, now)
+        times.append(now)
+        self._failures.pop(client, None)
+        self._failures[client] = times  # the most recently failing client last
+        while len(self._failures) > MAX_CLIENTS:
+            del self._failures[next(iter(self._failures))]
+
+
 @dataclass
 class Guard:
-    """The password (None: loopback only) and the server's secret."""
+    """The password (None: loopback only), the server's secret, the sessions signed out and the
+    wrong-password counts."""
 
     password: str | None = None
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    throttle: Throttle = field(default_factory=Throttle)
+    _revoked: dict[str, float] = field(default_factory=dict)  # session token -> when it expires anyway
 
     @property
     def protected(self) -> bool:
@@ -81,7 +120,18 @@ class Guard:
             return False
         issued = value.split(".", 1)[0]
         moment = now if now is not None else time.time()
-        return issued.isdigit() and 0 <= moment - int(issued) < SESSION_SECONDS
+        if not (issued.isascii() and issued.isdigit() and 0 <= moment - int(issued) < SESSION_SECONDS):
+            return False
+        return token not in self._revoked
+
+    def end_session(self, token: str | None, now: float | None = None) -> None:
+        """Sign a session out: its token, if valid, is refused from now on."""
+        moment = now if now is not None else time.time()
+        if not self.session_ok(token, moment):
+            return
+        assert token is not None
+        self._revoked = {t: until for t, until in self._revoked.items() if until > moment}
+        self._revoked[token] = int(token.split(".", 1)[0]) + SESSION_SECONDS
 
     def basic_ok(self, header: str | None) -> bool:
         """Whether an Authorization header carries HTTP basic credentials with the password."""

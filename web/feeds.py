@@ -5,6 +5,8 @@ once; the entry links the story's first report and lists its outlets and matched
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime
+from email.utils import format_datetime
 
 from markupsafe import Markup
 from starlette.requests import Request
@@ -13,10 +15,11 @@ from starlette.responses import Response
 from newswatch.db.reading import terms_of
 from newswatch.scheduler.atom import Entry, Feed, feed_xml, web_link
 from newswatch.web import queries
-from newswatch.web.site import Site, now
+from newswatch.web.site import Site
 
 FEED_SIZE = 50
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
+NEVER = datetime(2000, 1, 1, tzinfo=UTC)  # when a feed with no entry last changed
 
 
 def _entry(story: queries.Story, topic: str | None, base: str) -> Entry:
@@ -73,13 +76,22 @@ def feed(request: Request) -> Response:
             id=f"urn:newswatch:feed:{'topic:' + topic if topic else 'all'}",
             title=f"newswatch: {topic}" if topic else "newswatch: all topics",
             subtitle=f"Stories matching the topic {topic}" if topic else "Stories matching any topic",
-            updated=max((e.updated for e in entries), default=now()),
+            # An empty feed has not changed since... ever: a fixed moment keeps its ETag stable.
+            updated=max((e.updated for e in entries), default=NEVER),
             self_url=f"{base}/feeds/{name}.atom",
             alternate_url=f"{base}/?topic={topic}" if topic else f"{base}/",
             entries=entries,
         )
     )
     tag = '"' + hashlib.sha256(xml.encode("utf-8")).hexdigest()[:32] + '"'
-    if tag in request.headers.get("if-none-match", ""):
-        return Response(status_code=304, headers={"ETag": tag})
-    return Response(xml, media_type=ATOM_TYPE, headers={"ETag": tag})
+    headers = {"ETag": tag}
+    if entries:
+        headers["Last-Modified"] = format_datetime(max(e.updated for e in entries).astimezone(UTC), usegmt=True)
+    if tag in _tags(request.headers.get("if-none-match", "")):
+        return Response(status_code=304, headers=headers)
+    return Response(xml, media_type=ATOM_TYPE, headers=headers)
+
+
+def _tags(header: str) -> set[str]:
+    """The entity tags an If-None-Match header lists, weak ones as their strong form."""
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}

@@ -13,7 +13,7 @@ from starlette.responses import Response
 from newswatch.db import feedback, reading
 from newswatch.domain.query import Document, QueryError, parse_query
 from newswatch.web import charts, highlight, queries, why
-from newswatch.web.params import BadInput, int_param, since_param
+from newswatch.web.params import BadInput, int_param, since_param, whole_number
 from newswatch.web.preview import MAX_DAYS, run_preview
 from newswatch.web.site import Site, now
 
@@ -32,10 +32,11 @@ def _visit(request: Request) -> tuple[datetime | None, str]:
     """The time of the previous visit (None on the first), and the cookie value to send back.
     A visit is page views less than VISIT_GAP apart, so "new" marks stay while one reads."""
     moment = int(time.time())
-    parts = request.cookies.get(VISIT_COOKIE, "").split(":")
-    if not (len(parts) == 2 and all(p.isdigit() for p in parts)):
-        return None, f"{moment}:{moment}"
-    previous, current = int(parts[0]), int(parts[1])
+    parts = [whole_number(part) for part in request.cookies.get(VISIT_COOKIE, "").split(":")]
+    times = [part for part in parts if part is not None and part <= moment]
+    if len(parts) != 2 or len(times) != 2:
+        return None, f"{moment}:{moment}"  # no cookie, or not one this page wrote
+    previous, current = times
     if moment - current > VISIT_GAP:
         previous = current
     return datetime.fromtimestamp(previous, UTC), f"{previous}:{moment}"
@@ -248,11 +249,9 @@ def alerts_page(request: Request) -> Response:
                 }
             )
     # What the last retry did (see actions.retry_alerts): numbers only, never text from the URL.
-    outcome = {
-        key: int(request.query_params[key])
-        for key in ("requeued", "sent", "failed", "retrying")
-        if request.query_params.get(key, "").isdigit()
-    }
+    keys = ("requeued", "sent", "failed", "retrying")
+    numbers = {key: whole_number(request.query_params.get(key, "")) for key in keys}
+    outcome = {key: number for key, number in numbers.items() if number is not None}
     return site.render(request, "alerts.html", rows=rows, status=status or "", outcome=outcome)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from starlette.requests import Request
@@ -11,6 +12,16 @@ from newswatch.scheduler.durations import parse_since
 
 class BadInput(ValueError):
     """A query parameter that cannot be used."""
+
+
+# Ids and counts as the database holds them: ASCII digits ("²" and "٧" are digits to str.isdigit,
+# not to a form), and few enough that the number fits a 64-bit column.
+_WHOLE = re.compile(r"[0-9]{1,18}")
+
+
+def whole_number(raw: str) -> int | None:
+    """`raw` as a whole number the database can hold, or None."""
+    return int(raw) if _WHOLE.fullmatch(raw) else None
 
 
 def int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
