@@ -230,7 +230,15 @@ def parse_date(value: object, default_tz: timezone = UTC) -> datetime | None:
     """A timezone-aware UTC datetime from whatever a feed, sitemap or page calls a date: RFC 822,
     ISO 8601, "Friday, January 29, 2021 04:42 PM", a datetime or a time.struct_time (taken as
     UTC, as feedparser produces). A time without an offset is read in `default_tz`. None when it
-    cannot be read or is implausible (before 1980, after 2099)."""
+    cannot be read or is implausible (before 1980, after 2099), or when its offset is not one
+    (+2500): one bad date must not cost a listing its other entries."""
+    try:
+        return _parse_date(value, default_tz)
+    except (ValueError, OverflowError, TypeError):
+        return None
+
+
+def _parse_date(value: object, default_tz: timezone) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -264,7 +272,7 @@ def parse_date(value: object, default_tz: timezone = UTC) -> datetime | None:
         parsed = None
     if parsed is None:
         struct = feedparser_dates._parse_date(text)
-        return parse_date(struct) if struct else None
+        return _parse_date(struct, default_tz) if struct else None
     return _as_utc(parsed, default_tz)
 
 

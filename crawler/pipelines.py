@@ -22,7 +22,7 @@ import os
 import threading
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from newswatch.crawler.extract import NotAnArticle, extract_article
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("newswatch.pipeline")
 
+FUTURE_SLACK = timedelta(days=1)  # how far past its fetch an article's date may be (time zones)
 BATCH_SIZE = 50  # articles written per transaction at most
 BATCH_SECONDS = 0.5  # the longest a prepared article waits to be written
 AUTO_MIN_PAGES = 16  # auto mode: fewer pages than this in a cycle are prepared in a thread
@@ -87,16 +88,22 @@ def article_from_entry(source: str, entry: FeedEntry, fetched_at: datetime) -> A
 
 def finish(article: Article, topics) -> Prepared:
     """Match, fingerprint and profile an extracted article: all the CPU work storing needs. Its
-    texts lose the characters XML forbids first (a feed's title may carry one): what is stored is
-    what every feed and page can show."""
+    texts lose control characters first (`domain.chars.storable`: a feed's title may carry one),
+    and a date past its fetch (and FUTURE_SLACK) is no date: what is stored is what every feed,
+    page and terminal can show, and sorts where it belongs."""
     from newswatch.domain import fingerprint
-    from newswatch.domain.chars import xml_safe
+    from newswatch.domain.chars import storable
 
-    article.title = xml_safe(article.title)
-    article.text = xml_safe(article.text)
-    article.authors = [xml_safe(name) for name in article.authors]
+    article.title = storable(article.title)
+    article.text = storable(article.text)
+    article.authors = [storable(name) for name in article.authors]
     if article.outlet:
-        article.outlet = xml_safe(article.outlet)
+        article.outlet = storable(article.outlet)
+    latest = article.fetched_at + FUTURE_SLACK  # a listing's date in the future is no date
+    if article.published_at and article.published_at > latest:
+        article.published_at = None
+    if article.updated_at and article.updated_at > latest:
+        article.updated_at = None
 
     print_ = fingerprint.fingerprint(article.text) if article.text else None
     matches, below = assess(article, topics)
