@@ -134,16 +134,21 @@ class NewsSpider(scrapy.Spider):
                     headers["If-Modified-Since"] = state["last_modified"]
             # Credentials in the URL go in a header, to this source's host alone (crawler/credentials.py).
             url, _ = split_credentials(spec.url)
-            yield scrapy.Request(
-                url,
-                callback=self.parse_listing,
-                errback=self.listing_failed,
-                headers=headers,
-                cb_kwargs={"spec": spec},
-                meta={"handle_httpstatus_list": [304], "source": spec.name},
-                dont_filter=True,
-                priority=10,
-            )
+            try:
+                request = scrapy.Request(
+                    url,
+                    callback=self.parse_listing,
+                    errback=self.listing_failed,
+                    headers=headers,
+                    cb_kwargs={"spec": spec},
+                    meta={"handle_httpstatus_list": [304], "source": spec.name},
+                    dont_filter=True,
+                    priority=10,
+                )
+            except ValueError as exc:  # raised here, it would end the cycle's other sources' requests too
+                outcome.status, outcome.error = "error", f"cannot fetch this URL: {_reason(exc)}"
+                continue
+            yield request
 
     # Listings --------------------------------------------------------------------------------
 

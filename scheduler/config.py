@@ -19,6 +19,7 @@ from datetime import time
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
+from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -33,6 +34,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from newswatch.domain.items import AlertMode, SourceSpec, SourceType, TopicSpec
+from newswatch.domain.redact import mask_url
 from newswatch.scheduler.config_files import (
     BUILT_IN,
     ConfigError,
@@ -325,9 +327,30 @@ class SourceConfig(_Strict):
             raise ValueError(f"a {self.type} source needs `url`")
         if self.url and not self.url.startswith(("http://", "https://")):
             raise ValueError(f"url must start with http:// or https://, got {self.url!r}")
+        if self.url:
+            problem = url_problem(self.url)
+            if problem:
+                raise ValueError(f"url {mask_url(self.url)!r}: {problem}")
         if self.link_selector and self.type != "page":
             raise ValueError("link_selector applies to `page` sources only")
         return self
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` (http or https) cannot be fetched as written, or None: no host, a space in
+    the host, a port that is no port (checked here, as the crawler would trip on it mid-cycle)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises for "abc" or 99999
+    except ValueError as exc:
+        return str(exc)
+    if not parts.hostname:
+        return "no host"
+    if any(ch.isspace() for ch in parts.netloc):
+        return "a space in the host"
+    if port == 0:
+        return "port 0"
+    return None
 
 
 class TopicConfig(_Strict):
@@ -648,4 +671,6 @@ def parse_config(text: str, label: str, path: Path | None, check_targets: bool =
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(label, "", f"invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(label, "", "invalid TOML: nested too deeply") from None
     return validate(data, label, path, check_targets)

@@ -281,3 +281,31 @@ def test_a_topic_name_the_web_view_cannot_serve_stops_newswatch_naming_the_topic
     assert result.returncode == 2
     assert f"topics[0] ({name}).name" in result.stderr and problem in result.stderr
     assert not (tmp_path / "x.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://127.0.0.1:99999/feed", "Port out of range"),
+        ("http://127.0.0.1:abc/feed", "Port could not be cast"),
+        ("http://[::1/feed", "Invalid IPv6 URL"),
+        ("http://exa mple.com/feed", "a space in the host"),
+        ("https://bob:PaSSw0rd@news.example:0/feed", "port 0"),
+    ],
+)
+def test_a_source_url_the_crawler_could_not_fetch_stops_newswatch_naming_the_source(tmp_path, url, problem):
+    path = tmp_path / "n.toml"
+    path.write_text(f'[database]\nurl = "sqlite:///x.db"\n[[sources]]\nname = "typo"\nurl = "{url}"\n')
+    result = run_newswatch("crawl", config=path)
+    assert result.returncode == 2
+    assert "sources[0] (typo)" in result.stderr and problem in result.stderr
+    assert "PaSSw0rd" not in result.stderr
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_toml_nested_too_deeply_is_a_configuration_error(tmp_path):
+    path = tmp_path / "n.toml"
+    path.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n")
+    result = run_newswatch("crawl", config=path)
+    assert result.returncode == 2
+    assert "invalid TOML" in result.stderr and "Traceback" not in result.stderr
