@@ -745,7 +745,21 @@ def _write_csv(records: list[dict]) -> None:
         for t in record["topics"]:
             row[f"{t['name']} score"] = f"{t['score']:.2f}"
             row[f"{t['name']} terms"] = ";".join(t["terms"])
-        writer.writerow(row)
+        writer.writerow({key: _inert_cell(value) for key, value in row.items()})
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert_cell(value):
+    """A cell a spreadsheet will not run: text from the web that opens like a formula
+    ('=HYPERLINK(...)', '@SUM(...)') gets a leading apostrophe; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        try:
+            float(value)
+        except ValueError:
+            return "'" + value
+    return value
 
 
 @cli.command()
