@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from datetime import time
+from datetime import UTC, datetime, time
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
@@ -79,22 +79,32 @@ class DatabaseConfig(_Strict):
 
 class CrawlConfig(_Strict):
     allow_private_addresses: bool = Field(
-        False, description="true: loopback, private and link-local hosts may be fetched (tests, intranets)"
+        strict=True,
+        default=False,
+        description="true: loopback, private and link-local hosts may be fetched (tests, intranets)",
     )
-    obey_robots_txt: bool = Field(True, description="honour each site's robots.txt")
+    obey_robots_txt: bool = Field(strict=True, default=True, description="honour each site's robots.txt")
     user_agent: str = Field(
         "newswatch/0.1 (+https://github.com/newswatch/newswatch; news monitor)",
         description="the User-Agent header of every request",
     )
     timeout: Timeout = Field("30s", validate_default=True, description="give up on a request after this long")
     max_page_size: PageSize = Field("5MB", validate_default=True, description="a larger page or feed is not downloaded")
-    max_redirects: int = Field(5, ge=0, le=20, description="redirects followed per request")
+    max_redirects: int = Field(strict=True, default=5, ge=0, le=20, description="redirects followed per request")
     concurrency: int = Field(
-        16, ge=1, le=256, description="requests at once in all; politeness adapts per site (AutoThrottle)"
+        strict=True,
+        default=16,
+        ge=1,
+        le=256,
+        description="requests at once in all; politeness adapts per site (AutoThrottle)",
     )
-    per_domain_concurrency: int = Field(2, ge=1, le=64, description="requests at once to one site")
+    per_domain_concurrency: int = Field(strict=True, default=2, ge=1, le=64, description="requests at once to one site")
     max_articles_per_source: int = Field(
-        100, ge=1, le=100_000, description="new articles fetched from one source per cycle; the rest wait for the next"
+        strict=True,
+        default=100,
+        ge=1,
+        le=100_000,
+        description="new articles fetched from one source per cycle; the rest wait for the next",
     )
     max_item_age: Duration = Field(
         "7d", validate_default=True, description="listing items published longer ago are not fetched"
@@ -105,10 +115,18 @@ class CrawlConfig(_Strict):
         description="fetch listings unconditionally this often (else conditional GETs: ETag, Last-Modified)",
     )
     retries: int = Field(
-        2, ge=0, le=10, description="immediate retries of a 5xx or a time-out (429/503 wait for Retry-After)"
+        strict=True,
+        default=2,
+        ge=0,
+        le=10,
+        description="immediate retries of a 5xx or a time-out (429/503 wait for Retry-After)",
     )
     extract_workers: int = Field(
-        0, ge=0, le=64, description="processes extracting articles; 0: one per core on big cycles; 1: no extra process"
+        strict=True,
+        default=0,
+        ge=0,
+        le=64,
+        description="processes extracting articles; 0: one per core on big cycles; 1: no extra process",
     )
 
 
@@ -127,21 +145,29 @@ class AlertsConfig(_Strict):
         "3d", validate_default=True, description="items published longer ago are stored without alerting"
     )
     max_per_cycle: int = Field(
-        20, ge=1, le=10_000, description="instant alerts per cycle; the rest fold into one summary"
+        strict=True, default=20, ge=1, le=10_000, description="instant alerts per cycle; the rest fold into one summary"
     )
-    updates: bool = Field(False, description="alert again when an alerted story gets a new report (not a copy)")
-    retry_limit: int = Field(8, ge=1, le=100, description="attempts per delivery before it is marked failed")
+    updates: bool = Field(
+        strict=True, default=False, description="alert again when an alerted story gets a new report (not a copy)"
+    )
+    retry_limit: int = Field(
+        strict=True, default=8, ge=1, le=100, description="attempts per delivery before it is marked failed"
+    )
     retry_base: Period = Field(
         "30s", validate_default=True, description="wait before the first retry, doubling with each attempt"
     )
-    retry_cap: Duration = Field("6h", validate_default=True, description="the longest wait between two attempts")
+    retry_cap: Duration = Field(
+        "6h", validate_default=True, description="the longest wait between two attempts; at least retry_base"
+    )
     send_timeout: Timeout = Field(
         "60s",
         validate_default=True,
         description="the longest one send may take; then its worker process is stopped and it is retried",
     )
     claim_timeout: Duration = Field(
-        "10m", validate_default=True, description="a delivery claimed longer ago by a sender that died is sent again"
+        "10m",
+        validate_default=True,
+        description="a delivery claimed longer ago by a sender that died is sent again; longer than send_timeout",
     )
     rate_limit: Duration = Field(
         "0s", validate_default=True, description="the least time between two sends to one target; 0s: no limit"
@@ -182,10 +208,23 @@ class AlertsConfig(_Strict):
         from apscheduler.triggers.cron import CronTrigger
 
         try:
-            CronTrigger.from_crontab(value)
+            trigger = CronTrigger.from_crontab(value, timezone=UTC)
         except ValueError as exc:
             raise ValueError(f"invalid cron expression {value!r}: {exc}") from None
+        if trigger.get_next_fire_time(None, datetime.now(UTC)) is None:
+            raise ValueError(f"cron expression {value!r} never fires (no such day)")
         return value
+
+    @model_validator(mode="after")
+    def _timings(self) -> AlertsConfig:
+        if self.retry_cap < self.retry_base:
+            raise ValueError(f"retry_cap ({self.retry_cap:g}s) is shorter than retry_base ({self.retry_base:g}s)")
+        if self.claim_timeout <= self.send_timeout:
+            # A sender still inside its send would have its claim taken over: the alert sent twice.
+            raise ValueError(
+                f"claim_timeout ({self.claim_timeout:g}s) must be longer than send_timeout ({self.send_timeout:g}s)"
+            )
+        return self
 
     @field_validator("timezone")
     @classmethod
@@ -213,10 +252,16 @@ class ServiceConfig(_Strict):
         description="each source's start is shifted by up to this (at most a tenth of its interval)",
     )
     retention_days: int = Field(
-        30, ge=1, le=36_500, description="the text of articles that matched no topic is dropped after this"
+        strict=True,
+        default=30,
+        ge=1,
+        le=36_500,
+        description="the text of articles that matched no topic is dropped after this",
     )
     send_every: Period = Field("10s", validate_default=True, description="how often due alerts are sent")
-    failing_after: int = Field(5, ge=1, le=1000, description="failures in a row after which a source raises one alert")
+    failing_after: int = Field(
+        strict=True, default=5, ge=1, le=1000, description="failures in a row after which a source raises one alert"
+    )
     silent_after: float = Field(
         8.0,
         gt=1,
@@ -252,7 +297,9 @@ class ClusterConfig(_Strict):
         le=60,
         description="every scheduler and worker says it is alive this often; lost after three",
     )
-    batch: int = Field(20, ge=1, le=1000, description="at most this many due sources in one crawl task")
+    batch: int = Field(
+        strict=True, default=20, ge=1, le=1000, description="at most this many due sources in one crawl task"
+    )
     visibility_timeout: Duration | None = Field(
         None,
         description="how long the broker waits for a task's acknowledgement before giving it to another worker; "
@@ -299,7 +346,9 @@ class SourceConfig(_Strict):
     interval: Duration = Field(
         "15m", validate_default=True, description="how often the source is fetched (at least 5s)"
     )
-    enabled: bool = Field(True, description="false: not fetched unless named by `newswatch crawl --source`")
+    enabled: bool = Field(
+        strict=True, default=True, description="false: not fetched unless named by `newswatch crawl --source`"
+    )
 
     @field_validator("interval")
     @classmethod
@@ -316,6 +365,8 @@ class SourceConfig(_Strict):
         # A NUL or another control character in a name breaks tables, logs and some databases.
         if any(not ch.isprintable() for ch in value):
             raise ValueError("name must be printable text, without control characters")
+        if not value.strip():
+            raise ValueError("name must not be blank")
         return value
 
     @model_validator(mode="after")

@@ -309,3 +309,24 @@ def test_toml_nested_too_deeply_is_a_configuration_error(tmp_path):
     result = run_newswatch("crawl", config=path)
     assert result.returncode == 2
     assert "invalid TOML" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ('[crawl]\nobey_robots_txt = "no"\n', "crawl.obey_robots_txt: Input should be a valid boolean"),
+        ("[crawl]\nretries = true\n", "crawl.retries: Input should be a valid integer"),
+        ('[alerts]\nmax_per_cycle = "20"\n', "alerts.max_per_cycle: Input should be a valid integer"),
+        ('[alerts]\nclaim_timeout = "0s"\n', "claim_timeout (0s) must be longer than send_timeout (60s)"),
+        ('[alerts]\nretry_base = "1h"\nretry_cap = "10m"\n', "retry_cap (600s) is shorter than retry_base (3600s)"),
+        ('[alerts]\ndigest_cron = "0 8 30 2 *"\n', "alerts.digest_cron: cron expression '0 8 30 2 *' never fires"),
+        ('[[sources]]\nname = "   "\nurl = "https://news.example/feed"\n', "name must not be blank"),
+    ],
+)
+def test_a_value_that_would_be_quietly_misread_stops_newswatch_naming_the_key(tmp_path, body, problem):
+    path = tmp_path / "n.toml"
+    path.write_text(f'[database]\nurl = "sqlite:///x.db"\n{body}')
+    result = run_newswatch("crawl", config=path)
+    assert result.returncode == 2
+    assert problem in result.stderr
+    assert not (tmp_path / "x.db").exists()
