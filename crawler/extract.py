@@ -120,6 +120,12 @@ def _encoding_name(label: str | None) -> str | None:
     return resolve_encoding(label.strip("\"'"))
 
 
+def _looks_utf16(body: bytes) -> bool:
+    """Whether the page's opening has the NUL bytes that UTF-16 gives markup and Latin text."""
+    head = body[:2048]
+    return head.count(0) * 8 >= len(head)
+
+
 def _prefers_utf8(body: bytes, declared: str) -> bool:
     """A legacy single-byte declaration on a body that is valid UTF-8 with non-ASCII text."""
     if declared not in _LEGACY_SINGLE_BYTE or body.isascii():
@@ -179,6 +185,8 @@ def decode_html(body: bytes | str, headers_encoding: str | None = None) -> str:
     for declared in (_encoding_name(headers_encoding), in_page):
         if not declared:
             continue
+        if declared.startswith("utf-16") and not _looks_utf16(body):
+            continue  # a header's word against bytes that are plainly not two per character
         if declared == "utf_8" or declared == "utf-8":
             return _decode_declared_utf8(body)
         if _prefers_utf8(body, declared):

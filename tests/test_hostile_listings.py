@@ -1,8 +1,8 @@
-"""What a feed may smuggle or lie about, and what newswatch makes of it: terminal escape sequences
-in a headline never reach the terminal, a headline written as a spreadsheet formula is inert in
-the CSV export, a date with an impossible time-zone offset costs only that date (not the feed's
-other entries), and a date in the future is no date. All through the installed command on the
-fixture news web."""
+"""What a feed or a page may smuggle or lie about, and what newswatch makes of it: terminal escape
+sequences in a headline never reach the terminal, a headline written as a spreadsheet formula is
+inert in the CSV export, a date with an impossible time-zone offset costs only that date (not the
+feed's other entries), a date in the future is no date, and a header calling a UTF-8 page UTF-16
+does not turn it into nonsense. All through the installed command on the fixture news web."""
 
 from __future__ import annotations
 
@@ -88,3 +88,14 @@ def test_a_listing_date_in_the_future_is_no_date(tmp_path, newsweb):
     assert article["published_at"] is None or article["published_at"] <= article["fetched_at"]
     recent = json_lines(run_newswatch("articles", "--since", "1h", "--json", config=config).stdout)
     assert [a["id"] for a in recent] == [article["id"]]
+
+
+def test_a_header_calling_a_utf8_page_utf16_is_not_believed(tmp_path, newsweb):
+    sources = _publish(newsweb, [("lying", "Minerals group meets under iCET", "{{rfc822:-20m}}")])
+    page = _untitled([*PARAGRAPHS, "खनिज समूह की बैठक नई दिल्ली में हुई।"])
+    newsweb.serve("/lies/lying.html", page.encode("utf-8"), "text/html; charset=utf-16")
+    config = write_config(tmp_path / "n.toml", newsweb, sources=sources)
+    assert run_newswatch("crawl", "--no-alerts", config=config).returncode == 0
+    stored = json_lines(run_newswatch("export", "--all", config=config).stdout)
+    assert len(stored) == 1 and "critical minerals met in New Delhi" in stored[0]["text"]
+    assert "खनिज समूह की बैठक" in stored[0]["text"] and stored[0]["topics"]
