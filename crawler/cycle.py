@@ -95,6 +95,10 @@ def run_cycle(context: CycleContext, log_level: str = "ERROR") -> CycleReport:
     # Scrapy resets its loggers to DEBUG when it starts; keep them at our level or quieter.
     root_level = logging.getLogger().getEffectiveLevel()
     logging.getLogger("scrapy").setLevel(max(logging.WARNING, root_level))
+    # A dead server or a refused robots.txt is the source's error (one line, newswatch.cycle);
+    # these say it again at ERROR, robots.txt with a traceback. Kept for --log-level DEBUG.
+    for repeats in ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt"):
+        logging.getLogger(repeats).setLevel(logging.DEBUG if root_level <= logging.DEBUG else logging.CRITICAL)
     process.crawl(NewsSpider, context=context)
     with context.sessions.begin() as session:
         # Seen by a second crawl of this database, which tells its user (`newswatch crawl`).

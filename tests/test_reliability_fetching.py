@@ -115,3 +115,17 @@ def test_slow_and_dribbling_servers_time_out_and_the_others_are_read(tmp_path):
     assert outcome["dribbler"]["status"] == "error" and "time-out" in outcome["dribbler"]["error"]
     assert outcome["ledger"]["stored"] == 1 and outcome["ledger"]["failed"] == 1
     assert "time-out" in outcome["ledger"]["error"]
+
+
+def test_a_dead_server_is_one_reason_per_source_in_the_log_not_a_traceback(tmp_path, newsweb):
+    from tests.services import free_port
+
+    dead = f"http://127.0.0.1:{free_port()}"  # nothing listens: robots.txt and the feed are refused
+    sources = f'[[sources]]\nname = "gone"\ntype = "feed"\nurl = "{dead}/feed.rss"\ninterval = "5m"\n'
+    config = write_config(tmp_path / "n.toml", newsweb, sources=sources)
+    result = run_newswatch("crawl", config=config)
+    assert result.returncode == 0
+    assert "Traceback" not in result.stderr and " error " not in result.stderr, result.stderr
+    assert "source failed source=gone" in result.stderr and "connection refused" in result.stderr
+    source = json_lines(run_newswatch("sources", "--json", config=config).stdout)[0]
+    assert source["status"] == "error" and source["error"] == "connection refused"
