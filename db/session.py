@@ -131,7 +131,7 @@ def migrate(engine: Engine) -> None:
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
     except Exception as exc:
-        raise DatabaseError(f"cannot open or migrate the database: {exc}") from exc
+        raise DatabaseError(f"cannot open or migrate the database: {error_text(exc)}") from exc
 
 
 def open_engine(url: str) -> Engine:
@@ -146,3 +146,13 @@ def open_database(url: str) -> sessionmaker[Session]:
     from sqlalchemy.orm import sessionmaker
 
     return sessionmaker(open_engine(url), expire_on_commit=False)
+
+
+def error_text(exc: BaseException) -> str:
+    """A database error in one line: the driver's own message ("file is not a database", "attempt
+    to write a readonly database"), without the statement, its parameters and SQLAlchemy's link."""
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        exc = exc.orig
+    return " ".join(str(exc).split())

@@ -262,9 +262,21 @@ def runtime_errors(command):
         except Exception as exc:  # the last line of defence: say what failed, exit 1
             from newswatch.scheduler.logs import mask_secrets
 
-            raise Failure(mask_secrets(f"{type(exc).__name__}: {exc}")) from exc
+            raise Failure(mask_secrets(_one_line(exc))) from exc
 
     return wrapper
+
+
+def _one_line(exc: Exception) -> str:
+    """What failed, in one line: a database error by the driver's own message ("attempt to write a
+    readonly database"), without the statement, its parameters and the link SQLAlchemy adds."""
+    from sqlalchemy.exc import DBAPIError
+
+    from newswatch.db.session import error_text
+
+    if isinstance(exc, DBAPIError):
+        return f"database error: {error_text(exc)}"
+    return " ".join(f"{type(exc).__name__}: {exc}".split())
 
 
 def _reader_gone() -> None:

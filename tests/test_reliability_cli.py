@@ -150,3 +150,13 @@ def test_two_crawls_at_once_are_told_of_each_other(tmp_path):
     assert "another crawl is running on this database" in notice and "pid" in notice
     assert "another crawl" not in results["first"].stderr
     assert json_lines(run_newswatch("sources", "--json", config=config).stdout)[0]["status"] == "ok"
+
+
+def test_a_file_that_is_not_a_database_is_one_line_and_exit_1(tmp_path):
+    config = _db_config(tmp_path)
+    (tmp_path / "n.db").write_bytes(b"this is not SQLite, it was a note\n" * 200)
+    for command in (("articles",), ("sources",), ("crawl",)):
+        result = run_newswatch(*command, config=config)
+        assert result.returncode == 1, command
+        assert result.stderr.strip().count("\n") == 0, result.stderr
+        assert "file is not a database" in result.stderr and "sqlalche.me" not in result.stderr
