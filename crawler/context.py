@@ -17,6 +17,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from newswatch.domain.items import FeedEntry, SourceSpec
 from newswatch.domain.report import CycleReport
 
+# The longest page address fetched (Scrapy's URLLENGTH_LIMIT): longer ones fail for good, with
+# that reason, rather than being dropped by Scrapy and retried as if the server had not answered.
+MAX_URL_LENGTH = 8192
+
 if TYPE_CHECKING:
     from newswatch.db.models import Article
     from newswatch.domain.matching import CompiledTopic, NearMiss

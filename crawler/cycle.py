@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from newswatch.crawler.context import CrawlSettings, CycleContext
+from newswatch.crawler.context import MAX_URL_LENGTH, CrawlSettings, CycleContext
 from newswatch.domain.redact import secret_pieces
 from newswatch.domain.report import CycleReport
 
@@ -33,6 +33,8 @@ def scrapy_settings(crawl: CrawlSettings, log_level: str = "ERROR") -> dict:
         # a fifth of the crawl process's time on a 2,000-article cycle.
         "CONCURRENT_ITEMS": 4,
         "DOWNLOAD_DELAY": 0,
+        # Scrapy drops longer links without a word; the spider fails them with a reason first.
+        "URLLENGTH_LIMIT": MAX_URL_LENGTH,
         # Politeness that adapts: AutoThrottle spaces requests by each site's own latency. It
         # starts from no delay: it only ever lowers a delay on 200 responses, so a start delay
         # would space every conditional poll of a site's feeds (answered 304) for good.

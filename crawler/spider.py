@@ -16,7 +16,7 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from newswatch.crawler.context import CycleContext
+from newswatch.crawler.context import MAX_URL_LENGTH, CycleContext
 from newswatch.crawler.credentials import split_credentials
 from newswatch.crawler.netguard import BlockedAddress
 from newswatch.domain.canonical import canonical_url
@@ -276,6 +276,9 @@ class NewsSpider(scrapy.Spider):
             return
         outcome.requested += 1
         outcome.open_page(key, url, entry, retry)
+        if len(url) > MAX_URL_LENGTH:
+            outcome.page_failed(key, url, f"URL longer than {MAX_URL_LENGTH} characters", permanent=True)
+            return
         yield scrapy.Request(
             url,
             callback=self.parse_article,

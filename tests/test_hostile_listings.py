@@ -99,3 +99,15 @@ def test_a_header_calling_a_utf8_page_utf16_is_not_believed(tmp_path, newsweb):
     stored = json_lines(run_newswatch("export", "--all", config=config).stdout)
     assert len(stored) == 1 and "critical minerals met in New Delhi" in stored[0]["text"]
     assert "खनिज समूह की बैठक" in stored[0]["text"] and stored[0]["topics"]
+
+
+def test_a_link_too_long_to_fetch_fails_once_with_that_reason(tmp_path, newsweb):
+    long_slug = "minerals-" + "x" * 9000
+    sources = _publish(newsweb, [(long_slug, "Minerals group meets under iCET", "{{rfc822:-20m}}")])
+    config = write_config(tmp_path / "n.toml", newsweb, sources=sources)
+    assert run_newswatch("crawl", "--no-alerts", config=config).returncode == 0
+    pages = json_lines(run_newswatch("sources", "--pages", "--json", config=config).stdout)
+    assert len(pages) == 1 and pages[0]["status"] == "failed", pages
+    assert "URL longer than 8192 characters" in pages[0]["reason"]
+    assert run_newswatch("crawl", "--no-alerts", config=config).returncode == 0
+    assert not any(url.startswith("/lies/minerals-") for _, url, _ in newsweb.requests)  # never fetched
