@@ -54,7 +54,9 @@ class GuardMiddleware:
         seed = request.cookies.get(CSRF_COOKIE, "")
         fresh = None
         if not 20 <= len(seed) <= 64:
-            seed = fresh = self.guard.new_csrf_seed()
+            seed = self.guard.new_csrf_seed()
+            # Feed readers and scripts post no forms: no cookie for them (it only defeats caches).
+            fresh = None if request.url.path.startswith(MACHINE_PATHS) else seed
         scope.setdefault("state", {})["csrf_seed"] = seed
         refusal = self._refusal(request)
 
