@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 from urllib.parse import quote, urlsplit
 
 from jinja2 import StrictUndefined, TemplateError, Undefined
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import escape as html_escape
 
@@ -142,6 +143,26 @@ def _finalize_text(value: Any) -> str:
     return _CONTROL.sub("", str(value))
 
 
+MAX_TEMPLATE_VALUE = 100_000  # characters (or items) one `*` in a template may make
+
+
+class _BoundedSandbox(SandboxedEnvironment):
+    """The sandbox, and `*` and `**` that cannot build a gigabyte string or a thousand-digit
+    number: a configured template renders inside the crawl, which must not stall on it."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                sized = isinstance(seq, str | list | tuple) and isinstance(times, int)
+                if sized and len(seq) * times > MAX_TEMPLATE_VALUE:
+                    raise SecurityError(f"a template value longer than {MAX_TEMPLATE_VALUE} is refused")
+        elif isinstance(right, int | float) and isinstance(left, int | float) and abs(right) > 64 and abs(left) > 1:
+            raise SecurityError("a power this large is refused in a template")
+        return super().call_binop(context, operator, left, right)
+
+
 def _environment(flavour: str, strict: bool) -> SandboxedEnvironment:
     options: dict[str, Any] = {
         "trim_blocks": True,
@@ -157,7 +178,7 @@ def _environment(flavour: str, strict: bool) -> SandboxedEnvironment:
         options["finalize"] = _finalize_markdown_for_html
     else:
         options["finalize"] = _finalize_text
-    env = SandboxedEnvironment(**options)
+    env = _BoundedSandbox(**options)
     env.filters["markdown_escape"] = lambda value: Safe(markdown_escape(value))
     env.filters["mdurl"] = _mdurl
     env.filters["href"] = _href

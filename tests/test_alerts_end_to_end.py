@@ -141,3 +141,13 @@ def test_an_ntfy_access_token_never_shows_in_alert_listings_or_logs(tmp_path, ne
     deliveries = json_lines(shown[2])
     assert deliveries and all(d["target"].startswith("ntfy://") and "127.0.0.1" in d["target"] for d in deliveries)
     assert token not in "\n".join(shown)
+
+
+def test_a_template_that_would_build_a_gigabyte_title_falls_back_to_the_built_in_one(tmp_path, newsweb, receiver):
+    template = 'title_template = "{{ article.title * 100000000 }}"\n'
+    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], extra=template)
+    result = run_newswatch("crawl", config=config, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "alert template failed, using the built-in one: SecurityError" in result.stderr
+    assert len(receiver.posts) == 2
+    assert all(len(post["title"]) < 300 and post["title"].startswith("[icet] ") for post in receiver.posts)
