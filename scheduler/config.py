@@ -167,7 +167,7 @@ class AlertsConfig(_Strict):
     claim_timeout: Duration = Field(
         "10m",
         validate_default=True,
-        description="a delivery claimed longer ago by a sender that died is sent again; longer than send_timeout",
+        description="a delivery its dead sender claimed this long ago is sent again; > send_timeout",
     )
     rate_limit: Duration = Field(
         "0s", validate_default=True, description="the least time between two sends to one target; 0s: no limit"
