@@ -275,12 +275,18 @@ def test_reading_commands_follow_a_changed_database_url_and_keep_the_cache_priva
 
 @pytest.mark.parametrize(("name", "problem"), [("all", "`all` names every topic"), ("..", "not dots alone")])
 def test_a_topic_name_the_web_view_cannot_serve_stops_newswatch_naming_the_topic(tmp_path, name, problem):
+    stderr = _refused(tmp_path, f'[[topics]]\nname = "{name}"\nquery = "chips"\n')
+    assert f"topics[0] ({name}).name" in stderr and problem in stderr
+
+
+def _refused(tmp_path, body: str) -> str:
+    """`newswatch crawl` on a configuration with `body`: exit 2, no database made; its stderr."""
     path = tmp_path / "n.toml"
-    path.write_text(f'[database]\nurl = "sqlite:///x.db"\n[[topics]]\nname = "{name}"\nquery = "chips"\n')
+    path.write_text(f'[database]\nurl = "sqlite:///x.db"\n{body}')
     result = run_newswatch("crawl", config=path)
     assert result.returncode == 2
-    assert f"topics[0] ({name}).name" in result.stderr and problem in result.stderr
     assert not (tmp_path / "x.db").exists()
+    return result.stderr
 
 
 @pytest.mark.parametrize(
@@ -294,13 +300,9 @@ def test_a_topic_name_the_web_view_cannot_serve_stops_newswatch_naming_the_topic
     ],
 )
 def test_a_source_url_the_crawler_could_not_fetch_stops_newswatch_naming_the_source(tmp_path, url, problem):
-    path = tmp_path / "n.toml"
-    path.write_text(f'[database]\nurl = "sqlite:///x.db"\n[[sources]]\nname = "typo"\nurl = "{url}"\n')
-    result = run_newswatch("crawl", config=path)
-    assert result.returncode == 2
-    assert "sources[0] (typo)" in result.stderr and problem in result.stderr
-    assert "PaSSw0rd" not in result.stderr
-    assert not (tmp_path / "x.db").exists()
+    stderr = _refused(tmp_path, f'[[sources]]\nname = "typo"\nurl = "{url}"\n')
+    assert "sources[0] (typo)" in stderr and problem in stderr
+    assert "PaSSw0rd" not in stderr
 
 
 def test_toml_nested_too_deeply_is_a_configuration_error(tmp_path):
@@ -324,9 +326,4 @@ def test_toml_nested_too_deeply_is_a_configuration_error(tmp_path):
     ],
 )
 def test_a_value_that_would_be_quietly_misread_stops_newswatch_naming_the_key(tmp_path, body, problem):
-    path = tmp_path / "n.toml"
-    path.write_text(f'[database]\nurl = "sqlite:///x.db"\n{body}')
-    result = run_newswatch("crawl", config=path)
-    assert result.returncode == 2
-    assert problem in result.stderr
-    assert not (tmp_path / "x.db").exists()
+    assert problem in _refused(tmp_path, body)
