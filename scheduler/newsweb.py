@@ -30,7 +30,6 @@ _TYPES = {
     ".txt": "text/plain; charset=utf-8",
     ".json": "application/json",
 }
-_BOOT = datetime.now(UTC).replace(microsecond=0)
 
 
 @dataclass
@@ -65,7 +64,9 @@ class NewsWeb:
 
     def __init__(self, root: Path, port: int = 0, now: datetime | None = None) -> None:
         self.root = Path(root)
-        self.now = now or _BOOT
+        # Relative dates ({{iso:-30m}}) count from when this web was made, not from when the
+        # process started: a test late in a long run must see "30 minutes ago" as 30 minutes ago.
+        self.now = now or datetime.now(UTC).replace(microsecond=0)
         self.faults: dict[str, Fault] = {}
         self.overrides: dict[str, tuple[bytes, str]] = {}
         self.requests: list[tuple[str, str, dict[str, str]]] = []
