@@ -120,7 +120,14 @@ class Courier:
         if self._aborted:
             return Outcome(ok=False, stopped=True, error="not sent: the sender is shutting down")
         worker = self._take()
-        job = {"url": url, "title": title, "body": body, "format": body_format, "delivery_id": delivery_id}
+        job = {
+            "url": url,
+            "title": title,
+            "body": body,
+            "format": body_format,
+            "delivery_id": delivery_id,
+            "timeout": timeout,
+        }
         accepted, finished = False, False
         deadline = monotonic() + timeout
         try:
@@ -240,7 +247,14 @@ def main() -> None:
             return
         job = json.loads(line)
         try:
-            transport.send(job["url"], job["title"], job["body"], job["format"], delivery_id=job["delivery_id"])
+            transport.send(
+                job["url"],
+                job["title"],
+                job["body"],
+                job["format"],
+                delivery_id=job["delivery_id"],
+                timeout=job.get("timeout"),
+            )
         except transport.TransportError as exc:
             tell(event="done", ok=False, error=str(exc), permanent=exc.permanent)
         except Exception as exc:  # whatever a plugin raises is this send's failure, not the worker's

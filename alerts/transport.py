@@ -94,23 +94,46 @@ def with_delivery_id(url: str, delivery_id: str | None) -> str:
     return f"{url}{joiner}+{DELIVERY_HEADER}={delivery_id}&:{DELIVERY_FIELD}={delivery_id}"
 
 
+# A plugin's own socket time-outs end a send a little before the worker is killed for it, so that
+# the error names what the target did ("read timed out") instead of the kill.
+_SOCKET_SHARE = 0.9
+
+
+def _own_timeouts(plugin, url: str, timeout: float | None) -> None:
+    """Let the plugin wait for its target as long as `alerts.send_timeout` allows, not apprise's
+    4 seconds: a target that takes 6 s to answer has accepted the notification, and giving up on
+    it early only sends it again. `rto`/`cto` written in the URL itself are left as they are."""
+    if not timeout or timeout <= 0:
+        return
+    asked = {pair.partition("=")[0].lower() for pair in url.partition("?")[2].split("&")}
+    wait = max(timeout * _SOCKET_SHARE, 0.5)
+    if "rto" not in asked and hasattr(plugin, "socket_read_timeout"):
+        plugin.socket_read_timeout = wait
+    if "cto" not in asked and hasattr(plugin, "socket_connect_timeout"):
+        plugin.socket_connect_timeout = min(plugin.socket_connect_timeout, wait)
+
+
 def send(
     url: str,
     title: str,
     body: str,
     body_format: str = "markdown",
     delivery_id: str | None = None,
+    timeout: float | None = None,
 ) -> None:
-    """Send one notification to one apprise URL, or raise TransportError. No time limit here: the
-    worker process this runs in is killed when the send's time is up (alerts/courier.py)."""
+    """Send one notification to one apprise URL, or raise TransportError. `timeout` (the
+    configured send_timeout) sets how long the plugin waits for its target; the worker process
+    this runs in is also killed when the send's time is up (alerts/courier.py)."""
     notify_format = _FORMATS.get(body_format, apprise.NotifyFormat.TEXT)
     _REDACTOR.remember(url)
     with _capture() as log:
         notifier = apprise.Apprise()
-        if not notifier.add(with_delivery_id(url, delivery_id)):
+        plugin = apprise.Apprise.instantiate(with_delivery_id(url, delivery_id))
+        if plugin is None or not notifier.add(plugin):
             raise TransportError(
                 _reason(log.getvalue(), url, f"not a usable apprise URL: {mask_url(url)}"), permanent=True
             )
+        _own_timeouts(plugin, url, timeout)
         try:
             ok = notifier.notify(body=body, title=title, body_format=notify_format)
         except Exception as exc:  # a plugin bug must not take the sender down with it

@@ -84,6 +84,19 @@ def test_a_dribbling_target_delays_only_itself_and_gets_each_alert_once(tmp_path
     assert {d["status"] for d in _deliveries(config)} == {"sent"}
 
 
+def test_a_target_slower_than_four_seconds_but_within_send_timeout_gets_each_alert_once(tmp_path, newsweb):
+    # apprise gives up on an HTTP answer after 4 s unless told otherwise; send_timeout is the wait.
+    with SlowHook(delay=5) as slow:
+        config = _config(tmp_path, newsweb, [slow.apprise_url], send_timeout="20s")
+        crawl = run_newswatch("crawl", config=config)
+        again = run_newswatch("alerts", "send", config=config)
+    assert crawl.returncode == 0 and again.returncode == 0, crawl.stderr + again.stderr
+    deliveries = _deliveries(config)
+    assert len(deliveries) == 2
+    assert [(d["status"], d["attempts"]) for d in deliveries] == [("sent", 1)] * 2, deliveries
+    assert sorted(_ids(slow)) == sorted(d["delivery_id"] for d in deliveries)
+
+
 def test_sigterm_during_a_slow_send_ends_the_service_in_its_grace_period_and_the_alert_goes_out_later(
     tmp_path, newsweb
 ):
