@@ -91,6 +91,8 @@ class Dispatcher:
             self.report.failed += report.failed
             self.report.retrying += report.retrying
             self.report.deferred += report.deferred
+            self.report.held += report.held
+            self.report.quiet_end = report.quiet_end or self.report.quiet_end
             self.report.by_target.update(report.by_target)
 
     def wait(self, deadline: float | None = None) -> bool:

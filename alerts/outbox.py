@@ -47,7 +47,20 @@ class SendReport:
     failed: int = 0
     retrying: int = 0
     deferred: int = 0  # due, but held back by quiet hours, the rate limit or a target failing this round
+    held: int = 0  # of those deferred, the ones held by quiet hours (until `quiet_end`)
+    quiet_end: datetime | None = None
     by_target: dict[str, str] = field(default_factory=dict)
+
+    def counts(self) -> str:
+        """One line for the commands: sent, failed, retrying, and what waits, and why."""
+        line = f"sent {self.sent}, failed {self.failed}, retrying {self.retrying}"
+        if self.held:
+            line += f", held by quiet hours {self.held}"
+            if self.quiet_end is not None:
+                line += f" (until {self.quiet_end:%Y-%m-%d %H:%M} UTC)"
+        if self.deferred > self.held:
+            line += f", waiting {self.deferred - self.held} (rate limit, a target failing this round, or time up)"
+        return line
 
     @property
     def errors(self) -> list[str]:
@@ -323,8 +336,13 @@ class _Round:
             self.report.by_target[row.target_label] = "no longer configured"
             return
         exempt = target.is_console or row.kind in EXEMPT_KINDS
-        if row.target in self.failing or (self.quiet_end is not None and not exempt):
+        if row.target in self.failing:
             self.report.deferred += 1
+            return
+        if self.quiet_end is not None and not exempt:
+            self.report.deferred += 1
+            self.report.held += 1
+            self.report.quiet_end = self.quiet_end
             return
         if self.settings.rate_limit > 0 and not exempt and row.target in self.last_sent:
             allowed = self.last_sent[row.target] + timedelta(seconds=self.settings.rate_limit)

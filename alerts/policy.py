@@ -40,6 +40,7 @@ from newswatch.alerts.render import (
 from newswatch.alerts.settings import AlertSettings, TopicAlerting
 from newswatch.alerts.targets import Target, targets_for
 from newswatch.db.models import Alert, Article, Delivery, TopicMatch
+from newswatch.db.reading import DIGEST_PENDING
 
 INSTANT_KINDS = ("instant", "update")
 
@@ -91,11 +92,14 @@ def too_old(article: Article, settings: AlertSettings, now: datetime) -> bool:
 
 
 def _snippet(article: Article, match: TopicMatch | None) -> str:
+    """What the alert quotes under the headline: a hit in the text, else one in some other field,
+    else the text's opening; never the headline again (the alert shows it already)."""
     hits = list(match.hits or []) if match is not None else []
-    for wanted in ("text", "title", None):
+    headline = one_line(article.title)
+    for wanted in ("text", None):
         for hit in hits:
             if (wanted is None or hit.get("field") == wanted) and hit.get("snippet"):
-                if wanted == "title" and one_line(hit["snippet"]) == one_line(article.title):
+                if one_line(hit["snippet"]) == headline:
                     continue
                 return hit["snippet"]
     return one_line(article.text, SNIPPET_LIMIT)
@@ -165,6 +169,18 @@ def _add_alert(
     return alert
 
 
+def _topics_of(session: Session, article_ids: Iterable[int]) -> dict[int, set[str]]:
+    """The topics each article matched."""
+    found: dict[int, set[str]] = {}
+    ids = list(set(article_ids))
+    if ids:
+        for article_id, topic in session.execute(
+            select(TopicMatch.article_id, TopicMatch.topic).where(TopicMatch.article_id.in_(ids))
+        ):
+            found.setdefault(article_id, set()).add(topic)
+    return found
+
+
 def _existing(session: Session, key: str) -> Alert | None:
     return session.scalar(select(Alert).where(Alert.key == key))
 
@@ -192,16 +208,24 @@ def plan_for_article(
     budget = budget if budget is not None else CycleBudget.for_settings(settings)
     created: list[Alert] = []
     notes: list[str] = []
+    fresh = list(matches)
     if article_row.duplicate_of is not None:
-        notes.append(f"not alerted: a copy of #{article_row.duplicate_of}")
-    elif matches and too_old(article_row, settings, now):
+        # A copy alerts only for the topics its original did not match (an edited copy can add one).
+        original = article_row.duplicate_of
+        told = _topics_of(session, [original]).get(original, set())
+        fresh = [match for match in matches if match.topic not in told]
+        if not fresh:
+            notes.append(f"not alerted: a copy of #{original}")
+        elif len(fresh) < len(matches):
+            notes.extend(f"{m.topic}: not alerted: a copy of #{original}" for m in matches if m.topic in told)
+    if fresh and too_old(article_row, settings, now):
         seen = _utc(article_row.published_at) or _utc(article_row.fetched_at)
         notes.append(
             f"not alerted: older than alerts.max_age ({_duration(settings.max_age)}; "
             f"published {seen:%Y-%m-%d %H:%M} UTC)"
         )
-    else:
-        for match in matches:
+    elif fresh:
+        for match in fresh:
             note = _plan_topic(session, article_row, match, topics, targets, settings, budget, now, created)
             if note:
                 notes.append(note)
@@ -230,7 +254,7 @@ def _plan_topic(
     if topic is None:
         return f"{match.topic}: not alerted: the topic is no longer configured"
     if topic.mode == "digest":
-        return f"{topic.name}: not alerted at once: the topic is digest (the next digest tells it)"
+        return f"{topic.name}: not alerted at once: {DIGEST_PENDING}"
     if topic.mode != "instant":
         return f"{topic.name}: not alerted: the topic is off"
     kind, key = "instant", f"instant:{topic.name}:story:{story}"
@@ -350,18 +374,35 @@ def _as_topics(topics: Iterable[str | TopicAlerting]) -> list[TopicAlerting]:
     ]
 
 
+# How far before the previous digest a digest still looks for matches: a crawl that matched an
+# article just before that digest ran may have committed it just after (its rows carry the
+# crawl's time). Stories already told are skipped by their 'digest-item' row.
+DIGEST_OVERLAP = timedelta(days=1)
+
+
+def previous_digest_at(session: Session) -> datetime | None:
+    """When the last digest was made, None before the first one."""
+    return _utc(session.scalar(select(func.max(Alert.created_at)).where(Alert.kind == "digest")))
+
+
 def make_digest(
     session: Session,
     topic_names: Iterable[str | TopicAlerting],
-    since: datetime,
+    since: datetime | None,
     until: datetime,
     targets: list[Target],
     settings: AlertSettings,
     now: datetime | None = None,
 ) -> Alert | None:
     """One 'digest' alert grouping, by topic, the stories first matched in [since, until) that no
-    digest has told yet (copies and items older than max_age left out), each story with its
-    number of outlets and a link. None when there is nothing new.
+    digest has told yet, each story with its number of outlets and a link. None when there is
+    nothing new. `since` None: since the previous digest (`previous_digest_at`, looking back
+    DIGEST_OVERLAP further), or from the start when there was none, so that a weekly digest, or
+    one after the service was down at digest time, tells everything since the last one.
+
+    A copy counts only for the topics its original did not match; items that were older than
+    max_age when they were matched are left out (as an instant alert judges them): the wait for
+    the digest does not age an item out.
 
     Pass TopicAlerting objects to route by tags (plain names go to every target). Each story
     told is remembered by a 'digest-item' row, so overlapping periods never repeat a story."""
@@ -370,27 +411,36 @@ def make_digest(
     by_name = {topic.name: topic for topic in topics}
     if not by_name:
         return None
+    told_since = _utc(since) if since is not None else previous_digest_at(session)
+    conditions = [TopicMatch.topic.in_(list(by_name)), TopicMatch.created_at < _utc(until)]
+    if since is not None:
+        conditions.append(TopicMatch.created_at >= _utc(since))
+    elif told_since is not None:
+        conditions.append(TopicMatch.created_at >= told_since - DIGEST_OVERLAP)
     rows = session.execute(
         select(TopicMatch, Article)
         .join(Article, TopicMatch.article_id == Article.id)
-        .where(
-            TopicMatch.topic.in_(list(by_name)),
-            Article.duplicate_of.is_(None),
-            TopicMatch.created_at >= _utc(since),
-            TopicMatch.created_at < _utc(until),
-        )
+        .where(*conditions)
         .order_by(Article.id)
     ).all()
+    originals = _topics_of(session, (article.duplicate_of for _, article in rows if article.duplicate_of is not None))
     picked: dict[str, dict[int, Article]] = {}
+    first_matched: datetime | None = None
     for match, article in rows:
+        if article.duplicate_of is not None and match.topic in originals.get(article.duplicate_of, ()):
+            continue  # a copy: its original tells the topic
         story = story_of(article)
-        if story in picked.get(match.topic, {}) or too_old(article, settings, now):
+        if story in picked.get(match.topic, {}) or too_old(article, settings, _utc(match.created_at) or now):
             continue
         if _existing(session, f"digest:{match.topic}:story:{story}") is not None:
             continue
         picked.setdefault(match.topic, {})[story] = article
+        matched = _utc(match.created_at)
+        if matched is not None and (first_matched is None or matched < first_matched):
+            first_matched = matched
     if not picked:
         return None
+    period = (told_since or first_matched or _utc(until), _utc(until))
     story_ids = {
         article.story_id for stories in picked.values() for article in stories.values() if article.story_id is not None
     }
@@ -433,9 +483,7 @@ def make_digest(
         for target in targets_for(by_name[group["topic"]], targets):
             by_target.setdefault(target.id, []).append(group)
     routed = [target for target in targets if target.id in by_target]
-    full, variants = _variants(
-        by_target, groups, lambda chosen: render_digest(chosen, (since, until), settings=settings)
-    )
+    full, variants = _variants(by_target, groups, lambda chosen: render_digest(chosen, period, settings=settings))
     names = ",".join(sorted(by_name))
     topics_hash = hashlib.sha256(names.encode()).hexdigest()[:12]
     key = f"digest:{_utc(until).isoformat()}:{topics_hash}:{uuid.uuid4().hex[:8]}"
@@ -448,8 +496,8 @@ def make_digest(
         now=now,
         topic=groups[0]["topic"] if len(groups) == 1 else None,
         payload={
-            "since": _utc(since).isoformat(),
-            "until": _utc(until).isoformat(),
+            "since": period[0].isoformat(),
+            "until": period[1].isoformat(),
             "topics": [group["topic"] for group in groups],
             "stories": sum(len(group["stories"]) for group in groups),
         },

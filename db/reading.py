@@ -57,6 +57,7 @@ alerts = table(
     column("topic", Text),
     column("article_id", Integer),
     column("story_id", Integer),
+    column("digest_id", Integer),
 )
 deliveries = table("deliveries", column("alert_id", Integer), column("status", Text))
 _LISTED = [c for c in articles.c if c.name not in ("text", "alert_note")]
@@ -198,6 +199,25 @@ def matches_of(conn: Connection, article_ids: Sequence[int]) -> dict[int, list[R
     return found
 
 
+# What the note of a digest topic's match says until a digest has told its story (alerts/policy.py).
+DIGEST_PENDING = "the topic is digest (the next digest tells it)"
+
+
+def _digest_told(conn: Connection, row, note: str) -> str:
+    """The note, with "the next digest tells it" replaced by the digest that did, for each topic
+    whose digest has told the article's story."""
+    story = row.story_id if row.story_id is not None else row.id
+    told = conn.execute(
+        select(alerts.c.topic, alerts.c.digest_id).where(alerts.c.kind == "digest-item", alerts.c.story_id == story)
+    ).all()
+    for topic, digest_id in told:
+        note = note.replace(
+            f"{topic}: not alerted at once: {DIGEST_PENDING}",
+            f"{topic}: not alerted at once: the topic is digest; its story was told in digest alert #{digest_id}",
+        )
+    return note
+
+
 def alert_line(conn: Connection, row) -> str | None:
     """One line saying what became of a stored article's topics: the note written when it was
     stored (alerted, or why not: a copy, joined an alerted story, too old, below min_score, digest
@@ -206,6 +226,8 @@ def alert_line(conn: Connection, row) -> str | None:
     note = row.alert_note
     if not note:
         return None
+    if DIGEST_PENDING in note:
+        note = _digest_told(conn, row, note)
     statuses = list(
         conn.execute(
             select(deliveries.c.status)

@@ -433,7 +433,12 @@ def crawl(
     if as_json:
         summary = report.to_dict()
         if sent is not None:
-            summary["sent"] = {"sent": sent.sent, "failed": sent.failed, "retrying": sent.retrying}
+            summary["sent"] = {
+                "sent": sent.sent,
+                "failed": sent.failed,
+                "retrying": sent.retrying,
+                "held_by_quiet_hours": sent.held,
+            }
         click.echo(json.dumps(summary, ensure_ascii=False))
         return
     _print_cycle(report, sent, wide)
@@ -495,7 +500,7 @@ def _print_cycle(report: CycleReport, sent: SendReport | None, wide: bool) -> No
     if pending:
         line += f", {plural(pending, 'page')} left for a later cycle (`newswatch sources --pages`)"
     if sent is not None:
-        line += f"; sent {sent.sent}, failed {sent.failed}, retrying later {sent.retrying}"
+        line += f"; {sent.counts()}"
     console.print(line)
 
 
@@ -945,7 +950,7 @@ def alerts_test(ctx, tag: str | None) -> None:
     with sessions.begin() as session:
         make_test_alert(session, targets_from(settings), tag=tag, now=_now())
     report = send_alerts(config, sessions, console=sys.stdout)
-    click.echo(f"test alert: sent {report.sent}, failed {report.failed}, retrying {report.retrying}")
+    click.echo(f"test alert: {report.counts()}")
     if report.sent == 0:
         raise Failure("the test notification was not delivered: " + "; ".join(report.errors or ["no target"]))
 
@@ -963,7 +968,7 @@ def alerts_retry(ctx) -> None:
     with sessions.begin() as session:
         count = retry_failed(session)
     report = send_alerts(config, sessions, console=sys.stdout)
-    click.echo(f"re-queued {count}; sent {report.sent}, failed {report.failed}, retrying {report.retrying}")
+    click.echo(f"re-queued {count}; {report.counts()}")
 
 
 @alerts.command("send")
@@ -974,7 +979,7 @@ def alerts_send(ctx) -> None:
     from newswatch.scheduler.app import send_alerts
 
     report = send_alerts(_config(ctx), _sessions(ctx), console=sys.stdout)
-    click.echo(f"sent {report.sent}, failed {report.failed}, retrying {report.retrying}")
+    click.echo(report.counts())
 
 
 # the service -------------------------------------------------------------------------------

@@ -284,7 +284,7 @@ class Service:
             return
         now = _now()
         with self.sessions.begin() as session:
-            make_digest(session, topics, now - timedelta(days=1), now, targets_from(settings), settings, now)
+            make_digest(session, topics, None, now, targets_from(settings), settings, now)
         self.send()
 
     def retention(self) -> None:

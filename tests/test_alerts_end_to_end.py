@@ -4,9 +4,12 @@ and a test notification can be sent from the command line."""
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import time
+
+from sqlalchemy import create_engine, text
 
 from tests.alerts_helpers import JsonReceiver
 from tests.conftest import NEWSWATCH, json_lines, run_newswatch, topic_toml, wait_for, write_config
@@ -125,6 +128,102 @@ def test_digest_topic_alerts_nothing_at_once_and_groups_stories_in_the_digest(tm
     assert "INDUS-X summit" in digest
     service.digest()
     assert len(receiver.posts) == 1  # nothing new: no empty digest
+    # What `show` says of a digested story changes once the digest has told it.
+    stored = json_lines(run_newswatch("articles", "--json", config=config_path).stdout)
+    summit = next(article["id"] for article in stored if "INDUS-X summit" in article["title"])
+    alert = json.loads(run_newswatch("show", str(summit), "--json", config=config_path).stdout)["alert"]
+    assert "next digest" not in alert and "its story was told in digest alert #" in alert
+
+
+def _digest_service(config_path):
+    """The service whose `digest()` is what the scheduler's digest cron job runs."""
+    from newswatch.scheduler.app import open_db
+    from newswatch.scheduler.config import load_config
+    from newswatch.scheduler.service import Service
+
+    config = load_config(str(config_path))
+    return Service(config, open_db(config))
+
+
+def _shift(config_path, sql: str) -> None:
+    """Move stored times back, as if the crawl (or the digest) had happened earlier."""
+    engine = create_engine(f"sqlite:///{config_path.parent / 'newswatch.db'}")
+    with engine.begin() as conn:
+        conn.execute(text(sql))
+    engine.dispose()
+
+
+def _digested(receiver) -> str:
+    return "\n".join(post["message"] for post in receiver.posts)
+
+
+def test_a_weekly_digest_tells_every_story_matched_since_the_last_digest(tmp_path, newsweb, receiver):
+    from newswatch.domain.topics import ICET
+
+    national = f'[[sources]]\nname = "ledger"\ntype = "feed"\nurl = "{newsweb.url("feeds/national.rss")}"\n'
+    defence = f'[[sources]]\nname = "frontier"\ntype = "feed"\nurl = "{newsweb.url("feeds/defence.atom")}"\n'
+    topics = topic_toml("icet", ICET.query, alert="digest")
+    extra = 'digest_cron = "0 8 * * 1"\n'
+    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], national, topics, extra)
+    assert run_newswatch("crawl", config=config).returncode == 0
+    service = _digest_service(config)
+    service.digest()
+    service.dispatcher.wait()
+    assert len(receiver.posts) == 1 and "INDUS-X summit" not in _digested(receiver)
+    # That digest went out a week ago; the defence feed's stories were matched three days ago.
+    _shift(config, "UPDATE alerts SET created_at = datetime(created_at, '-7 days') WHERE kind = 'digest'")
+    write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], national + defence, topics, extra)
+    assert run_newswatch("crawl", config=config).returncode == 0
+    _shift(
+        config,
+        "UPDATE matches SET created_at = datetime(created_at, '-3 days') WHERE article_id IN "
+        "(SELECT id FROM articles WHERE source = 'frontier')",
+    )
+    service = _digest_service(config)
+    service.digest()
+    service.dispatcher.wait()
+    assert len(receiver.posts) == 2
+    assert "INDUS-X summit" in receiver.posts[1]["message"]
+    assert "co-production under iCET" not in receiver.posts[1]["message"]  # told last week already
+
+
+def test_a_story_young_enough_when_matched_is_still_told_by_a_later_digest(tmp_path, newsweb, receiver):
+    from newswatch.domain.topics import ICET
+
+    config = write_config(
+        tmp_path / "n.toml",
+        newsweb,
+        [receiver.apprise_url],
+        topics=topic_toml("icet", ICET.query, alert="digest"),
+        extra='max_age = "6h"\n',
+    )
+    assert run_newswatch("crawl", config=config).returncode == 0
+    stored = json_lines(run_newswatch("articles", "--json", config=config).stdout)
+    summit = next(article["id"] for article in stored if "INDUS-X summit" in article["title"])
+    assert "not alerted at once: the topic is digest" in run_newswatch("show", str(summit), config=config).stdout
+    # Matched five hours ago, when the summit report was 90 minutes old; the digest comes now, when
+    # they are older than max_age: the wait for the digest must not drop them.
+    _shift(config, "UPDATE matches SET created_at = datetime(created_at, '-5 hours')")
+    _shift(
+        config,
+        "UPDATE articles SET published_at = datetime(published_at, '-5 hours'), "
+        "fetched_at = datetime(fetched_at, '-5 hours')",
+    )
+    service = _digest_service(config)
+    service.digest()
+    service.dispatcher.wait()
+    assert len(receiver.posts) == 1 and "INDUS-X summit" in _digested(receiver)
+
+
+def test_an_alert_matched_on_the_headline_quotes_the_report_not_the_headline_again(tmp_path, newsweb, receiver):
+    defence = f'[[sources]]\nname = "frontier"\ntype = "feed"\nurl = "{newsweb.url("feeds/defence.atom")}"\n'
+    topics = topic_toml("units", '"Pentagon innovation units"')  # in the headline, not in the text
+    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], defence, topics)
+    assert run_newswatch("crawl", config=config).returncode == 0
+    assert len(receiver.posts) == 1
+    message = receiver.posts[0]["message"]
+    assert "The third INDUS-X summit brought together more than forty Indian defence start-ups" in message
+    assert message.count("ties Indian start-ups to Pentagon innovation units") <= 1
 
 
 def test_an_ntfy_access_token_never_shows_in_alert_listings_or_logs(tmp_path, newsweb):

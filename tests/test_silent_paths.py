@@ -62,6 +62,27 @@ def test_a_copy_says_whose_copy_it_is(tmp_path, newsweb, receiver):
     assert _shown(config, copy["id"])["alert"] == f"not alerted: a copy of #{original['id']}"
 
 
+def test_an_edited_copy_that_matches_a_topic_its_original_did_not_alerts_for_that_topic(tmp_path, newsweb, receiver):
+    title, paragraphs = ENGINES_WIRE[0] + ", ISRO to test it", ENGINES_WIRE[1]
+    edited = (title, [*paragraphs[:2], "ISRO will test the engine's cooling on its satellite rig.", *paragraphs[2:]])
+    sources = publish(newsweb, "wire", [("engines", ENGINES, 90)]) + publish(newsweb, "daily", [("copy", edited, 30)])
+    topics = topic_toml("engines", "F414") + topic_toml("space", "ISRO")
+    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], sources=sources, topics=topics)
+    _crawl(config, "--source", "wire")
+    _crawl(config, "--source", "daily")
+    articles = _by_title(config)
+    original, copy = articles[ENGINES[0]], articles[title]
+    assert copy["duplicate_of"] == original["id"]
+    # The copy tells nothing new for the engines topic, and is the first word of it for space.
+    assert sorted(post["title"].split("]")[0] for post in receiver.posts) == ["[engines", "[space"]
+    reason = _shown(config, copy["id"])["alert"]
+    assert reason.startswith(f"engines: not alerted: a copy of #{original['id']}; space: alerted (alert #"), reason
+    # A later copy with the same addition is a copy for both topics.
+    publish(newsweb, "daily", [("copy", edited, 30), ("again", (title + " (updated)", edited[1]), 10)])
+    _crawl(config, "--source", "daily")
+    assert len(receiver.posts) == 2
+
+
 def test_an_article_older_than_max_age_says_so(tmp_path, newsweb, receiver):
     sources = publish(newsweb, "wire", [("engines", ENGINES, 5 * 60)])
     config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], sources=sources, extra='max_age = "2h"')
@@ -101,11 +122,15 @@ def test_quiet_hours_say_until_when_the_alert_waits(tmp_path, newsweb, receiver)
     sources = publish(newsweb, "wire", [("engines", ENGINES, 30)])
     extra = f'quiet_hours = "{window}"\ntimezone = "UTC"'
     config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], sources=sources, extra=extra)
-    _crawl(config)
+    crawled = _crawl(config)
     reason = _shown(config, _by_title(config)[ENGINES[0]]["id"])["alert"]
     end = (now + timedelta(hours=2)).strftime("%H:%M")
     assert "icet: alerted (alert #" in reason and "held by quiet hours until " in reason and f"{end} UTC" in reason
     assert reason.endswith("deliveries: 1 pending") and receiver.posts == []
+    # The commands that send say the alert is held, and until when, not just "sent 0".
+    sent = run_newswatch("alerts", "send", config=config)
+    for output in (crawled.stdout, sent.stdout):
+        assert "sent 0, failed 0, retrying 0, held by quiet hours 1 (until " in output and f"{end} UTC)" in output
 
 
 def test_the_per_cycle_cap_says_the_alert_went_into_the_summary(tmp_path, newsweb, receiver):
