@@ -4,9 +4,9 @@ Reads the shared corpus at run time (see bench/dedup_set.py), prints tables and 
 bench/results/dedup.json. The constants in domain/fingerprint.py are chosen from this output;
 the "recommended" lines say what the measurements favour, the "module" lines what is set.
 
-    /work/venv/bin/python bench/bench_dedup.py                  # everything, 100k and 1M lookups
-    /work/venv/bin/python bench/bench_dedup.py --sizes 100000   # smaller lookup run
-    /work/venv/bin/python bench/bench_dedup.py --sizes          # no lookup run
+    python bench/bench_dedup.py                  # everything, 100k and 1M lookups
+    python bench/bench_dedup.py --sizes 100000   # smaller lookup run
+    python bench/bench_dedup.py --sizes          # no lookup run
 """
 
 from __future__ import annotations

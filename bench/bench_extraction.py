@@ -1,6 +1,6 @@
 """Benchmark article extraction: our `extract_article` against bare trafilatura.
 
-Corpus: every `*.html` in the pages directory (default /work/shared/corpus/pages) with its `*.json`
+Corpus: every `*.html` in the pages directory (default: bench/corpus.py) with its `*.json`
 (expected `title`, `publishing_date`, `articleBody`, `url`).
 
 Body score, as in the article-extraction-benchmark (github.com/scrapinghub/article-extraction-benchmark):
@@ -26,7 +26,7 @@ For the record of why ours runs trafilatura in its balanced mode, the body F1 of
 favor_precision and favor_recall modes (comments excluded, as ours) is measured too.
 
 Prints a table and writes bench/results/extraction.json.
-Run: cd /work/main && /work/venv/bin/python bench/bench_extraction.py [--pages DIR] [--verbose]
+Run: python bench/bench_extraction.py [--pages DIR] [--verbose]
 """
 
 from __future__ import annotations
@@ -47,9 +47,10 @@ sys.path.insert(0, str(ROOT))
 
 import trafilatura  # noqa: E402
 
+from bench import corpus  # noqa: E402
 from newswatch.crawler.extract import NotAnArticle, extract_article  # noqa: E402
 
-DEFAULT_PAGES = Path("/work/shared/corpus/pages")
+DEFAULT_PAGES = corpus.PAGES
 RESULTS = ROOT / "bench" / "results" / "extraction.json"
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 MODES = {

@@ -4,7 +4,7 @@ Texts: ~2000 article-sized texts (about 600 words each) from word-level Markov c
 *topical* article comes from a chain trained on tests/labelled/icet.jsonl: every sentence is
 about India, the US, technology, exams, cricket or tariffs, so the topics' words are everywhere
 (the icet topic matches about half of them). A *general* article comes from a chain trained on
-the real articles of the shared corpus (/work/shared/corpus/pages, read at run time, never
+the real articles of the shared corpus (bench/corpus.py, read at run time, never
 copied; the labelled negatives stand in when it is missing).
 
 Topics: the two built-ins plus 48 generated queries of realistic complexity (OR-lists, AND,
@@ -45,11 +45,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import corpus  # noqa: E402
 from newswatch.domain.items import Article, TopicSpec  # noqa: E402
 from newswatch.domain.matching import compile_topics, match  # noqa: E402
 
 LABELLED = ROOT / "tests" / "labelled" / "icet.jsonl"
-SHARED_CORPUS = Path("/work/shared/corpus/pages")
+SHARED_CORPUS = corpus.PAGES
 TOPICAL_SHARE = 0.2
 RESULTS = ROOT / "bench" / "results" / "matching.json"
 _WORD = re.compile(r"\w+|[.,;:!?]")

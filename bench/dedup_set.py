@@ -19,8 +19,10 @@ from pathlib import Path
 
 import feedparser
 
-CORPUS_PAGES = Path("/work/shared/corpus/pages")
-CORPUS_FEEDS = Path("/work/shared/corpus/feeds")
+from bench import corpus
+
+CORPUS_PAGES = corpus.PAGES
+CORPUS_FEEDS = corpus.FEEDS
 
 # Edits a republisher makes, named for the table. "stress_" edits go beyond the brief's list
 # (a half-length excerpt) and are reported apart, not used to choose thresholds.

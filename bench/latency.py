@@ -8,7 +8,7 @@ for its title to arrive at a loopback HTTP receiver. Latency = arrival - publica
 the issue sets is the source's interval plus 10 s: in the worst case an article appears just
 after a poll and waits a whole interval for the next one.
 
-    /work/venv/bin/python bench/latency.py [--rounds 12] [--interval 5]
+    python bench/latency.py [--rounds 12] [--interval 5]
 
 Also a section of bench/run.py (`--only latency`).
 """

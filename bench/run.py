@@ -1,8 +1,8 @@
 """The newswatch benchmark suite: one command, a table, JSON in bench/results/.
 
-    /work/venv/bin/python bench/run.py            # everything (about 30-40 minutes on 2 cores)
-    /work/venv/bin/python bench/run.py --quick    # smaller sizes, a few minutes
-    /work/venv/bin/python bench/run.py --only cold,warm --cycles 100
+    python bench/run.py            # everything (about 30-40 minutes on 2 cores)
+    python bench/run.py --quick    # smaller sizes, a few minutes
+    python bench/run.py --only cold,warm --cycles 100
 
 Sections (each prints its own table; ratios are taken against a baseline measured in the same run,
 since machines are noisy):

@@ -1,7 +1,7 @@
 """Soak test: `newswatch run` for a long while on a growing local news web, with faults.
 
-    /work/venv/bin/python bench/soak.py                 # an hour
-    /work/venv/bin/python bench/soak.py --minutes 3     # a short check that it all works
+    python bench/soak.py                 # an hour
+    python bench/soak.py --minutes 3     # a short check that it all works
 
 The web (bench/newsserver.py, its own process, 127.0.0.1 only) publishes a new article per source
 every `--publish-every` seconds. Faults: one source's listing always fails (HTTP 500), one hangs
