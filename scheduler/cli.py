@@ -906,6 +906,7 @@ def alerts(ctx, status, limit, as_json, wide) -> None:
         return
     columns = [
         Column("id"),
+        Column("alert", drop=3),  # the alert # that `show` and the log name; `id` is the delivery's
         Column("created", drop=1),
         Column("kind", drop=3),
         Column("topic", max_width=16),
@@ -917,6 +918,7 @@ def alerts(ctx, status, limit, as_json, wide) -> None:
     rows = [
         [
             str(r["id"]),
+            f"#{r['alert_id']}",
             _when(_parse_iso(r["created_at"])),
             r["kind"],
             r["topic"] or "-",

@@ -4,7 +4,8 @@ Short cells (ids, dates, counts, names) are never broken: they keep their width,
 in an ellipsis. Long cells (titles, errors, URLs) wrap at word boundaries in the width left over,
 and a cell that would run on (a crawl error naming every failed page) is cut to a line or two with
 an ellipsis. When the terminal is too narrow for every column, the least important ones are left
-out (`--wide` keeps them all); `layout` decides, `print_table` draws with rich.
+out (`--wide` keeps them all, and every short cell whole); `layout` decides, `print_table` draws
+with rich.
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ class Column:
     fold: bool = False  # a flex column of long tokens (URLs): broken anywhere, not cut
 
 
-def _fixed_width(column: Column, cells: list[str]) -> int:
+def _fixed_width(column: Column, cells: list[str], wide: bool = False) -> int:
+    """A fixed column's width: its longest cell, cut at `max_width` unless `wide` asks for all."""
     natural = max([len(column.name), *(len(line) for cell in cells for line in cell.splitlines() or [""])])
-    return min(natural, column.max_width) if column.max_width else natural
+    return min(natural, column.max_width) if column.max_width and not wide else natural
 
 
 def layout(columns: list[Column], rows: list[list[str]], width: int, wide: bool = False) -> tuple[list[int], int]:
@@ -41,7 +43,8 @@ def layout(columns: list[Column], rows: list[list[str]], width: int, wide: bool 
 
     def needed(indexes: list[int]) -> int:
         return 1 + sum(
-            _EDGE + (columns[i].min_width if columns[i].flex else _fixed_width(columns[i], cells[i])) for i in indexes
+            _EDGE + (columns[i].min_width if columns[i].flex else _fixed_width(columns[i], cells[i], wide))
+            for i in indexes
         )
 
     while not wide and needed(shown) > width:
@@ -51,7 +54,7 @@ def layout(columns: list[Column], rows: list[list[str]], width: int, wide: bool 
         # The least important go first; of equals, the rightmost.
         shown.remove(max(droppable, key=lambda i: (columns[i].drop, i)))
     flexible = [i for i in shown if columns[i].flex]
-    fixed = sum(_fixed_width(columns[i], cells[i]) for i in shown if not columns[i].flex)
+    fixed = sum(_fixed_width(columns[i], cells[i], wide) for i in shown if not columns[i].flex)
     left = width - 1 - _EDGE * len(shown) - fixed
     share = max(left // len(flexible), 1) if flexible else 0
     return shown, share
@@ -84,7 +87,10 @@ def print_table(console, columns: list[Column], rows: list[list[str]], wide: boo
             )
         else:
             table.add_column(
-                column.name, no_wrap=True, overflow="ellipsis", width=_fixed_width(column, [row[i] for row in rows])
+                column.name,
+                no_wrap=True,
+                overflow="ellipsis",
+                width=_fixed_width(column, [row[i] for row in rows], wide),
             )
     for row in rows:
         cells = []

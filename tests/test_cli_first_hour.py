@@ -179,6 +179,17 @@ def test_tables_at_80_columns_keep_words_and_dates_whole_and_drop_minor_columns(
     assert all(len(line.split("│")[-2].split()) >= 4 for line in first_lines), alerts
 
 
+def test_alerts_wide_shows_whole_target_labels_and_the_alert_number_that_show_names(crawled):
+    listing = _at(250, "alerts", "--wide", config=crawled)
+    assert _headers(listing)[:2] == ["id", "alert"]
+    assert NOWHERE in listing  # not cut to "json://127.0.0.1:9/no…"
+    delivery = json_lines(run_newswatch("alerts", "--json", config=crawled).stdout)[0]
+    shown = json_lines(run_newswatch("show", str(delivery["article_id"]), "--json", config=crawled).stdout)[0]
+    assert f"(alert #{delivery['alert_id']})" in shown["alert"]
+    row = next(line for line in _table_rows(listing) if line.split("│")[1].strip() == str(delivery["id"]))
+    assert row.split("│")[2].strip() == f"#{delivery['alert_id']}"
+
+
 def test_search_speaks_the_topic_query_language_and_agrees_with_a_topic(crawled, tmp_path):
     titles = {a["id"]: a["title"] for a in json_lines(run_newswatch("export", "--all", config=crawled).stdout)}
     found = json_lines(run_newswatch("search", "title:iCET", "--json", config=crawled).stdout)
