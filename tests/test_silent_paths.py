@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from tests.conftest import json_lines, run_newswatch, topic_toml, write_config
 from tests.storyweb import ENGINES, ENGINES_WIRE, FUND, FUND_FOLLOW_UP, publish
+from tests.webview import Client, WebCommand
 
 
 def _crawl(config, *options):
@@ -77,6 +78,10 @@ def test_an_edited_copy_that_matches_a_topic_its_original_did_not_alerts_for_tha
     assert sorted(post["title"].split("]")[0] for post in receiver.posts) == ["[engines", "[space"]
     reason = _shown(config, copy["id"])["alert"]
     assert reason.startswith(f"engines: not alerted: a copy of #{original['id']}; space: alerted (alert #"), reason
+    # The web view tells the same, topic by topic.
+    with WebCommand(config) as web:
+        page = Client(web.url).get(f"/articles/{copy['id']}").body
+    assert f"A copy of #{original['id']}: copies never alert." in page and "Alerted as a new story" in page
     # A later copy with the same addition is a copy for both topics.
     publish(newsweb, "daily", [("copy", edited, 30), ("again", (title + " (updated)", edited[1]), 10)])
     _crawl(config, "--source", "daily")

@@ -157,3 +157,11 @@ def test_why_a_match_did_or_did_not_alert_is_read_from_the_store(article, mode, 
 def test_a_match_made_after_the_article_was_stored_is_explained_as_a_rematch():
     reason = why.explain(_article(), "icet", NOW + timedelta(days=1), "instant", [], max_age=3 * 86400)
     assert "newswatch rematch" in reason.text
+
+
+def test_an_edited_copy_is_explained_by_its_own_topic_when_its_original_did_not_match_it():
+    copy = _article(id=8, duplicate_of=7)
+    told = why.explain(copy, "icet", NOW, "instant", [_fact("instant")], 3 * 86400, original_topics={"icet"})
+    assert told.text == "A copy of #7: copies never alert."
+    new = why.explain(copy, "space", NOW, "digest", [], 3 * 86400, original_topics={"icet"})
+    assert new.text == "Topic space alerts in digests: the story waits for the next one."

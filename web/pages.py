@@ -104,14 +104,24 @@ def story_page(request: Request) -> Response:
     reasons = {}
     for report in story.reports:
         for match in story.matches[report.id]:
-            reasons[(report.id, match.topic)] = _reason(site, report, match, story.alerts)
+            reasons[(report.id, match.topic)] = _reason(site, report, match, story)
     return site.render(request, "story.html", story=story, reasons=reasons)
 
 
-def _reason(site: Site, article, match, facts) -> why.Reason:
+def _reason(site: Site, article, match, story) -> why.Reason:
+    """Why `article` did or did not alert for `match`'s topic; `story`: its story (None: none)."""
     spec = site.options.topic(match.topic)
+    original = None
+    if story is not None and article.duplicate_of in story.matches:
+        original = {m.topic for m in story.matches[article.duplicate_of]}
     return why.explain(
-        article, match.topic, match.created_at, spec.alert if spec else None, facts, site.options.max_age
+        article,
+        match.topic,
+        match.created_at,
+        spec.alert if spec else None,
+        story.alerts if story is not None else [],
+        site.options.max_age,
+        original_topics=original,
     )
 
 
@@ -158,7 +168,7 @@ def article_page(request: Request) -> Response:
                     }
                     for hit in match.hits or []
                 ],
-                "reason": _reason(site, row, match, story.alerts if story else []),
+                "reason": _reason(site, row, match, story),
                 "verdict": verdicts.get((row.id, match.topic)),
                 "configured": site.options.topic(match.topic) is not None,
             }

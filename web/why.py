@@ -8,7 +8,7 @@ values; the page gathers them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -56,11 +56,13 @@ def explain(
     mode: str | None,
     facts: Sequence[AlertFact],
     max_age: float,
+    original_topics: Collection[str] | None = None,
 ) -> Reason:
     """Why `article` (a row with id, duplicate_of, story_id, published_at, fetched_at) did or did
     not alert for `topic`, which it matched at `matched_at`. `mode`: the topic's alert mode in the
     configuration (None: no longer configured); `facts`: the alerts about its story; `max_age`:
-    alerts.max_age in seconds."""
+    alerts.max_age in seconds; `original_topics`: the topics a copy's original matched (None:
+    not known, taken as all of them). A copy alerts only for a topic its original did not match."""
     mine = [f for f in facts if f.topic == topic]
     for fact in mine:
         if fact.article_id == article.id and fact.kind in ("instant", "update"):
@@ -74,7 +76,7 @@ def explain(
                 f"Over the cycle's limit of instant alerts (alerts.max_per_cycle) on {_when(fact.created_at)}: "
                 "told in that cycle's summary alert instead.",
             )
-    if article.duplicate_of is not None:
+    if article.duplicate_of is not None and (original_topics is None or topic in original_topics):
         return Reason("silent", f"A copy of #{article.duplicate_of}: copies never alert.")
     for fact in mine:
         if fact.kind in ("instant", "update", "folded"):
