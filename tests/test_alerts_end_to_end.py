@@ -135,14 +135,17 @@ def test_digest_topic_alerts_nothing_at_once_and_groups_stories_in_the_digest(tm
     assert "next digest" not in alert and "its story was told in digest alert #" in alert
 
 
-def _digest_service(config_path):
-    """The service whose `digest()` is what the scheduler's digest cron job runs."""
+def _digest(config_path) -> None:
+    """Run what the scheduler's digest cron job runs, and wait for its sends."""
     from newswatch.scheduler.app import open_db
     from newswatch.scheduler.config import load_config
     from newswatch.scheduler.service import Service
 
     config = load_config(str(config_path))
-    return Service(config, open_db(config))
+    service = Service(config, open_db(config))
+    service.digest()
+    if service.dispatcher is not None:
+        service.dispatcher.wait()
 
 
 def _shift(config_path, sql: str) -> None:
@@ -166,9 +169,7 @@ def test_a_weekly_digest_tells_every_story_matched_since_the_last_digest(tmp_pat
     extra = 'digest_cron = "0 8 * * 1"\n'
     config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], national, topics, extra)
     assert run_newswatch("crawl", config=config).returncode == 0
-    service = _digest_service(config)
-    service.digest()
-    service.dispatcher.wait()
+    _digest(config)
     assert len(receiver.posts) == 1 and "INDUS-X summit" not in _digested(receiver)
     # That digest went out a week ago; the defence feed's stories were matched three days ago.
     _shift(config, "UPDATE alerts SET created_at = datetime(created_at, '-7 days') WHERE kind = 'digest'")
@@ -179,9 +180,7 @@ def test_a_weekly_digest_tells_every_story_matched_since_the_last_digest(tmp_pat
         "UPDATE matches SET created_at = datetime(created_at, '-3 days') WHERE article_id IN "
         "(SELECT id FROM articles WHERE source = 'frontier')",
     )
-    service = _digest_service(config)
-    service.digest()
-    service.dispatcher.wait()
+    _digest(config)
     assert len(receiver.posts) == 2
     assert "INDUS-X summit" in receiver.posts[1]["message"]
     assert "co-production under iCET" not in receiver.posts[1]["message"]  # told last week already
@@ -209,9 +208,7 @@ def test_a_story_young_enough_when_matched_is_still_told_by_a_later_digest(tmp_p
         "UPDATE articles SET published_at = datetime(published_at, '-5 hours'), "
         "fetched_at = datetime(fetched_at, '-5 hours')",
     )
-    service = _digest_service(config)
-    service.digest()
-    service.dispatcher.wait()
+    _digest(config)
     assert len(receiver.posts) == 1 and "INDUS-X summit" in _digested(receiver)
 
 
