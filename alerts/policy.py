@@ -40,7 +40,7 @@ from newswatch.alerts.render import (
 from newswatch.alerts.settings import AlertSettings, TopicAlerting
 from newswatch.alerts.targets import Target, targets_for
 from newswatch.db.models import Alert, Article, Delivery, TopicMatch
-from newswatch.db.reading import DIGEST_PENDING
+from newswatch.db.reading import DIGEST_PENDING, QUIET_HELD
 
 INSTANT_KINDS = ("instant", "update")
 
@@ -288,7 +288,7 @@ def _plan_topic(
             return f"{topic.name}: {what} (alert #{alert.id}), but no alert target takes the topic's tags"
         quiet = quiet_until(now, settings)
         if quiet is not None and any(not target.is_console for target in routed):
-            return f"{topic.name}: {what} (alert #{alert.id}), held by quiet hours until {quiet:%Y-%m-%d %H:%M} UTC"
+            return f"{topic.name}: {what} (alert #{alert.id}), {QUIET_HELD} {quiet:%Y-%m-%d %H:%M} UTC"
         return f"{topic.name}: {what} (alert #{alert.id})"
     folded = _add_alert(
         session,

@@ -8,6 +8,8 @@ filters live here once: `db.store` builds its ORM listing on `article_query`.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -199,6 +201,10 @@ def matches_of(conn: Connection, article_ids: Sequence[int]) -> dict[int, list[R
     return found
 
 
+# What the note of an alert held by quiet hours says (alerts/policy.py), until when.
+QUIET_HELD = "held by quiet hours until"
+_QUIET_UNTIL = re.compile(re.escape(QUIET_HELD) + r" \d{4}-\d\d-\d\d \d\d:\d\d UTC")
+
 # What the note of a digest topic's match says until a digest has told its story (alerts/policy.py).
 DIGEST_PENDING = "the topic is digest (the next digest tells it)"
 
@@ -237,6 +243,8 @@ def alert_line(conn: Connection, row) -> str | None:
     )
     if statuses:
         counted = {status: statuses.count(status) for status in ("sent", "pending", "sending", "failed")}
+        if QUIET_HELD in note and not (counted["pending"] or counted["sending"]):
+            note = _QUIET_UNTIL.sub(r"\g<0> (no longer held)", note)
         note += "; deliveries: " + ", ".join(f"{n} {status}" for status, n in counted.items() if n)
     return note
 

@@ -136,6 +136,11 @@ def test_quiet_hours_say_until_when_the_alert_waits(tmp_path, newsweb, receiver)
     sent = run_newswatch("alerts", "send", config=config)
     for output in (crawled.stdout, sent.stdout):
         assert "sent 0, failed 0, retrying 0, held by quiet hours 1 (until " in output and f"{end} UTC)" in output
+    # Once the alert went out, show no longer says it is held.
+    config.write_text(config.read_text().replace(f'quiet_hours = "{window}"', ""))
+    assert "sent 1, failed 0" in run_newswatch("alerts", "send", config=config).stdout
+    reason = _shown(config, _by_title(config)[ENGINES[0]]["id"])["alert"]
+    assert f"{end} UTC (no longer held); deliveries: 1 sent" in reason and len(receiver.posts) == 1
 
 
 def test_the_per_cycle_cap_says_the_alert_went_into_the_summary(tmp_path, newsweb, receiver):
