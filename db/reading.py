@@ -9,7 +9,6 @@ filters live here once: `db.store` builds its ORM listing on `article_query`.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
