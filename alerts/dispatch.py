@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Collection
 from datetime import UTC, datetime
 from time import monotonic
 from typing import TextIO
@@ -35,8 +36,10 @@ class Dispatcher:
         settings: AlertSettings,
         console: TextIO | None = None,
         claimant: str | None = None,
+        alert_ids: Collection[int] | None = None,
     ) -> None:
         self.sessions, self.targets, self.settings, self.console = sessions, targets, settings, console
+        self.alert_ids = alert_ids  # only these alerts' deliveries (a test notification), else all
         self.claimant = claimant  # cluster mode: the worker's name on its claims (outbox.send_due)
         self.deadline: float | None = None  # time.monotonic() after which no send starts
         self.courier = Courier()
@@ -75,6 +78,7 @@ class Dispatcher:
                     stop=self.stopping,
                     claimant=self.claimant,
                     max_seconds=None if self.deadline is None else max(0.0, self.deadline - monotonic()),
+                    alert_ids=self.alert_ids,
                 )
                 self._add(report)
                 if report.sent or report.failed or report.retrying:

@@ -237,6 +237,7 @@ def send_due(
     courier: Courier | None = None,
     stop: Event | None = None,
     claimant: str | None = None,
+    alert_ids: Collection[int] | None = None,
 ) -> SendReport:
     """Send what is due now and return.
 
@@ -246,7 +247,8 @@ def send_due(
     `max_seconds` of wall time or once `stop` is set. `target_ids`: only these targets'
     deliveries. `courier` sends (alerts/courier.py); without one, a courier of this call's own.
     `claimant` (cluster mode) names this sender on its claims instead of its process, so that the
-    claims of a worker found dead can be released (`release_claims_of`)."""
+    claims of a worker found dead can be released (`release_claims_of`). `alert_ids`: only
+    these alerts' deliveries (a test notification is sent on its own, not after the backlog)."""
     from newswatch.alerts.courier import Courier
 
     clock: Callable[[], datetime] = (lambda: _utc(now)) if now is not None else (lambda: datetime.now(UTC))
@@ -275,6 +277,8 @@ def send_due(
         )
         if target_ids is not None:
             query = query.where(Delivery.target.in_(list(target_ids)))
+        if alert_ids is not None:
+            query = query.where(Delivery.alert_id.in_(list(alert_ids)))
         due = session.execute(query).all()
         last_sent: dict[str, datetime] = {}
         if settings.rate_limit > 0 and due:
@@ -459,10 +463,24 @@ class _Round:
 _FREE = {"claimed_at": None, "claimed_by": None, "sent_at": None}
 
 
+def give_up_untried(session: Session, alert_id: int, reason: str) -> int:
+    """Mark the deliveries of `alert_id` still waiting as failed with `reason` (a test
+    notification that could not be tried now is not to be sent later); the caller commits."""
+    stop = (
+        update(Delivery)
+        .where(Delivery.alert_id == alert_id, Delivery.status == "pending")
+        .values(status="failed", error=reason, next_attempt_at=None)
+    )
+    result = session.execute(stop.execution_options(synchronize_session=False))
+    return result.rowcount or 0  # type: ignore[attr-defined]  # DML runs give a CursorResult
+
+
 def retry_failed(session: Session, alert_id: int | None = None) -> int:
     """Queue failed deliveries again (all, or one alert's) with a fresh attempt count; the caller
     commits. Returns how many."""
-    condition = [Delivery.status == "failed"]
+    # A failed test notification is never sent later: someone waited for it then, not now.
+    tests = select(Alert.id).where(Alert.kind.in_(EXEMPT_KINDS))
+    condition = [Delivery.status == "failed", Delivery.alert_id.not_in(tests)]
     if alert_id is not None:
         condition.append(Delivery.alert_id == alert_id)
     requeue = (

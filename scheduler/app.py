@@ -5,7 +5,7 @@ The CLI and the service call these; no other package reads the configuration.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -166,15 +166,22 @@ def cycle_context(
 
 
 def alert_dispatcher(
-    config: Config, sessions: sessionmaker[Session], console: TextIO | None = None, claimant: str | None = None
+    config: Config,
+    sessions: sessionmaker[Session],
+    console: TextIO | None = None,
+    claimant: str | None = None,
+    alert_ids: Collection[int] | None = None,
 ) -> Dispatcher:
     """The alert sender for this configuration (alerts/dispatch.py): one loop per target.
-    `claimant`: the cluster worker sending (its claims are released if it dies)."""
+    `claimant`: the cluster worker sending (its claims are released if it dies); `alert_ids`:
+    only these alerts' deliveries."""
     from newswatch.alerts.dispatch import Dispatcher
     from newswatch.alerts.targets import targets_from
 
     settings = alert_settings(config)
-    return Dispatcher(sessions, targets_from(settings), settings, console=console, claimant=claimant)
+    return Dispatcher(
+        sessions, targets_from(settings), settings, console=console, claimant=claimant, alert_ids=alert_ids
+    )
 
 
 def send_alerts(
@@ -183,7 +190,8 @@ def send_alerts(
     console: TextIO | None,
     claimant: str | None = None,
     max_seconds: float | None = None,
+    alert_ids: Collection[int] | None = None,
 ) -> SendReport:
-    """Send every delivery that is due now, each target in a thread of its own; returns what
-    the outbox did. `max_seconds`: start no send after that."""
-    return alert_dispatcher(config, sessions, console, claimant).run_once(max_seconds)
+    """Send every delivery that is due now (or only `alert_ids`' deliveries), each target in a
+    thread of its own; returns what the outbox did. `max_seconds`: start no send after that."""
+    return alert_dispatcher(config, sessions, console, claimant, alert_ids).run_once(max_seconds)

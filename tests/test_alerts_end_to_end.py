@@ -101,7 +101,24 @@ def test_a_failed_test_alert_is_not_sent_again_later(tmp_path, newsweb):
         rows = json_lines(run_newswatch("alerts", "--json", config=config).stdout)
         assert [(row["kind"], row["status"]) for row in rows] == [("test", "failed")]
         assert run_newswatch("alerts", "send", config=config).returncode == 0
+        retried = run_newswatch("alerts", "retry", config=config)
+        assert retried.returncode == 0 and "re-queued 0" in retried.stdout
         assert target.posts == []
+
+
+def test_alerts_test_sends_the_test_at_once_and_leaves_the_backlog_to_the_sender(tmp_path, newsweb):
+    with JsonReceiver(refuse=100) as target:
+        config = write_config(tmp_path / "n.toml", newsweb, [target.apprise_url], extra='retry_base = "1s"\n')
+        assert run_newswatch("crawl", config=config).returncode == 0  # two alerts, refused: due again soon
+        target.refuse(0)
+        time.sleep(1.5)
+        tested = run_newswatch("alerts", "test", config=config)
+        assert tested.returncode == 0 and "test alert: sent 1," in tested.stdout, tested.stdout + tested.stderr
+        assert len(target.posts) == 1 and "newswatch" in target.posts[0]["title"]
+        waiting = json_lines(run_newswatch("alerts", "--status", "pending", "--json", config=config).stdout)
+        assert [d["kind"] for d in waiting] == ["instant", "instant"]
+        assert run_newswatch("alerts", "send", config=config).returncode == 0
+        assert len(target.posts) == 3
 
 
 def test_digest_topic_alerts_nothing_at_once_and_groups_stories_in_the_digest(tmp_path, newsweb, receiver):
