@@ -93,14 +93,13 @@ def too_old(article: Article, settings: AlertSettings, now: datetime) -> bool:
 
 def _snippet(article: Article, match: TopicMatch | None) -> str:
     """What the alert quotes under the headline: a hit in the text, else one in some other field,
-    else the text's opening; never the headline again (the alert shows it already)."""
+    else the text's opening; never the headline or a piece of it (the alert shows it already)."""
     hits = list(match.hits or []) if match is not None else []
-    headline = one_line(article.title)
     for wanted in ("text", None):
         for hit in hits:
-            if (wanted is None or hit.get("field") == wanted) and hit.get("snippet"):
-                if one_line(hit["snippet"]) == headline:
-                    continue
+            if hit.get("field") == "title" or not hit.get("snippet"):
+                continue
+            if wanted is None or hit.get("field") == wanted:
                 return hit["snippet"]
     return one_line(article.text, SNIPPET_LIMIT)
 

@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, text
 
 from tests.alerts_helpers import JsonReceiver
 from tests.conftest import NEWSWATCH, json_lines, run_newswatch, topic_toml, wait_for, write_config
+from tests.storyweb import ENGINES, publish
 
 
 def test_alerts_queued_before_a_crash_are_sent_exactly_once_after_restart(tmp_path, newsweb, receiver):
@@ -238,6 +239,19 @@ def test_an_alert_matched_on_the_headline_quotes_the_report_not_the_headline_aga
     message = receiver.posts[0]["message"]
     assert "The third INDUS-X summit brought together more than forty Indian defence start-ups" in message
     assert message.count("ties Indian start-ups to Pentagon innovation units") <= 1
+
+
+def test_an_alert_matched_in_a_long_headline_does_not_quote_a_piece_of_it(tmp_path, newsweb, receiver):
+    long = (
+        "After months of talks, India and the United States agree to fund the long delayed Zorbulax rail "
+        "upgrade linking three port cities, officials say"
+    )  # longer than a hit's snippet, which is then cut with an ellipsis
+    sources = publish(newsweb, "wire", [("rail", (long, ENGINES[1]), 30)])
+    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], sources, topic_toml("rail", "Zorbulax"))
+    assert run_newswatch("crawl", config=config).returncode == 0
+    message = receiver.posts[0]["message"]
+    assert "Zorbulax" not in message.replace(long, "").replace("Matched: Zorbulax", "")
+    assert ENGINES[1][0][:60] in message
 
 
 def test_an_ntfy_access_token_never_shows_in_alert_listings_or_logs(tmp_path, newsweb):
