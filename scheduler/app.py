@@ -94,16 +94,31 @@ class AlertWiring:
     budget: CycleBudget
     enabled: bool = True
 
-    def plan(self, session: Session, row: Article, now: datetime, below: Sequence[NearMiss] = ()) -> int:
-        """Plan the alerts of a newly stored article; `below`: its near misses (NearMiss)."""
+    def plan(
+        self,
+        session: Session,
+        row: Article,
+        now: datetime,
+        below: Sequence[NearMiss] = (),
+        topics: Collection[str] | None = None,
+    ) -> int:
+        """Plan the alerts of a newly stored article; `below`: its near misses (NearMiss).
+        `topics`: only these of its matches (a rematch's new ones); what the article's note says
+        of its other topics is kept."""
         from newswatch.alerts.policy import plan_for_article
 
         if not self.enabled:
             row.alert_note = "not alerted: this crawl ran with --no-alerts"
             return 0
+        matches = [m for m in row.matches if topics is None or m.topic in topics]
+        earlier = row.alert_note if topics is not None else None
         planned = plan_for_article(
-            session, row, list(row.matches), self.topics, self.targets, self.settings, self.budget, now, below
+            session, row, matches, self.topics, self.targets, self.settings, self.budget, now, below
         )
+        added = row.alert_note
+        if topics is not None and added and added.startswith("not alerted:"):
+            added = f"{', '.join(sorted(m.topic for m in matches))}: {added}"  # a copy, too old: name the topics
+        row.alert_note = "; ".join(note for note in (earlier, added) if note) or None
         return sum(1 for alert in planned if alert.kind in ("instant", "update"))
 
     def finish(self, session: Session, now: datetime) -> None:

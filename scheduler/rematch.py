@@ -59,8 +59,9 @@ def rematch_all(
                 counts["checked"] += 1
                 counts["added"] += len(added)
                 counts["removed"] += len(removed)
-                if wiring is not None and added and row.duplicate_of is None:
-                    counts["alerts"] += wiring.plan(session, row, now)
+                if wiring is not None and added:
+                    # Only the new matches are planned (a copy's, for topics its original missed).
+                    counts["alerts"] += wiring.plan(session, row, now, topics=added)
             last_id = rows[-1].id
     if wiring is not None:
         with sessions.begin() as session:

@@ -51,3 +51,25 @@ def test_rematch_of_an_unknown_topic_is_a_usage_error(tmp_path, newsweb):
     path = write_config(tmp_path / "n.toml", newsweb)
     result = run_newswatch("rematch", "--topic", "nope", config=path)
     assert result.returncode == 2 and "nope" in result.stderr
+
+
+def test_rematch_with_alert_keeps_what_show_said_of_the_other_topics(tmp_path, newsweb, receiver):
+    path = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url])
+    assert run_newswatch("crawl", config=path).returncode == 0
+    stored = json_lines(run_newswatch("articles", "--all", "--json", config=path).stdout)
+    notes = {a["id"]: _alert_line(path, a["id"]) for a in stored}
+    path.write_text(path.read_text() + "\n" + topic_toml("engines", "F414 OR engine*"))
+    assert run_newswatch("rematch", "--topic", "engines", "--alert", config=path).returncode == 0
+    engines = {
+        a["id"] for a in json_lines(run_newswatch("articles", "--topic", "engines", "--json", config=path).stdout)
+    }
+    assert engines
+    for article_id in engines:
+        line = _alert_line(path, article_id)
+        before = (notes[article_id] or "").split("; deliveries:")[0]
+        # What it said of icet stays; what became of the new topic is added.
+        assert line.startswith(before) and "engines: " in line.removeprefix(before), (before, line)
+
+
+def _alert_line(path, article_id: int) -> str | None:
+    return json_lines(run_newswatch("show", str(article_id), "--json", config=path).stdout)[0]["alert"]
