@@ -40,7 +40,7 @@ from newswatch.alerts.render import (
 from newswatch.alerts.settings import AlertSettings, TopicAlerting
 from newswatch.alerts.targets import Target, targets_for
 from newswatch.db.models import Alert, Article, Delivery, TopicMatch
-from newswatch.db.reading import DIGEST_PENDING, QUIET_HELD
+from newswatch.db.reading import DIGEST_PENDING, DIGEST_TOLD, QUIET_HELD
 
 INSTANT_KINDS = ("instant", "update")
 
@@ -105,9 +105,11 @@ def _snippet(article: Article, match: TopicMatch | None) -> str:
 
 
 def _outlets(session: Session, article: Article) -> int:
+    """How many outlets (or sources, where the outlet is not known) reported the story."""
     if article.story_id is None:
         return 1
-    return session.scalar(select(func.count(Article.id)).where(Article.story_id == article.story_id)) or 1
+    outlet = func.coalesce(Article.outlet, Article.source)
+    return session.scalar(select(func.count(outlet.distinct())).where(Article.story_id == article.story_id)) or 1
 
 
 def article_view(session: Session, article: Article, match: TopicMatch | None = None) -> ArticleView:
@@ -253,6 +255,9 @@ def _plan_topic(
     if topic is None:
         return f"{match.topic}: not alerted: the topic is no longer configured"
     if topic.mode == "digest":
+        told = _existing(session, f"digest:{topic.name}:story:{story}")
+        if told is not None:
+            return f"{topic.name}: not alerted at once: {DIGEST_TOLD}{told.digest_id}"
         return f"{topic.name}: not alerted at once: {DIGEST_PENDING}"
     if topic.mode != "instant":
         return f"{topic.name}: not alerted: the topic is off"
@@ -446,7 +451,7 @@ def make_digest(
     counts = (
         dict(
             session.execute(
-                select(Article.story_id, func.count(Article.id))
+                select(Article.story_id, func.count(func.coalesce(Article.outlet, Article.source).distinct()))
                 .where(Article.story_id.in_(story_ids))
                 .group_by(Article.story_id)
             ).all()

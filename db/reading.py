@@ -204,8 +204,10 @@ def matches_of(conn: Connection, article_ids: Sequence[int]) -> dict[int, list[R
 QUIET_HELD = "held by quiet hours until"
 _QUIET_UNTIL = re.compile(re.escape(QUIET_HELD) + r" \d{4}-\d\d-\d\d \d\d:\d\d UTC")
 
-# What the note of a digest topic's match says until a digest has told its story (alerts/policy.py).
+# What the note of a digest topic's match says until a digest has taken its story in, and after
+# (followed by the digest alert's number) (alerts/policy.py).
 DIGEST_PENDING = "the topic is digest (the next digest tells it)"
+DIGEST_TOLD = "the topic is digest; its story is in digest alert #"
 
 
 def _digest_told(conn: Connection, row, note: str) -> str:
@@ -218,7 +220,7 @@ def _digest_told(conn: Connection, row, note: str) -> str:
     for topic, digest_id in told:
         note = note.replace(
             f"{topic}: not alerted at once: {DIGEST_PENDING}",
-            f"{topic}: not alerted at once: the topic is digest; its story was told in digest alert #{digest_id}",
+            f"{topic}: not alerted at once: {DIGEST_TOLD}{digest_id}",
         )
     return note
 

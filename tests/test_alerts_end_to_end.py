@@ -150,7 +150,7 @@ def test_digest_topic_alerts_nothing_at_once_and_groups_stories_in_the_digest(tm
     stored = json_lines(run_newswatch("articles", "--json", config=config_path).stdout)
     summit = next(article["id"] for article in stored if "INDUS-X summit" in article["title"])
     alert = json.loads(run_newswatch("show", str(summit), "--json", config=config_path).stdout)["alert"]
-    assert "next digest" not in alert and "its story was told in digest alert #" in alert
+    assert "next digest" not in alert and "its story is in digest alert #" in alert
 
 
 def _digest(config_path) -> None:
@@ -252,6 +252,24 @@ def test_an_alert_matched_in_a_long_headline_does_not_quote_a_piece_of_it(tmp_pa
     message = receiver.posts[0]["message"]
     assert "Zorbulax" not in message.replace(long, "").replace("Matched: Zorbulax", "")
     assert ENGINES[1][0][:60] in message
+
+
+def test_a_digest_counts_outlets_and_a_later_report_of_a_digested_story_says_where_it_was_told(
+    tmp_path, newsweb, receiver
+):
+    from tests.storyweb import FUND, FUND_FOLLOW_UP
+
+    wire = publish(newsweb, "wire", [("fund", FUND, 90), ("fund-again", FUND, 80)])  # one outlet, twice
+    daily = publish(newsweb, "daily", [("picks", FUND_FOLLOW_UP, 30)])
+    topics = topic_toml("icet", "INDUS-X", alert="digest")
+    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], wire, topics)
+    assert run_newswatch("crawl", config=config).returncode == 0
+    _digest(config)
+    assert len(receiver.posts) == 1 and "1 outlet" in receiver.posts[0]["message"]
+    write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], wire + daily, topics)
+    logged = run_newswatch("--log-level", "INFO", "crawl", "--source", "daily", config=config).stderr
+    line = next(line for line in logged.splitlines() if "source=daily article_id=" in line)
+    assert "icet: not alerted at once: the topic is digest; its story is in digest alert #" in line, line
 
 
 def test_an_ntfy_access_token_never_shows_in_alert_listings_or_logs(tmp_path, newsweb):
