@@ -208,6 +208,7 @@ _QUIET_UNTIL = re.compile(re.escape(QUIET_HELD) + r" \d{4}-\d\d-\d\d \d\d:\d\d U
 # (followed by the digest alert's number) (alerts/policy.py).
 DIGEST_PENDING = "the topic is digest (the next digest tells it)"
 DIGEST_TOLD = "the topic is digest; its story is in digest alert #"
+_TOLD_IN = re.compile(re.escape(DIGEST_TOLD) + r"(\d+)")
 
 
 def _digest_told(conn: Connection, row, note: str) -> str:
@@ -225,6 +226,18 @@ def _digest_told(conn: Connection, row, note: str) -> str:
     return note
 
 
+def _delivery_state(conn: Connection, alert_id: int) -> str:
+    """What to say after a digest alert's number: "(not delivered yet)" while its deliveries wait
+    (quiet hours, a target down), "(its delivery failed)" when none went out and one gave up,
+    nothing once it was delivered."""
+    statuses = set(conn.execute(select(deliveries.c.status).where(deliveries.c.alert_id == alert_id)).scalars())
+    if statuses & {"pending", "sending"}:
+        return " (not delivered yet)"
+    if "failed" in statuses and "sent" not in statuses:
+        return " (its delivery failed)"
+    return ""
+
+
 def alert_line(conn: Connection, row) -> str | None:
     """One line saying what became of a stored article's topics: the note written when it was
     stored (alerted, or why not: a copy, joined an alerted story, too old, below min_score, digest
@@ -235,6 +248,7 @@ def alert_line(conn: Connection, row) -> str | None:
         return None
     if DIGEST_PENDING in note:
         note = _digest_told(conn, row, note)
+    note = _TOLD_IN.sub(lambda told: told[0] + _delivery_state(conn, int(told[1])), note)
     statuses = list(
         conn.execute(
             select(deliveries.c.status)

@@ -296,3 +296,28 @@ def test_a_template_that_would_build_a_gigabyte_title_falls_back_to_the_built_in
     assert "alert template failed, using the built-in one: SecurityError" in result.stderr
     assert len(receiver.posts) == 2
     assert all(len(post["title"]) < 300 and post["title"].startswith("[icet] ") for post in receiver.posts)
+
+
+def test_show_says_a_digest_held_by_quiet_hours_has_not_been_delivered_yet(tmp_path, newsweb, receiver):
+    from datetime import UTC, datetime, timedelta
+
+    from tests.storyweb import FUND
+
+    now = datetime.now(UTC)
+    window = f'quiet_hours = "{now - timedelta(hours=1):%H:%M}-{now + timedelta(hours=2):%H:%M}"'
+    wire = publish(newsweb, "wire", [("fund", FUND, 30)])
+    topics = topic_toml("icet", "INDUS-X", alert="digest")
+    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], wire, topics, extra=window)
+    assert run_newswatch("crawl", config=config).returncode == 0
+    _digest(config)
+    assert receiver.posts == []
+    (article,) = json_lines(run_newswatch("articles", "--json", config=config).stdout)
+
+    def shown() -> str:
+        return json.loads(run_newswatch("show", str(article["id"]), "--json", config=config).stdout)["alert"]
+
+    (digest,) = json_lines(run_newswatch("alerts", "--json", config=config).stdout)
+    assert shown().endswith(f"its story is in digest alert #{digest['alert_id']} (not delivered yet)"), shown()
+    config.write_text(config.read_text().replace(window, ""))
+    assert "sent 1, failed 0" in run_newswatch("alerts", "send", config=config).stdout
+    assert shown().endswith(f"its story is in digest alert #{digest['alert_id']}") and len(receiver.posts) == 1
