@@ -56,7 +56,8 @@ def test_a_copy_says_whose_copy_it_is(tmp_path, newsweb, receiver):
         newsweb, "daily", [("copy", ENGINES_WIRE, 30)]
     )
     config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], sources=sources)
-    _crawl(config)
+    _crawl(config, "--source", "wire")
+    _crawl(config, "--source", "daily")
     articles = _by_title(config)
     original, copy = articles[ENGINES[0]], articles[ENGINES_WIRE[0]]
     assert copy["duplicate_of"] == original["id"]
