@@ -26,6 +26,7 @@ from newswatch.alerts.settings import AlertSettings, display_zone
 from newswatch.alerts.targets import CONSOLE_ID, Target, console_target, scrub
 from newswatch.db import owners
 from newswatch.db.models import Alert, Delivery
+from newswatch.db.reading import QUIET_HELD
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection
@@ -268,6 +269,7 @@ def send_due(
                 Delivery.target_label,
                 Delivery.attempts,
                 Delivery.uid,
+                Delivery.error,
                 Alert.kind,
             )
             .join(Alert, Delivery.alert_id == Alert.id)
@@ -347,6 +349,11 @@ class _Round:
             self.report.deferred += 1
             self.report.held += 1
             self.report.quiet_end = self.quiet_end
+            # Said on the delivery, so that `show` and `alerts` tell why it waits; an error from
+            # an earlier attempt is kept instead: it says more.
+            held = f"{QUIET_HELD} {self.quiet_end:%Y-%m-%d %H:%M} UTC"
+            if row.error is None or (row.error != held and row.error.startswith(QUIET_HELD)):
+                _release(self.sessions, row.id, row.status, error=held)
             return
         if self.settings.rate_limit > 0 and not exempt and row.target in self.last_sent:
             allowed = self.last_sent[row.target] + timedelta(seconds=self.settings.rate_limit)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Float, Integer, Text, column, func, select, table
@@ -60,7 +60,7 @@ alerts = table(
     column("story_id", Integer),
     column("digest_id", Integer),
 )
-deliveries = table("deliveries", column("alert_id", Integer), column("status", Text))
+deliveries = table("deliveries", column("alert_id", Integer), column("status", Text), column("error", Text))
 _LISTED = [c for c in articles.c if c.name not in ("text", "alert_note")]
 
 
@@ -249,19 +249,34 @@ def alert_line(conn: Connection, row) -> str | None:
     if DIGEST_PENDING in note:
         note = _digest_told(conn, row, note)
     note = _TOLD_IN.sub(lambda told: told[0] + _delivery_state(conn, int(told[1])), note)
-    statuses = list(
-        conn.execute(
-            select(deliveries.c.status)
-            .select_from(alerts.join(deliveries, deliveries.c.alert_id == alerts.c.id))
-            .where(alerts.c.article_id == row.id, alerts.c.kind.in_(("instant", "update")))
-        ).scalars()
-    )
-    if statuses:
+    found = conn.execute(
+        select(deliveries.c.status, deliveries.c.error)
+        .select_from(alerts.join(deliveries, deliveries.c.alert_id == alerts.c.id))
+        .where(alerts.c.article_id == row.id, alerts.c.kind.in_(("instant", "update")))
+    ).all()
+    if found:
+        statuses = [status for status, _ in found]
         counted = {status: statuses.count(status) for status in ("sent", "pending", "sending", "failed")}
         if QUIET_HELD in note and not (counted["pending"] or counted["sending"]):
             note = _QUIET_UNTIL.sub(r"\g<0> (no longer held)", note)
-        note += "; deliveries: " + ", ".join(f"{n} {status}" for status, n in counted.items() if n)
+        held = _still_held(error for status, error in found if status == "pending")
+        why = {"pending": f" ({held})"} if held and held not in note else {}
+        note += "; deliveries: " + ", ".join(f"{n} {status}{why.get(status, '')}" for status, n in counted.items() if n)
     return note
+
+
+def _still_held(errors, now: datetime | None = None) -> str | None:
+    """The latest "held by quiet hours until ..." among pending deliveries' errors (written by the
+    sender while it holds them, alerts/outbox.py) whose time is still to come, or None."""
+    now = now or datetime.now(UTC)
+    latest = None
+    for error in errors:
+        found = _QUIET_UNTIL.fullmatch(error or "")
+        if found:
+            until = datetime.strptime(found[0][len(QUIET_HELD) + 1 :], "%Y-%m-%d %H:%M UTC").replace(tzinfo=UTC)
+            if until > now and (latest is None or until > latest[0]):
+                latest = (until, found[0])
+    return latest[1] if latest else None
 
 
 def terms_of(hits: list | None) -> list[str]:

@@ -298,6 +298,41 @@ def test_a_template_that_would_build_a_gigabyte_title_falls_back_to_the_built_in
     assert all(len(post["title"]) < 300 and post["title"].startswith("[icet] ") for post in receiver.posts)
 
 
+def test_show_and_alerts_say_an_instant_alert_queued_before_quiet_hours_is_held_until_they_end(
+    tmp_path, newsweb, receiver
+):
+    from datetime import UTC, datetime, timedelta
+
+    from tests.storyweb import FUND
+
+    wire = publish(newsweb, "wire", [("fund", FUND, 30)])
+    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], wire, topic_toml("icet", "INDUS-X"))
+    assert run_newswatch("crawl", "--no-send", config=config).returncode == 0  # queued, no window yet
+    (article,) = json_lines(run_newswatch("articles", "--json", config=config).stdout)
+
+    def shown() -> str:
+        done = run_newswatch("show", str(article["id"]), "--json", config=config)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)["alert"]
+
+    assert shown().endswith("deliveries: 1 pending"), shown()
+    now = datetime.now(UTC)
+    end = now + timedelta(hours=2)
+    window = f'quiet_hours = "{now - timedelta(hours=1):%H:%M}-{end:%H:%M}"'
+    config.write_text(config.read_text().replace("[alerts]\n", f"[alerts]\n{window}\n"))
+    held = run_newswatch("alerts", "send", config=config)
+    assert "held by quiet hours 1" in held.stdout and receiver.posts == [], held.stdout
+    assert shown().endswith(f"deliveries: 1 pending (held by quiet hours until {end:%Y-%m-%d %H:%M} UTC)"), shown()
+    (queued,) = json_lines(run_newswatch("alerts", "--json", config=config).stdout)
+    assert queued["status"] == "pending" and queued["error"].startswith("held by quiet hours until")
+
+    config.write_text(config.read_text().replace(window, ""))
+    assert "sent 1, failed 0" in run_newswatch("alerts", "send", config=config).stdout
+    assert shown().endswith("deliveries: 1 sent") and len(receiver.posts) == 1, shown()
+    (sent,) = json_lines(run_newswatch("alerts", "--json", config=config).stdout)
+    assert sent["error"] == ""
+
+
 def test_show_says_a_digest_held_by_quiet_hours_has_not_been_delivered_yet(tmp_path, newsweb, receiver):
     from datetime import UTC, datetime, timedelta
 

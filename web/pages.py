@@ -238,6 +238,7 @@ def sources_page(request: Request) -> Response:
 def alerts_page(request: Request) -> Response:
     from newswatch.alerts.outbox import list_deliveries
     from newswatch.alerts.targets import scrub
+    from newswatch.db.reading import QUIET_HELD
 
     site = _site(request)
     status = request.query_params.get("status", "").strip() or None
@@ -256,6 +257,7 @@ def alerts_page(request: Request) -> Response:
                     "alert": delivery.alert,
                     "target": target_name(delivery.target, delivery.target_label),
                     "error": error.replace(delivery.target_label, target_name(delivery.target, delivery.target_label)),
+                    "held": delivery.status == "pending" and error.startswith(QUIET_HELD),
                 }
             )
     # What the last retry did (see actions.retry_alerts): numbers only, never text from the URL.
