@@ -39,7 +39,9 @@ LEAD_WORDS = 40  # the opening of the text, which weighs as much as the title
 BODY_FLOOR = 0.3  # weight of a hit far down the text
 HALF_LIFE = 100.0  # words after the lead at which a hit's extra weight over the floor halves
 REPEAT_DECAY = 0.3  # each further place of the same term counts this much less than the last
-HITS_PER_TERM = 1  # places kept (with a snippet) per distinct term in a Match: its heaviest
+HITS_PER_TERM = 1  # places kept (with a snippet) per distinct term in a Match: its heaviest, and
+# its heaviest outside the title when that is the title (the headline is shown anyway; the text says
+# how the term is used)
 
 
 class TopicError(ValueError):
@@ -139,7 +141,12 @@ def score(occurrences: list[Occurrence]) -> float:
 
 
 def _hits(doc: Document, groups: dict[str, list[tuple[float, tuple]]]) -> list[Hit]:
-    kept = [part for places in groups.values() for _, part in places[:HITS_PER_TERM]]
+    kept = []
+    for places in groups.values():
+        chosen = [part for _, part in places[:HITS_PER_TERM]]
+        if all(part[1] == 0 for part in chosen):
+            chosen.extend([part for _, part in places if part[1] != 0][:1])
+        kept.extend(chosen)
     kept.sort(key=_field_start)
     return [Hit(term, FIELDS[f], doc.snippet(FIELDS[f], start, end)) for term, f, start, end, _ in kept]
 

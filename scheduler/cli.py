@@ -602,6 +602,8 @@ def _no_article(ctx: click.Context, conn, article_id: int) -> str:
 def _print_article(data: dict) -> None:
     from rich.markup import escape
 
+    from newswatch.db import reading
+
     console = _console()
     console.print(f"[bold]{escape(data['title'])}[/bold]")
     for key in (
@@ -627,7 +629,10 @@ def _print_article(data: dict) -> None:
             f"\n[bold]matched {escape(topic['name'])}[/bold] (score {topic['score']:.2f}): "
             f"{escape(', '.join(topic['terms']))}"
         )
-        for hit in topic["hits"][:8]:
+        in_title = reading.terms_of([hit for hit in topic["hits"] if hit["field"] == "title"])
+        if in_title:
+            console.print(f"  - in title: {escape(', '.join(in_title))}")
+        for hit in [hit for hit in topic["hits"] if hit["field"] != "title"][:8]:
             console.print(f"  - {escape(hit['term'])} in {hit['field']}: {escape(hit['snippet'])}")
     if data["copies"]:
         console.print("\n[bold]copies[/bold]")

@@ -154,3 +154,20 @@ def test_no_alerts_flag_stores_without_alerting(tmp_path, newsweb, receiver):
     _crawl(config, "--no-alerts")
     assert receiver.posts == []
     assert json_lines(run_newswatch("articles", "--json", config=config).stdout)
+
+
+def test_show_quotes_the_text_for_a_term_that_is_also_in_the_headline(tmp_path, newsweb):
+    config = write_config(tmp_path / "newswatch.toml", newsweb)
+    _crawl(config, "--no-alerts")
+    everything = json_lines(run_newswatch("articles", "--all", "--json", config=config).stdout)
+    engine = next(a for a in everything if a["title"] == "India, US push jet engine co-production under iCET")
+
+    (shown,) = json_lines(run_newswatch("show", str(engine["id"]), "--json", config=config).stdout)
+    (icet,) = [t for t in shown["topics"] if t["name"] == "icet"]
+    places = {hit["field"]: hit["snippet"] for hit in icet["hits"] if hit["term"] == "iCET"}
+    assert places["title"] == engine["title"]
+    assert "iCET" in places["text"] and engine["title"] not in places["text"]
+
+    printed = run_newswatch("show", str(engine["id"]), config=config).stdout
+    assert printed.count("in title:") == 1  # the headline's terms in one line, not the headline again per term
+    assert "iCET in text: " in printed

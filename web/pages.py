@@ -159,7 +159,9 @@ def article_page(request: Request) -> Response:
             {
                 "match": match,
                 "terms": reading.terms_of(match.hits),
-                # Each stored hit with its own term's words marked (as found in today's text).
+                # The headline is on the page: its terms in one line, then each other stored hit
+                # with its own term's words marked (as found in today's text).
+                "title_terms": reading.terms_of([hit for hit in match.hits or [] if hit["field"] == "title"]),
                 "hits": [
                     {
                         "term": hit["term"],
@@ -167,6 +169,7 @@ def article_page(request: Request) -> Response:
                         "snippet": highlight.mark_words(hit["snippet"], terms_seen.get(hit["term"], set())),
                     }
                     for hit in match.hits or []
+                    if hit["field"] != "title"
                 ],
                 "reason": _reason(site, row, match, story),
                 "verdict": verdicts.get((row.id, match.topic)),
