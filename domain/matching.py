@@ -144,9 +144,11 @@ def _hits(doc: Document, groups: dict[str, list[tuple[float, tuple]]]) -> list[H
     kept = []
     for places in groups.values():
         chosen = [part for _, part in places[:HITS_PER_TERM]]
-        if all(part[1] == 0 for part in chosen):
-            chosen.extend([part for _, part in places if part[1] != 0][:1])
         kept.extend(chosen)
+        if all(part[1] == 0 for part in chosen):  # places are heaviest first: the text's come soon
+            in_text = next((part for _, part in places if part[1] != 0), None)
+            if in_text is not None:
+                kept.append(in_text)
     kept.sort(key=_field_start)
     return [Hit(term, FIELDS[f], doc.snippet(FIELDS[f], start, end)) for term, f, start, end, _ in kept]
 
