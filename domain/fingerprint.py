@@ -44,6 +44,7 @@ ROWS = 3  # are used for similarity only. Candidate odds at similarity s: 1 - (1
 DUPLICATE_THRESHOLD = 0.4  # estimated Jaccard at or above which a text is a copy
 STORY_THRESHOLD = 0.26  # event_score at or above which two reports cover one event
 MIN_SHARED = 2.5  # what two reports of one event share weighs more than two distinctive things (a name is one)
+FIGURE_BONUS = 0.5  # a specific figure both share (7.7, 825, 29.24; not a year) counts this much more than a word
 MAX_RUN = 4  # words of a name run at most ("Defence Minister Rajnath Singh")
 TEMPLATE_RUN = 3  # headlines opening with this many content words in common may be one template
 SMOOTHING = 100  # term weights count this many stored reports more, none of them carrying the term
@@ -139,6 +140,7 @@ _INNER_DOT = re.compile(r"(?<=\w)\.(?=\w)")
 _TOKEN = re.compile(r"\S+")
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
+_SPECIFIC_FIGURE = re.compile(r"^\d+(?:[.,]\d+)+$|^\d{3,}$")
 # Characters after which a capital letter only says that a sentence, quote or clause begins.
 _SENTENCE_ENDS = frozenset(".!?:;\"“”'‘’([|–—-•")
 _STOPWORDS = frozenset(
@@ -520,10 +522,13 @@ def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = 
     """How strongly two reports look like coverage of one event (0..1): the mean of two weighted
     Dice coefficients, headline content words and key terms, each term weighed by `weights`
     (rarity among stored reports). 0 when what they share weighs less than MIN_SHARED, the words
-    of one name run counting once ("Donald Trump" and "US" are two things, not three), or when
+    of one name run counting once ("Donald Trump" and "US" are two things, not three) and a
+    specific figure (7.7, 825, not a year) counting FIGURE_BONUS more than a word, or when
     their headlines are one template with different slots. Compare with `STORY_THRESHOLD`."""
     weights = weights or TermWeights()
-    if _run_weight(a.terms & b.terms, weights, a.runs + b.runs) < MIN_SHARED or template_conflict(a, b, weights):
+    shared = a.terms & b.terms
+    weight = _run_weight(shared, weights, a.runs + b.runs) + _figure_bonus(shared, weights)
+    if weight < MIN_SHARED or template_conflict(a, b, weights):
         return 0.0
     return (_weighted_dice(a.headline, b.headline, weights) + _weighted_dice(a.keys, b.keys, weights)) / 2
 
@@ -578,6 +583,8 @@ class EventIndex:
         for term in profile.terms:
             weight = weights(term)
             if weight > 0:
+                if _specific_figure(term):
+                    weight *= 1 + FIGURE_BONUS
                 for key in self._postings.get(term, ()):
                     shared[key] += weight  # type: ignore[assignment]  # a Counter sums floats too
         best: tuple[Hashable, float] | None = None
@@ -608,6 +615,18 @@ def _weighted_dice(a: frozenset[str], b: frozenset[str], weights: TermWeights) -
     if not total:
         return 0.0
     return 2 * weights.total(a & b) / total
+
+
+def _specific_figure(term: str) -> bool:
+    """A number that says which event it is (a magnitude of 7.7, $825 million, a 29.24% turnout),
+    not a year or a count of one or two digits."""
+    return _SPECIFIC_FIGURE.match(term) is not None and _YEAR.match(term) is None
+
+
+def _figure_bonus(shared: AbstractSet[str], weights: TermWeights) -> float:
+    """What the specific figures two reports share add to their weight as shared things: two
+    reports of one earthquake share its place and its magnitude, and little else in a short item."""
+    return FIGURE_BONUS * sum(weights(term) for term in shared if term[0].isdigit() and _specific_figure(term))
 
 
 def _run_weight(terms: AbstractSet[str], weights: TermWeights, runs: tuple[tuple[str, ...], ...]) -> float:

@@ -229,3 +229,33 @@ def test_a_story_seed_stored_before_name_runs_existed_is_not_joined_by_a_mere_na
     answer = _store(sessions, RecentStories(), 3, *WINE_ANSWER, start + timedelta(hours=5))
     assert third_term != wine
     assert answer == wine
+
+
+QUAKE = (
+    "Strong earthquake strikes central Myanmar",
+    "A magnitude 7.7 earthquake struck near Mandalay on Friday, the Geological Survey said. "
+    "Buildings collapsed across the city and bridges fell into the river.",
+)
+QUAKE_RESCUE = (
+    "Rescuers dig through rubble in Myanmar as the toll climbs",
+    "Teams pulled survivors from collapsed apartment blocks on Saturday, a day after the 7.7 quake. "
+    "Thailand sent doctors and sniffer dogs.",
+)
+# Shares a place and a year with the earthquake, as unrelated news from one country does.
+ELECTION = (
+    "Myanmar junta sets a date for its 2025 election",
+    "The military government said voting would begin in December 2025 in townships it controls. "
+    "Opposition groups called the poll a sham and urged a boycott.",
+)
+
+
+def test_two_short_reports_of_one_earthquake_sharing_its_place_and_magnitude_are_one_story(tmp_path):
+    # "Myanmar" and "7.7" are two things, short of what two reports must share; a magnitude, a sum
+    # or a turnout figure names the event more surely than a word, so the rescue report joins.
+    sessions, recent = _sessions(tmp_path), RecentStories()
+    start = datetime(2025, 3, 28, 7, tzinfo=UTC)
+    quake = _store(sessions, recent, 1, *QUAKE, start)
+    election = _store(sessions, recent, 2, *ELECTION, start + timedelta(hours=3))
+    rescue = _store(sessions, recent, 3, *QUAKE_RESCUE, start + timedelta(hours=20))
+    assert rescue == quake
+    assert election != quake  # a year is no such figure
