@@ -40,6 +40,10 @@ from newswatch.domain.chars import xml_safe
 from newswatch.domain.items import Article, FeedEntry
 
 MIN_ARTICLE_CHARS = 200
+# A page that declares itself an article (og:type, JSON-LD, article:* meta) needs only this much
+# text besides its headline: a flash, a two-line official statement, a paywalled page's lede are
+# news, and a development they carry must not be lost for being short.
+MIN_BRIEF_CHARS = 50
 
 _ARTICLE_TYPES = {
     "article",
@@ -444,6 +448,14 @@ def _body_text(doc_text: str, info: PageMetadata, title: str | None) -> str:
     return "\n".join(lines).strip()
 
 
+def _brief_body(body: str, feed_body: str, entry: FeedEntry | None, title: str) -> str:
+    """The fullest of what the page, the feed's content and the feed's summary say of a short
+    article, never the headline alone (news searches and some feeds repeat it as the summary)."""
+    summary = html_to_text(entry.summary) if entry is not None and entry.summary else ""
+    candidates = [text for text in (body, feed_body, summary) if _norm_key(text) != _norm_key(title)]
+    return max(candidates, key=len, default="")
+
+
 def _choose_title(info: PageMetadata, doc_title: str | None, entry: FeedEntry | None) -> str | None:
     for candidate in (info.headline, doc_title, info.og_title, entry.title if entry else None, info.title):
         candidate = normalize_space(candidate)
@@ -467,7 +479,8 @@ def extract_article(
     charset from the HTTP Content-Type header (or the header itself).
 
     Raises NotAnArticle when the page is a home, section or error page, or yields less than
-    MIN_ARTICLE_CHARS characters of text with no feed content to fall back on."""
+    MIN_ARTICLE_CHARS characters of text with no feed content to fall back on (MIN_BRIEF_CHARS
+    for a page that declares itself an article; the feed's summary may then be its body)."""
     if fetched_at.tzinfo is None:
         fetched_at = fetched_at.replace(tzinfo=UTC)
     fetched_at = fetched_at.astimezone(UTC)
@@ -501,8 +514,11 @@ def extract_article(
     # A feed that carries the full text beats a page that shows a teaser (paywall, script-rendered).
     if len(feed_body) >= MIN_ARTICLE_CHARS and len(feed_body) > 2 * len(body):
         body = feed_body
-    if len(body) < MIN_ARTICLE_CHARS:
-        raise NotAnArticle(f"too little article text ({len(body)} characters, need {MIN_ARTICLE_CHARS})")
+    if len(body) < MIN_ARTICLE_CHARS and info.is_article and title:
+        body = _brief_body(body, feed_body, entry, title)
+    needed = MIN_BRIEF_CHARS if info.is_article and title else MIN_ARTICLE_CHARS
+    if len(body) < needed:
+        raise NotAnArticle(f"too little article text ({len(body)} characters, need {needed})")
 
     latest = fetched_at + timedelta(days=1)
     published = _pick_date(info.published, fallback.date, entry.published_at if entry else None, latest)

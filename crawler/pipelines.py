@@ -105,7 +105,7 @@ def finish(article: Article, topics) -> Prepared:
     if article.updated_at and article.updated_at > latest:
         article.updated_at = None
 
-    print_ = fingerprint.fingerprint(article.text) if article.text else None
+    print_ = fingerprint.fingerprint(article.text, article.title) if article.text else None
     matches, below = assess(article, topics)
     return Prepared(article, matches, print_, fingerprint.event_profile(article.title, article.text), below=below)
 

@@ -493,7 +493,7 @@ def save_article(
     if existing is not None:
         return Saved(existing, False)
     if fp is None and article.text:
-        fp = fingerprint.fingerprint(article.text)
+        fp = fingerprint.fingerprint(article.text, article.title)
     content_hash = fp.content_hash if fp is not None else None
     signature = fp.to_bytes() if fp is not None else None
     band_keys = fingerprint.band_keys(fp) if fp is not None else []

@@ -65,6 +65,10 @@ HOUSE_STYLE_WEIGHT = 0.1
 # at 40 (all found); 40 leaves room for a third edit. Below it a signature would say "copy" or
 # "not a copy" on too little evidence, so only an exact copy counts.
 MIN_WORDS = 40
+# A body shorter than this is a brief (a flash, a short statement, a paywalled page's lede). Its
+# text alone is too little to call it a copy: two paywalled pages of one outlet may show the same
+# lede-less notice. Its headline counts in its exact hash too.
+BRIEF_CHARS = 200
 
 _EMPTY_HASH = hashlib.sha1(b"").hexdigest()
 _FORMAT_VERSION = 1
@@ -267,9 +271,13 @@ def shingles(normalised: str, size: int = SHINGLE_WORDS) -> set[bytes]:
     return {" ".join(words[i : i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
 
 
-def fingerprint(text: str) -> Fingerprint:
-    """Fingerprint of an article body (title excluded: copies often get a new headline)."""
+def fingerprint(text: str, title: str = "") -> Fingerprint:
+    """Fingerprint of an article body (title excluded: copies often get a new headline), except
+    for a brief (under BRIEF_CHARS), whose exact hash covers its headline as well."""
     normalised = normalise_text(text)
+    if normalised and title and len(text.strip()) < BRIEF_CHARS:
+        brief = normalise_text(title) + " | " + normalised
+        return Fingerprint(hashlib.sha1(brief.encode("utf-8")).hexdigest(), None)
     digest = hashlib.sha1(normalised.encode("utf-8")).hexdigest()
     if len(normalised.split()) < MIN_WORDS:
         return Fingerprint(digest, None)

@@ -171,3 +171,29 @@ def test_show_quotes_the_text_for_a_term_that_is_also_in_the_headline(tmp_path, 
     printed = run_newswatch("show", str(engine["id"]), config=config).stdout
     assert printed.count("in title:") == 1  # the headline's terms in one line, not the headline again per term
     assert "iCET in text: " in printed
+
+
+def test_short_article_pages_alert_and_pages_showing_one_notice_are_not_copies(tmp_path, newsweb, receiver):
+    feed = newsweb.url("feeds/briefs.rss")
+    sources = f'[[sources]]\nname = "ledger-briefs"\ntype = "feed"\nurl = "{feed}"\ninterval = "5m"\n'
+    config = write_config(tmp_path / "newswatch.toml", newsweb, [receiver.apprise_url], sources=sources)
+    _crawl(config)
+
+    stored = {a["title"]: a for a in json_lines(run_newswatch("export", "--all", config=config).stdout)}
+    statement = stored["India, US launch TRUST review of semiconductor supply chains"]
+    assert statement["text"].startswith("India and the United States began a joint review")
+    assert [t["name"] for t in statement["topics"]] == ["icet"]
+    # Two subscriber pages that show one notice and differ by their headlines: two articles.
+    quantum = stored["iCET: Delhi and Washington pick three quantum research hubs"]
+    vehicles = stored["iCET: India and US agree on rules for co-producing armoured vehicles"]
+    assert quantum["duplicate_of"] is None and vehicles["duplicate_of"] is None
+    assert quantum["story_id"] != vehicles["story_id"]
+    alerted = sorted(post["title"] for post in receiver.posts)
+    assert len(alerted) == 3, alerted
+    for title in stored:
+        assert any(title in line for line in alerted)
+
+    # A short page that does not say it is an article is still refused, with the reason.
+    (briefs,) = json_lines(run_newswatch("sources", "--json", config=config).stdout)
+    assert "Photo of the day" not in stored
+    assert "too little article text" in briefs["error"] and "photo-of-the-day" in briefs["error"]

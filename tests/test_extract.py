@@ -125,10 +125,36 @@ def test_soft_404_page_is_not_an_article():
     assert "\n" not in caught.value.reason
 
 
-def test_teaser_page_without_feed_content_is_not_an_article():
+def test_paywalled_article_page_is_kept_with_its_headline_and_lede():
     url = f"{SITE}/business/chip-plant-gets-final-approval-in-gujarat-20250301.html"
-    with pytest.raises(NotAnArticle, match="too little article text"):
-        extract("article_stub.html", url=url)
+    article = extract("article_stub.html", url=url)
+    assert article.title == "Chip plant gets final approval in Gujarat"
+    assert article.text.startswith("The cabinet approved the plant on Saturday.")
+
+
+def test_short_page_that_does_not_say_it_is_an_article_is_not_one():
+    html = read("article_stub.html").replace(b'<meta property="og:type" content="article">', b"")
+    url = f"{SITE}/business/chip-plant-gets-final-approval-in-gujarat-20250301.html"
+    with pytest.raises(NotAnArticle, match=r"too little article text \(\d+ characters, need 200\)"):
+        extract_article(html, url, "ledger-world", FETCHED)
+
+
+def test_article_page_with_only_a_notice_is_not_an_article_even_when_the_summary_repeats_the_headline():
+    html = read("article_stub.html").replace(b"<p>The cabinet approved the plant on Saturday.</p>", b"")
+    url = f"{SITE}/business/chip-plant-gets-final-approval-in-gujarat-20250301.html"
+    entry = FeedEntry(
+        url=url, title="Chip plant gets final approval in Gujarat", summary="Chip plant gets final approval in Gujarat"
+    )
+    with pytest.raises(NotAnArticle, match=r"too little article text \(\d+ characters, need 50\)"):
+        extract_article(html, url, "ledger-world", FETCHED, entry=entry)
+
+
+def test_short_article_page_takes_the_feed_summary_when_it_says_more():
+    html = read("article_stub.html").replace(b"<p>The cabinet approved the plant on Saturday.</p>", b"")
+    url = f"{SITE}/business/chip-plant-gets-final-approval-in-gujarat-20250301.html"
+    summary = "The cabinet approved the Gujarat chip plant on Saturday; production starts in 2027."
+    entry = FeedEntry(url=url, title="Chip plant gets final approval in Gujarat", summary=summary)
+    assert extract_article(html, url, "ledger-world", FETCHED, entry=entry).text == summary
 
 
 def test_teaser_page_falls_back_to_the_full_text_the_feed_carried():
