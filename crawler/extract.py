@@ -410,10 +410,15 @@ def _refine_day(day: datetime, feed_date: datetime | None) -> datetime:
     return day
 
 
-def _link_share(text: str, tree: lxml.html.HtmlElement) -> float:
-    """Share of the extracted text that is nothing but link texts (headline lists, menus)."""
+def _link_texts(tree: lxml.html.HtmlElement) -> set[str]:
     anchors = {_norm_key(a.text_content()) for a in tree.iter("a")}
     anchors.discard("")
+    return anchors
+
+
+def _link_share(text: str, tree: lxml.html.HtmlElement) -> float:
+    """Share of the extracted text that is nothing but link texts (headline lists, menus)."""
+    anchors = _link_texts(tree)
     lines = [line for line in text.split("\n") if line.strip()]
     total = sum(len(line) for line in lines)
     linked = sum(len(line) for line in lines if _norm_key(line) in anchors)
@@ -448,11 +453,14 @@ def _body_text(doc_text: str, info: PageMetadata, title: str | None) -> str:
     return "\n".join(lines).strip()
 
 
-def _brief_body(body: str, feed_body: str, entry: FeedEntry | None, title: str) -> str:
+def _brief_body(body: str, feed_body: str, entry: FeedEntry | None, title: str, tree: lxml.html.HtmlElement) -> str:
     """The fullest of what the page, the feed's content and the feed's summary say of a short
-    article, never the headline alone (news searches and some feeds repeat it as the summary)."""
+    article. What a short extraction picks up besides the text (the headline again, menu links)
+    does not count: a page whose text did not come through must not pass for a brief."""
+    furniture = _link_texts(tree) | {_norm_key(title)}
+    body = "\n".join(line for line in body.split("\n") if line.strip() and _norm_key(line) not in furniture)
     summary = html_to_text(entry.summary) if entry is not None and entry.summary else ""
-    candidates = [text for text in (body, feed_body, summary) if _norm_key(text) != _norm_key(title)]
+    candidates = [text for text in (body, feed_body, summary) if _norm_key(text) not in furniture]
     return max(candidates, key=len, default="")
 
 
@@ -515,7 +523,7 @@ def extract_article(
     if len(feed_body) >= MIN_ARTICLE_CHARS and len(feed_body) > 2 * len(body):
         body = feed_body
     if len(body) < MIN_ARTICLE_CHARS and info.is_article and title:
-        body = _brief_body(body, feed_body, entry, title)
+        body = _brief_body(body, feed_body, entry, title, tree)
     needed = MIN_BRIEF_CHARS if info.is_article and title else MIN_ARTICLE_CHARS
     if len(body) < needed:
         raise NotAnArticle(f"too little article text ({len(body)} characters, need {needed})")

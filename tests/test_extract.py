@@ -230,3 +230,14 @@ def test_devanagari_page_declaring_marathi_stays_marathi():
 
 def test_english_page_keeps_its_declared_language(article):
     assert article.language == "en"
+
+
+def test_article_page_whose_text_did_not_come_through_is_not_a_brief_made_of_its_menu():
+    html = b"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>Chip plant gets final approval in Gujarat | The Daily Ledger</title>
+<meta property="og:type" content="article"></head><body>
+<nav><a href="/">Home</a> <a href="/business/">Business and the economy</a> <a href="/world/">World news</a></nav>
+<article><h1>Chip plant gets final approval in Gujarat</h1><div id="app"></div></article></body></html>"""
+    url = f"{SITE}/business/chip-plant-gets-final-approval-in-gujarat-20250301.html"
+    with pytest.raises(NotAnArticle, match=r"too little article text \(0 characters, need 50\)"):
+        extract_article(html, url, "ledger-world", FETCHED)
