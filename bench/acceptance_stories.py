@@ -8,7 +8,7 @@ extraction (title, date, outlet and text as the crawler reads them), the configu
 process per cycle and the sending. Its numbers should match the pipeline replay's; where they
 differ, the crawl path changes what the stories see.
 
-    python bench/acceptance_stories.py [--orders 2] [--cycle 20] [--verbose]
+    python bench/acceptance_stories.py [--orders 2] [--cycle 20] [--verbose] [--labels FILE]
 
 The "replay" columns are bench_stories.py's pipeline replay of the same reports in the same order.
 
@@ -35,8 +35,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_stories import corpus_labelled, load, orders, score
 from bench_stories import crawl as replay
-from bench_stories import load, orders, score
+from corpus import CORPUS
 
 FEEDS = 6  # the reports are spread over this many feeds; the page names its own outlet
 PAGE = re.compile(r"/a/([\w-]+)\.html")
@@ -192,9 +193,15 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=2, help="seeded shuffles besides oldest and newest first")
     parser.add_argument("--cycle", type=int, default=20, help="reports revealed before each crawl")
     parser.add_argument("--verbose", action="store_true", help="name the events that did not alert exactly once")
+    parser.add_argument(
+        "--labels",
+        type=Path,
+        metavar="FILE",
+        help="crawl the corpus feed entries this file labels (bench/labels/corpus_events.jsonl) instead",
+    )
     args = parser.parse_args()
     newswatch = str(Path(sys.executable).with_name("newswatch"))
-    labelled = load()
+    labelled = corpus_labelled(args.labels, CORPUS) if args.labels else load()
     # A label with a headline and no text (some official releases' feed items) has no page to serve:
     # a page without text is not an article.
     reports = [r for r in labelled if r["text"].strip()]
