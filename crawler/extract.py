@@ -40,9 +40,10 @@ from newswatch.domain.chars import xml_safe
 from newswatch.domain.items import Article, FeedEntry
 
 MIN_ARTICLE_CHARS = 200
-# A page that declares itself an article (og:type, JSON-LD, article:* meta) needs only this much
-# text besides its headline: a flash, a two-line official statement, a paywalled page's lede are
-# news, and a development they carry must not be lost for being short.
+# A page that declares itself an article (og:type, JSON-LD, article:* meta), or that a feed or
+# sitemap lists with a title and a date, needs only this much text besides its headline: a flash,
+# a two-line official statement, a paywalled page's lede are news, and a development they carry
+# must not be lost for being short.
 MIN_BRIEF_CHARS = 50
 
 _ARTICLE_TYPES = {
@@ -488,7 +489,8 @@ def extract_article(
 
     Raises NotAnArticle when the page is a home, section or error page, or yields less than
     MIN_ARTICLE_CHARS characters of text with no feed content to fall back on (MIN_BRIEF_CHARS
-    for a page that declares itself an article; the feed's summary may then be its body)."""
+    for a page that declares itself an article or is a dated listing item; the listing's summary
+    may then be its body)."""
     if fetched_at.tzinfo is None:
         fetched_at = fetched_at.replace(tzinfo=UTC)
     fetched_at = fetched_at.astimezone(UTC)
@@ -522,9 +524,11 @@ def extract_article(
     # A feed that carries the full text beats a page that shows a teaser (paywall, script-rendered).
     if len(feed_body) >= MIN_ARTICLE_CHARS and len(feed_body) > 2 * len(body):
         body = feed_body
-    if len(body) < MIN_ARTICLE_CHARS and info.is_article and title:
+    # The page's own markers, or a dated item of a feed or sitemap, say that a page is an article.
+    declared = info.is_article or (entry is not None and bool(entry.title) and entry.published_at is not None)
+    if len(body) < MIN_ARTICLE_CHARS and declared and title:
         body = _brief_body(body, feed_body, entry, title, tree)
-    needed = MIN_BRIEF_CHARS if info.is_article and title else MIN_ARTICLE_CHARS
+    needed = MIN_BRIEF_CHARS if declared and title else MIN_ARTICLE_CHARS
     if len(body) < needed:
         raise NotAnArticle(f"too little article text ({len(body)} characters, need {needed})")
 

@@ -188,12 +188,16 @@ def test_short_article_pages_alert_and_pages_showing_one_notice_are_not_copies(t
     vehicles = stored["iCET: India and US agree on rules for co-producing armoured vehicles"]
     assert quantum["duplicate_of"] is None and vehicles["duplicate_of"] is None
     assert quantum["story_id"] != vehicles["story_id"]
+    # A plain page with no article markers, listed by the feed with a date: a flash, not furniture.
+    flash = stored["Flash: HAL and GE finish first F414 engine under iCET deal"]
+    assert flash["text"].startswith("Hindustan Aeronautics and GE Aerospace rolled out")
     alerted = sorted(post["title"] for post in receiver.posts)
-    assert len(alerted) == 3, alerted
+    assert len(alerted) == 4, alerted
     for title in stored:
         assert any(title in line for line in alerted)
 
-    # A short page that does not say it is an article is still refused, with the reason.
+    # A short page that neither says it is an article nor has a date in the feed is refused, with the reason.
     (briefs,) = json_lines(run_newswatch("sources", "--json", config=config).stdout)
     assert "Photo of the day" not in stored
-    assert "too little article text" in briefs["error"] and "photo-of-the-day" in briefs["error"]
+    assert "too little article text" in briefs["error"] and "need 200" in briefs["error"]
+    assert "photo-of-the-day" in briefs["error"]
