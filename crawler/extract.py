@@ -454,6 +454,11 @@ def _body_text(doc_text: str, info: PageMetadata, title: str | None) -> str:
     return "\n".join(lines).strip()
 
 
+def _same_headline(listed: str | None, title: str | None) -> bool:
+    listed, title = _norm_key(listed), _norm_key(title)
+    return bool(listed and title) and (listed in title or title in listed)
+
+
 def _brief_body(body: str, feed_body: str, entry: FeedEntry | None, title: str, tree: lxml.html.HtmlElement) -> str:
     """The fullest of what the page, the feed's content and the feed's summary say of a short
     article. What a short extraction picks up besides the text (the headline again, menu links)
@@ -524,8 +529,11 @@ def extract_article(
     # A feed that carries the full text beats a page that shows a teaser (paywall, script-rendered).
     if len(feed_body) >= MIN_ARTICLE_CHARS and len(feed_body) > 2 * len(body):
         body = feed_body
-    # The page's own markers, or a dated item of a feed or sitemap, say that a page is an article.
-    declared = info.is_article or (entry is not None and bool(entry.title) and entry.published_at is not None)
+    # The page's own markers say that a page is an article, or a feed or sitemap that lists it with
+    # a date and the headline the page has (not a consent wall's or a bot check's title).
+    declared = info.is_article or (
+        entry is not None and entry.published_at is not None and _same_headline(entry.title, title)
+    )
     if len(body) < MIN_ARTICLE_CHARS and declared and title:
         body = _brief_body(body, feed_body, entry, title, tree)
     needed = MIN_BRIEF_CHARS if declared and title else MIN_ARTICLE_CHARS

@@ -241,3 +241,13 @@ def test_article_page_whose_text_did_not_come_through_is_not_a_brief_made_of_its
     url = f"{SITE}/business/chip-plant-gets-final-approval-in-gujarat-20250301.html"
     with pytest.raises(NotAnArticle, match=r"too little article text \(0 characters, need 50\)"):
         extract_article(html, url, "ledger-world", FETCHED)
+
+
+def test_bot_check_page_of_a_dated_feed_item_is_not_stored_as_the_article():
+    html = b"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Just a moment...</title></head>
+<body><h1>Just a moment...</h1>
+<p>Checking your browser before accessing the site. This takes a few seconds.</p></body></html>"""
+    url = f"{SITE}/business/chip-plant-gets-final-approval-in-gujarat-20250301.html"
+    entry = FeedEntry(url=url, title="Chip plant gets final approval in Gujarat", published_at=FETCHED)
+    with pytest.raises(NotAnArticle, match=r"too little article text \(\d+ characters, need 200\)"):
+        extract_article(html, url, "ledger-world", FETCHED, entry=entry)
