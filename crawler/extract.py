@@ -41,9 +41,9 @@ from newswatch.domain.items import Article, FeedEntry
 
 MIN_ARTICLE_CHARS = 200
 # A page that declares itself an article (og:type, JSON-LD, article:* meta), or that a feed or
-# sitemap lists with a title and a date, needs only this much text besides its headline: a flash,
-# a two-line official statement, a paywalled page's lede are news, and a development they carry
-# must not be lost for being short.
+# sitemap lists with a date under the headline the page carries, needs only this much text besides
+# its headline: a flash, a two-line official statement, a paywalled page's lede are news, and a
+# development they carry must not be lost for being short.
 MIN_BRIEF_CHARS = 50
 
 _ARTICLE_TYPES = {
