@@ -262,7 +262,12 @@ class NewsSpider(scrapy.Spider):
         outcome.retries_taken = True
         cap = context.crawl.max_articles_per_source
         due = context.due_pages.get(spec.name, [])
-        for key, url, entry in due[: max(cap // 2, cap - new, 1)]:
+        room = max(cap // 2, cap - new, 1)
+        for key, url, entry in due[room:]:
+            # Due but past the room: left over like new pages past it, so the next cycle comes at once.
+            context.claim_url(key)
+            outcome.deferred.append((key, url, entry))
+        for key, url, entry in due[:room]:
             context.claim_url(key)
             outcome.retried += 1
             outcome.taken += 1

@@ -131,6 +131,22 @@ class CycleReport:
     def source(self, name: str) -> SourceOutcome:
         return self.sources.setdefault(name, SourceOutcome(name))
 
+    def absorb(self, later: CycleReport) -> None:
+        """Fold in a cycle that went on with the pages this one left over (`newswatch crawl` runs
+        it at once): what both did adds up; what is still left over, and how the sources ended,
+        is the later cycle's."""
+        self.alerts_planned += later.alerts_planned
+        self.folded += later.folded
+        for name, outcome in later.sources.items():
+            mine = self.sources.setdefault(name, SourceOutcome(name))
+            for counter in ("requested", "stored", "duplicates", "matched", "failed", "retried", "taken"):
+                setattr(mine, counter, getattr(mine, counter) + getattr(outcome, counter))
+            mine.failures = (mine.failures + outcome.failures)[:5]
+            mine.page_failures += outcome.page_failures
+            mine.deferred = outcome.deferred
+            if outcome.status == "error":
+                mine.status, mine.error = outcome.status, outcome.error
+
     @property
     def stored(self) -> int:
         return sum(o.stored for o in self.sources.values())

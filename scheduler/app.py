@@ -158,6 +158,29 @@ def select_sources(config: Config, names: tuple[str, ...] = ()) -> list[SourceSp
     return specs
 
 
+def cycle_in_child(
+    config: Config,
+    names: tuple[str, ...],
+    alerts: bool,
+    ignore_backoff: bool,
+    log_level: str,
+    log_format: str,
+    done,
+) -> None:
+    """Entry point of a process that runs one crawl cycle of the sources `names` and sends its
+    report on `done` (a pipe's sending end): `newswatch crawl`'s cycles after its first."""
+    from newswatch.crawler.cycle import run_cycle
+    from newswatch.scheduler.logs import setup_logging
+
+    setup_logging(log_level, log_format)
+    sessions = open_db(config)
+    context = cycle_context(
+        config, sessions, select_sources(config, names), alerts=alerts, forced=names, ignore_backoff=ignore_backoff
+    )
+    done.send(run_cycle(context))
+    done.close()
+
+
 def cycle_context(
     config: Config,
     sessions: sessionmaker[Session],

@@ -427,6 +427,7 @@ def crawl(
         config, sessions, specs, alerts=not no_alerts, forced=sources, ignore_backoff=not respect_backoff
     )
     report = run_cycle(context)
+    _crawl_left_over(ctx, config, report, alerts=not no_alerts, ignore_backoff=not respect_backoff)
     sent = None
     if not (no_alerts or no_send):
         sent = send_alerts(config, sessions, console=None if as_json else sys.stdout)
@@ -442,6 +443,38 @@ def crawl(
         click.echo(json.dumps(summary, ensure_ascii=False))
         return
     _print_cycle(report, sent, wide)
+
+
+def _crawl_left_over(ctx: click.Context, config, report: CycleReport, alerts: bool, ignore_backoff: bool) -> None:
+    """Pages past max_articles_per_source wait for the next cycle. A crawl asked for now runs that
+    cycle at once, as the service does, until no page is left over or a cycle brings nothing, and
+    folds what each did into `report`. Each runs in a process of its own: Twisted's reactor runs
+    once per process. A cycle that dies leaves its pages waiting, and the summary says so."""
+    import multiprocessing
+
+    from newswatch.scheduler.app import cycle_in_child
+
+    state = ctx.find_root().obj
+    level = (state["log_level"] or state.get("default_level") or "WARNING").upper()
+    log_format = state["log_format"] or config.settings.logging.format
+    spawn = multiprocessing.get_context("spawn")
+    while left := tuple(o.name for o in report.sources.values() if o.deferred):
+        receiving, sending = spawn.Pipe(duplex=False)
+        child = spawn.Process(
+            target=cycle_in_child, args=(config, left, alerts, ignore_backoff, level, log_format, sending)
+        )
+        child.start()
+        sending.close()
+        try:
+            later = receiving.recv()
+        except EOFError:  # the child died: its pages stay due for the next crawl
+            later = None
+        child.join()
+        if later is None:
+            return
+        report.absorb(later)
+        if not any(o.stored or o.failed for o in later.sources.values()):
+            return
 
 
 def _tell_of_other_crawls(sessions: sessionmaker[Session]) -> None:

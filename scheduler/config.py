@@ -104,7 +104,7 @@ class CrawlConfig(_Strict):
         default=100,
         ge=1,
         le=100_000,
-        description="new articles fetched from one source per cycle; the rest wait for the next",
+        description="new articles fetched from one source per cycle; the rest in cycles run at once",
     )
     max_item_age: Duration = Field(
         "7d", validate_default=True, description="listing items published longer ago are not fetched"

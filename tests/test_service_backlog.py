@@ -124,7 +124,7 @@ def test_missing_page_is_recorded_once_and_a_cycle_whose_pages_all_failed_is_an_
     assert "cycle failed sources=bulk-1" in log and "cycle done sources=bulk-1" not in log
 
 
-def test_pages_over_the_per_cycle_limit_are_fetched_by_the_next_cycles_though_the_feed_answers_304(tmp_path):
+def test_one_crawl_fetches_pages_over_the_per_cycle_limit_in_further_cycles_though_the_feed_answers_304(tmp_path):
     site = tmp_path / "site"
     paths = write_bulk_site(site, feeds=1, per_feed=10)
     with NewsWeb(site) as web:
@@ -132,14 +132,29 @@ def test_pages_over_the_per_cycle_limit_are_fetched_by_the_next_cycles_though_th
         config.write_text(config.read_text().replace("retries = 0\n", "retries = 0\nmax_articles_per_source = 4\n"))
         first = run_newswatch("crawl", config=config)
         assert first.returncode == 0, first.stderr
-        assert "6 pages left for a later cycle" in first.stdout
-        assert _sources(config)["bulk-0"]["pending_retry"] == 6
-        for _ in range(2):
-            assert run_newswatch("crawl", config=config).returncode == 0
+        assert "10 new articles" in first.stdout and "left for a later cycle" not in first.stdout
         feed_requests = [headers for _, path, headers in web.requests if path == "/f0/feed.rss"]
+        assert run_newswatch("crawl", config=config).returncode == 0
     assert len(_stored(config)) == len(paths)
     assert _sources(config)["bulk-0"]["pending_retry"] == 0
+    assert len(feed_requests) == 3  # cycles of 4, 4 and 2 pages
     assert all("If-None-Match" in h for h in feed_requests[1:])
+
+
+def test_the_service_fetches_pages_over_the_per_cycle_limit_in_the_cycles_it_runs_at_once(tmp_path):
+    site = tmp_path / "site"
+    paths = write_bulk_site(site, feeds=1, per_feed=10)
+    with NewsWeb(site) as web:
+        sources = bulk_sources(web, 1, interval="1h")
+        config = write_config(tmp_path / "n.toml", web, [], sources=sources, topics="", extra=SERVICE)
+        config.write_text(config.read_text().replace("retries = 0\n", "retries = 0\nmax_articles_per_source = 4\n"))
+        service = _start(config)
+        try:
+            assert wait_for(lambda: len(_stored(config)) == len(paths), deadline=120)
+        finally:
+            assert _stop(service) == 0
+    log = config.with_suffix(".log").read_text()
+    assert "pages left for the next cycle source=bulk-0 count=6: running it now" in log
 
 
 def test_a_page_failing_for_passing_reasons_is_retried_with_growing_delays_then_given_up(tmp_path):
