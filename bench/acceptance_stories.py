@@ -122,12 +122,16 @@ class NewsWeb:
         )
 
 
-def config(web: NewsWeb, database: Path) -> str:
+SERVICE = '[service]\nheartbeat = "1s"\nsend_every = "1s"\njitter = "0s"\n\n'
+
+
+def config(web: NewsWeb, database: Path, interval: str = "15m", service: str = "") -> str:
     sources = "".join(
-        f'[[sources]]\nname = "feed-{n}"\ntype = "feed"\nurl = "{web.url(f"/feeds/{n}.xml")}"\ninterval = "15m"\n\n'
+        f'[[sources]]\nname = "feed-{n}"\ntype = "feed"\nurl = "{web.url(f"/feeds/{n}.xml")}"\n'
+        f'interval = "{interval}"\n\n'
         for n in range(FEEDS)
     )
-    return f"""[database]
+    return f"""{service}[database]
 url = "sqlite:///{database}"
 
 [crawl]
@@ -188,6 +192,64 @@ def crawl(ordered: list[dict], cycle: int, newswatch: str) -> tuple[Counter, lis
     return alerted, problems
 
 
+def serve(ordered: list[dict], cycle: int, newswatch: str, interval: int) -> tuple[Counter, list[str]]:
+    """The same through `newswatch run`: each source polled every `interval` seconds in a crawl
+    process of its own, several at once; `cycle` more reports revealed once the service has
+    stored the last ones. Returns notifications per report id and what went wrong."""
+    import signal
+    import sqlite3
+
+    web = NewsWeb(ordered)
+    problems: list[str] = []
+    with tempfile.TemporaryDirectory() as folder:
+        path, database = Path(folder) / "newswatch.toml", Path(folder) / "news.db"
+        path.write_text(config(web, database, f"{interval}s", SERVICE), encoding="utf-8")
+        log = (Path(folder) / "run.log").open("w")
+        service = subprocess.Popen([newswatch, "--config", str(path), "run"], stdout=log, stderr=subprocess.STDOUT)
+
+        def stored() -> int:
+            try:
+                with sqlite3.connect(database) as db:
+                    return db.execute("SELECT count(*) FROM articles").fetchone()[0]
+            except sqlite3.Error:  # not created yet
+                return 0
+
+        def settle(until, seconds: float) -> bool:
+            deadline = time.monotonic() + seconds
+            while time.monotonic() < deadline:
+                if until():
+                    return True
+                time.sleep(1)
+            return False
+
+        try:
+            for start in range(0, len(ordered), cycle):
+                web.revealed.extend(r["id"] for r in ordered[start : start + cycle])
+                if not settle(lambda: stored() >= len(web.revealed), 6 * interval):
+                    problems.append(f"{stored()} of {len(web.revealed)} revealed reports stored in {6 * interval} s")
+            sent = -1
+            while sent != len(web.notifications):  # the sender works every second: wait until it is quiet
+                sent = len(web.notifications)
+                time.sleep(5)
+        finally:
+            service.send_signal(signal.SIGTERM)
+            if service.wait(timeout=60) != 0:
+                problems.append(f"newswatch run exited {service.returncode}")
+            log.close()
+        problems += [
+            line
+            for line in (Path(folder) / "run.log").read_text().splitlines()
+            if re.search(r"Traceback|ERROR|cycle failed", line)
+        ]
+    web.server.shutdown()
+    alerted: Counter = Counter()
+    for note in web.notifications:
+        for report_id in PAGE.findall(json.dumps(note)):
+            alerted[report_id] += 1
+            break
+    return alerted, problems
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--orders", type=int, default=2, help="seeded shuffles besides oldest and newest first")
@@ -198,6 +260,12 @@ def main() -> None:
         type=Path,
         metavar="FILE",
         help="crawl the corpus feed entries this file labels (bench/labels/corpus_events.jsonl) instead",
+    )
+    parser.add_argument(
+        "--service",
+        type=int,
+        metavar="SECONDS",
+        help="run `newswatch run` with every source polled this often instead of one crawl per reveal",
     )
     args = parser.parse_args()
     newswatch = str(Path(sys.executable).with_name("newswatch"))
@@ -212,7 +280,10 @@ def main() -> None:
     print(f"{'order':<16} {'recall':>7} {'alerts/event':>13} {'replay recall':>14} {'replay a/e':>11} {'s':>6}")
     for name, ordered in orders(reports, args.orders).items():
         begin = time.perf_counter()
-        alerted, problems = crawl(ordered, args.cycle, newswatch)
+        if args.service:
+            alerted, problems = serve(ordered, args.cycle, newswatch, args.service)
+        else:
+            alerted, problems = crawl(ordered, args.cycle, newswatch)
         seconds = time.perf_counter() - begin
         result = score(reports, alerted)
         with tempfile.TemporaryDirectory() as folder:
