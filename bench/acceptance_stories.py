@@ -77,6 +77,13 @@ class NewsWeb:
         self.port = self.server.server_address[1]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
+    def alerted(self) -> Counter:
+        """Notifications received per report id (the first article link a notification names)."""
+        counts: Counter = Counter()
+        for note in self.notifications:
+            counts.update(PAGE.findall(json.dumps(note))[:1])
+        return counts
+
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
@@ -184,12 +191,7 @@ def crawl(ordered: list[dict], cycle: int, newswatch: str) -> tuple[Counter, lis
     web.server.shutdown()
     if count != len(ordered):
         problems.append(f"{count} of {len(ordered)} reports stored")
-    alerted: Counter = Counter()
-    for note in web.notifications:
-        for report_id in PAGE.findall(json.dumps(note)):
-            alerted[report_id] += 1
-            break
-    return alerted, problems
+    return web.alerted(), problems
 
 
 def serve(ordered: list[dict], cycle: int, newswatch: str, interval: int) -> tuple[Counter, list[str]]:
@@ -242,12 +244,7 @@ def serve(ordered: list[dict], cycle: int, newswatch: str, interval: int) -> tup
             if re.search(r"Traceback|ERROR|cycle failed", line)
         ]
     web.server.shutdown()
-    alerted: Counter = Counter()
-    for note in web.notifications:
-        for report_id in PAGE.findall(json.dumps(note)):
-            alerted[report_id] += 1
-            break
-    return alerted, problems
+    return web.alerted(), problems
 
 
 def main() -> None:
