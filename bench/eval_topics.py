@@ -9,6 +9,8 @@ without it count as Hindi when most of their letters are Devanagari.
     python bench/eval_topics.py                          # the current topics
     python bench/eval_topics.py --topics old_topics.py   # any file defining ICET and INDIA_US
     python bench/eval_topics.py --misses                 # also list what was missed or wrong
+    python bench/eval_topics.py --events                 # events of the story set icet never matches
+    python bench/eval_topics.py --compare old_topics.py  # real texts icet judges differently from OLD
 
 The india-us check: the share of icet positives that india-us also flags (it should stay high:
 they are India-US relations too) and what it flags among the icet negatives that are not about
@@ -26,11 +28,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from newswatch.domain.items import Article, TopicSpec
 from newswatch.domain.matching import compile_topics, match
 
 LABELLED = Path(__file__).resolve().parents[1] / "tests" / "labelled" / "icet.jsonl"
+EVENTS = LABELLED.with_name("events.jsonl")
 
 
 def load_rows(path: Path = LABELLED) -> list[dict]:
@@ -111,12 +115,64 @@ def evaluate(rows: list[dict], icet: TopicSpec, india_us: TopicSpec) -> dict:
     return result
 
 
+def events_unmatched(icet: TopicSpec, path: Path = EVENTS) -> tuple[int, int, list[str]]:
+    """The events of a story label set with no report the topic matches: (events, matched, the
+    unmatched ones with their names)."""
+    is_icet = matcher(icet)
+    by_event: dict[str, list[dict]] = {}
+    for row in load_rows(path):
+        by_event.setdefault(row["event"], []).append(row)
+    unmatched = [
+        f"{event} ({len(rows)} reports) {rows[0].get('event_name', '')}"
+        for event, rows in sorted(by_event.items())
+        if not any(is_icet({"title": r.get("title") or "", "text": r.get("text") or ""}) for r in rows)
+    ]
+    return len(by_event), len(by_event) - len(unmatched), unmatched
+
+
+def real_texts() -> list[dict]:
+    """Every real text at hand: the labelled sets and the shared corpus's feed items and pages."""
+    from bench_stories import feed_items
+    from corpus import CORPUS
+
+    texts = [{"where": "icet.jsonl", **r} for r in load_rows()]
+    texts += [{"where": EVENTS.name, **r} for r in load_rows(EVENTS)]
+    if CORPUS.is_dir():
+        texts += [{"where": item["outlet"], **item} for item in feed_items(CORPUS).values()]
+    return texts
+
+
+def compare(old: TopicSpec, new: TopicSpec) -> tuple[int, list[str]]:
+    """The real texts the old and the new topic judge differently: (texts, "+ title" or "- title")."""
+    is_old, is_new = matcher(old), matcher(new)
+    texts = real_texts()
+    changed = []
+    for text in texts:
+        row = {"title": text.get("title") or "", "text": text.get("text") or ""}
+        before, after = is_old(row), is_new(row)
+        if before != after:
+            changed.append(f"{'+' if after else '-'} {text['where']}: {row['title'][:80]}")
+    return len(texts), changed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--topics", help="a Python file defining ICET and INDIA_US (default: the built-in ones)")
     parser.add_argument("--misses", action="store_true", help="list missed positives and matched negatives")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument("--events", action="store_true", help="list the story set's events icet matches no report of")
+    parser.add_argument("--compare", metavar="OLD", help="list the real texts icet and OLD's ICET judge differently")
     args = parser.parse_args()
+    if args.events:
+        total, matched, unmatched = events_unmatched(load_topics(args.topics)[0])
+        print(f"{EVENTS.name}: {matched} of {total} events have a report icet matches; none of:")
+        print(*unmatched, sep="\n")
+        return
+    if args.compare:
+        total, changed = compare(load_topics(args.compare)[0], load_topics(args.topics)[0])
+        print(f"{len(changed)} of {total} real texts judged differently (+ matched now, - no longer):")
+        print(*changed, sep="\n")
+        return
     result = evaluate(load_rows(), *load_topics(args.topics))
     if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))

@@ -77,7 +77,7 @@ COOPERATION = (
 )
 DEFENCE_INDUSTRY = (
     '("co produc*" OR "co develop*" OR "defence industr*" OR "defense industr*"'
-    ' OR "Security of Supply Arrangement" OR "Reciprocal Defen* Procurement" OR =ITAR'
+    ' OR "Security of Supply Arrangement*" OR =SOSA OR "Reciprocal Defen* Procurement" OR =ITAR'
     ' OR "International Traffic in Arms"'
     ' OR "सह उत्पादन" OR "संयुक्त उत्पादन" OR "सह निर्माण" OR "को प्रॉडक्शन" OR "जॉइंट प्रॉडक्शन")'
 )
@@ -111,6 +111,18 @@ INDIAN_AIRCRAFT = (
     '(=HAL OR "Hindustan Aeronautics" OR Tejas OR AMCA OR India OR Indian OR Bharat'
     ' OR एचएएल OR "हिंदुस्तान एयरोनॉटिक्स" OR तेजस OR एएमसीए OR भारत OR भारतीय)'
 )
+# US chip firms whose Indian plants and centres came out of the partnership: Micron's assembly
+# and test plant at Sanand was announced at the June 2023 state visit, with Applied Materials' and
+# Lam Research's Indian centres. "Micron" in capitals: a micron is also a unit of length.
+US_CHIP_FIRMS = (
+    '(=Micron OR माइक्रोन OR "Applied Materials" OR "एप्लाइड मटेरियल्स" OR "एप्लाइड मैटेरियल्स"'
+    ' OR "Lam Research" OR "लैम रिसर्च")'
+)
+# Where those plants are: India, and the states and towns they are in.
+INDIA_PLACES = (
+    f"({INDIA} OR Gujarat OR Sanand OR Dholera OR Karnataka OR Bengaluru OR Bangalore"
+    " OR गुजरात OR साणंद OR सानंद OR धोलेरा OR कर्नाटक OR बेंगलुरु OR बेंगलूरु)"
+)
 # Leaders and ministers who meet about the partnership, in English and Devanagari spelling.
 INDIAN_LEADERS = (
     "(Modi OR Jaishankar OR Doval OR Rajnath OR Goyal OR Vaishnaw OR Misri"
@@ -122,7 +134,7 @@ US_LEADERS = (
 )
 # Leaders or ministers of both countries within a few sentences: Jaishankar and Rubio, Vaishnaw
 # and Kratsios.
-LEADERS = f"({INDIAN_LEADERS} NEAR/30 {US_LEADERS})"
+LEADERS = f"({INDIAN_LEADERS} NEAR/40 {US_LEADERS})"
 # Countries whose own US technology dialogues and fighter programmes use the same words.
 OTHER_PARTNERS = "(Singapore* OR Japan* OR Korea* OR Australia* OR European OR =EU OR Israel*)"
 
@@ -196,6 +208,13 @@ OR (NASA NEAR/10 ISRO) OR (नासा NEAR/10 इसरो)
 OR ((=NISAR OR निसार) WITH(NASA, ISRO, satellite*, radar, launch*, orbit, नासा, इसरो, उपग्रह*, सैटेलाइट,
                             रडार, प्रक्षेपण, within=20))
 
+#    The partnership's chip plants: Micron, Applied Materials or Lam Research building,
+#    investing or producing in India. A report on Micron's results or its plant in Japan does
+#    not name India and does not count.
+OR ({US_CHIP_FIRMS} WITH(semiconductor*, chip*, ATMP, OSAT, fab, fabs, plant, facility, memory, सेमीकंडक्टर,
+                         चिप*, प्लांट, संयंत्र, फैब, within=20)
+      WITH({INDIA_PLACES}, within=30))
+
 # 5. India-US cooperation in a critical technology: a technology word near the two countries
 #    named together, or their leaders or ministers together (a Hindi report of Jaishankar
 #    meeting Rubio may never name the countries), in a sentence about cooperating, not about
@@ -207,6 +226,9 @@ OR ({TECH} WITH({BILATERAL}, {LEADERS}, within=30) WITH({COOPERATION}, within=20
 #    platforms the partnership is about, when India is part of the sentence. Stryker and Javelin
 #    only in their military sense (see STRYKER and JAVELIN above).
 OR ({DEFENCE_INDUSTRY} WITH({BILATERAL}, within=30))
+#    The Security of Supply Arrangement (SOSA, signed August 2024) is one between two countries:
+#    with India and the US both named in the paragraph, it is theirs.
+OR (("Security of Supply Arrangement*" OR =SOSA) WITH({INDIA}, within=50) WITH({USA}, within=50))^2
 OR ({PLATFORMS} WITH({INDIA}, within=25))
 
 # 7. GE jet engines for Indian aircraft. The same F414 powers Korea's KF-21 and the Gripen:
@@ -217,6 +239,14 @@ OR (({GE_ENGINES} NEAR/25 {INDIAN_AIRCRAFT})
 # 8. NSA-level talks: Doval with Sullivan or Waltz, about technology or defence.
 OR (((Doval OR डोभाल OR डोवाल) NEAR/40 (Sullivan OR Waltz OR सुलिवन OR वाल्ट्ज))
       WITH({TECH}, technolog*, defence, iCET, TRUST, प्रौद्योगिकी, तकनीक*, रक्षा, within=40))
+# 9. The defence ministers: Rajnath Singh with Lloyd Austin (to January 2025) or Pete Hegseth,
+#    about defence cooperation, the defence industry or technology. Rajnath Singh with other
+#    countries' ministers does not count.
+OR (((Rajnath OR राजनाथ) NEAR/40 (Austin OR Hegseth OR ऑस्टिन OR हेगसेथ))
+      WITH({TECH}, {DEFENCE_INDUSTRY}, technolog*, "defence cooperation", "defense cooperation",
+           "defence ties", "defense ties", "defence partnership", "defense partnership", "military cooperation",
+           "defence relations", "defense relations", framework, "रक्षा सहयोग", "रक्षा साझेदारी", "सैन्य सहयोग",
+           "रक्षा संबंध*", "रक्षा रिश्त*", प्रौद्योगिकी, तकनीक*, फ्रेमवर्क, within=40))
 )
 # Never: cricket (India v USA at a World Cup).
 NOT (wicket* OR T20 OR "Super Eight" OR title:cricket OR विकेट* OR टी20 OR title:क्रिकेट)

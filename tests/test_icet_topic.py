@@ -143,6 +143,81 @@ def test_icet_topic_leaves_2026_look_alikes_alone(title, text):
     assert ICET.name not in topic_names(title, text)
 
 
+@pytest.mark.parametrize(
+    "title, text, on_topic",
+    [
+        (
+            "Micron's Sanand unit ships its first memory modules",
+            "Micron Technology said the assembly and test plant in Gujarat has shipped its first DRAM modules.",
+            True,
+        ),
+        (
+            "माइक्रोन का साणंद प्लांट तैयार",
+            "अमेरिकी कंपनी माइक्रोन का गुजरात के साणंद में सेमीकंडक्टर प्लांट अगले महीने उत्पादन शुरू करेगा।",
+            True,
+        ),
+        (
+            "Lam Research opens lab in Bengaluru",
+            "The chip equipment maker Lam Research opened a new semiconductor lab in Bengaluru on Monday.",
+            True,
+        ),
+        (
+            "Micron to expand Hiroshima memory plant",
+            "Micron Technology will add a clean room to its chip plant in Hiroshima with a subsidy from Tokyo.",
+            False,
+        ),
+        (
+            "Smog returns to Delhi",
+            "Particles smaller than 2.5 microns crossed 300 micrograms in Delhi, and a plant was shut in Gujarat.",
+            False,
+        ),
+    ],
+)
+def test_icet_topic_takes_us_chipmakers_plants_in_india_and_not_their_plants_elsewhere(title, text, on_topic):
+    assert (ICET.name in topic_names(title, text)) is on_topic
+
+
+@pytest.mark.parametrize(
+    "title, text, on_topic",
+    [
+        (
+            "Rajnath Singh, Hegseth discuss defence cooperation",
+            "Defence Minister Rajnath Singh spoke to US Secretary of War Pete Hegseth on Friday and reviewed"
+            " defence cooperation between the two countries.",
+            True,
+        ),
+        (
+            "राजनाथ सिंह की ऑस्टिन से बातचीत",
+            "रक्षा मंत्री राजनाथ सिंह ने अमेरिकी रक्षा मंत्री लॉयड ऑस्टिन से फोन पर रक्षा सहयोग पर बात की।",
+            True,
+        ),
+        (
+            "India, US sign security of supply pact",
+            "India and the United States signed a Security of Supply Arrangement, under which each will give"
+            " priority to the other's defence orders in an emergency.",
+            True,
+        ),
+        (
+            "Rajnath Singh meets Australian counterpart Marles",
+            "Rajnath Singh and Richard Marles reviewed defence cooperation between India and Australia.",
+            False,
+        ),
+        (
+            "Rajnath Singh greets Indian Americans in Austin",
+            "Rajnath Singh sent a message to the Diwali celebration of the Indian community in Austin, Texas.",
+            False,
+        ),
+        (
+            "Japan and US sign security of supply arrangement",
+            "Japan and the United States signed a Security of Supply Arrangement for defence goods in Tokyo.",
+            False,
+        ),
+    ],
+)
+def test_icet_topic_takes_the_defence_ministers_talks_and_supply_pact_not_other_countries(title, text, on_topic):
+    assert (ICET.name in topic_names(title, text)) is on_topic
+
+
 def test_icet_match_names_the_terms_behind_it():
     [found] = match(
         article("Doval, Sullivan review iCET", "The iCET covers semiconductors and jet engines."),
