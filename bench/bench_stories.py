@@ -19,6 +19,10 @@ copied into the repository; the labelled reports are left out), as a store that 
 for a while holds unrelated reports. They are stored oldest first, match no topic and never
 alert, but labelled reports may join their stories (and then, rightly, count as not alerted).
 
+`--topic icet` matches each report with the built-in `icet` topic instead, as a default
+installation does: reports it does not match are stored without a match (they can still start
+or join stories), and the figures count only the events with at least one matching report.
+
 Printed per order and split: event recall (events with at least one alert / events), alerts per
 event (instant alerts / events), and the events that alerted more than once or never. `--explain`
 also says, for each report of a never-alerted event, whose story it joined, its event score with
@@ -147,12 +151,33 @@ def _article(report: dict, fetched: datetime, outlet: str | None) -> Article:
     )
 
 
+def matcher(topic: str | None):
+    """What each report matches: the match-everything `watch` topic, or a built-in topic's real
+    verdict on the report's title and text."""
+    if topic is None:
+        return lambda report: [Match(TOPIC.name, 2.0)]
+    from newswatch.domain.matching import compile_topics, match
+    from newswatch.domain.topics import BUILTIN_TOPICS
+
+    compiled = compile_topics([t for t in BUILTIN_TOPICS if t.name == topic])
+    return lambda report: [
+        Match(TOPIC.name, m.score) for m in match(_article(report, CRAWLED_FROM, report["outlet"]), compiled)
+    ]
+
+
 def crawl(
-    ordered: list[dict], folder: Path, cycle: int, stored: list[dict] = (), joins: dict | None = None
+    ordered: list[dict],
+    folder: Path,
+    cycle: int,
+    stored: list[dict] = (),
+    joins: dict | None = None,
+    matches=None,
 ) -> dict[str, int]:
-    """Store `stored` (unmatched), then feed the reports in this order; returns instant alerts per
-    report id. With `joins`, each report that joined another report's story is entered there:
-    report id -> (the story's first report id, event score, [(shared term, weight)])."""
+    """Store `stored` (unmatched), then feed the reports in this order, each with `matches(report)`;
+    returns instant alerts per report id. With `joins`, each report that joined another report's
+    story is entered there: report id -> (the story's first report id, event score, [(shared term,
+    weight)])."""
+    matches = matches or matcher(None)
     sessions = open_database(f"sqlite:///{folder / 'stories.db'}")
     alerted: Counter = Counter()
     reported: dict[int, str] = {}  # article id -> report id
@@ -172,7 +197,7 @@ def crawl(
                 fetched = CRAWLED_FROM + timedelta(seconds=start + offset)
                 article = _article(report, fetched, outlet=report["outlet"])
                 with session.begin_nested():
-                    saved, _ = store_and_plan(session, article, [Match(TOPIC.name, 2.0)], fetched, recent, alerting)
+                    saved, _ = store_and_plan(session, article, matches(report), fetched, recent, alerting)
                 reported[saved.row.id] = report["id"]
                 if joins is not None and saved.row.story_id != saved.row.id:
                     joins[report["id"]] = explain_join(session, recent, article, saved.row.story_id, reported)
@@ -230,6 +255,9 @@ def main() -> None:
         help="crawl the corpus feed entries this file labels (bench/labels/corpus_events.jsonl) instead; needs --corpus",
     )
     parser.add_argument("--corpus", type=Path, metavar="DIR", help="the corpus folder (feeds/, pages/) --labels names")
+    parser.add_argument(
+        "--topic", choices=("icet",), help="match with this built-in topic; count only the events it matches"
+    )
     parser.add_argument("--json", type=Path, help="write the results here")
     args = parser.parse_args()
 
@@ -239,17 +267,21 @@ def main() -> None:
     if args.split != "all":
         reports = [r for r in reports if r["held_out"] == (args.split == "held-out")]
     stored = background(args.background, reports) if args.background else []
+    matches = matcher(args.topic)
+    in_scope = {r["event"] for r in reports if matches(r)}
     results = {}
     print(
         f"{len(reports)} reports, {len({r['event'] for r in reports})} events; cycles of {args.cycle}; "
         f"{len(stored)} unrelated reports stored before"
     )
+    if args.topic:
+        print(f"topic {args.topic}: {len(in_scope)} events have a report it matches; only they are counted")
     print(f"{'order':<16} {'split':<9} {'events':>6} {'recall':>7} {'alerts/event':>13} {'s':>6}")
     for name, ordered in orders(reports, args.orders).items():
         begin = time.perf_counter()
         with tempfile.TemporaryDirectory() as folder:
             joins: dict = {}
-            alerted = crawl(ordered, Path(folder), args.cycle, stored, joins if args.explain else None)
+            alerted = crawl(ordered, Path(folder), args.cycle, stored, joins if args.explain else None, matches)
         seconds = time.perf_counter() - begin
         results[name] = {}
         for split, chosen in (
@@ -257,6 +289,7 @@ def main() -> None:
             ("tuned", [r for r in reports if not r["held_out"]]),
             ("held-out", [r for r in reports if r["held_out"]]),
         ):
+            chosen = [r for r in chosen if r["event"] in in_scope]
             if not chosen:
                 continue
             result = results[name][split] = score(chosen, alerted)

@@ -424,22 +424,49 @@ def _runs(body: str, words: list[tuple[int, str]], names: list[tuple[int, str]])
 class EventProfile:
     """What `event_score` compares, computed once per article: the headline's content words, the
     key terms (names, figures) of headline and text, the headline's content words in order (to
-    recognise a templated headline) and the names the text writes in several words (`name_runs`)."""
+    recognise a templated headline), the names the text writes in several words (`name_runs`), and
+    the terms it names only as another event that places it in time ("ahead of the 2+2 dialogue")."""
 
     headline: frozenset[str]
     keys: frozenset[str]
     title: tuple[str, ...] = ()
     runs: tuple[tuple[str, ...], ...] = ()
+    context: frozenset[str] = frozenset()  # terms named only where the report places itself in time
 
     @property
     def terms(self) -> frozenset[str]:
         return self.headline | self.keys
 
 
+# "X ahead of Y", "X on the eve of Y", "X as a precursor to Y": Y is another event, named to place X
+# in time. What such a cue names, up to the end of its clause (at most CONTEXT_WORDS words), is the
+# report's context: an investors' meet held ahead of a ministerial dialogue is not the dialogue.
+CONTEXT_WORDS = 8
+_CONTEXT_CLAUSE = re.compile(
+    r"\b(?:ahead\s+of|in\s+the\s+run[- ]up\s+to|on\s+the\s+eve\s+of|as\s+a\s+precursor\s+to|prior\s+to"
+    r"|(?:a|one|two|three|four|five|six|\d+)\s+(?:days?|weeks?)\s+(?:before|ahead\s+of))"
+    # Words of the clause: no clause punctuation, and a full stop only inside a word (2.75) or
+    # after an initial (U.S.).
+    rf"(?:\s+(?:[^\s,;:!?()\[\].]|\.(?=\w)|(?<=\b[A-Z])\.)+){{1,{CONTEXT_WORDS}}}",
+    re.IGNORECASE,
+)
+
+
+def without_context(text: str) -> str:
+    """`text` with the clauses that only name another event to place this one in time left out."""
+    return _CONTEXT_CLAUSE.sub("", text)
+
+
 def event_profile(title: str | None, text: str | None) -> EventProfile:
-    title = title or ""
-    keys, runs = _key_terms_and_runs(title, text or "")
-    return EventProfile(frozenset(title_terms(title)), frozenset(keys), title_sequence(title), runs)
+    title, text = title or "", text or ""
+    keys, runs = _key_terms_and_runs(title, text)
+    headline = frozenset(title_terms(title))
+    context: frozenset[str] = frozenset()
+    if _CONTEXT_CLAUSE.search(title) or _CONTEXT_CLAUSE.search(text):
+        own_title = without_context(title)
+        own = title_terms(own_title) | _key_terms_and_runs(own_title, without_context(text))[0]
+        context = (headline | keys) - own
+    return EventProfile(headline, frozenset(keys), title_sequence(title), runs, context)
 
 
 def profile_to_json(profile: EventProfile) -> dict:
@@ -448,17 +475,20 @@ def profile_to_json(profile: EventProfile) -> dict:
         "keys": sorted(profile.keys),
         "title": list(profile.title),
         "runs": [list(run) for run in profile.runs],
+        "context": sorted(profile.context),
     }
 
 
 def profile_from_json(data: dict) -> EventProfile:
     # Profiles stored before headlines were kept in order have no "title": no template check; those
-    # stored before name runs have no "runs": the other report's runs still group the shared words.
+    # stored before name runs have no "runs": the other report's runs still group the shared words;
+    # those stored before context clauses have no "context": all their terms are their own.
     return EventProfile(
         frozenset(data["headline"]),
         frozenset(data["keys"]),
         tuple(data.get("title") or ()),
         tuple(tuple(run) for run in data.get("runs") or ()),
+        frozenset(data.get("context") or ()),
     )
 
 
@@ -534,11 +564,16 @@ def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = 
     specific figure (7.7, 825, not a year) counting FIGURE_BONUS more than a word, or when
     their headlines are one template with different slots. Compare with `STORY_THRESHOLD`."""
     weights = weights or TermWeights()
-    shared = a.terms & b.terms
+    # What one report names as its context and the other as its subject says nothing of them being
+    # one event: the meet "ahead of the 2+2 dialogue" and the dialogue itself share those words.
+    unlike = a.context ^ b.context
+    shared = (a.terms & b.terms) - unlike
     weight = _run_weight(shared, weights, a.runs + b.runs) + _figure_bonus(shared, weights)
     if weight < MIN_SHARED or template_conflict(a, b, weights):
         return 0.0
-    return (_weighted_dice(a.headline, b.headline, weights) + _weighted_dice(a.keys, b.keys, weights)) / 2
+    return (
+        _weighted_dice(a.headline, b.headline, weights, unlike) + _weighted_dice(a.keys, b.keys, weights, unlike)
+    ) / 2
 
 
 class EventIndex:
@@ -618,11 +653,13 @@ def _event_profile(title: str, text: str) -> EventProfile:
     return event_profile(title, text)
 
 
-def _weighted_dice(a: frozenset[str], b: frozenset[str], weights: TermWeights) -> float:
+def _weighted_dice(
+    a: frozenset[str], b: frozenset[str], weights: TermWeights, unlike: AbstractSet[str] = frozenset()
+) -> float:
     total = weights.total(a) + weights.total(b)
     if not total:
         return 0.0
-    return 2 * weights.total(a & b) / total
+    return 2 * weights.total((a & b) - unlike) / total
 
 
 def _specific_figure(term: str) -> bool:

@@ -173,6 +173,28 @@ def test_show_quotes_the_text_for_a_term_that_is_also_in_the_headline(tmp_path, 
     assert "iCET in text: " in printed
 
 
+def test_a_report_of_the_dialogue_alerts_though_a_meet_held_ahead_of_it_named_it(tmp_path, newsweb, receiver):
+    # "INDUS-X investors meet held ... ahead of the 2+2 ministerial dialogue" names the dialogue only
+    # to place the meet in time: the dialogue's own report shares those words and is another
+    # development. A second report of the meet, placed the same way, is the meet's story.
+    feed = newsweb.url("feeds/dialogue.rss")
+    sources = f'[[sources]]\nname = "defence-wire"\ntype = "feed"\nurl = "{feed}"\ninterval = "5m"\n'
+    config = write_config(tmp_path / "newswatch.toml", newsweb, [receiver.apprise_url], sources=sources)
+    _crawl(config)
+
+    stored = json_lines(run_newswatch("export", "--all", config=config).stdout)
+    assert len(stored) == 3 and all(a["topics"] for a in stored)
+    meet, pitch, dialogue = (
+        next(a for a in stored if a["title"].startswith(start))
+        for start in ("INDUS-X investors", "INDUS-X start-ups", "India, US hold 2+2")
+    )
+    assert pitch["story_id"] == meet["story_id"]
+    assert dialogue["story_id"] != meet["story_id"]
+    alerted = sorted(post["title"] for post in receiver.posts)
+    assert len(alerted) == 2, alerted
+    assert any("2+2 ministerial dialogue in New Delhi" in title for title in alerted)
+
+
 def test_short_article_pages_alert_and_pages_showing_one_notice_are_not_copies(tmp_path, newsweb, receiver):
     feed = newsweb.url("feeds/briefs.rss")
     sources = f'[[sources]]\nname = "ledger-briefs"\ntype = "feed"\nurl = "{feed}"\ninterval = "5m"\n'

@@ -259,3 +259,33 @@ def test_two_short_reports_of_one_earthquake_sharing_its_place_and_magnitude_are
     rescue = _store(sessions, recent, 3, *QUAKE_RESCUE, start + timedelta(hours=20))
     assert rescue == quake
     assert election != quake  # a year is no such figure
+
+
+MEET = (
+    "INDUS-X investors meet held in New Delhi ahead of India-US 2+2 ministerial dialogue",
+    "The first INDUS-X investors meet was held in New Delhi on Wednesday ahead of the India-US 2+2 ministerial"
+    " dialogue. The Defence Innovation Organisation and the Defense Innovation Unit brought forty start-ups"
+    " before venture funds. Officials said the INDUS-X network would fund two new challenges.",
+)
+DIALOGUE = (
+    "India, US hold 2+2 ministerial dialogue in New Delhi",
+    "The foreign and defence ministers of India and the United States held the 2+2 ministerial dialogue in"
+    " New Delhi on Thursday and reviewed cooperation in critical technologies and space.",
+)
+
+
+def test_a_stored_story_placed_ahead_of_another_event_is_not_joined_by_that_event_in_a_later_crawl(tmp_path):
+    # The meet's story is read back from the database by the next crawl: what it named only as its
+    # context ("ahead of the 2+2 ministerial dialogue") must still not pull the dialogue in.
+    sessions = _sessions(tmp_path)
+    start = datetime(2023, 11, 8, 9, tzinfo=UTC)
+    meet = _store(sessions, RecentStories(), 1, *MEET, start)
+    dialogue = _store(sessions, RecentStories(), 2, *DIALOGUE, start + timedelta(days=1))
+    assert dialogue != meet
+    pitch = (
+        "INDUS-X start-ups pitch to venture funds on the eve of 2+2 ministerial dialogue",
+        "Forty defence start-ups pitched to venture funds at the INDUS-X investors meet in New Delhi on the eve of"
+        " the 2+2 ministerial dialogue. The Defense Innovation Unit said the INDUS-X network would fund new"
+        " challenges.",
+    )
+    assert _store(sessions, RecentStories(), 3, *pitch, start + timedelta(hours=2)) == meet
