@@ -202,6 +202,9 @@ OR (("Pax Silica" OR "पैक्स सिलिका") WITH({INDIA}, within=
 OR "AI Opportunity Partnership"^3
 OR (("Minerals Security Partnership" OR "Strategic Trade Dialogue" OR (=FORGE EXCEPT(Bharat, within=1)))
       WITH({INDIA}, within=30))
+#    Export controls lifted for Indian entities (the Entity List removals of January 2025).
+#    The removal names the entities first, so "removed" may come many words before the list.
+OR ("Entity List" WITH(remov*, delist*, lift*, within=25) WITH({INDIA}, within=25))^2
 OR (NASA NEAR/10 ISRO) OR (नासा NEAR/10 इसरो)
 #    NISAR, the joint radar satellite: in capitals in English (Nisar is also a given name), next to
 #    satellite words in Hindi (निसार is the same name in Devanagari).
@@ -220,7 +223,9 @@ OR ({US_CHIP_FIRMS} WITH(semiconductor*, chip*, ATMP, OSAT, fab, fabs, plant, fa
 #    meeting Rubio may never name the countries), in a sentence about cooperating, not about
 #    tariffs on it, visas or sales.
 OR ({TECH} WITH({BILATERAL}, {LEADERS}, within=30) WITH({COOPERATION}, within=20)
-           EXCEPT({OTHER_PARTNERS}, within=10) EXCEPT(tariff*, टैरिफ, within=8))
+           EXCEPT({OTHER_PARTNERS}, within=10) EXCEPT(tariff*, टैरिफ, within=8)
+           # Pakistan's own minerals and technology deals with the US, "watched in New Delhi".
+           EXCEPT(Pakistan*, Islamabad, पाकिस्तान*, within=20))
 
 # 6. Defence industry: co-production and co-development between the two countries, and the
 #    platforms the partnership is about, when India is part of the sentence. Stryker and Javelin

@@ -101,6 +101,10 @@ def test_icet_topic_finds_hindi_reports_and_leaves_hindi_look_alikes_alone():
             "भारत ने अमेरिका के नेतृत्व वाले पैक्स सिलिका गठबंधन के घोषणापत्र पर हस्ताक्षर किए।",
         ),
         (
+            "Commerce Department lifts curbs on Indian nuclear labs",
+            "The US removed the Bhabha Atomic Research Centre and two other Indian entities from its Entity List.",
+        ),
+        (
             "भारत-अमेरिका ने 10 साल के रक्षा ढांचे पर किए हस्ताक्षर",
             "राजनाथ सिंह और पीट हेगसेथ ने प्रमुख रक्षा साझेदारी के ढांचे पर दस्तखत किए।",
         ),
@@ -132,6 +136,11 @@ def test_icet_topic_follows_the_2025_2026_names_in_english_and_hindi(title, text
         (
             "राम मंदिर ट्रस्ट की बैठक में नई सुविधाओं पर फैसला",
             "ट्रस्ट ने अमेरिका में बसे भारतीय श्रद्धालुओं के दान के लिए नई तकनीक वाली वेबसाइट शुरू की।",
+        ),
+        (
+            "Pakistan offers rare earths to American firms",
+            "Pakistan signed a memorandum with a US company on its critical minerals and rare earths, a deal watched"
+            " in New Delhi as Islamabad courts Washington.",
         ),
         (
             "नीरज चोपड़ा ने जीता जेवलिन थ्रो का खिताब",
