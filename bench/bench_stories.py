@@ -3,6 +3,7 @@
     .venv/bin/python bench/bench_stories.py                 # every order, the summary table
     .venv/bin/python bench/bench_stories.py --verbose       # also each event that did not alert once
     .venv/bin/python bench/bench_stories.py --split held-out --orders 8
+    .venv/bin/python bench/bench_stories.py --events tests/labelled/bilingual.jsonl --verbose
 
 `tests/labelled/events.jsonl` holds real public reports with their real publication dates, each
 labelled with the event it reports (see its README). Each crawl order feeds every report, as a
@@ -256,6 +257,13 @@ def main() -> None:
     )
     parser.add_argument("--corpus", type=Path, metavar="DIR", help="the corpus folder (feeds/, pages/) --labels names")
     parser.add_argument(
+        "--events",
+        type=Path,
+        default=EVENTS,
+        metavar="FILE",
+        help="the labelled reports to crawl (default tests/labelled/events.jsonl; tests/labelled/bilingual.jsonl)",
+    )
+    parser.add_argument(
         "--topic", choices=("icet",), help="match with this built-in topic; count only the events it matches"
     )
     parser.add_argument("--json", type=Path, help="write the results here")
@@ -263,7 +271,7 @@ def main() -> None:
 
     if args.labels and not args.corpus:
         parser.error("--labels needs --corpus")
-    reports = corpus_labelled(args.labels, args.corpus) if args.labels else load()
+    reports = corpus_labelled(args.labels, args.corpus) if args.labels else load(args.events)
     if args.split != "all":
         reports = [r for r in reports if r["held_out"] == (args.split == "held-out")]
     stored = background(args.background, reports) if args.background else []

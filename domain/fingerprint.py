@@ -36,6 +36,8 @@ from functools import lru_cache
 import numpy as np
 from datasketch import MinHash
 
+from newswatch.domain.translit import cross_key, is_devanagari
+
 NUM_PERM = 128  # MinHash permutations; 4 bytes each in a stored signature
 SEED = 1  # fixes the permutations, so signatures stay comparable across processes and runs
 SHINGLE_WORDS = 4  # words per shingle
@@ -45,6 +47,8 @@ DUPLICATE_THRESHOLD = 0.4  # estimated Jaccard at or above which a text is a cop
 STORY_THRESHOLD = 0.26  # event_score at or above which two reports cover one event
 MIN_SHARED = 2.5  # what two reports of one event share weighs more than two distinctive things (a name is one)
 FIGURE_BONUS = 0.5  # a specific figure both share (7.7, 825, 29.24; not a year) counts this much more than a word
+CROSS_MIN_SHARED = 4.0  # what an English and a Hindi report must share, names matched by their skeletons
+CROSS_LEAD_WORDS = 80  # a Hindi report's words its English counterpart's names are looked for in
 MAX_RUN = 4  # words of a name run at most ("Defence Minister Rajnath Singh")
 TEMPLATE_RUN = 3  # headlines opening with this many content words in common may be one template
 SMOOTHING = 100  # term weights count this many stored reports more, none of them carrying the term
@@ -425,13 +429,17 @@ class EventProfile:
     """What `event_score` compares, computed once per article: the headline's content words, the
     key terms (names, figures) of headline and text, the headline's content words in order (to
     recognise a templated headline), the names the text writes in several words (`name_runs`), and
-    the terms it names only as another event that places it in time ("ahead of the 2+2 dialogue")."""
+    the terms it names only as another event that places it in time ("ahead of the 2+2 dialogue");
+    and, to compare an English with a Hindi report, its script and its cross-script keys: the
+    skeletons of an English report's terms, of a Hindi report's headline and lead words."""
 
     headline: frozenset[str]
     keys: frozenset[str]
     title: tuple[str, ...] = ()
     runs: tuple[tuple[str, ...], ...] = ()
     context: frozenset[str] = frozenset()  # terms named only where the report places itself in time
+    script: str = "latn"  # "deva" for a report written mostly in Devanagari (Hindi)
+    cross: frozenset[str] = frozenset()  # keys that match names across scripts (translit.cross_key)
 
     @property
     def terms(self) -> frozenset[str]:
@@ -466,7 +474,20 @@ def event_profile(title: str | None, text: str | None) -> EventProfile:
         own_title = without_context(title)
         own = title_terms(own_title) | _key_terms_and_runs(own_title, without_context(text))[0]
         context = (headline | keys) - own
-    return EventProfile(headline, frozenset(keys), title_sequence(title), runs, context)
+    script = "deva" if _mostly_devanagari(title + " " + text[:2000]) else "latn"
+    if script == "deva":
+        lead = [word for _, word in _words(unicodedata.normalize("NFKC", title))]
+        lead += [word for _, word in _words(unicodedata.normalize("NFKC", text))][:CROSS_LEAD_WORDS]
+        words = (w for w in lead if is_devanagari(w) and _is_content_word(w))
+    else:
+        words = (t for t in headline | keys if not is_devanagari(t) and not t[0].isdigit())
+    cross = frozenset(key for key in map(cross_key, words) if key)
+    return EventProfile(headline, frozenset(keys), title_sequence(title), runs, context, script, cross)
+
+
+def _mostly_devanagari(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(1 for c in letters if "\u0900" <= c <= "\u097f") > len(letters) / 2
 
 
 def profile_to_json(profile: EventProfile) -> dict:
@@ -476,19 +497,25 @@ def profile_to_json(profile: EventProfile) -> dict:
         "title": list(profile.title),
         "runs": [list(run) for run in profile.runs],
         "context": sorted(profile.context),
+        "script": profile.script,
+        "cross": sorted(profile.cross),
     }
 
 
 def profile_from_json(data: dict) -> EventProfile:
     # Profiles stored before headlines were kept in order have no "title": no template check; those
     # stored before name runs have no "runs": the other report's runs still group the shared words;
-    # those stored before context clauses have no "context": all their terms are their own.
+    # those stored before context clauses have no "context": all their terms are their own; those
+    # stored before scripts were compared have no "script" (read from the headline) and no "cross"
+    # (an English one is then matched through its terms, a Hindi one not at all).
     return EventProfile(
         frozenset(data["headline"]),
         frozenset(data["keys"]),
         tuple(data.get("title") or ()),
         tuple(tuple(run) for run in data.get("runs") or ()),
         frozenset(data.get("context") or ()),
+        data.get("script") or ("deva" if _mostly_devanagari(" ".join(data["headline"])) else "latn"),
+        frozenset(data.get("cross") or ()),
     )
 
 
@@ -564,6 +591,8 @@ def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = 
     specific figure (7.7, 825, not a year) counting FIGURE_BONUS more than a word, or when
     their headlines are one template with different slots. Compare with `STORY_THRESHOLD`."""
     weights = weights or TermWeights()
+    if a.script != b.script:
+        return cross_event_score(*((a, b) if b.script == "deva" else (b, a)), weights)
     # What one report names as its context and the other as its subject says nothing of them being
     # one event: the meet "ahead of the 2+2 dialogue" and the dialogue itself share those words.
     unlike = a.context ^ b.context
@@ -576,6 +605,31 @@ def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = 
     ) / 2
 
 
+def cross_event_score(latin: EventProfile, deva: EventProfile, weights: TermWeights | None = None) -> float:
+    """`event_score` of an English (Latin-script) and a Hindi report: the names, places and
+    borrowed words of the English report found in the Hindi report's headline and lead by their
+    consonant skeletons (Micron, माइक्रोन), with the figures and Latin-script words both carry.
+    0 when that weighs less than CROSS_MIN_SHARED things (a name in several words counting once,
+    a specific figure FIGURE_BONUS more); otherwise the share of the English report's matchable
+    terms (weighed by rarity) that the Hindi report carries."""
+    weights = weights or TermWeights()
+    names: dict[str, str] = {}
+    for term in sorted(latin.terms - latin.context):
+        if not term[0].isdigit() and not is_devanagari(term):
+            key = cross_key(term)
+            if key:
+                names.setdefault(key, term)
+    figures = {t for t in latin.terms - latin.context if t[0].isdigit()}
+    shared = ((latin.terms & deva.terms) - latin.context - deva.context) | {
+        names[key] for key in names.keys() & deva.cross
+    }
+    weight = _run_weight(shared, weights, latin.runs) + _figure_bonus(shared, weights)
+    if weight < CROSS_MIN_SHARED:
+        return 0.0
+    told = weights.total(set(names.values()) | figures | shared)
+    return weights.total(shared) / told if told else 0.0
+
+
 class EventIndex:
     """Event profiles of recent reports by key, with an inverted index of their terms, so that
     finding the best match for a new report costs the postings of its own (not too common) terms
@@ -584,6 +638,7 @@ class EventIndex:
     def __init__(self) -> None:
         self.profiles: dict[Hashable, EventProfile] = {}
         self._postings: dict[str, set] = {}
+        self._cross: dict[str, dict[str, set]] = {}  # script -> cross-script key -> keys
 
     def __contains__(self, key: Hashable) -> bool:
         return key in self.profiles
@@ -597,17 +652,21 @@ class EventIndex:
         self.profiles[key] = profile
         for term in profile.terms:
             self._postings.setdefault(term, set()).add(key)
+        cross = self._cross.setdefault(profile.script, {})
+        for found in profile.cross:
+            cross.setdefault(found, set()).add(key)
 
     def remove(self, key: Hashable) -> None:
         profile = self.profiles.pop(key, None)
         if profile is None:
             return
-        for term in profile.terms:
-            keys = self._postings.get(term)
-            if keys is not None:
-                keys.discard(key)
-                if not keys:
-                    del self._postings[term]
+        for postings, terms in ((self._postings, profile.terms), (self._cross.get(profile.script, {}), profile.cross)):
+            for term in terms:
+                keys = postings.get(term)
+                if keys is not None:
+                    keys.discard(key)
+                    if not keys:
+                        del postings[term]
 
     def best(
         self,
@@ -630,9 +689,20 @@ class EventIndex:
                     weight *= 1 + FIGURE_BONUS
                 for key in self._postings.get(term, ()):
                     shared[key] += weight  # type: ignore[assignment]  # a Counter sums floats too
+        # Reports in the other script share names only through their skeletons (one each, as an
+        # upper bound of its weight).
+        other = "latn" if profile.script == "deva" else "deva"
+        cross: Counter = Counter()
+        postings = self._cross.get(other, {})
+        for found in profile.cross if postings else ():
+            for key in postings.get(found, ()):
+                cross[key] += 1
         best: tuple[Hashable, float] | None = None
         for key in among:
-            if shared.get(key, 0.0) < MIN_SHARED:
+            if key in cross or (key in self.profiles and self.profiles[key].script != profile.script):
+                if shared.get(key, 0.0) + cross.get(key, 0) < CROSS_MIN_SHARED:
+                    continue
+            elif shared.get(key, 0.0) < MIN_SHARED:
                 continue
             score = event_score(profile, self.profiles[key], weights)
             if score >= threshold and (best is None or score > best[1]):

@@ -195,6 +195,31 @@ def test_a_report_of_the_dialogue_alerts_though_a_meet_held_ahead_of_it_named_it
     assert any("2+2 ministerial dialogue in New Delhi" in title for title in alerted)
 
 
+def test_a_hindi_report_of_an_alerted_english_story_joins_it_and_another_hindi_development_alerts(
+    tmp_path, newsweb, receiver
+):
+    # The Hindi report writes the English report's names in Devanagari (जीई एयरोस्पेस, बेंगलुरु,
+    # तेजस) and gives the same figures: one development, one alert. A Hindi report of the same
+    # day's phone call between the ministers is another development and alerts.
+    feed = newsweb.url("feeds/bilingual.rss")
+    sources = f'[[sources]]\nname = "defence-desk"\ntype = "feed"\nurl = "{feed}"\ninterval = "5m"\n'
+    config = write_config(tmp_path / "newswatch.toml", newsweb, [receiver.apprise_url], sources=sources)
+    _crawl(config)
+
+    stored = json_lines(run_newswatch("export", "--all", config=config).stdout)
+    assert len(stored) == 3 and all(a["topics"] for a in stored)
+    english, hindi, call = (
+        next(a for a in stored if a["title"].startswith(start)) for start in ("HAL and GE", "एचएएल और जीई", "राजनाथ")
+    )
+    assert hindi["language"] == "hi" and english["language"] == "en"
+    assert hindi["duplicate_of"] is None
+    assert hindi["story_id"] == english["story_id"]
+    assert call["story_id"] != english["story_id"]
+    alerted = sorted(post["title"] for post in receiver.posts)
+    assert len(alerted) == 2, alerted
+    assert any("हेगसेथ" in title for title in alerted)
+
+
 def test_short_article_pages_alert_and_pages_showing_one_notice_are_not_copies(tmp_path, newsweb, receiver):
     feed = newsweb.url("feeds/briefs.rss")
     sources = f'[[sources]]\nname = "ledger-briefs"\ntype = "feed"\nurl = "{feed}"\ninterval = "5m"\n'

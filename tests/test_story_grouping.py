@@ -289,3 +289,31 @@ def test_a_stored_story_placed_ahead_of_another_event_is_not_joined_by_that_even
         " challenges.",
     )
     assert _store(sessions, RecentStories(), 3, *pitch, start + timedelta(hours=2)) == meet
+
+
+ENGLISH_PLANT = (
+    "Micron to invest up to $825 million in Gujarat chip assembly plant",
+    "US memory chipmaker Micron Technology said on Thursday it would invest up to $825 million in a chip assembly"
+    " and test facility in Sanand, Gujarat, its first factory in India. The total investment will be $2.75 billion.",
+)
+HINDI_PLANT = (
+    "माइक्रोन गुजरात के साणंद में लगाएगी सेमीकंडक्टर प्लांट, 2.75 अरब डॉलर का निवेश",
+    "अमेरिकी चिप कंपनी माइक्रोन टेक्नोलॉजी गुजरात के साणंद में सेमीकंडक्टर असेंबली और टेस्ट प्लांट लगाएगी। कुल 2.75 अरब"
+    " डॉलर के निवेश में बाकी पैसा केंद्र और राज्य सरकार देंगी।",
+)
+HINDI_OTHER = (
+    "गुजरात में भारी बारिश, साणंद और अहमदाबाद में जलभराव",
+    "गुजरात के साणंद और अहमदाबाद में गुरुवार को भारी बारिश से कई इलाकों में पानी भर गया।"
+    " मौसम विभाग ने दो दिन और बारिश की चेतावनी दी।",
+)
+
+
+def test_a_hindi_report_joins_the_stored_english_story_of_its_event_and_not_of_its_place(tmp_path):
+    # The English story is read back from the database by a later crawl; the Hindi report names
+    # Micron, Gujarat and Sanand in Devanagari and gives the same figure. A Hindi report of rain
+    # in the same places the same day shares the places only.
+    sessions = _sessions(tmp_path)
+    start = datetime(2023, 6, 22, 12, tzinfo=UTC)
+    english = _store(sessions, RecentStories(), 1, *ENGLISH_PLANT, start)
+    assert _store(sessions, RecentStories(), 2, *HINDI_PLANT, start + timedelta(hours=8)) == english
+    assert _store(sessions, RecentStories(), 3, *HINDI_OTHER, start + timedelta(hours=9)) != english

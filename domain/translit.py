@@ -1,0 +1,102 @@
+"""Consonant skeletons: one key for a name however it is spelt, in Latin letters or in Devanagari.
+
+Hindi reports write the names of an English report in Devanagari (Micron, माइक्रोन; Hegseth,
+हेगसेथ; Washington, वाशिंगटन) and borrow English words the same way (tariff, टैरिफ; launch,
+लॉन्च). Neither spelling can be turned into the other reliably, but both keep the consonants:
+drop the vowels, fold the sounds one script tells apart and the other does not (aspirated and
+plain stops, retroflex and dental, the nasals, the sibilants), and both come to the same
+skeleton (`nkrn`, `hgst`, `vsngtn`). A skeleton of three consonants or more is specific enough to
+match a name across scripts; shorter ones are not used (Modi and मोदी are both `nd`, and so are
+India and नदी, a river).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+MIN_CONSONANTS = 3  # shorter skeletons are shared by too many unrelated words
+
+# Devanagari consonants by the Latin consonant they are written with. Vowels, vowel signs, the
+# virama and the candrabindu (a nasal vowel) leave nothing; the anusvara is a nasal consonant.
+_DEVANAGARI = {
+    letter: latin
+    for letters, latin in (
+        ("कख", "k"),
+        ("गघ", "g"),
+        ("ङञणनमं", "n"),
+        ("चछ", "c"),
+        ("जझ", "j"),
+        ("टठतथ", "t"),
+        ("डढदध", "d"),
+        ("प", "p"),
+        ("फ", "f"),
+        ("बभ", "b"),
+        ("रऋृ", "r"),
+        ("ल", "l"),
+        ("व", "v"),
+        ("शषस", "s"),
+        ("ह", "h"),
+    )
+    for letter in letters
+}
+_NUKTA = "\u093c"
+_FLAPS = {"ड": "r", "ढ": "r"}  # ड़, ढ़ are flapped r sounds (गढ़, "garh"); क़ ज़ फ़ keep their letter
+
+# Latin spellings folded the same way, in this order: digraphs first ("ch" kept apart as C until
+# the hard c is folded), then single letters.
+_LATIN_DIGRAPHS = (
+    ("ph", "f"),
+    ("sh", "s"),
+    ("ch", "C"),
+    ("th", "t"),
+    ("kh", "k"),
+    ("gh", "g"),
+    ("dh", "d"),
+    ("bh", "b"),
+    ("ck", "k"),
+    ("qu", "kv"),
+    ("x", "ks"),
+    ("q", "k"),
+    ("w", "v"),
+    ("z", "j"),
+    ("m", "n"),
+)
+_SOFT_C = re.compile(r"c(?=[eiy])")
+_ASPIRATION = re.compile(r"(?<=[bcdgjkptr])h")
+_NOT_CONSONANT = re.compile(r"[^a-z]|[aeiouy]")
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+def is_devanagari(word: str) -> bool:
+    return any("\u0900" <= c <= "\u097f" for c in word)
+
+
+@lru_cache(maxsize=1 << 16)
+def skeleton(word: str) -> str:
+    """The consonant skeleton of one word in Latin letters or Devanagari; doubled consonants
+    count once ("Kennedy" and कैनेडी are both `knd`)."""
+    word = unicodedata.normalize("NFD", word)
+    if is_devanagari(word):
+        letters = []
+        for index, char in enumerate(word):
+            flapped = index + 1 < len(word) and word[index + 1] == _NUKTA
+            letters.append(_FLAPS.get(char, "") if flapped and char in _FLAPS else _DEVANAGARI.get(char, ""))
+        consonants = "".join(letters)
+    else:
+        folded = word.lower()
+        for spelling, latin in _LATIN_DIGRAPHS:
+            folded = folded.replace(spelling, latin)
+        folded = _SOFT_C.sub("s", folded).replace("c", "k").replace("C", "c")
+        consonants = _NOT_CONSONANT.sub("", _ASPIRATION.sub("", folded))
+    return _DOUBLED.sub(r"\1", consonants)
+
+
+def cross_key(word: str) -> str | None:
+    """The key that matches `word` across scripts: its skeleton when it has MIN_CONSONANTS
+    consonants or more; a figure is its own key; None otherwise."""
+    if word[:1].isdigit():
+        return word
+    found = skeleton(word)
+    return found if len(found) >= MIN_CONSONANTS else None
