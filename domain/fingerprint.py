@@ -36,7 +36,7 @@ from functools import lru_cache
 import numpy as np
 from datasketch import MinHash
 
-from newswatch.domain.translit import cross_key, is_devanagari
+from newswatch.domain.translit import ACRONYM, cross_keys, is_devanagari
 
 NUM_PERM = 128  # MinHash permutations; 4 bytes each in a stored signature
 SEED = 1  # fixes the permutations, so signatures stay comparable across processes and runs
@@ -431,7 +431,8 @@ class EventProfile:
     recognise a templated headline), the names the text writes in several words (`name_runs`), and
     the terms it names only as another event that places it in time ("ahead of the 2+2 dialogue");
     and, to compare an English with a Hindi report, its script and its cross-script keys: the
-    skeletons of an English report's terms, of a Hindi report's headline and lead words."""
+    keys (`translit.cross_keys`) of an English report's terms, of a Hindi report's headline and lead
+    words."""
 
     headline: frozenset[str]
     keys: frozenset[str]
@@ -439,7 +440,7 @@ class EventProfile:
     runs: tuple[tuple[str, ...], ...] = ()
     context: frozenset[str] = frozenset()  # terms named only where the report places itself in time
     script: str = "latn"  # "deva" for a report written mostly in Devanagari (Hindi)
-    cross: frozenset[str] = frozenset()  # keys that match names across scripts (translit.cross_key)
+    cross: frozenset[str] = frozenset()  # keys that match names across scripts (translit.cross_keys)
 
     @property
     def terms(self) -> frozenset[str]:
@@ -481,7 +482,7 @@ def event_profile(title: str | None, text: str | None) -> EventProfile:
         words = (w for w in lead if is_devanagari(w) and _is_content_word(w))
     else:
         words = (t for t in headline | keys if not is_devanagari(t) and not t[0].isdigit())
-    cross = frozenset(key for key in map(cross_key, words) if key)
+    cross = frozenset(key for word in words for key in cross_keys(word))
     return EventProfile(headline, frozenset(keys), title_sequence(title), runs, context, script, cross)
 
 
@@ -608,17 +609,20 @@ def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = 
 def cross_event_score(latin: EventProfile, deva: EventProfile, weights: TermWeights | None = None) -> float:
     """`event_score` of an English (Latin-script) and a Hindi report: the names, places and
     borrowed words of the English report found in the Hindi report's headline and lead by their
-    consonant skeletons (Micron, माइक्रोन), with the figures and Latin-script words both carry.
-    0 when that weighs less than CROSS_MIN_SHARED things (a name in several words counting once,
-    a specific figure FIGURE_BONUS more); otherwise the share of the English report's matchable
-    terms (weighed by rarity) that the Hindi report carries."""
+    consonant skeletons (Micron, माइक्रोन) or spelt-out letters (HAL, एचएएल), with the figures
+    and Latin-script words both carry. 0 when that weighs less than CROSS_MIN_SHARED things (a
+    name in several words counting once, a specific figure FIGURE_BONUS more); otherwise the
+    share of the English report's terms that have a skeleton (weighed by rarity) that the Hindi
+    report carries."""
     weights = weights or TermWeights()
     names: dict[str, str] = {}
+    matchable = set()  # terms with a skeleton; any short word has acronym letters, which only count when found
     for term in sorted(latin.terms - latin.context):
         if not term[0].isdigit() and not is_devanagari(term):
-            key = cross_key(term)
-            if key:
+            for key in cross_keys(term):
                 names.setdefault(key, term)
+                if not key.startswith(ACRONYM):
+                    matchable.add(term)
     figures = {t for t in latin.terms - latin.context if t[0].isdigit()}
     shared = ((latin.terms & deva.terms) - latin.context - deva.context) | {
         names[key] for key in names.keys() & deva.cross
@@ -626,7 +630,7 @@ def cross_event_score(latin: EventProfile, deva: EventProfile, weights: TermWeig
     weight = _run_weight(shared, weights, latin.runs) + _figure_bonus(shared, weights)
     if weight < CROSS_MIN_SHARED:
         return 0.0
-    told = weights.total(set(names.values()) | figures | shared)
+    told = weights.total(matchable | figures | shared)
     return weights.total(shared) / told if told else 0.0
 
 

@@ -48,6 +48,7 @@ _FLAPS = {"ड": "r", "ढ": "r"}  # ड़, ढ़ are flapped r sounds (गढ
 # the hard c is folded), then single letters.
 _LATIN_DIGRAPHS = (
     ("ph", "f"),
+    ("ngh", "nh"),  # Singh, सिंह
     ("sh", "s"),
     ("ch", "C"),
     ("th", "t"),
@@ -67,6 +68,56 @@ _SOFT_C = re.compile(r"c(?=[eiy])")
 _ASPIRATION = re.compile(r"(?<=[bcdgjkptr])h")
 _NOT_CONSONANT = re.compile(r"[^a-z]|[aeiouy]")
 _DOUBLED = re.compile(r"(.)\1+")
+
+
+# English letters as Hindi spells them out in an acronym (एचएएल HAL, जीएसएलवी GSLV, एसओएसए SOSA).
+_LETTER_NAMES = {
+    "ए": "a",
+    "बी": "b",
+    "सी": "c",
+    "डी": "d",
+    "ई": "e",
+    "एफ": "f",
+    "जी": "g",
+    "एच": "h",
+    "आई": "i",
+    "जे": "j",
+    "के": "k",
+    "एल": "l",
+    "एम": "m",
+    "एन": "n",
+    "ओ": "o",
+    "पी": "p",
+    "क्यू": "q",
+    "आर": "r",
+    "एस": "s",
+    "टी": "t",
+    "यू": "u",
+    "वी": "v",
+    "डब्ल्यू": "w",
+    "एक्स": "x",
+    "वाई": "y",
+    "जेड": "z",
+}
+_LONGEST_NAME = max(map(len, _LETTER_NAMES))
+ACRONYM = "="  # marks a key made of an acronym's letters, apart from the skeletons
+
+
+def acronym(word: str) -> str | None:
+    """The Latin letters of a Devanagari word that spells out two or more English letters
+    (एचएएल -> "hal"), longest letter name first; None when it does not read so to its end."""
+    letters, at = [], 0
+    word = unicodedata.normalize("NFC", word)
+    while at < len(word):
+        for size in range(min(_LONGEST_NAME, len(word) - at), 0, -1):
+            letter = _LETTER_NAMES.get(word[at : at + size])
+            if letter:
+                letters.append(letter)
+                at += size
+                break
+        else:
+            return None
+    return "".join(letters) if len(letters) >= 2 else None
 
 
 def is_devanagari(word: str) -> bool:
@@ -93,10 +144,20 @@ def skeleton(word: str) -> str:
     return _DOUBLED.sub(r"\1", consonants)
 
 
-def cross_key(word: str) -> str | None:
-    """The key that matches `word` across scripts: its skeleton when it has MIN_CONSONANTS
-    consonants or more; a figure is its own key; None otherwise."""
+def cross_keys(word: str) -> tuple[str, ...]:
+    """The keys that match `word` across scripts: its skeleton when it has MIN_CONSONANTS
+    consonants or more, and its letters as an acronym (a short Latin word, a Devanagari word that
+    spells letters out: HAL and एचएएल); a figure is its own key."""
     if word[:1].isdigit():
-        return word
+        return (word,)
+    keys = []
     found = skeleton(word)
-    return found if len(found) >= MIN_CONSONANTS else None
+    if len(found) >= MIN_CONSONANTS:
+        keys.append(found)
+    if is_devanagari(word):
+        letters = acronym(word)
+        if letters:
+            keys.append(ACRONYM + letters)
+    elif 2 <= len(word) <= 6 and word.isascii() and word.isalpha():
+        keys.append(ACRONYM + word.lower())
+    return tuple(keys)

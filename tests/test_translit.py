@@ -2,7 +2,7 @@
 
 import pytest
 
-from newswatch.domain.translit import cross_key, skeleton
+from newswatch.domain.translit import ACRONYM, cross_keys, skeleton
 
 
 @pytest.mark.parametrize(
@@ -23,7 +23,7 @@ from newswatch.domain.translit import cross_key, skeleton
 )
 def test_a_name_spelt_in_devanagari_has_the_skeleton_of_its_latin_spelling(latin, devanagari):
     assert skeleton(latin) == skeleton(devanagari)
-    assert cross_key(latin) == cross_key(devanagari) is not None
+    assert skeleton(latin) in cross_keys(latin) and skeleton(devanagari) in cross_keys(devanagari)
 
 
 @pytest.mark.parametrize("latin, devanagari", [("Hegseth", "हैदराबाद"), ("Pentagon", "पाकिस्तान"), ("Rajnath", "रूबियो")])
@@ -38,5 +38,18 @@ def test_vowels_do_not_count_so_micron_and_macron_share_a_skeleton():
 
 def test_short_skeletons_and_figures():
     # Modi and मोदी, India and नदी (a river) are all "nd": too short to say which name it is.
-    assert cross_key("Modi") is None and cross_key("नदी") is None
-    assert cross_key("2.75") == "2.75"
+    assert cross_keys("Modi") == ("=modi",) and cross_keys("नदी") == ()
+    assert cross_keys("2.75") == ("2.75",)
+
+
+@pytest.mark.parametrize(
+    "latin, devanagari", [("HAL", "एचएएल"), ("GSLV", "जीएसएलवी"), ("DRDO", "डीआरडीओ"), ("SOSA", "एसओएसए")]
+)
+def test_an_acronym_hindi_spells_out_letter_by_letter_matches_the_english_one(latin, devanagari):
+    assert set(cross_keys(latin)) & set(cross_keys(devanagari))
+
+
+@pytest.mark.parametrize("word", ["जीत", "एकता", "सीमा"])
+def test_a_hindi_word_that_only_starts_like_letter_names_is_no_acronym(word):
+    # जीत (victory) opens with जी (G), सीमा (border) with सी (C): neither reads as letters to its end.
+    assert not any(key.startswith(ACRONYM) for key in cross_keys(word))
