@@ -130,3 +130,24 @@ def test_a_report_published_months_before_a_story_s_first_report_starts_a_story_
         for i, (title, text, when) in enumerate((LATER, EARLIER))
     ]
     assert _crawl(tmp_path, reports, cycle=1) == {"r0": 1, "r1": 1}
+
+
+BILINGUAL = Path(__file__).with_name("labelled") / "bilingual.jsonl"
+# Events of the bilingual set, each reported in English and in Hindi (NISAR's launch, Micron's
+# plant, the Modi-Trump summit, the MQ-9B deal, the Quad ministers, Axiom-4, the AI Impact Summit).
+BILINGUAL_CHOSEN = {"b01", "b02", "b03", "b06", "b11", "b12", "b14"}
+
+
+def _bilingual() -> list[dict]:
+    reports = [json.loads(line) for line in BILINGUAL.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [r for r in reports if r["event"] in BILINGUAL_CHOSEN]
+
+
+@pytest.mark.parametrize("order", list(_orders(_bilingual())))
+def test_an_event_reported_in_english_and_in_hindi_alerts_once_whatever_the_crawl_order(tmp_path, order):
+    reports = _bilingual()
+    assert {r["lang"] for r in reports} == {"en", "hi"} and len(reports) == 15
+    for event in BILINGUAL_CHOSEN:
+        assert {r["lang"] for r in reports if r["event"] == event} == {"en", "hi"}
+    alerts = _crawl(tmp_path, _orders(reports)[order])
+    assert {event: alerts[event] for event in sorted(BILINGUAL_CHOSEN) if alerts[event] != 1} == {}
