@@ -9,7 +9,7 @@ without it count as Hindi when most of their letters are Devanagari.
     python bench/eval_topics.py                          # the current topics
     python bench/eval_topics.py --topics old_topics.py   # any file defining ICET and INDIA_US
     python bench/eval_topics.py --misses                 # also list what was missed or wrong
-    python bench/eval_topics.py --events                 # events of the story set icet never matches
+    python bench/eval_topics.py --events [FILE]          # events of a story set icet never matches
     python bench/eval_topics.py --compare old_topics.py  # real texts icet judges differently from OLD
 
 The india-us check: the share of icet positives that india-us also flags (it should stay high:
@@ -35,6 +35,7 @@ from newswatch.domain.matching import compile_topics, match
 
 LABELLED = Path(__file__).resolve().parents[1] / "tests" / "labelled" / "icet.jsonl"
 EVENTS = LABELLED.with_name("events.jsonl")
+BILINGUAL = LABELLED.with_name("bilingual.jsonl")
 
 
 def load_rows(path: Path = LABELLED) -> list[dict]:
@@ -136,7 +137,8 @@ def real_texts() -> list[dict]:
     from corpus import CORPUS
 
     texts = [{"where": "icet.jsonl", **r} for r in load_rows()]
-    texts += [{"where": EVENTS.name, **r} for r in load_rows(EVENTS)]
+    for story_set in (EVENTS, BILINGUAL):
+        texts += [{"where": story_set.name, **r} for r in load_rows(story_set)]
     if CORPUS.is_dir():
         texts += [{"where": item["outlet"], **item} for item in feed_items(CORPUS).values()]
     return texts
@@ -160,12 +162,19 @@ def main() -> None:
     parser.add_argument("--topics", help="a Python file defining ICET and INDIA_US (default: the built-in ones)")
     parser.add_argument("--misses", action="store_true", help="list missed positives and matched negatives")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
-    parser.add_argument("--events", action="store_true", help="list the story set's events icet matches no report of")
+    parser.add_argument(
+        "--events",
+        nargs="?",
+        const=EVENTS,
+        type=Path,
+        metavar="FILE",
+        help="list the events of a story set (default events.jsonl) icet matches no report of",
+    )
     parser.add_argument("--compare", metavar="OLD", help="list the real texts icet and OLD's ICET judge differently")
     args = parser.parse_args()
     if args.events:
-        total, matched, unmatched = events_unmatched(load_topics(args.topics)[0])
-        print(f"{EVENTS.name}: {matched} of {total} events have a report icet matches; none of:")
+        total, matched, unmatched = events_unmatched(load_topics(args.topics)[0], args.events)
+        print(f"{args.events.name}: {matched} of {total} events have a report icet matches; none of:")
         print(*unmatched, sep="\n")
         return
     if args.compare:

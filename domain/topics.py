@@ -78,6 +78,8 @@ COOPERATION = (
 DEFENCE_INDUSTRY = (
     '("co produc*" OR "co develop*" OR "defence industr*" OR "defense industr*"'
     ' OR "Security of Supply Arrangement*" OR =SOSA OR "Reciprocal Defen* Procurement" OR =ITAR'
+    # Hindi: the supply arrangement, translated (आपूर्ति सुरक्षा व्यवस्था) or spelt out (एसओएसए).
+    ' OR "आपूर्ति सुरक्षा व्यवस्था" OR एसओएसए'
     ' OR "International Traffic in Arms"'
     ' OR "सह उत्पादन" OR "संयुक्त उत्पादन" OR "सह निर्माण" OR "को प्रॉडक्शन" OR "जॉइंट प्रॉडक्शन")'
 )
@@ -98,7 +100,9 @@ JAVELIN = (
 )
 PLATFORMS = (
     f'({STRYKER} OR {JAVELIN} OR "MQ 9B" OR "Sea Guardian" OR "Predator drone*" OR "C 130J" OR "P 8I" OR P8I'
-    ' OR "MH 60R")'
+    ' OR "MH 60R"'
+    # Hindi: MQ-9B (एमक्यू-9बी), Predator drones (प्रीडेटर ड्रोन), C-130J, P-8I.
+    ' OR "एमक्यू 9बी" OR "प्रीडेटर ड्रोन*" OR "सी 130जे" OR "पी 8आई")'
 )
 GE_ENGINES = (
     '(F414 OR F404 OR "F 414" OR "F 404" OR "GE 414" OR "GE 404" OR "GE Aerospace" OR (=GE NEAR/3 engine*)'
@@ -206,6 +210,10 @@ OR (("Minerals Security Partnership" OR "Strategic Trade Dialogue" OR (=FORGE EX
 #    The removal names the entities first, so "removed" may come many words before the list.
 OR ("Entity List" WITH(remov*, delist*, lift*, within=25) WITH({INDIA}, within=25))^2
 OR (NASA NEAR/10 ISRO) OR (नासा NEAR/10 इसरो)
+#    Axiom-4 (Ax-4), the mission that flew an Indian astronaut to the space station under the
+#    NASA-ISRO agreement, when the report names India, ISRO or the astronaut.
+OR (("Axiom 4" OR "Ax 4" OR "एक्सिओम 4" OR "एक्सियम 4" OR "ऐक्सिओम 4" OR "एक्सिओम मिशन")
+      WITH({INDIA}, ISRO, इसरो, Shukla, शुक्ला, within=30))^2
 #    NISAR, the joint radar satellite: in capitals in English (Nisar is also a given name), next to
 #    satellite words in Hindi (निसार is the same name in Devanagari).
 OR ((=NISAR OR निसार) WITH(NASA, ISRO, satellite*, radar, launch*, orbit, नासा, इसरो, उपग्रह*, सैटेलाइट,
@@ -233,7 +241,8 @@ OR ({TECH} WITH({BILATERAL}, {LEADERS}, within=30) WITH({COOPERATION}, within=20
 OR ({DEFENCE_INDUSTRY} WITH({BILATERAL}, within=30))
 #    The Security of Supply Arrangement (SOSA, signed August 2024) is one between two countries:
 #    with India and the US both named in the paragraph, it is theirs.
-OR (("Security of Supply Arrangement*" OR =SOSA) WITH({INDIA}, within=50) WITH({USA}, within=50))^2
+OR (("Security of Supply Arrangement*" OR =SOSA OR "आपूर्ति सुरक्षा व्यवस्था" OR एसओएसए)
+      WITH({INDIA}, within=50) WITH({USA}, within=50))^2
 OR ({PLATFORMS} WITH({INDIA}, within=25))
 
 # 7. GE jet engines for Indian aircraft. The same F414 powers Korea's KF-21 and the Gripen:

@@ -227,6 +227,40 @@ def test_icet_topic_takes_the_defence_ministers_talks_and_supply_pact_not_other_
     assert (ICET.name in topic_names(title, text)) is on_topic
 
 
+@pytest.mark.parametrize(
+    "title, text, on_topic",
+    [
+        (
+            "नौसेना को मिलेंगे प्रीडेटर ड्रोन",
+            "भारत ने अमेरिका के साथ प्रीडेटर ड्रोन के सौदे पर हस्ताक्षर किए, जिनमें से 15 नौसेना को मिलेंगे।",
+            True,
+        ),
+        (
+            "भारत-अमेरिका के बीच रक्षा आपूर्ति पर समझौता",
+            "भारत और अमेरिका ने आपूर्ति सुरक्षा व्यवस्था पर हस्ताक्षर किए, जिससे आपात स्थिति में रक्षा ऑर्डर जल्दी पूरे होंगे।",
+            True,
+        ),
+        (
+            "Shukla's Axiom-4 crew docks with the space station",
+            "Axiom-4, carrying India's Shubhanshu Shukla, docked with the International Space Station on Thursday.",
+            True,
+        ),
+        (
+            "एक्सिओम-4 का दल अंतरिक्ष स्टेशन पहुंचा",
+            "शुभांशु शुक्ला समेत एक्सिओम-4 मिशन का दल अंतरराष्ट्रीय अंतरिक्ष स्टेशन पहुंच गया। इसरो ने बधाई दी।",
+            True,
+        ),
+        (
+            "Axiom-4 crew returns, Polish astronaut hails mission",
+            "The Axiom-4 crew splashed down off California; Poland's astronaut said the experiments went well.",
+            False,
+        ),
+    ],
+)
+def test_icet_topic_knows_the_hindi_names_of_the_drone_deal_and_supply_pact_and_axiom_4(title, text, on_topic):
+    assert (ICET.name in topic_names(title, text)) is on_topic
+
+
 def test_icet_match_names_the_terms_behind_it():
     [found] = match(
         article("Doval, Sullivan review iCET", "The iCET covers semiconductors and jet engines."),
