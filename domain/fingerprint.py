@@ -148,6 +148,8 @@ _INNER_DOT = re.compile(r"(?<=\w)\.(?=\w)")
 _TOKEN = re.compile(r"\S+")
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
+_FORMAT = re.compile(r"(?<![\w+])(\d)\+(\d)(?![\w+])")  # "2+2": one word, not two 2s
+_FORMAT_TERM = re.compile(r"^\dp\d$")
 _SPECIFIC_FIGURE = re.compile(r"^\d+(?:[.,]\d+)+$|^\d{3,}$")
 # Characters after which a capital letter only says that a sentence, quote or clause begins.
 _SENTENCE_ENDS = frozenset(".!?:;\"“”'‘’([|–—-•")
@@ -778,6 +780,7 @@ def _words(text: str) -> list[tuple[int, str]]:
     marks (so Devanagari words stay whole); "5,000" and "1.5" stay one number; "U.S." is "US"."""
     words: list[tuple[int, str]] = []
     append = words.append
+    text = _FORMAT.sub(r"\1p\2", text) if "+" in text else text  # "2+2" -> "2p2", as long
     for match in _TOKEN.finditer(text.translate(_TOKEN_CHARS)):
         word = match.group().strip(".,'’")
         if not word:
@@ -839,6 +842,9 @@ def _names_and_figures(
     Officials" too) and never in lower case ("The" no)."""
     terms = []
     for index, (offset, word) in enumerate(words):
+        if _FORMAT_TERM.match(word):  # a meeting format that names the meeting: the 2+2 dialogue
+            terms.append((index, word))
+            continue
         if word[0].isdigit() and _NUMBER.match(word):
             if len(word) >= 2 and not _YEAR.match(word):
                 terms.append((index, word))

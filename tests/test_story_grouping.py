@@ -317,3 +317,40 @@ def test_a_hindi_report_joins_the_stored_english_story_of_its_event_and_not_of_i
     english = _store(sessions, RecentStories(), 1, *ENGLISH_PLANT, start)
     assert _store(sessions, RecentStories(), 2, *HINDI_PLANT, start + timedelta(hours=8)) == english
     assert _store(sessions, RecentStories(), 3, *HINDI_OTHER, start + timedelta(hours=9)) != english
+
+
+TWO_PLUS_TWO_PREVIEW = (
+    "Rajnath Singh, Jaishankar to co-chair 2+2 ministerial dialogue with US counterparts",
+    "Defence Minister Rajnath Singh and External Affairs Minister S Jaishankar will co-chair the India-US 2+2"
+    " ministerial dialogue with Lloyd Austin and Antony Blinken in New Delhi on Friday.",
+)
+TWO_PLUS_TWO_HELD = (
+    "India, US hold 2+2 ministerial dialogue",
+    "Blinken said the US and India are promoting a free and open Indo-Pacific, and that defence cooperation is"
+    " a key pillar. Officials said the 2+2 reviewed critical technologies, space and critical minerals.",
+)
+
+
+def test_reports_of_a_2_plus_2_dialogue_share_its_name_and_are_one_story(tmp_path):
+    # "2+2" names the meeting; read as two 2s it was a digit that many stored headlines carry
+    # ("Phase 2", "Day 2"), which weighs next to nothing in a store where most reports name India and the US.
+    sessions = _sessions(tmp_path)
+    start = datetime(2023, 11, 9, 6, tzinfo=UTC)
+    recent = RecentStories()
+    with sessions.begin() as session:  # an archive of older reports, fetched in one crawl the day before
+        for number in range(10, 160):
+            title, text = _filler(number)
+            url, fetched = f"http://news.test/{number}", start - timedelta(days=1, seconds=-number)
+            older = Article(
+                url=url,
+                canonical_url=url,
+                source="wire",
+                title=f"{title}: India, US in phase 2",
+                text=text,
+                fetched_at=fetched,
+                published_at=start - timedelta(days=10 + 4 * number),  # days apart: no two are one story
+            )
+            save_article(session, older, [], fetched, recent=recent)
+        recent.flush(session)
+    preview = _store(sessions, RecentStories(), 1, *TWO_PLUS_TWO_PREVIEW, start)
+    assert _store(sessions, RecentStories(), 2, *TWO_PLUS_TWO_HELD, start + timedelta(days=1)) == preview
