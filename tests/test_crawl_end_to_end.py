@@ -12,6 +12,19 @@ def _crawl(config, *extra):
     return result
 
 
+def _crawl_feed(tmp_path, newsweb, receiver, path: str, name: str):
+    """Crawl one feed of the fixture web as source `name`; the config and every stored article."""
+    sources = f'[[sources]]\nname = "{name}"\ntype = "feed"\nurl = "{newsweb.url(path)}"\ninterval = "5m"\n'
+    config = write_config(tmp_path / "newswatch.toml", newsweb, [receiver.apprise_url], sources=sources)
+    _crawl(config)
+    return config, json_lines(run_newswatch("export", "--all", config=config).stdout)
+
+
+def _starting(stored: list[dict], *starts: str) -> list[dict]:
+    """The stored articles whose titles start so, in that order."""
+    return [next(a for a in stored if a["title"].startswith(start)) for start in starts]
+
+
 def test_crawl_stores_extracted_articles_and_alerts_once_per_story(tmp_path, newsweb, receiver):
     config = write_config(tmp_path / "newswatch.toml", newsweb, [receiver.apprise_url])
     _crawl(config)
@@ -177,17 +190,9 @@ def test_a_report_of_the_dialogue_alerts_though_a_meet_held_ahead_of_it_named_it
     # "INDUS-X investors meet held ... ahead of the 2+2 ministerial dialogue" names the dialogue only
     # to place the meet in time: the dialogue's own report shares those words and is another
     # development. A second report of the meet, placed the same way, is the meet's story.
-    feed = newsweb.url("feeds/dialogue.rss")
-    sources = f'[[sources]]\nname = "defence-wire"\ntype = "feed"\nurl = "{feed}"\ninterval = "5m"\n'
-    config = write_config(tmp_path / "newswatch.toml", newsweb, [receiver.apprise_url], sources=sources)
-    _crawl(config)
-
-    stored = json_lines(run_newswatch("export", "--all", config=config).stdout)
+    _, stored = _crawl_feed(tmp_path, newsweb, receiver, "feeds/dialogue.rss", "defence-wire")
     assert len(stored) == 3 and all(a["topics"] for a in stored)
-    meet, pitch, dialogue = (
-        next(a for a in stored if a["title"].startswith(start))
-        for start in ("INDUS-X investors", "INDUS-X start-ups", "India, US hold 2+2")
-    )
+    meet, pitch, dialogue = _starting(stored, "INDUS-X investors", "INDUS-X start-ups", "India, US hold 2+2")
     assert pitch["story_id"] == meet["story_id"]
     assert dialogue["story_id"] != meet["story_id"]
     alerted = sorted(post["title"] for post in receiver.posts)
@@ -201,16 +206,9 @@ def test_a_hindi_report_of_an_alerted_english_story_joins_it_and_another_hindi_d
     # The Hindi report writes the English report's names in Devanagari (जीई एयरोस्पेस, बेंगलुरु,
     # तेजस) and gives the same figures: one development, one alert. A Hindi report of the same
     # day's phone call between the ministers is another development and alerts.
-    feed = newsweb.url("feeds/bilingual.rss")
-    sources = f'[[sources]]\nname = "defence-desk"\ntype = "feed"\nurl = "{feed}"\ninterval = "5m"\n'
-    config = write_config(tmp_path / "newswatch.toml", newsweb, [receiver.apprise_url], sources=sources)
-    _crawl(config)
-
-    stored = json_lines(run_newswatch("export", "--all", config=config).stdout)
+    _, stored = _crawl_feed(tmp_path, newsweb, receiver, "feeds/bilingual.rss", "defence-desk")
     assert len(stored) == 3 and all(a["topics"] for a in stored)
-    english, hindi, call = (
-        next(a for a in stored if a["title"].startswith(start)) for start in ("HAL and GE", "एचएएल और जीई", "राजनाथ")
-    )
+    english, hindi, call = _starting(stored, "HAL and GE", "एचएएल और जीई", "राजनाथ")
     assert hindi["language"] == "hi" and english["language"] == "en"
     assert hindi["duplicate_of"] is None
     assert hindi["story_id"] == english["story_id"]
@@ -221,12 +219,8 @@ def test_a_hindi_report_of_an_alerted_english_story_joins_it_and_another_hindi_d
 
 
 def test_short_article_pages_alert_and_pages_showing_one_notice_are_not_copies(tmp_path, newsweb, receiver):
-    feed = newsweb.url("feeds/briefs.rss")
-    sources = f'[[sources]]\nname = "ledger-briefs"\ntype = "feed"\nurl = "{feed}"\ninterval = "5m"\n'
-    config = write_config(tmp_path / "newswatch.toml", newsweb, [receiver.apprise_url], sources=sources)
-    _crawl(config)
-
-    stored = {a["title"]: a for a in json_lines(run_newswatch("export", "--all", config=config).stdout)}
+    config, articles = _crawl_feed(tmp_path, newsweb, receiver, "feeds/briefs.rss", "ledger-briefs")
+    stored = {a["title"]: a for a in articles}
     statement = stored["India, US launch TRUST review of semiconductor supply chains"]
     assert statement["text"].startswith("India and the United States began a joint review")
     assert [t["name"] for t in statement["topics"]] == ["icet"]
