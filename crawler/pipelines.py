@@ -356,6 +356,7 @@ class ArticlePipeline:
                 recent.terms.need(session, (t for p, _ in batch if p.profile is not None for t in p.profile.terms))
                 for prepared, now in batch:
                     article = prepared.article
+                    mark = recent.mark()
                     try:
                         with session.begin_nested():
                             saved, planned = store_and_plan(
@@ -371,7 +372,7 @@ class ArticlePipeline:
                             )
                     except Exception as exc:  # one article that can't be stored must not lose its batch
                         log.exception("storing failed source=%s url=%s", article.source, article.url)
-                        recent.forget_fresh()  # its story seed, if it had one, was rolled back
+                        recent.undo(mark)  # its story seed and term counts were rolled back, not the batch's
                         failed.append((prepared, f"storing failed: {type(exc).__name__}: {exc}"))
                         continue
                     written.append((saved, prepared, planned))

@@ -197,6 +197,9 @@ class TermCounts:
         self.documents: int | None = None
         self._weights: TermWeights | None = None
         self._pending: Counter = Counter()
+        # What each `count` of this transaction added (terms, and those of them already in
+        # `counts`), so that an article whose savepoint rolls back is uncounted (`undo`).
+        self._journal: list[tuple[frozenset[str], tuple[str, ...]]] = []
 
     def need(self, session: Session, terms: Iterable[str]) -> None:
         """Read the counts of `terms` not at hand (one query per 500)."""
@@ -229,23 +232,44 @@ class TermCounts:
         """Counts added in a transaction that may have rolled back: read them again when needed."""
         self.counts, self.documents, self._weights = {}, None, None
         self._pending.clear()
+        self._journal.clear()
 
     def count(self, terms: Iterable[str]) -> None:
         """One more stored report carries `terms`: count it here, and in the table at `flush`."""
-        terms = {t for t in terms if 0 < len(t) <= TERM_LENGTH}
+        terms = frozenset(t for t in terms if 0 < len(t) <= TERM_LENGTH)
         self._pending.update(terms)
         self._pending[""] += 1
-        for term in terms:
-            if term in self.counts:
-                self.counts[term] += 1
+        known = tuple(term for term in terms if term in self.counts)
+        for term in known:
+            self.counts[term] += 1
         if self.documents is not None:
             self.documents += 1
+        self._journal.append((terms, known))
+
+    def mark(self) -> int:
+        """A point to `undo` to: before storing one report in a savepoint."""
+        return len(self._journal)
+
+    def undo(self, mark: int) -> None:
+        """Uncount the reports counted since `mark` (their savepoint rolled back); what the
+        transaction counted before stays, to be written at `flush`."""
+        while len(self._journal) > mark:
+            terms, known = self._journal.pop()
+            self._pending.subtract(terms)
+            self._pending[""] -= 1
+            for term in known:
+                if term in self.counts:
+                    self.counts[term] -= 1
+            if self.documents is not None:
+                self.documents -= 1
+        self._pending = +self._pending  # drop the terms back at zero
 
     def flush(self, session: Session) -> None:
         """Write the counts of this transaction's reports (in it)."""
         if self._pending:
             _count_terms(session, self._pending)
             self._pending.clear()
+        self._journal.clear()
 
 
 def _count_terms(session: Session, counts: dict[str, int]) -> None:
@@ -369,6 +393,22 @@ class RecentStories:
         """The transaction that added the latest seeds has committed: they are safe to keep."""
         self._fresh = set()
 
+    def mark(self) -> tuple[frozenset[int], int]:
+        """A point to `undo` to: before storing one report in a savepoint of the transaction."""
+        return frozenset(self._fresh), self.terms.mark()
+
+    def undo(self, mark: tuple[frozenset[int], int]) -> None:
+        """The savepoint opened at `mark` rolled back: drop the seeds added since (SQLite gives a
+        rolled-back row's id to the next row) and uncount their terms. The rest of the transaction's
+        seeds and counts stay, to be committed with it."""
+        before, terms = mark
+        for article_id in self._fresh - before:
+            self._seeds.pop(article_id, None)
+            self.index.remove(article_id)
+            self._order.pop(article_id, None)
+        self._fresh = set(self._fresh & before)
+        self.terms.undo(terms)
+
     def forget_fresh(self) -> None:
         """Seeds added since the last commit may have been rolled back: drop them, and their
         profiles (SQLite gives a rolled-back row's id to the next row), until read back; and the
@@ -424,13 +464,20 @@ class RecentStories:
         """Read the seeds other writers (or this one, committed) added since the last read; once
         per transaction, and from scratch when a report needs older seeds than were read."""
         transaction = session.get_transaction()
-        if transaction is self._transaction and self._oldest is not None and earliest >= self._oldest:
+        same = transaction is self._transaction
+        if same and self._oldest is not None and earliest >= self._oldest:
             return
         if self._oldest is None or earliest < self._oldest:
-            self._seeds.clear()
-            self._read_up_to, self._oldest = 0, earliest
-        self.forget_fresh()  # not known to be committed; if they were, they are read back below
-        self.terms.new_transaction()
+            self._seeds.clear()  # this transaction's own seeds are read back below: it sees its rows
+            # An hour more than needed: the pages of one batch were fetched seconds apart, and
+            # each a little earlier than the last would read everything again.
+            self._read_up_to, self._oldest = 0, earliest - timedelta(hours=1)
+        if not same:
+            # Seeds and counts of an earlier transaction not known to be committed: dropped (read
+            # back below if they were). Within one transaction they stand, and the counts of its
+            # reports are still to be written at `flush`.
+            self.forget_fresh()
+            self.terms.new_transaction()
         keep = 2 * STORY_CANDIDATES
         matched = select(TopicMatch.id).where(TopicMatch.article_id == Article.id).exists()
         query = (

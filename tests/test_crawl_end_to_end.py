@@ -3,6 +3,8 @@ fixture news web, store, match, dedup, alert to a loopback json:// receiver, rea
 
 from __future__ import annotations
 
+import sqlite3
+
 from tests.conftest import json_lines, run_newswatch, write_config
 
 
@@ -198,6 +200,50 @@ def test_a_report_of_the_dialogue_alerts_though_a_meet_held_ahead_of_it_named_it
     alerted = sorted(post["title"] for post in receiver.posts)
     assert len(alerted) == 2, alerted
     assert any("2+2 ministerial dialogue in New Delhi" in title for title in alerted)
+
+
+def test_an_article_that_cannot_be_stored_is_retried_and_the_batch_around_it_keeps_its_term_counts(
+    tmp_path, newsweb, receiver
+):
+    # How common each event term is among stored reports (table term_counts) weighs what two
+    # reports share. One article of a batch failing to store must uncount only itself: its
+    # batch's other reports stay counted, and it is counted once when a later crawl stores it.
+    database = tmp_path / "newswatch.db"
+
+    def counts() -> tuple[int, int]:
+        with sqlite3.connect(database) as db:
+            reports = db.execute("SELECT reports FROM term_counts WHERE term = ''").fetchone()[0]
+            articles = db.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NULL").fetchone()[0]
+        return reports, articles
+
+    _crawl_feed(tmp_path, newsweb, receiver, "feeds/briefs.rss", "ledger-briefs")
+    before = counts()
+    assert before[0] == before[1] > 0
+    # The database refuses the start-ups' report once its row is in (a real failure inside its
+    # savepoint, after its terms were counted); the other two reports of the batch are fine.
+    with sqlite3.connect(database) as db:
+        db.execute(
+            "CREATE TRIGGER refuse AFTER INSERT ON matches WHEN"
+            " (SELECT title FROM articles WHERE id = NEW.article_id) LIKE 'INDUS-X start-ups%'"
+            " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+        )
+    config, stored = _crawl_feed(tmp_path, newsweb, receiver, "feeds/dialogue.rss", "defence-wire")
+    titles = sorted(a["title"] for a in stored)
+    assert not any(t.startswith("INDUS-X start-ups") for t in titles)
+    assert any(t.startswith("INDUS-X investors") for t in titles) and any(
+        t.startswith("India, US hold") for t in titles
+    )
+    assert counts() == (before[0] + 2, before[1] + 2)
+    waiting = json_lines(run_newswatch("sources", "--pages", "--json", config=config).stdout)
+    assert any("refused by the test" in (page.get("reason") or "") for page in waiting), waiting
+
+    with sqlite3.connect(database) as db:
+        db.execute("DROP TRIGGER refuse")
+    _crawl(config)
+    assert counts() == (before[0] + 3, before[1] + 3)
+    stored = json_lines(run_newswatch("export", "--all", config=config).stdout)
+    meet, pitch = _starting(stored, "INDUS-X investors", "INDUS-X start-ups")
+    assert pitch["story_id"] == meet["story_id"]
 
 
 def test_a_hindi_report_of_an_alerted_english_story_joins_it_and_another_hindi_development_alerts(
