@@ -206,10 +206,22 @@ def crawl(ordered: list[dict], cycle: int, newswatch: str, topics: str = WATCH_E
             text=True,
         )
         count = sum(1 for line in stored.stdout.splitlines() if line.strip())
+        problems += term_count_problems(Path(folder) / "news.db")
     web.server.shutdown()
     if count != len(ordered):
         problems.append(f"{count} of {len(ordered)} reports stored")
     return web.alerted(), problems
+
+
+def term_count_problems(database: Path) -> list[str]:
+    """A problem line when the stored term counts (how many reports carry each event term, which
+    weigh what two reports share) do not count every stored original report once."""
+    import sqlite3
+
+    with sqlite3.connect(database) as db:
+        counted = db.execute("SELECT coalesce(sum(reports), 0) FROM term_counts WHERE term = ''").fetchone()[0]
+        originals = db.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NULL").fetchone()[0]
+    return [] if counted == originals else [f"term counts count {counted} of {originals} original reports"]
 
 
 def serve(
@@ -263,6 +275,7 @@ def serve(
             for line in (Path(folder) / "run.log").read_text().splitlines()
             if re.search(r"Traceback|ERROR|cycle failed", line)
         ]
+        problems += term_count_problems(database)
     web.server.shutdown()
     return web.alerted(), problems
 
