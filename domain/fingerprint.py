@@ -24,6 +24,7 @@ their measurements, and note that changing `NUM_PERM`, `BANDS`, `ROWS`, `SHINGLE
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import re
 import unicodedata
@@ -36,7 +37,7 @@ from functools import lru_cache
 import numpy as np
 from datasketch import MinHash
 
-from newswatch.domain.translit import ACRONYM, cross_keys, is_devanagari
+from newswatch.domain.translit import ACRONYM, code, cross_keys, is_devanagari, skeleton
 
 NUM_PERM = 128  # MinHash permutations; 4 bytes each in a stored signature
 SEED = 1  # fixes the permutations, so signatures stay comparable across processes and runs
@@ -48,6 +49,8 @@ STORY_THRESHOLD = 0.26  # event_score at or above which two reports cover one ev
 MIN_SHARED = 2.5  # what two reports of one event share weighs more than two distinctive things (a name is one)
 FIGURE_BONUS = 0.5  # a specific figure both share (7.7, 825, 29.24; not a year) counts this much more than a word
 CROSS_MIN_SHARED = 4.0  # what an English and a Hindi report must share, names matched by their skeletons
+CROSS_FEW_SHARED = 3.0  # or this much, when it is CROSS_FEW_SCORE of what the English report names
+CROSS_FEW_SCORE = 1 / 3
 CROSS_LEAD_WORDS = 80  # a Hindi report's words its English counterpart's names are looked for in
 MAX_RUN = 4  # words of a name run at most ("Defence Minister Rajnath Singh")
 TEMPLATE_RUN = 3  # headlines opening with this many content words in common may be one template
@@ -483,7 +486,9 @@ def event_profile(title: str | None, text: str | None) -> EventProfile:
         lead += [word for _, word in _words(unicodedata.normalize("NFKC", text))][:CROSS_LEAD_WORDS]
         words = (w for w in lead if is_devanagari(w) and _is_content_word(w))
     else:
-        words = (t for t in headline | keys if not is_devanagari(t) and not t[0].isdigit())
+        words = (t for t in headline | keys if not is_devanagari(t) and not _figure(t))
+        # Hindi writes some names of several words as one (Kuala Lumpur, कुआलालंपुर).
+        words = itertools.chain(words, ("".join(run) for run in runs if len(run) == 2))
     cross = frozenset(key for word in words for key in cross_keys(word))
     return EventProfile(headline, frozenset(keys), title_sequence(title), runs, context, script, cross)
 
@@ -613,29 +618,43 @@ def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = 
 def cross_event_score(latin: EventProfile, deva: EventProfile, weights: TermWeights | None = None) -> float:
     """`event_score` of an English (Latin-script) and a Hindi report: the names, places and
     borrowed words of the English report found in the Hindi report's headline and lead by their
-    consonant skeletons (Micron, माइक्रोन) or spelt-out letters (HAL, एचएएल), with the figures
-    and Latin-script words both carry. 0 when that weighs less than CROSS_MIN_SHARED things (a
-    name in several words counting once, a specific figure FIGURE_BONUS more); otherwise the
-    share of the English report's terms that have a skeleton (weighed by rarity) that the Hindi
-    report carries."""
+    consonant skeletons (Micron, माइक्रोन; a two-word name also written as one, Kuala Lumpur and
+    कुआलालंपुर) or spelt-out letters (HAL, एचएएल; G20, जी20), with the figures and Latin-script
+    words both carry. The score is the share of the English report's terms that have a skeleton
+    (weighed by rarity) that the Hindi report carries; 0 unless what they share weighs
+    CROSS_MIN_SHARED things (a name in several words counting once, a specific figure
+    FIGURE_BONUS more), or CROSS_FEW_SHARED when the score is CROSS_FEW_SCORE or more (short
+    reports name few things)."""
     weights = weights or TermWeights()
-    names: dict[str, str] = {}
+    names: dict[str, tuple[str, ...]] = {}
     matchable = set()  # terms with a skeleton; any short word has acronym letters, which only count when found
-    for term in sorted(latin.terms - latin.context):
-        if not term[0].isdigit() and not is_devanagari(term):
+    own = latin.terms - latin.context
+    for term in sorted(own):
+        if not _figure(term) and not is_devanagari(term):
             for key in cross_keys(term):
-                names.setdefault(key, term)
+                names.setdefault(key, (term,))
                 if not key.startswith(ACRONYM):
                     matchable.add(term)
-    figures = {t for t in latin.terms - latin.context if t[0].isdigit()}
-    shared = ((latin.terms & deva.terms) - latin.context - deva.context) | {
-        names[key] for key in names.keys() & deva.cross
-    }
+    for run in latin.runs:
+        if len(run) == 2 and own.issuperset(run):
+            joined = skeleton("".join(run))
+            if joined in deva.cross:
+                names.setdefault(joined, run)
+    figures = {t for t in own if _figure(t)}
+    shared = ((latin.terms & deva.terms) - latin.context - deva.context).union(
+        *(names[key] for key in names.keys() & deva.cross)
+    )
     weight = _run_weight(shared, weights, latin.runs) + _figure_bonus(shared, weights)
-    if weight < CROSS_MIN_SHARED:
+    if weight < CROSS_FEW_SHARED:
         return 0.0
     told = weights.total(matchable | figures | shared)
-    return weights.total(shared) / told if told else 0.0
+    score = weights.total(shared) / told if told else 0.0
+    return score if weight >= CROSS_MIN_SHARED or score >= CROSS_FEW_SCORE else 0.0
+
+
+def _figure(term: str) -> bool:
+    """A number ("2.75", "5000"), as against a designation that starts with one ("9b")."""
+    return term[0].isdigit() and code(term) is None
 
 
 class EventIndex:
@@ -708,7 +727,7 @@ class EventIndex:
         best: tuple[Hashable, float] | None = None
         for key in among:
             if key in cross or (key in self.profiles and self.profiles[key].script != profile.script):
-                if shared.get(key, 0.0) + cross.get(key, 0) < CROSS_MIN_SHARED:
+                if shared.get(key, 0.0) + cross.get(key, 0) < CROSS_FEW_SHARED:
                     continue
             elif shared.get(key, 0.0) < MIN_SHARED:
                 continue

@@ -103,8 +103,8 @@ _LONGEST_NAME = max(map(len, _LETTER_NAMES))
 ACRONYM = "="  # marks a key made of an acronym's letters, apart from the skeletons
 
 
-def acronym(word: str) -> str | None:
-    """The Latin letters of a Devanagari word that spells out two or more English letters
+def acronym(word: str, least: int = 2) -> str | None:
+    """The Latin letters of a Devanagari word that spells out `least` or more English letters
     (एचएएल -> "hal"), longest letter name first; None when it does not read so to its end."""
     letters, at = [], 0
     word = unicodedata.normalize("NFC", word)
@@ -117,7 +117,33 @@ def acronym(word: str) -> str | None:
                 break
         else:
             return None
-    return "".join(letters) if len(letters) >= 2 else None
+    return "".join(letters) if len(letters) >= least else None
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def code(word: str) -> str | None:
+    """A designation of letters and digits in Latin letters (G20, F16, 9B as "g20", "f16", "9b"),
+    written in Latin letters or with Devanagari letter names (जी20, एफ16, 9बी); None for any other
+    word. The digits pin the letters down, so one letter name is enough."""
+    parts = _DIGITS.split(unicodedata.normalize("NFC", word))
+    if len(parts) < 3 or not any(parts[0::2]):  # no digit, or nothing but digits
+        return None
+    latin = []
+    for index, part in enumerate(parts):
+        if index % 2 or not part:
+            latin.append(part)
+        elif part.isascii():
+            if not part.isalpha():
+                return None
+            latin.append(part.lower())
+        else:
+            letters = acronym(part, least=1)
+            if letters is None:
+                return None
+            latin.append(letters)
+    return "".join(latin)
 
 
 def is_devanagari(word: str) -> bool:
@@ -147,7 +173,11 @@ def skeleton(word: str) -> str:
 def cross_keys(word: str) -> tuple[str, ...]:
     """The keys that match `word` across scripts: its skeleton when it has MIN_CONSONANTS
     consonants or more, and its letters as an acronym (a short Latin word, a Devanagari word that
-    spells letters out: HAL and एचएएल); a figure is its own key."""
+    spells letters out: HAL and एचएएल), and a designation's letters and digits (G20 and जी20);
+    a figure is its own key."""
+    designation = code(word)
+    if designation is not None:
+        return (ACRONYM + designation,)
     if word[:1].isdigit():
         return (word,)
     keys = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from tests.conftest import json_lines, run_newswatch, write_config
+from tests.conftest import json_lines, run_newswatch, topic_toml, write_config
 
 
 def _crawl(config, *extra):
@@ -14,10 +14,11 @@ def _crawl(config, *extra):
     return result
 
 
-def _crawl_feed(tmp_path, newsweb, receiver, path: str, name: str):
-    """Crawl one feed of the fixture web as source `name`; the config and every stored article."""
+def _crawl_feed(tmp_path, newsweb, receiver, path: str, name: str, topics: str | None = None):
+    """Crawl one feed of the fixture web as source `name` (with the icet topic unless `topics` is
+    given); the config and every stored article."""
     sources = f'[[sources]]\nname = "{name}"\ntype = "feed"\nurl = "{newsweb.url(path)}"\ninterval = "5m"\n'
-    config = write_config(tmp_path / "newswatch.toml", newsweb, [receiver.apprise_url], sources=sources)
+    config = write_config(tmp_path / "newswatch.toml", newsweb, [receiver.apprise_url], sources=sources, topics=topics)
     _crawl(config)
     return config, json_lines(run_newswatch("export", "--all", config=config).stdout)
 
@@ -262,6 +263,28 @@ def test_a_hindi_report_of_an_alerted_english_story_joins_it_and_another_hindi_d
     alerted = sorted(post["title"] for post in receiver.posts)
     assert len(alerted) == 2, alerted
     assert any("हेगसेथ" in title for title in alerted)
+
+
+def test_short_hindi_reports_join_the_english_story_they_share_three_names_with_and_another_event_alerts(
+    tmp_path, newsweb, receiver
+):
+    # Short reports name few things. The ten-year framework's English and Hindi reports share the
+    # minister, the secretary, "ten"... and Kuala Lumpur, which Hindi writes as one word
+    # (कुआलालंपुर); the tariff's share Donald Trump, 25 and "tariff", most of what the English
+    # report names. The minister's speech to ASEAN ministers the next day in the same city is
+    # another development and alerts.
+    india = topic_toml("india", "India OR भारत")
+    _, stored = _crawl_feed(tmp_path, newsweb, receiver, "feeds/briefs-hi.rss", "briefs-hi", topics=india)
+    assert len(stored) == 5 and all(a["topics"] for a in stored)
+    framework, framework_hi, tariff, tariff_hi, speech = _starting(
+        stored, "India and US sign", "भारत और अमेरिका ने", "Trump announces", "ट्रंप ने", "कुआलालंपुर में आसियान"
+    )
+    assert framework_hi["story_id"] == framework["story_id"]
+    assert tariff_hi["story_id"] == tariff["story_id"]
+    assert speech["story_id"] not in (framework["story_id"], tariff["story_id"])
+    alerted = sorted(post["title"] for post in receiver.posts)
+    assert len(alerted) == 3, alerted
+    assert any("आसियान" in title for title in alerted)
 
 
 def test_short_article_pages_alert_and_pages_showing_one_notice_are_not_copies(tmp_path, newsweb, receiver):

@@ -53,3 +53,18 @@ def test_an_acronym_hindi_spells_out_letter_by_letter_matches_the_english_one(la
 def test_a_hindi_word_that_only_starts_like_letter_names_is_no_acronym(word):
     # जीत (victory) opens with जी (G), सीमा (border) with सी (C): neither reads as letters to its end.
     assert not any(key.startswith(ACRONYM) for key in cross_keys(word))
+
+
+@pytest.mark.parametrize("latin, devanagari", [("G20", "जी20"), ("F16", "एफ16"), ("9B", "9बी")])
+def test_a_designation_of_letters_and_digits_matches_its_hindi_spelling(latin, devanagari):
+    assert cross_keys(latin.lower()) == cross_keys(devanagari) == (ACRONYM + latin.lower(),)
+
+
+def test_a_figure_with_a_hindi_ending_is_no_designation():
+    # 12वीं is "12th": वीं names no letter.
+    assert cross_keys("12वीं") == ("12वीं",) and cross_keys("2.75") == ("2.75",)
+
+
+def test_a_two_word_name_hindi_writes_as_one_word_has_one_skeleton():
+    assert skeleton("Kuala" + "Lumpur") == skeleton("कुआलालंपुर")
+    assert skeleton("Sri" + "Lanka") == skeleton("श्रीलंका")
