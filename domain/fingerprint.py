@@ -484,11 +484,13 @@ def event_profile(title: str | None, text: str | None) -> EventProfile:
     if script == "deva":
         lead = [word for _, word in _words(unicodedata.normalize("NFKC", title))]
         lead += [word for _, word in _words(unicodedata.normalize("NFKC", text))][:CROSS_LEAD_WORDS]
-        words = (w for w in lead if is_devanagari(w) and _is_content_word(w))
+        words: Iterable[str] = (w for w in lead if is_devanagari(w) and _is_content_word(w))
     else:
-        words = (t for t in headline | keys if not is_devanagari(t) and not _figure(t))
         # Hindi writes some names of several words as one (Kuala Lumpur, कुआलालंपुर).
-        words = itertools.chain(words, ("".join(run) for run in runs if len(run) == 2))
+        words = itertools.chain(
+            (t for t in headline | keys if not is_devanagari(t) and not _figure(t)),
+            ("".join(run) for run in runs if len(run) == 2),
+        )
     cross = frozenset(key for word in words for key in cross_keys(word))
     return EventProfile(headline, frozenset(keys), title_sequence(title), runs, context, script, cross)
 
