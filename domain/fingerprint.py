@@ -452,12 +452,15 @@ class EventProfile:
         return self.headline | self.keys
 
 
-# "X ahead of Y", "X on the eve of Y", "X as a precursor to Y": Y is another event, named to place X
-# in time. What such a cue names, up to the end of its clause (at most CONTEXT_WORDS words), is the
-# report's context: an investors' meet held ahead of a ministerial dialogue is not the dialogue.
+# "X ahead of Y", "X on the eve of Y", "X as a precursor to Y", "X on the sidelines of Y": Y is
+# another event, named to place X in time or in a venue. What such a cue names, up to the end of
+# its clause (at most CONTEXT_WORDS words), is the report's context: an investors' meet held ahead
+# of a ministerial dialogue is not the dialogue, a deal signed on the sidelines of a summit is not
+# the summit.
 CONTEXT_WORDS = 8
 _CONTEXT_CLAUSE = re.compile(
     r"\b(?:ahead\s+of|in\s+the\s+run[- ]up\s+to|on\s+the\s+eve\s+of|as\s+a\s+precursor\s+to|prior\s+to"
+    r"|on\s+the\s+(?:sidelines|margins)\s+of"
     r"|(?:a|one|two|three|four|five|six|\d+)\s+(?:days?|weeks?)\s+(?:before|ahead\s+of))"
     # Words of the clause: no clause punctuation, and a full stop only inside a word (2.75) or
     # after an initial (U.S.).

@@ -354,3 +354,31 @@ def test_reports_of_a_2_plus_2_dialogue_share_its_name_and_are_one_story(tmp_pat
         recent.flush(session)
     preview = _store(sessions, RecentStories(), 1, *TWO_PLUS_TWO_PREVIEW, start)
     assert _store(sessions, RecentStories(), 2, *TWO_PLUS_TWO_HELD, start + timedelta(days=1)) == preview
+
+
+FRAMEWORK_AT_ADMM = (
+    "India, US sign ten-year defence framework in Kuala Lumpur",
+    "Defence Minister Rajnath Singh and US Secretary of War Pete Hegseth signed a ten-year framework for the"
+    " India-US defence partnership in Kuala Lumpur on Friday, on the sidelines of the ADMM-Plus meeting.",
+)
+HINDI_FRAMEWORK = (
+    "राजनाथ सिंह और पीट हेगसेथ ने दस साल के रक्षा ढांचे पर किए हस्ताक्षर",
+    "रक्षा मंत्री राजनाथ सिंह और अमेरिकी युद्ध मंत्री पीट हेगसेथ ने शुक्रवार को कुआलालंपुर में भारत-अमेरिका रक्षा"
+    " साझेदारी के दस साल के ढांचे पर हस्ताक्षर किए।",
+)
+HINDI_ADMM_SPEECH = (
+    "एडीएमएम-प्लस में राजनाथ सिंह बोले, समुद्र में नौवहन की आजादी जरूरी",
+    "कुआलालंपुर में एडीएमएम-प्लस बैठक को संबोधित करते हुए राजनाथ सिंह ने कहा कि समुद्री विवाद बातचीत से सुलझने"
+    " चाहिए। एडीएमएम-प्लस में आसियान देशों के रक्षा मंत्री शामिल हुए।",
+)
+
+
+def test_a_meeting_named_as_the_sidelines_of_a_signing_is_not_the_signings_story(tmp_path):
+    # The framework was signed "on the sidelines of the ADMM-Plus meeting": that names where, not
+    # what. The minister's speech to ADMM-Plus the next day shares him, the city and the meeting's
+    # name with it and is another development; the Hindi report of the signing is the same one.
+    sessions = _sessions(tmp_path)
+    start = datetime(2025, 10, 31, 8, tzinfo=UTC)
+    signing = _store(sessions, RecentStories(), 1, *FRAMEWORK_AT_ADMM, start)
+    assert _store(sessions, RecentStories(), 2, *HINDI_ADMM_SPEECH, start + timedelta(hours=20)) != signing
+    assert _store(sessions, RecentStories(), 3, *HINDI_FRAMEWORK, start + timedelta(hours=2)) == signing
