@@ -89,6 +89,15 @@ def feed_items(folder: Path) -> dict[str, dict]:
                 text = re.sub(r"Continue reading\.\.\.", "", html_to_text(entry.get("summary") or ""))
                 title = " ".join((entry.get("title") or "").split())
                 found[url] = {"url": url, "title": title, "text": text, "published": moment, "outlet": feed.stem}
+    found.update(page_items(folder))
+    return found
+
+
+def page_items(folder: Path) -> dict[str, dict]:
+    """The full article pages of a corpus folder (pages/), by URL: title, text, date, outlet."""
+    from newswatch.crawler.feeds import parse_date
+
+    found: dict[str, dict] = {}
     for page in sorted((folder / "pages").glob("*.json")):
         data = json.loads(page.read_text(encoding="utf-8"))
         moment = parse_date(data.get("publishing_date"))

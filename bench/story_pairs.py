@@ -3,6 +3,7 @@
     .venv/bin/python bench/story_pairs.py                 # tests/labelled/events.jsonl
     .venv/bin/python bench/story_pairs.py --labels bench/labels/corpus_events.jsonl --corpus DIR
     .venv/bin/python bench/story_pairs.py --rule verbs --list
+    .venv/bin/python bench/story_pairs.py --pages --list  # the corpus's full pages, each its own event
 
 A pair can join when the two reports were published within the story window of each other and
 their `event_score` reaches the threshold, with term weights from the whole set (as a store
@@ -26,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_stories import EVENTS, corpus_labelled, load
+from bench_stories import EVENTS, corpus_labelled, load, page_items
 from corpus import CORPUS
 
 from newswatch.db.store import STORY_WINDOW
@@ -74,15 +75,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--labels", type=Path, default=EVENTS)
     parser.add_argument("--corpus", type=Path, help="the shared corpus (for --labels of corpus feed entries)")
     parser.add_argument("--rule", choices=sorted(RULES))
-    parser.add_argument("--list", action="store_true", help="print the pairs the rule splits")
+    parser.add_argument("--pages", action="store_true", help="the corpus's full article pages, each its own event")
+    parser.add_argument("--list", action="store_true", help="print the pairs the rule splits (without --rule: all)")
     args = parser.parse_args(argv)
-    if args.labels == EVENTS:
+    if args.pages:  # long real texts: do different events' pages reach the threshold?
+        reports = [
+            {**item, "id": item["outlet"], "event": item["outlet"]}
+            for item in page_items(args.corpus or CORPUS).values()
+        ]
+    elif args.labels == EVENTS:
         reports = load(args.labels)
     else:
         reports = corpus_labelled(args.labels, args.corpus or CORPUS)
     pairs = joinable_pairs(reports)
     same = [p for p in pairs if p[1]["event"] == p[2]["event"]]
-    print(f"{len(pairs)} pairs can join: {len(same)} of one event, {len(pairs) - len(same)} of two")
+    within = sum(
+        1
+        for i, a in enumerate(reports)
+        for b in reports[i + 1 :]
+        if abs(a["published"] - b["published"]) <= STORY_WINDOW
+    )
+    print(
+        f"{within} pairs within the story window; {len(pairs)} can join: {len(same)} of one event, {len(pairs) - len(same)} of two"
+    )
+    if args.list and not args.rule:
+        for score, a, b in pairs:
+            kind = "same" if a["event"] == b["event"] else "diff"
+            print(f"  {kind} {score:.2f} {a['id']} {a['title'][:60]!r} | {b['id']} {b['title'][:60]!r}")
     if args.rule:
         rule = RULES[args.rule]
         split = [p for p in pairs if rule(p[1], p[2])]
