@@ -131,22 +131,27 @@ _DATELINE = re.compile(
 
 class _CharClasses(dict):
     """A str.translate table keeping letters, digits, combining marks (Devanagari vowel signs
-    are marks) and `extra`, turning everything else into a space. Filled lazily, so each
+    are marks) and `extra`, turning everything else into a space; with `ascii_digits`, the digits
+    of other scripts become ASCII ones (Hindi reports write ३१ or 31). Filled lazily, so each
     distinct character is classified once and translate runs at C speed afterwards."""
 
-    def __init__(self, extra: str = "") -> None:
+    def __init__(self, extra: str = "", ascii_digits: bool = False) -> None:
         super().__init__()
         self.extra = extra
+        self.ascii_digits = ascii_digits
 
     def __missing__(self, code: int) -> str:
         char = chr(code)
         kept = unicodedata.category(char)[0] in "LNM" or char in self.extra
-        self[code] = char if kept else " "
+        digit = unicodedata.decimal(char, None) if self.ascii_digits and not char.isascii() else None
+        self[code] = str(digit) if digit is not None else char if kept else " "
         return self[code]
 
 
+# Shingles (what a copy shares) keep digits as written, so that stored signatures stay comparable;
+# event terms read them as ASCII digits.
 _WORD_CHARS = _CharClasses()
-_TOKEN_CHARS = _CharClasses(".,'’")
+_TOKEN_CHARS = _CharClasses(".,'’", ascii_digits=True)
 _INNER_DOT = re.compile(r"(?<=\w)\.(?=\w)")
 _TOKEN = re.compile(r"\S+")
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")

@@ -382,3 +382,22 @@ def test_a_meeting_named_as_the_sidelines_of_a_signing_is_not_the_signings_story
     signing = _store(sessions, RecentStories(), 1, *FRAMEWORK_AT_ADMM, start)
     assert _store(sessions, RecentStories(), 2, *HINDI_ADMM_SPEECH, start + timedelta(hours=20)) != signing
     assert _store(sessions, RecentStories(), 3, *HINDI_FRAMEWORK, start + timedelta(hours=2)) == signing
+
+
+ENGLISH_SALE = (
+    "US clears $3.99 billion sale of 31 drones to India",
+    "The State Department approved the possible sale of 31 SkyGuardian drones to India for $3.99 billion, the"
+    " Defense Security Cooperation Agency told Congress on Thursday.",
+)
+HINDI_SALE_DEVANAGARI_DIGITS = (
+    "अमेरिका ने भारत को ३१ स्काईगार्डियन ड्रोन बेचने को मंजूरी दी",
+    "अमेरिकी विदेश विभाग ने भारत को ३१ स्काईगार्डियन ड्रोन की बिक्री को मंजूरी दे दी है। यह सौदा ३.९९ अरब डॉलर का है।",
+)
+
+
+def test_a_hindi_report_writing_its_figures_in_devanagari_digits_joins_the_english_story(tmp_path):
+    # ३१ is 31 and ३.९९ is 3.99: Hindi outlets write figures in either set of digits.
+    sessions = _sessions(tmp_path)
+    start = datetime(2024, 2, 2, 3, tzinfo=UTC)
+    english = _store(sessions, RecentStories(), 1, *ENGLISH_SALE, start)
+    assert _store(sessions, RecentStories(), 2, *HINDI_SALE_DEVANAGARI_DIGITS, start + timedelta(hours=3)) == english
