@@ -50,6 +50,16 @@ def _store(sessions, recent, number, title, text, when, matches=()):
         return save_article(session, article, list(matches), when, recent=recent).row.story_id
 
 
+def _crawled_apart(tmp_path, start, *reports):
+    """Story ids of (title, text, hours after `start`) reports, stored in this order, each by a
+    crawl of its own: a later crawl reads the earlier ones back from the database."""
+    sessions = _sessions(tmp_path)
+    return [
+        _store(sessions, RecentStories(), number, title, text, start + timedelta(hours=hours))
+        for number, (title, text, hours) in enumerate(reports, 1)
+    ]
+
+
 def _filler(number):
     """An unrelated report of its own (title, text), different for every number: its words come
     from four hundred made-up names, so two of them share a word or two at most."""
@@ -312,11 +322,9 @@ def test_a_hindi_report_joins_the_stored_english_story_of_its_event_and_not_of_i
     # The English story is read back from the database by a later crawl; the Hindi report names
     # Micron, Gujarat and Sanand in Devanagari and gives the same figure. A Hindi report of rain
     # in the same places the same day shares the places only.
-    sessions = _sessions(tmp_path)
     start = datetime(2023, 6, 22, 12, tzinfo=UTC)
-    english = _store(sessions, RecentStories(), 1, *ENGLISH_PLANT, start)
-    assert _store(sessions, RecentStories(), 2, *HINDI_PLANT, start + timedelta(hours=8)) == english
-    assert _store(sessions, RecentStories(), 3, *HINDI_OTHER, start + timedelta(hours=9)) != english
+    english, hindi, other = _crawled_apart(tmp_path, start, (*ENGLISH_PLANT, 0), (*HINDI_PLANT, 8), (*HINDI_OTHER, 9))
+    assert hindi == english and other != english
 
 
 TWO_PLUS_TWO_PREVIEW = (
@@ -377,11 +385,11 @@ def test_a_meeting_named_as_the_sidelines_of_a_signing_is_not_the_signings_story
     # The framework was signed "on the sidelines of the ADMM-Plus meeting": that names where, not
     # what. The minister's speech to ADMM-Plus the next day shares him, the city and the meeting's
     # name with it and is another development; the Hindi report of the signing is the same one.
-    sessions = _sessions(tmp_path)
     start = datetime(2025, 10, 31, 8, tzinfo=UTC)
-    signing = _store(sessions, RecentStories(), 1, *FRAMEWORK_AT_ADMM, start)
-    assert _store(sessions, RecentStories(), 2, *HINDI_ADMM_SPEECH, start + timedelta(hours=20)) != signing
-    assert _store(sessions, RecentStories(), 3, *HINDI_FRAMEWORK, start + timedelta(hours=2)) == signing
+    signing, speech, hindi = _crawled_apart(
+        tmp_path, start, (*FRAMEWORK_AT_ADMM, 0), (*HINDI_ADMM_SPEECH, 20), (*HINDI_FRAMEWORK, 2)
+    )
+    assert speech != signing and hindi == signing
 
 
 ENGLISH_SALE = (
@@ -397,7 +405,6 @@ HINDI_SALE_DEVANAGARI_DIGITS = (
 
 def test_a_hindi_report_writing_its_figures_in_devanagari_digits_joins_the_english_story(tmp_path):
     # ३१ is 31 and ३.९९ is 3.99: Hindi outlets write figures in either set of digits.
-    sessions = _sessions(tmp_path)
     start = datetime(2024, 2, 2, 3, tzinfo=UTC)
-    english = _store(sessions, RecentStories(), 1, *ENGLISH_SALE, start)
-    assert _store(sessions, RecentStories(), 2, *HINDI_SALE_DEVANAGARI_DIGITS, start + timedelta(hours=3)) == english
+    english, hindi = _crawled_apart(tmp_path, start, (*ENGLISH_SALE, 0), (*HINDI_SALE_DEVANAGARI_DIGITS, 3))
+    assert hindi == english
