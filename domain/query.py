@@ -8,7 +8,8 @@ occurrences of sub-queries that several topics share are computed once per docum
 
 Words are compared after Unicode NFKC normalisation, with curly quotes and dash variants folded
 to ASCII, hyphens splitting words, dotted abbreviations joined ("U.S." is the word "us"),
-possessive 's dropped, accents stripped and case folded. Exact-case terms (``=US``) compare the
+possessive 's dropped, accents stripped, digits of other scripts read as ASCII digits (३१ is
+31) and case folded. Exact-case terms (``=US``) compare the
 word as written, accents still stripped. A sentence end is a token of its own: phrases never
 cross it, and NEAR/WITH/EXCEPT distances count it as SENTENCE_GAP words.
 
@@ -121,6 +122,19 @@ _DIACRITIC = re.compile("[\u093c\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u
 _SENTENCE_END = "\n"  # the key of sentence-end tokens: no word can have it
 
 
+class _AsciiDigits(dict):
+    """A str.translate table turning the decimal digits of any script into ASCII ones (Hindi
+    outlets write ३१ and 31 alike), filled lazily: each distinct character is looked up once."""
+
+    def __missing__(self, code: int) -> str:
+        digit = unicodedata.decimal(chr(code), None)
+        self[code] = chr(code) if digit is None else str(digit)
+        return self[code]
+
+
+_ASCII_DIGITS = _AsciiDigits()
+
+
 def normalise_text(text: str) -> str:
     """NFKC, quotes and dashes folded to ASCII, invisible characters dropped. Snippets are cut
     from this form, whitespace collapsed."""
@@ -149,6 +163,7 @@ def _exact_form(surface: str) -> str:
         surface = surface.replace("'", "")
     if not surface.isascii():
         surface = unicodedata.normalize("NFC", _DIACRITIC.sub("", unicodedata.normalize("NFD", surface)))
+        surface = surface.translate(_ASCII_DIGITS)
     return surface
 
 

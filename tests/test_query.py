@@ -284,6 +284,14 @@ def test_devanagari_words_keep_their_vowel_signs():
     assert not matches("\u0905\u092e", text)
 
 
+@pytest.mark.parametrize("text", ["भारत खरीदेगा 31 एमक्यू-9बी ड्रोन", "भारत खरीदेगा ३१ एमक्यू-९बी ड्रोन"])
+def test_devanagari_digits_match_the_same_figures_written_in_ascii(text):
+    # Hindi outlets write figures in either set of digits; a topic written with one finds both.
+    assert matches('"एमक्यू 9बी"', text) and matches('"31 एमक्यू"', text)
+    assert matches('"एमक्यू ९बी"', text)
+    assert not matches('"एमक्यू 8बी"', text)
+
+
 @pytest.mark.parametrize("written", ["फ्रेमवर्क", "फ़्रेमवर्क", "\u095e\u094d\u0930\u0947\u092e\u0935\u0930\u094d\u0915"])
 def test_devanagari_nukta_is_ignored_like_an_accent(written):
     # Hindi outlets write framework with and without the nukta, decomposed or precomposed.
