@@ -52,6 +52,8 @@ CROSS_MIN_SHARED = 4.0  # what an English and a Hindi report must share, names m
 CROSS_FEW_SHARED = 3.0  # or this much, when it is CROSS_FEW_SCORE of what the English report names
 CROSS_FEW_SCORE = 1 / 3
 CROSS_LEAD_WORDS = 80  # a Hindi report's words its English counterpart's names are looked for in
+LEAD_WORDS = 80  # every name and figure of a text's first LEAD_WORDS words is a key term
+REPEAT_WORDS = 200  # and those it names twice within its first REPEAT_WORDS: later paragraphs recap other news
 MAX_RUN = 4  # words of a name run at most ("Defence Minister Rajnath Singh")
 TEMPLATE_RUN = 3  # headlines opening with this many content words in common may be one template
 SMOOTHING = 100  # term weights count this many stored reports more, none of them carrying the term
@@ -377,11 +379,13 @@ def title_terms(title: str) -> set[str]:
     return terms
 
 
-def key_terms(title: str, text: str, lead_words: int = 80) -> set[str]:
+def key_terms(title: str, text: str, lead_words: int = LEAD_WORDS) -> set[str]:
     """Names and figures that pin down an event: capitalised words that do not merely open a
-    sentence, and numbers other than years; from the title, the lead, and anything in the body
-    named at least twice. Devanagari has no capital letters: there a name is a headline word
-    (not a stopword) that the body repeats at least twice (राजनाथ, हेगसेथ, पैक्स, सिलिका)."""
+    sentence, and numbers other than years; from the title, the lead, and anything the body names
+    at least twice within its first REPEAT_WORDS words (a long report's later paragraphs recap the
+    other developments of a visit or a week, which are no part of its event). Devanagari has no
+    capital letters: there a name is a headline word (not a stopword) that the body repeats at
+    least twice (राजनाथ, हेगसेथ, पैक्स, सिलिका)."""
     return _key_terms_and_runs(title, text, lead_words)[0]
 
 
@@ -393,7 +397,9 @@ def name_runs(text: str) -> tuple[tuple[str, ...], ...]:
     return _key_terms_and_runs("", text)[1]
 
 
-def _key_terms_and_runs(title: str, text: str, lead_words: int = 80) -> tuple[set[str], tuple[tuple[str, ...], ...]]:
+def _key_terms_and_runs(
+    title: str, text: str, lead_words: int = LEAD_WORDS
+) -> tuple[set[str], tuple[tuple[str, ...], ...]]:
     title = unicodedata.normalize("NFKC", title or "")
     body = "\n".join(_story_lines(text))
     title_words, body_words = _words(title), _words(body)
@@ -401,8 +407,9 @@ def _key_terms_and_runs(title: str, text: str, lead_words: int = 80) -> tuple[se
     named = _capitalised_inside_sentences(title, title_words) | _capitalised_inside_sentences(body, body_words)
     body_terms = _names_and_figures(body, body_words, lowercase, named)
     counts: dict[str, int] = {}
-    for _, term in body_terms:
-        counts[term] = counts.get(term, 0) + 1
+    for index, term in body_terms:
+        if index < REPEAT_WORDS:
+            counts[term] = counts.get(term, 0) + 1
     terms = {term for _, term in _names_and_figures(title, title_words, lowercase, named)}
     terms.update(term for index, term in body_terms if index < lead_words)
     terms.update(term for term, count in counts.items() if count >= 2)

@@ -203,6 +203,24 @@ def test_a_report_of_the_dialogue_alerts_though_a_meet_held_ahead_of_it_named_it
     assert any("2+2 ministerial dialogue in New Delhi" in title for title in alerted)
 
 
+def test_a_long_report_recapping_the_other_talks_of_a_visit_in_its_last_paragraph_alerts_as_its_own_event(
+    tmp_path, newsweb, receiver
+):
+    # The Delaware talks and the Quad summit the same day: each long report ends with a paragraph
+    # on the other, naming its drones and chip plant, or its Quad and cancer moonshot, twice.
+    # What a report names that late is background, not what it reports: the summit alerts, and a
+    # short second report of the talks joins the talks' story.
+    visit = topic_toml("visit", "Modi")
+    _, stored = _crawl_feed(tmp_path, newsweb, receiver, "feeds/visit.rss", "visit-desk", topics=visit)
+    assert len(stored) == 3 and all(a["topics"] for a in stored)
+    talks, summit, plant = _starting(stored, "Modi and Biden review", "Quad leaders launch", "US Space Force")
+    assert plant["story_id"] == talks["story_id"]
+    assert summit["story_id"] != talks["story_id"]
+    alerted = sorted(post["title"] for post in receiver.posts)
+    assert len(alerted) == 2, alerted
+    assert any("Quad leaders launch cancer moonshot" in title for title in alerted)
+
+
 def test_an_article_that_cannot_be_stored_is_retried_and_the_batch_around_it_keeps_its_term_counts(
     tmp_path, newsweb, receiver
 ):
