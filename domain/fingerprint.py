@@ -608,13 +608,27 @@ def template_conflict(a: EventProfile, b: EventProfile, weights: TermWeights) ->
     )
 
 
+def names_conflict(a: EventProfile, b: EventProfile) -> bool:
+    """True when each headline names someone or something, in words its text writes as one name
+    ("Elon Musk", "Tulsi Gabbard", "Pope Francis"), of which the other report names no word. Modi
+    meeting Musk and Modi meeting Gabbard at Blair House the same day are two developments, however
+    much else their reports share: the visit's people, places and titles."""
+    return bool(_unshared_headline_names(a, b)) and bool(_unshared_headline_names(b, a))
+
+
+def _unshared_headline_names(a: EventProfile, b: EventProfile) -> list[tuple[str, ...]]:
+    """The names of `a`'s text (`runs`) whose last word is in its headline and of which `b` names no word."""
+    return [run for run in a.runs if run[-1] in a.headline and b.terms.isdisjoint(run)]
+
+
 def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = None) -> float:
     """How strongly two reports look like coverage of one event (0..1): the mean of two weighted
     Dice coefficients, headline content words and key terms, each term weighed by `weights`
     (rarity among stored reports). 0 when what they share weighs less than MIN_SHARED, the words
     of one name run counting once ("Donald Trump" and "US" are two things, not three) and a
     specific figure (7.7, 825, not a year) counting FIGURE_BONUS more than a word, or when
-    their headlines are one template with different slots. A term one report names only as its
+    their headlines are one template with different slots, or each names someone the other does
+    not (`names_conflict`). A term one report names only as its
     context ("ahead of the 2+2 dialogue") and the other as its own is not shared. An English and a
     Hindi report are compared by `cross_event_score` instead. Compare with `STORY_THRESHOLD`."""
     weights = weights or TermWeights()
@@ -625,7 +639,7 @@ def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = 
     unlike = a.context ^ b.context
     shared = (a.terms & b.terms) - unlike
     weight = _run_weight(shared, weights, a.runs + b.runs) + _figure_bonus(shared, weights)
-    if weight < MIN_SHARED or template_conflict(a, b, weights):
+    if weight < MIN_SHARED or template_conflict(a, b, weights) or names_conflict(a, b):
         return 0.0
     return (
         _weighted_dice(a.headline, b.headline, weights, unlike) + _weighted_dice(a.keys, b.keys, weights, unlike)

@@ -221,6 +221,22 @@ def test_a_long_report_recapping_the_other_talks_of_a_visit_in_its_last_paragrap
     assert any("Quad leaders launch cancer moonshot" in title for title in alerted)
 
 
+def test_meetings_with_two_people_at_one_venue_the_same_morning_alert_as_two_events(tmp_path, newsweb, receiver):
+    # Modi meets Musk, then Gabbard, at Blair House hours before his talks with Trump: the two
+    # reports share the visit's people, places and titles and most of their wording. Each
+    # headline names someone the other report never names, so they are two developments; a second
+    # report of the Gabbard meeting joins hers.
+    visit = topic_toml("visit", "Modi")
+    _, stored = _crawl_feed(tmp_path, newsweb, receiver, "feeds/blair-house.rss", "visit-desk", topics=visit)
+    assert len(stored) == 3 and all(a["topics"] for a in stored)
+    musk, gabbard, khalistan = _starting(stored, "Modi meets Elon Musk", "Modi meets US intelligence", "India raises")
+    assert khalistan["story_id"] == gabbard["story_id"]
+    assert gabbard["story_id"] != musk["story_id"]
+    alerted = sorted(post["title"] for post in receiver.posts)
+    assert len(alerted) == 2, alerted
+    assert any("Tulsi Gabbard at Blair House" in title for title in alerted)
+
+
 def test_an_article_that_cannot_be_stored_is_retried_and_the_batch_around_it_keeps_its_term_counts(
     tmp_path, newsweb, receiver
 ):
