@@ -628,9 +628,9 @@ def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = 
     of one name run counting once ("Donald Trump" and "US" are two things, not three) and a
     specific figure (7.7, 825, not a year) counting FIGURE_BONUS more than a word, or when
     their headlines are one template with different slots, or each names someone the other does
-    not (`names_conflict`). A term one report names only as its
-    context ("ahead of the 2+2 dialogue") and the other as its own is not shared. An English and a
-    Hindi report are compared by `cross_event_score` instead. Compare with `STORY_THRESHOLD`."""
+    not (`names_conflict`). A term one report names only as its context ("ahead of the 2+2
+    dialogue") and the other as its own is not shared. An English and a Hindi report are compared
+    by `cross_event_score` instead. Compare with `STORY_THRESHOLD`."""
     weights = weights or TermWeights()
     if a.script != b.script:
         return cross_event_score(*((a, b) if b.script == "deva" else (b, a)), weights)
