@@ -54,6 +54,8 @@ CROSS_FEW_SCORE = 1 / 3
 CROSS_LEAD_WORDS = 80  # a Hindi report's words its English counterpart's names are looked for in
 LEAD_WORDS = 80  # every name and figure of a text's first LEAD_WORDS words is a key term
 REPEAT_WORDS = 200  # and those it names twice within its first REPEAT_WORDS: later paragraphs recap other news
+GIST_MIN_WORDS = 200  # a text this long is a full report, and its gist (`event_profile`) is kept
+GIST_SHARE = 0.06  # two full reports whose gists share less than this (Dice) are two developments
 MAX_RUN = 4  # words of a name run at most ("Defence Minister Rajnath Singh")
 TEMPLATE_RUN = 3  # headlines opening with this many content words in common may be one template
 SMOOTHING = 100  # term weights count this many stored reports more, none of them carrying the term
@@ -449,7 +451,7 @@ class EventProfile:
     the terms it names only as another event that places it in time ("ahead of the 2+2 dialogue");
     and, to compare an English with a Hindi report, its script and its cross-script keys: the
     keys (`translit.cross_keys`) of an English report's terms, of a Hindi report's headline and lead
-    words."""
+    words; and, for a full report, its `gist`."""
 
     headline: frozenset[str]
     keys: frozenset[str]
@@ -458,6 +460,7 @@ class EventProfile:
     context: frozenset[str] = frozenset()  # terms named only where the report places itself in time
     script: str = "latn"  # "deva" for a report written mostly in Devanagari (Hindi)
     cross: frozenset[str] = frozenset()  # keys that match names across scripts (translit.cross_keys)
+    gist: frozenset[str] = frozenset()  # a full report's words of what happened (`gist`); empty for a short text
 
     @property
     def terms(self) -> frozenset[str]:
@@ -507,7 +510,33 @@ def event_profile(title: str | None, text: str | None) -> EventProfile:
             ("".join(run) for run in runs if len(run) == 2),
         )
     cross = frozenset(key for word in words for key in cross_keys(word))
-    return EventProfile(headline, frozenset(keys), title_sequence(title), runs, context, script, cross)
+    return EventProfile(
+        headline, frozenset(keys), title_sequence(title), runs, context, script, cross, gist(title, text)
+    )
+
+
+def gist(title: str, text: str, lead_words: int = LEAD_WORDS) -> frozenset[str]:
+    """What a full report (GIST_MIN_WORDS words or more) says happened, in the words that are not
+    names: the lowercase content words of its headline and first `lead_words` words ("unveil",
+    "maritime", "surveillance", "dark", "ships"; "meets", "sworn", "trade", "pact"), trimmed like
+    headline words. Empty for a shorter text, whose every word is its lead, and for a text in a
+    script without letter case (Hindi), whose names cannot be told from its other words. Reports of
+    one visit name the same people, places and titles, and a long report recaps the visit's other
+    developments; what its lead says happened is its own."""
+    lines = _story_lines(text)
+    body = _words("\n".join(lines))
+    if len(body) < GIST_MIN_WORDS:
+        return frozenset()
+    words = _words(unicodedata.normalize("NFKC", title or "")) + body[:lead_words]
+    return frozenset(_stem(word) for _, word in words if len(word) > 2 and word.islower() and _is_content_word(word))
+
+
+def gist_conflict(a: EventProfile, b: EventProfile) -> bool:
+    """True when two full reports' gists share less than GIST_SHARE of their words (Dice): each
+    opens on something else happening, whoever and wherever they name."""
+    if not a.gist or not b.gist:
+        return False
+    return 2 * len(a.gist & b.gist) < GIST_SHARE * (len(a.gist) + len(b.gist))
 
 
 def _mostly_devanagari(text: str) -> bool:
@@ -524,6 +553,7 @@ def profile_to_json(profile: EventProfile) -> dict:
         "context": sorted(profile.context),
         "script": profile.script,
         "cross": sorted(profile.cross),
+        "gist": sorted(profile.gist),
     }
 
 
@@ -532,7 +562,8 @@ def profile_from_json(data: dict) -> EventProfile:
     # stored before name runs have no "runs": the other report's runs still group the shared words;
     # those stored before context clauses have no "context": all their terms are their own; those
     # stored before scripts were compared have no "script" (read from the headline) and no "cross"
-    # (an English one is then matched through its terms, a Hindi one not at all).
+    # (an English one is then matched through its terms, a Hindi one not at all); those stored
+    # before gists have no "gist": no gist check.
     return EventProfile(
         frozenset(data["headline"]),
         frozenset(data["keys"]),
@@ -541,6 +572,7 @@ def profile_from_json(data: dict) -> EventProfile:
         frozenset(data.get("context") or ()),
         data.get("script") or ("deva" if _mostly_devanagari(" ".join(data["headline"])) else "latn"),
         frozenset(data.get("cross") or ()),
+        frozenset(data.get("gist") or ()),
     )
 
 
@@ -628,7 +660,8 @@ def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = 
     of one name run counting once ("Donald Trump" and "US" are two things, not three) and a
     specific figure (7.7, 825, not a year) counting FIGURE_BONUS more than a word, or when
     their headlines are one template with different slots, or each names someone the other does
-    not (`names_conflict`). A term one report names only as its context ("ahead of the 2+2
+    not (`names_conflict`), or both are full reports that open on different happenings
+    (`gist_conflict`). A term one report names only as its context ("ahead of the 2+2
     dialogue") and the other as its own is not shared. An English and a Hindi report are compared
     by `cross_event_score` instead. Compare with `STORY_THRESHOLD`."""
     weights = weights or TermWeights()
@@ -639,7 +672,7 @@ def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = 
     unlike = a.context ^ b.context
     shared = (a.terms & b.terms) - unlike
     weight = _run_weight(shared, weights, a.runs + b.runs) + _figure_bonus(shared, weights)
-    if weight < MIN_SHARED or template_conflict(a, b, weights) or names_conflict(a, b):
+    if weight < MIN_SHARED or template_conflict(a, b, weights) or names_conflict(a, b) or gist_conflict(a, b):
         return 0.0
     return (
         _weighted_dice(a.headline, b.headline, weights, unlike) + _weighted_dice(a.keys, b.keys, weights, unlike)

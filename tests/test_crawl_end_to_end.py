@@ -237,6 +237,23 @@ def test_meetings_with_two_people_at_one_venue_the_same_morning_alert_as_two_eve
     assert any("Tulsi Gabbard at Blair House" in title for title in alerted)
 
 
+def test_full_reports_of_two_meetings_of_one_summit_day_alert_as_two_events(tmp_path, newsweb, receiver):
+    # Modi's talks with Biden and his first meeting with Albanese, in Tokyo on the day of the Quad
+    # summit: each full report names the other meeting's leader, the summit, the city and the
+    # titles, and recaps the other meeting in its last paragraphs. Their leads say different
+    # things happened (talks and an investment pact; congratulations on an election win), so they
+    # are two developments; another outlet's report of the pact, opening on it, joins the talks.
+    visit = topic_toml("visit", "Modi")
+    _, stored = _crawl_feed(tmp_path, newsweb, receiver, "feeds/tokyo.rss", "tokyo-desk", topics=visit)
+    assert len(stored) == 3 and all(a["topics"] for a in stored)
+    talks, albanese, pact = _starting(stored, "'A partnership of trust'", "Modi meets Albanese", "India, US sign")
+    assert pact["story_id"] == talks["story_id"]
+    assert albanese["story_id"] != talks["story_id"]
+    alerted = sorted(post["title"] for post in receiver.posts)
+    assert len(alerted) == 2, alerted
+    assert any("Modi meets Albanese for the first time" in title for title in alerted)
+
+
 def test_an_article_that_cannot_be_stored_is_retried_and_the_batch_around_it_keeps_its_term_counts(
     tmp_path, newsweb, receiver
 ):

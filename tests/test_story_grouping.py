@@ -408,3 +408,28 @@ def test_a_hindi_report_writing_its_figures_in_devanagari_digits_joins_the_engli
     start = datetime(2024, 2, 2, 3, tzinfo=UTC)
     english, hindi = _crawled_apart(tmp_path, start, (*ENGLISH_SALE, 0), (*HINDI_SALE_DEVANAGARI_DIGITS, 3))
     assert hindi == english
+
+
+def _page(path: str) -> tuple[str, str]:
+    """(headline, paragraphs) of a page of the fixture news web."""
+    import html
+    import re
+    from pathlib import Path
+
+    page = (Path(__file__).parent / "site" / path).read_text(encoding="utf-8")
+    paragraphs = re.findall(r"<p>(.*?)</p>", page, re.DOTALL)
+    return html.unescape(re.search(r"<h1>(.*?)</h1>", page).group(1)), "\n".join(map(html.unescape, paragraphs))
+
+
+def test_a_full_report_of_another_meeting_is_told_apart_from_a_story_seed_read_back_from_the_database(tmp_path):
+    # What a full report's lead says happened is kept with its stored profile: the Albanese meeting,
+    # crawled after the talks' report was stored, is compared with what the talks' lead said.
+    start = datetime(2022, 5, 24, 8, tzinfo=UTC)
+    talks, albanese, pact = _crawled_apart(
+        tmp_path,
+        start,
+        (*_page("tokyo/modi-biden-talks.html"), 0),
+        (*_page("tokyo/modi-albanese.html"), 1),
+        (*_page("tokyo/investment-incentive-agreement.html"), 2),
+    )
+    assert albanese != talks and pact == talks
