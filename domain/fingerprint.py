@@ -54,7 +54,7 @@ CROSS_FEW_SCORE = 1 / 3
 CROSS_LEAD_WORDS = 80  # a Hindi report's words its English counterpart's names are looked for in
 LEAD_WORDS = 80  # every name and figure of a text's first LEAD_WORDS words is a key term
 REPEAT_WORDS = 200  # and those it names twice within its first REPEAT_WORDS: later paragraphs recap other news
-GIST_MIN_WORDS = 200  # a text this long is a full report, and its gist (`event_profile`) is kept
+GIST_MIN_WORDS = 200  # a text this long is a full report, and its gist (`_gist`) is kept
 GIST_SHARE = 0.06  # two full reports whose gists share less than this (Dice) are two developments
 MAX_RUN = 4  # words of a name run at most ("Defence Minister Rajnath Singh")
 TEMPLATE_RUN = 3  # headlines opening with this many content words in common may be one template
@@ -402,9 +402,23 @@ def name_runs(text: str) -> tuple[tuple[str, ...], ...]:
 def _key_terms_and_runs(
     title: str, text: str, lead_words: int = LEAD_WORDS
 ) -> tuple[set[str], tuple[tuple[str, ...], ...]]:
+    return _terms_and_runs(*_split(title, text), lead_words)
+
+
+def _split(title: str, text: str) -> tuple[str, list[tuple[int, str]], str, list[tuple[int, str]]]:
+    """The NFKC title, its words, the text without boilerplate and dateline (`_story_lines`), its words."""
     title = unicodedata.normalize("NFKC", title or "")
     body = "\n".join(_story_lines(text))
-    title_words, body_words = _words(title), _words(body)
+    return title, _words(title), body, _words(body)
+
+
+def _terms_and_runs(
+    title: str,
+    title_words: list[tuple[int, str]],
+    body: str,
+    body_words: list[tuple[int, str]],
+    lead_words: int = LEAD_WORDS,
+) -> tuple[set[str], tuple[tuple[str, ...], ...]]:
     lowercase = {_stem(word) for word in {word for _, word in title_words + body_words if word.islower()}}
     named = _capitalised_inside_sentences(title, title_words) | _capitalised_inside_sentences(body, body_words)
     body_terms = _names_and_figures(body, body_words, lowercase, named)
@@ -451,7 +465,7 @@ class EventProfile:
     the terms it names only as another event that places it in time ("ahead of the 2+2 dialogue");
     and, to compare an English with a Hindi report, its script and its cross-script keys: the
     keys (`translit.cross_keys`) of an English report's terms, of a Hindi report's headline and lead
-    words; and, for a full report, its `gist`."""
+    words; and, for a full report, its gist (`_gist`)."""
 
     headline: frozenset[str]
     keys: frozenset[str]
@@ -460,7 +474,7 @@ class EventProfile:
     context: frozenset[str] = frozenset()  # terms named only where the report places itself in time
     script: str = "latn"  # "deva" for a report written mostly in Devanagari (Hindi)
     cross: frozenset[str] = frozenset()  # keys that match names across scripts (translit.cross_keys)
-    gist: frozenset[str] = frozenset()  # a full report's words of what happened (`gist`); empty for a short text
+    gist: frozenset[str] = frozenset()  # a full report's words of what happened (`_gist`); empty for a short text
 
     @property
     def terms(self) -> frozenset[str]:
@@ -491,7 +505,8 @@ def without_context(text: str) -> str:
 
 def event_profile(title: str | None, text: str | None) -> EventProfile:
     title, text = title or "", text or ""
-    keys, runs = _key_terms_and_runs(title, text)
+    split = _split(title, text)
+    keys, runs = _terms_and_runs(*split)
     headline = frozenset(title_terms(title))
     context: frozenset[str] = frozenset()
     if _CONTEXT_CLAUSE.search(title) or _CONTEXT_CLAUSE.search(text):
@@ -511,23 +526,24 @@ def event_profile(title: str | None, text: str | None) -> EventProfile:
         )
     cross = frozenset(key for word in words for key in cross_keys(word))
     return EventProfile(
-        headline, frozenset(keys), title_sequence(title), runs, context, script, cross, gist(title, text)
+        headline, frozenset(keys), title_sequence(title), runs, context, script, cross, _gist(split[1], split[3])
     )
 
 
-def gist(title: str, text: str, lead_words: int = LEAD_WORDS) -> frozenset[str]:
+def _gist(
+    title_words: list[tuple[int, str]], body_words: list[tuple[int, str]], lead_words: int = LEAD_WORDS
+) -> frozenset[str]:
     """What a full report (GIST_MIN_WORDS words or more) says happened, in the words that are not
     names: the lowercase content words of its headline and first `lead_words` words ("unveil",
     "maritime", "surveillance", "dark", "ships"; "meets", "sworn", "trade", "pact"), trimmed like
     headline words. Empty for a shorter text, whose every word is its lead, and for a text in a
     script without letter case (Hindi), whose names cannot be told from its other words. Reports of
     one visit name the same people, places and titles, and a long report recaps the visit's other
-    developments; what its lead says happened is its own."""
-    lines = _story_lines(text)
-    body = _words("\n".join(lines))
-    if len(body) < GIST_MIN_WORDS:
+    developments; what its lead says happened is its own. `title_words` and `body_words` are
+    `_split`'s: the headline's, and the text's without boilerplate and dateline."""
+    if len(body_words) < GIST_MIN_WORDS:
         return frozenset()
-    words = _words(unicodedata.normalize("NFKC", title or "")) + body[:lead_words]
+    words = title_words + body_words[:lead_words]
     return frozenset(_stem(word) for _, word in words if len(word) > 2 and word.islower() and _is_content_word(word))
 
 
