@@ -505,8 +505,8 @@ def without_context(text: str) -> str:
 
 def event_profile(title: str | None, text: str | None) -> EventProfile:
     title, text = title or "", text or ""
-    split = _split(title, text)
-    keys, runs = _terms_and_runs(*split)
+    nfkc_title, title_words, body, body_words = _split(title, text)
+    keys, runs = _terms_and_runs(nfkc_title, title_words, body, body_words)
     headline = frozenset(title_terms(title))
     context: frozenset[str] = frozenset()
     if _CONTEXT_CLAUSE.search(title) or _CONTEXT_CLAUSE.search(text):
@@ -526,15 +526,13 @@ def event_profile(title: str | None, text: str | None) -> EventProfile:
         )
     cross = frozenset(key for word in words for key in cross_keys(word))
     return EventProfile(
-        headline, frozenset(keys), title_sequence(title), runs, context, script, cross, _gist(split[1], split[3])
+        headline, frozenset(keys), title_sequence(title), runs, context, script, cross, _gist(title_words, body_words)
     )
 
 
-def _gist(
-    title_words: list[tuple[int, str]], body_words: list[tuple[int, str]], lead_words: int = LEAD_WORDS
-) -> frozenset[str]:
+def _gist(title_words: list[tuple[int, str]], body_words: list[tuple[int, str]]) -> frozenset[str]:
     """What a full report (GIST_MIN_WORDS words or more) says happened, in the words that are not
-    names: the lowercase content words of its headline and first `lead_words` words ("unveil",
+    names: the lowercase content words of its headline and first LEAD_WORDS words ("unveil",
     "maritime", "surveillance", "dark", "ships"; "meets", "sworn", "trade", "pact"), trimmed like
     headline words. Empty for a shorter text, whose every word is its lead, and for a text in a
     script without letter case (Hindi), whose names cannot be told from its other words. Reports of
@@ -543,7 +541,7 @@ def _gist(
     `_split`'s: the headline's, and the text's without boilerplate and dateline."""
     if len(body_words) < GIST_MIN_WORDS:
         return frozenset()
-    words = title_words + body_words[:lead_words]
+    words = title_words + body_words[:LEAD_WORDS]
     return frozenset(_stem(word) for _, word in words if len(word) > 2 and word.islower() and _is_content_word(word))
 
 
