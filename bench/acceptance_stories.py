@@ -31,6 +31,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -41,6 +42,7 @@ from bench_stories import EVENTS, corpus_labelled, load, matcher, orders, score
 from bench_stories import crawl as replay
 from corpus import CORPUS
 
+MAX_ITEM_DAYS = 3650  # crawl.max_item_age, at its longest
 FEEDS = 6  # the reports are spread over this many feeds; the page names its own outlet
 PAGE = re.compile(r"/a/([\w-]+)\.html")
 
@@ -165,12 +167,12 @@ url = "sqlite:///{database}"
 [crawl]
 allow_private_addresses = true
 obey_robots_txt = false
-max_item_age = "3650d"
+max_item_age = "{MAX_ITEM_DAYS}d"
 
 {sources}{topics}
 [alerts]
 urls = ["json://127.0.0.1:{web.port}/hook"]
-max_age = "3650d"
+max_age = "{MAX_ITEM_DAYS}d"
 max_per_cycle = 1000
 """
 
@@ -311,11 +313,17 @@ def main() -> None:
     # A label with a headline and no text (some official releases' feed items) has no page to serve:
     # a page without text is not an article.
     reports = [r for r in labelled if r["text"].strip()]
+    # A report older than the crawl's item age limit (crawl.max_item_age, at most ten years) is not
+    # fetched: left out of both the crawl and the replay.
+    too_old = datetime.now(UTC) - timedelta(days=MAX_ITEM_DAYS)
+    old = {r["event"] for r in reports if r["published"] < too_old}
+    reports = [r for r in reports if r["event"] not in old]
     in_scope = {r["event"] for r in reports if matches(r)}
     counted = [r for r in reports if r["event"] in in_scope]
     print(
         f"{len(reports)} reports, {len({r['event'] for r in reports})} events "
-        f"({len(labelled) - len(reports)} headline-only labels left out); {args.cycle} revealed per crawl"
+        f"({len(labelled) - len(reports)} headline-only labels or events older than {MAX_ITEM_DAYS} days left out);"
+        f" {args.cycle} revealed per crawl"
     )
     if args.topic:
         print(f"topic {args.topic}: {len(in_scope)} events have a report it matches; only they are counted")

@@ -56,6 +56,8 @@ LEAD_WORDS = 80  # every name and figure of a text's first LEAD_WORDS words is a
 REPEAT_WORDS = 200  # and those it names twice within its first REPEAT_WORDS: later paragraphs recap other news
 GIST_MIN_WORDS = 200  # a text this long is a full report, and its gist (`_gist`) is kept
 GIST_SHARE = 0.06  # two full reports whose gists share less than this (Dice) are two developments
+LEAD_SENTENCE_WORDS = 40  # a full report's first sentence, cut at this many words, says who did what
+LEAD_PEOPLE = 2  # a first sentence naming this many people is about them: one meets the other
 MAX_RUN = 4  # words of a name run at most ("Defence Minister Rajnath Singh")
 TEMPLATE_RUN = 3  # headlines opening with this many content words in common may be one template
 SMOOTHING = 100  # term weights count this many stored reports more, none of them carrying the term
@@ -192,6 +194,14 @@ _COMMON_CAPITALISED = frozenset(
     his her their its our in on at for but and or if as after before when while with by from to
     of read also watch photo image video file""".split()
 )
+# Words that stand before a person's name in English copy ("Prime Minister Narendra Modi", "US
+# Secretary of State Antony Blinken", "Tesla CEO Elon Musk", "Pope Francis"), and the words of an
+# office that may come between such a word and the name ("Director of National Intelligence").
+_TITLES = frozenset(
+    """president minister secretary adviser advisor nsa pm eam chancellor premier pope king prince
+    sheikh ambassador senator governor envoy mr ms dr vice chief ceo director chairman""".split()
+)
+_OFFICE = frozenset("of the state defense defence national intelligence security external affairs foreign".split())
 
 
 class Fingerprint:
@@ -402,7 +412,8 @@ def name_runs(text: str) -> tuple[tuple[str, ...], ...]:
 def _key_terms_and_runs(
     title: str, text: str, lead_words: int = LEAD_WORDS
 ) -> tuple[set[str], tuple[tuple[str, ...], ...]]:
-    return _terms_and_runs(*_split(title, text), lead_words)
+    terms, runs, _ = _terms_and_runs(*_split(title, text), lead_words)
+    return terms, runs
 
 
 def _split(title: str, text: str) -> tuple[str, list[tuple[int, str]], str, list[tuple[int, str]]]:
@@ -418,7 +429,9 @@ def _terms_and_runs(
     body: str,
     body_words: list[tuple[int, str]],
     lead_words: int = LEAD_WORDS,
-) -> tuple[set[str], tuple[tuple[str, ...], ...]]:
+) -> tuple[set[str], tuple[tuple[str, ...], ...], list[tuple[int, str]]]:
+    """The key terms (`key_terms`), the name runs (`name_runs`) and the body's names and figures
+    with their word indexes (`_names_and_figures`)."""
     lowercase = {_stem(word) for word in {word for _, word in title_words + body_words if word.islower()}}
     named = _capitalised_inside_sentences(title, title_words) | _capitalised_inside_sentences(body, body_words)
     body_terms = _names_and_figures(body, body_words, lowercase, named)
@@ -432,7 +445,7 @@ def _terms_and_runs(
     if not title.isascii():
         repeated = Counter(word for _, word in body_words if _DEVANAGARI_WORD.match(word))
         terms.update(word for _, word in title_words if repeated[word] >= 2 and _is_content_word(word))
-    return terms, _runs(body, body_words, body_terms)
+    return terms, _runs(body, body_words, body_terms), body_terms
 
 
 def _runs(body: str, words: list[tuple[int, str]], names: list[tuple[int, str]]) -> tuple[tuple[str, ...], ...]:
@@ -465,7 +478,8 @@ class EventProfile:
     the terms it names only as another event that places it in time ("ahead of the 2+2 dialogue");
     and, to compare an English with a Hindi report, its script and its cross-script keys: the
     keys (`translit.cross_keys`) of an English report's terms, of a Hindi report's headline and lead
-    words; and, for a full report, its gist (`_gist`)."""
+    words; and, for a full report, its gist (`_gist`) and the people and names of its headline and
+    first sentence (`_lead_people`)."""
 
     headline: frozenset[str]
     keys: frozenset[str]
@@ -475,6 +489,8 @@ class EventProfile:
     script: str = "latn"  # "deva" for a report written mostly in Devanagari (Hindi)
     cross: frozenset[str] = frozenset()  # keys that match names across scripts (translit.cross_keys)
     gist: frozenset[str] = frozenset()  # a full report's words of what happened (`_gist`); empty for a short text
+    people: tuple[frozenset[str], ...] = ()  # the people a full report's first sentence names (`_lead_people`)
+    lead: frozenset[str] = frozenset()  # the names of its headline and first sentence, with their cross keys
 
     @property
     def terms(self) -> frozenset[str]:
@@ -506,7 +522,7 @@ def without_context(text: str) -> str:
 def event_profile(title: str | None, text: str | None) -> EventProfile:
     title, text = title or "", text or ""
     nfkc_title, title_words, body, body_words = _split(title, text)
-    keys, runs = _terms_and_runs(nfkc_title, title_words, body, body_words)
+    keys, runs, body_terms = _terms_and_runs(nfkc_title, title_words, body, body_words)
     headline = frozenset(title_terms(title))
     context: frozenset[str] = frozenset()
     if _CONTEXT_CLAUSE.search(title) or _CONTEXT_CLAUSE.search(text):
@@ -525,8 +541,15 @@ def event_profile(title: str | None, text: str | None) -> EventProfile:
             ("".join(run) for run in runs if len(run) == 2),
         )
     cross = frozenset(key for word in words for key in cross_keys(word))
+    gist = _gist(title_words, body_words)
+    people: tuple[frozenset[str], ...] = ()
+    opening: frozenset[str] = frozenset()
+    if gist:
+        end = _first_sentence_end(body, body_words)
+        people = tuple(frozenset(_with_cross_keys(name)) for name in _lead_people(body_words[:end]))
+        opening = frozenset(_with_cross_keys(headline.union(term for index, term in body_terms if index < end)))
     return EventProfile(
-        headline, frozenset(keys), title_sequence(title), runs, context, script, cross, _gist(title_words, body_words)
+        headline, frozenset(keys), title_sequence(title), runs, context, script, cross, gist, people, opening
     )
 
 
@@ -543,6 +566,68 @@ def _gist(title_words: list[tuple[int, str]], body_words: list[tuple[int, str]])
         return frozenset()
     words = title_words + body_words[:LEAD_WORDS]
     return frozenset(_stem(word) for _, word in words if len(word) > 2 and word.islower() and _is_content_word(word))
+
+
+def _first_sentence_end(body: str, words: list[tuple[int, str]]) -> int:
+    """The number of `words` (of `body`) in its first sentence, at most LEAD_SENTENCE_WORDS: up to
+    the first full stop after eight words that does not end an initial ("S. Jaishankar", "Mr.")."""
+    for index, (offset, word) in enumerate(words[:LEAD_SENTENCE_WORDS]):
+        end = offset + len(word)
+        if index >= 8 and body[end : end + 1] == "." and not (len(word) <= 2 and word[0].isupper()):
+            return index + 1
+    return min(len(words), LEAD_SENTENCE_WORDS)
+
+
+def _lead_people(words: list[tuple[int, str]]) -> list[tuple[str, ...]]:
+    """The people `words` name after a title, each as its name's words, trimmed and casefolded:
+    "Prime Minister Narendra Modi" (narendra, modi), "US Secretary of State Antony Blinken"
+    (antony, blinken), "Pope Francis" (francis). An office "of the ..." names no one ("Minister of
+    the United States"). English copy only: other languages' titles are not in `_TITLES`."""
+    people = []
+    index, count = 0, len(words)
+    while index < count:
+        if words[index][1].lower() not in _TITLES:
+            index += 1
+            continue
+        index += 1
+        if index + 1 < count and words[index][1] == "of" and words[index + 1][1] == "the":
+            index += 2
+            while index < count and words[index][1][0].isupper():
+                index += 1
+            continue
+        name: list[str] = []
+        while index < count:
+            word = words[index][1]
+            if word.lower() in _TITLES or word.lower() in _OFFICE:
+                if name:
+                    break
+            elif word[0].isupper():
+                name.append(_stem(word.casefold()))
+            else:
+                break
+            index += 1
+        if name:
+            people.append(tuple(name))
+    return people
+
+
+def _with_cross_keys(words: Iterable[str]) -> set[str]:
+    """`words` and their cross keys (`translit.cross_keys`), so Zelenskyy is Zelenskiy and Zelensky."""
+    found = set()
+    for word in words:
+        found.add(word)
+        found.update(cross_keys(word))
+    return found
+
+
+def people_conflict(a: EventProfile, b: EventProfile) -> bool:
+    """True when the first sentences of two full reports each name LEAD_PEOPLE people or more, and
+    each names someone of whom the other's headline and first sentence name no word: Jaishankar's
+    talks with Blinken and Modi's meeting with Blinken the same evening, whoever their later
+    paragraphs recap. Reports of one meeting open on the same two people."""
+    if len(a.people) < LEAD_PEOPLE or len(b.people) < LEAD_PEOPLE:
+        return False
+    return any(b.lead.isdisjoint(name) for name in a.people) and any(a.lead.isdisjoint(name) for name in b.people)
 
 
 def gist_conflict(a: EventProfile, b: EventProfile) -> bool:
@@ -568,6 +653,8 @@ def profile_to_json(profile: EventProfile) -> dict:
         "script": profile.script,
         "cross": sorted(profile.cross),
         "gist": sorted(profile.gist),
+        "people": [sorted(name) for name in profile.people],
+        "lead": sorted(profile.lead),
     }
 
 
@@ -577,7 +664,8 @@ def profile_from_json(data: dict) -> EventProfile:
     # those stored before context clauses have no "context": all their terms are their own; those
     # stored before scripts were compared have no "script" (read from the headline) and no "cross"
     # (an English one is then matched through its terms, a Hindi one not at all); those stored
-    # before gists have no "gist": no gist check.
+    # before gists have no "gist": no gist check; those stored before lead people have no "people"
+    # and no "lead": no people check.
     return EventProfile(
         frozenset(data["headline"]),
         frozenset(data["keys"]),
@@ -587,6 +675,8 @@ def profile_from_json(data: dict) -> EventProfile:
         data.get("script") or ("deva" if _mostly_devanagari(" ".join(data["headline"])) else "latn"),
         frozenset(data.get("cross") or ()),
         frozenset(data.get("gist") or ()),
+        tuple(frozenset(name) for name in data.get("people") or ()),
+        frozenset(data.get("lead") or ()),
     )
 
 
@@ -675,9 +765,10 @@ def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = 
     specific figure (7.7, 825, not a year) counting FIGURE_BONUS more than a word, or when
     their headlines are one template with different slots, or each names someone the other does
     not (`names_conflict`), or both are full reports that open on different happenings
-    (`gist_conflict`). A term one report names only as its context ("ahead of the 2+2
-    dialogue") and the other as its own is not shared. An English and a Hindi report are compared
-    by `cross_event_score` instead. Compare with `STORY_THRESHOLD`."""
+    (`gist_conflict`) or on meetings of different people (`people_conflict`). A term one report
+    names only as its context ("ahead of the 2+2 dialogue") and the other as its own is not
+    shared. An English and a Hindi report are compared by `cross_event_score` instead. Compare
+    with `STORY_THRESHOLD`."""
     weights = weights or TermWeights()
     if a.script != b.script:
         return cross_event_score(*((a, b) if b.script == "deva" else (b, a)), weights)
@@ -686,7 +777,13 @@ def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = 
     unlike = a.context ^ b.context
     shared = (a.terms & b.terms) - unlike
     weight = _run_weight(shared, weights, a.runs + b.runs) + _figure_bonus(shared, weights)
-    if weight < MIN_SHARED or template_conflict(a, b, weights) or names_conflict(a, b) or gist_conflict(a, b):
+    if (
+        weight < MIN_SHARED
+        or template_conflict(a, b, weights)
+        or names_conflict(a, b)
+        or gist_conflict(a, b)
+        or people_conflict(a, b)
+    ):
         return 0.0
     return (
         _weighted_dice(a.headline, b.headline, weights, unlike) + _weighted_dice(a.keys, b.keys, weights, unlike)

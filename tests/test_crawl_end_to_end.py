@@ -254,6 +254,25 @@ def test_full_reports_of_two_meetings_of_one_summit_day_alert_as_two_events(tmp_
     assert any("Modi meets Albanese for the first time" in title for title in alerted)
 
 
+def test_full_reports_of_a_ministers_talks_and_a_call_on_the_prime_minister_the_same_day_alert_as_two_events(
+    tmp_path, newsweb, receiver
+):
+    # Blinken's talks with Jaishankar in the morning and his call on Modi in the evening: both
+    # full reports open on what was discussed (Afghanistan, the Indo-Pacific, the pandemic, the
+    # Quad), name the same city and titles, and recap each other. Their first sentences name who
+    # met whom, and those differ: two developments. Another outlet's report of the call, naming
+    # Biden as well and the two in the other order, joins the call.
+    visit = topic_toml("visit", "Blinken")
+    _, stored = _crawl_feed(tmp_path, newsweb, receiver, "feeds/delhi.rss", "delhi-desk", topics=visit)
+    assert len(stored) == 3 and all(a["topics"] for a in stored)
+    talks, call, other = _starting(stored, "Jaishankar, Blinken hold", "Modi meets Blinken", "Blinken calls on")
+    assert other["story_id"] == call["story_id"]
+    assert talks["story_id"] != call["story_id"]
+    alerted = sorted(post["title"] for post in receiver.posts)
+    assert len(alerted) == 2, alerted
+    assert any("Jaishankar, Blinken hold talks" in title for title in alerted)
+
+
 def test_an_article_that_cannot_be_stored_is_retried_and_the_batch_around_it_keeps_its_term_counts(
     tmp_path, newsweb, receiver
 ):

@@ -433,3 +433,62 @@ def test_a_full_report_of_another_meeting_is_told_apart_from_a_story_seed_read_b
         (*_page("tokyo/investment-incentive-agreement.html"), 2),
     )
     assert albanese != talks and pact == talks
+
+
+def test_a_call_on_another_leader_is_told_apart_from_a_story_seed_read_back_from_the_database(tmp_path):
+    # Who a full report's first sentence says met whom is kept with its stored profile: the call on
+    # Modi, crawled after the report of the talks with Jaishankar was stored, is compared with the
+    # people the talks' first sentence named; another outlet's report of the call joins the call.
+    start = datetime(2021, 7, 28, 6, tzinfo=UTC)
+    talks, call, other = _crawled_apart(
+        tmp_path,
+        start,
+        (*_page("delhi/jaishankar-blinken-talks.html"), 0),
+        (*_page("delhi/modi-meets-blinken.html"), 4),
+        (*_page("delhi/blinken-calls-on-modi.html"), 6),
+    )
+    assert call != talks and other == call
+
+
+ZELENSKYY_MEETING = (
+    "Modi meets Zelenskyy in Hiroshima, says India will do everything it can to end the war",
+    "Prime Minister Narendra Modi met Ukrainian President Volodymyr Zelenskyy in Hiroshima on Saturday, their first"
+    " meeting in person since Russia invaded Ukraine, and said India and he personally would do everything they"
+    " could to find a solution to the war. The two leaders met on the sidelines of the G7 summit, to which Japan"
+    " had invited India as a guest country.\n\n"
+    "Modi told Zelenskyy that he did not see the war as an issue of economics or politics but of humanity and"
+    " human values, and that India understood the pain of the people of Ukraine. Zelenskyy briefed him on his"
+    " peace formula and asked India to join it, officials said.\n\n"
+    "Foreign Secretary Vinay Kwatra said the meeting lasted about thirty minutes and that humanitarian assistance"
+    " for Ukraine was discussed. India has sent medicines and relief material to Ukraine since the start of the"
+    " war and has called for dialogue and diplomacy.\n\n"
+    "Modi also held talks with the Japanese prime minister and met several other leaders at the summit, and he"
+    " was to unveil a bust of Mahatma Gandhi in the city on Saturday before a meeting of the Quad leaders. From"
+    " Japan he travels on to Papua New Guinea and then to Australia, where he will hold talks in Sydney.",
+)
+ZELENSKY_MEETING = (
+    "Zelensky and Modi meet for the first time since the invasion, at the G7 in Hiroshima",
+    "President Zelensky met Prime Minister Modi of India in Hiroshima on Saturday, in the first meeting in person"
+    " between the two men since Russian troops crossed into Ukraine, as Kyiv sought the support of countries that"
+    " have stayed neutral in the war.\n\n"
+    "Modi said the war was a very big issue for the whole world and that he saw it as an issue of humanity, and"
+    " promised that India would do what it could to help end it, according to a video of the meeting released by"
+    " his office. Zelensky said on social media that he had briefed Modi on his peace formula and invited India to"
+    " join it.\n\n"
+    "India has not condemned the invasion and has kept buying Russian oil, but it has sent humanitarian aid to"
+    " Ukraine and repeatedly called for an end to the fighting through dialogue and diplomacy. Officials said the"
+    " meeting on the sidelines of the G7 summit lasted about half an hour.\n\n"
+    "Zelensky arrived in Hiroshima on a French government plane on Saturday and was also to meet the leaders of"
+    " the G7 countries, including the American president, during his visit to the summit. It was his first"
+    " journey to Asia since the war began, and his second trip abroad in a week after a tour of Europe.",
+)
+
+
+def test_reports_of_one_meeting_that_spell_a_name_differently_in_their_first_sentences_join(tmp_path):
+    # "President Zelensky" and "President Volodymyr Zelenskyy" are one man: the first sentences
+    # name the same two people, so the second report joins the first one's story.
+    for words in (ZELENSKYY_MEETING, ZELENSKY_MEETING):
+        assert len(words[1].split()) >= 200
+    start = datetime(2023, 5, 20, 6, tzinfo=UTC)
+    first, second = _crawled_apart(tmp_path, start, (*ZELENSKYY_MEETING, 0), (*ZELENSKY_MEETING, 2))
+    assert second == first
