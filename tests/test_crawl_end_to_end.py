@@ -28,6 +28,22 @@ def _starting(stored: list[dict], *starts: str) -> list[dict]:
     return [next(a for a in stored if a["title"].startswith(start)) for start in starts]
 
 
+def _two_developments(
+    tmp_path, newsweb, receiver, feed: str, source: str, topics, story: str, joins: str, apart: str, alert: str
+):
+    """Crawl a feed of three reports (titles starting `story`, `joins`, `apart`): the second joins
+    the first one's story, the third is a development of its own, and the two stories alert once
+    each, one of them with `alert` in its title."""
+    _, stored = _crawl_feed(tmp_path, newsweb, receiver, feed, source, topics=topics)
+    assert len(stored) == 3 and all(a["topics"] for a in stored)
+    first, second, third = _starting(stored, story, joins, apart)
+    assert second["story_id"] == first["story_id"]
+    assert third["story_id"] != first["story_id"]
+    alerted = sorted(post["title"] for post in receiver.posts)
+    assert len(alerted) == 2, alerted
+    assert any(alert in title for title in alerted)
+
+
 def test_crawl_stores_extracted_articles_and_alerts_once_per_story(tmp_path, newsweb, receiver):
     config = write_config(tmp_path / "newswatch.toml", newsweb, [receiver.apprise_url])
     _crawl(config)
@@ -193,14 +209,18 @@ def test_a_report_of_the_dialogue_alerts_though_a_meet_held_ahead_of_it_named_it
     # "INDUS-X investors meet held ... ahead of the 2+2 ministerial dialogue" names the dialogue only
     # to place the meet in time: the dialogue's own report shares those words and is another
     # development. A second report of the meet, placed the same way, is the meet's story.
-    _, stored = _crawl_feed(tmp_path, newsweb, receiver, "feeds/dialogue.rss", "defence-wire")
-    assert len(stored) == 3 and all(a["topics"] for a in stored)
-    meet, pitch, dialogue = _starting(stored, "INDUS-X investors", "INDUS-X start-ups", "India, US hold 2+2")
-    assert pitch["story_id"] == meet["story_id"]
-    assert dialogue["story_id"] != meet["story_id"]
-    alerted = sorted(post["title"] for post in receiver.posts)
-    assert len(alerted) == 2, alerted
-    assert any("2+2 ministerial dialogue in New Delhi" in title for title in alerted)
+    _two_developments(
+        tmp_path,
+        newsweb,
+        receiver,
+        "feeds/dialogue.rss",
+        "defence-wire",
+        topics=None,
+        story="INDUS-X investors",
+        joins="INDUS-X start-ups",
+        apart="India, US hold 2+2",
+        alert="2+2 ministerial dialogue in New Delhi",
+    )
 
 
 def test_a_long_report_recapping_the_other_talks_of_a_visit_in_its_last_paragraph_alerts_as_its_own_event(
@@ -210,15 +230,18 @@ def test_a_long_report_recapping_the_other_talks_of_a_visit_in_its_last_paragrap
     # on the other, naming its drones and chip plant, or its Quad and cancer moonshot, twice.
     # What a report names that late is background, not what it reports: the summit alerts, and a
     # short second report of the talks joins the talks' story.
-    visit = topic_toml("visit", "Modi")
-    _, stored = _crawl_feed(tmp_path, newsweb, receiver, "feeds/visit.rss", "visit-desk", topics=visit)
-    assert len(stored) == 3 and all(a["topics"] for a in stored)
-    talks, summit, plant = _starting(stored, "Modi and Biden review", "Quad leaders launch", "US Space Force")
-    assert plant["story_id"] == talks["story_id"]
-    assert summit["story_id"] != talks["story_id"]
-    alerted = sorted(post["title"] for post in receiver.posts)
-    assert len(alerted) == 2, alerted
-    assert any("Quad leaders launch cancer moonshot" in title for title in alerted)
+    _two_developments(
+        tmp_path,
+        newsweb,
+        receiver,
+        "feeds/visit.rss",
+        "visit-desk",
+        topics=topic_toml("visit", "Modi"),
+        story="Modi and Biden review",
+        joins="US Space Force",
+        apart="Quad leaders launch",
+        alert="Quad leaders launch cancer moonshot",
+    )
 
 
 def test_meetings_with_two_people_at_one_venue_the_same_morning_alert_as_two_events(tmp_path, newsweb, receiver):
@@ -226,15 +249,18 @@ def test_meetings_with_two_people_at_one_venue_the_same_morning_alert_as_two_eve
     # reports share the visit's people, places and titles and most of their wording. Each
     # headline names someone the other report never names, so they are two developments; a second
     # report of the Gabbard meeting joins hers.
-    visit = topic_toml("visit", "Modi")
-    _, stored = _crawl_feed(tmp_path, newsweb, receiver, "feeds/blair-house.rss", "visit-desk", topics=visit)
-    assert len(stored) == 3 and all(a["topics"] for a in stored)
-    musk, gabbard, khalistan = _starting(stored, "Modi meets Elon Musk", "Modi meets US intelligence", "India raises")
-    assert khalistan["story_id"] == gabbard["story_id"]
-    assert gabbard["story_id"] != musk["story_id"]
-    alerted = sorted(post["title"] for post in receiver.posts)
-    assert len(alerted) == 2, alerted
-    assert any("Tulsi Gabbard at Blair House" in title for title in alerted)
+    _two_developments(
+        tmp_path,
+        newsweb,
+        receiver,
+        "feeds/blair-house.rss",
+        "visit-desk",
+        topics=topic_toml("visit", "Modi"),
+        story="Modi meets US intelligence",
+        joins="India raises",
+        apart="Modi meets Elon Musk",
+        alert="Tulsi Gabbard at Blair House",
+    )
 
 
 def test_full_reports_of_two_meetings_of_one_summit_day_alert_as_two_events(tmp_path, newsweb, receiver):
@@ -243,15 +269,18 @@ def test_full_reports_of_two_meetings_of_one_summit_day_alert_as_two_events(tmp_
     # titles, and recaps the other meeting in its last paragraphs. Their leads say different
     # things happened (talks and an investment pact; congratulations on an election win), so they
     # are two developments; another outlet's report of the pact, opening on it, joins the talks.
-    visit = topic_toml("visit", "Modi")
-    _, stored = _crawl_feed(tmp_path, newsweb, receiver, "feeds/tokyo.rss", "tokyo-desk", topics=visit)
-    assert len(stored) == 3 and all(a["topics"] for a in stored)
-    talks, albanese, pact = _starting(stored, "'A partnership of trust'", "Modi meets Albanese", "India, US sign")
-    assert pact["story_id"] == talks["story_id"]
-    assert albanese["story_id"] != talks["story_id"]
-    alerted = sorted(post["title"] for post in receiver.posts)
-    assert len(alerted) == 2, alerted
-    assert any("Modi meets Albanese for the first time" in title for title in alerted)
+    _two_developments(
+        tmp_path,
+        newsweb,
+        receiver,
+        "feeds/tokyo.rss",
+        "tokyo-desk",
+        topics=topic_toml("visit", "Modi"),
+        story="'A partnership of trust'",
+        joins="India, US sign",
+        apart="Modi meets Albanese",
+        alert="Modi meets Albanese for the first time",
+    )
 
 
 def test_full_reports_of_a_ministers_talks_and_a_call_on_the_prime_minister_the_same_day_alert_as_two_events(
@@ -262,15 +291,18 @@ def test_full_reports_of_a_ministers_talks_and_a_call_on_the_prime_minister_the_
     # Quad), name the same city and titles, and recap each other. Their first sentences name who
     # met whom, and those differ: two developments. Another outlet's report of the call, naming
     # Biden as well and the two in the other order, joins the call.
-    visit = topic_toml("visit", "Blinken")
-    _, stored = _crawl_feed(tmp_path, newsweb, receiver, "feeds/delhi.rss", "delhi-desk", topics=visit)
-    assert len(stored) == 3 and all(a["topics"] for a in stored)
-    talks, call, other = _starting(stored, "Jaishankar, Blinken hold", "Modi meets Blinken", "Blinken calls on")
-    assert other["story_id"] == call["story_id"]
-    assert talks["story_id"] != call["story_id"]
-    alerted = sorted(post["title"] for post in receiver.posts)
-    assert len(alerted) == 2, alerted
-    assert any("Jaishankar, Blinken hold talks" in title for title in alerted)
+    _two_developments(
+        tmp_path,
+        newsweb,
+        receiver,
+        "feeds/delhi.rss",
+        "delhi-desk",
+        topics=topic_toml("visit", "Blinken"),
+        story="Modi meets Blinken",
+        joins="Blinken calls on",
+        apart="Jaishankar, Blinken hold",
+        alert="Jaishankar, Blinken hold talks",
+    )
 
 
 def test_an_article_that_cannot_be_stored_is_retried_and_the_batch_around_it_keeps_its_term_counts(
