@@ -37,6 +37,7 @@ from functools import lru_cache
 import numpy as np
 from datasketch import MinHash
 
+from newswatch.domain.happenings import happenings, happenings_differ
 from newswatch.domain.translit import ACRONYM, code, cross_keys, is_devanagari, skeleton
 
 NUM_PERM = 128  # MinHash permutations; 4 bytes each in a stored signature
@@ -478,8 +479,9 @@ class EventProfile:
     the terms it names only as another event that places it in time ("ahead of the 2+2 dialogue");
     and, to compare an English with a Hindi report, its script and its cross-script keys: the
     keys (`translit.cross_keys`) of an English report's terms, of a Hindi report's headline and lead
-    words; and, for a full report, its gist (`_gist`) and the people and names of its headline and
-    first sentence (`_lead_people`)."""
+    words; what its headline and first sentence say happened (`happenings.happenings`: talks, an
+    award, an address, a signing, a visit); and, for a full report, its gist (`_gist`) and the
+    people and names of its headline and first sentence (`_lead_people`)."""
 
     headline: frozenset[str]
     keys: frozenset[str]
@@ -491,6 +493,7 @@ class EventProfile:
     gist: frozenset[str] = frozenset()  # a full report's words of what happened (`_gist`); empty for a short text
     people: tuple[frozenset[str], ...] = ()  # the people a full report's first sentence names (`_lead_people`)
     lead: frozenset[str] = frozenset()  # the names of its headline and first sentence, with their cross keys
+    acts: frozenset[str] = frozenset()  # what its headline and first sentence say happened (`happenings`)
 
     @property
     def terms(self) -> frozenset[str]:
@@ -506,7 +509,8 @@ CONTEXT_WORDS = 8
 _CONTEXT_CLAUSE = re.compile(
     r"\b(?:ahead\s+of|in\s+the\s+run[- ]up\s+to|on\s+the\s+eve\s+of|as\s+a\s+precursor\s+to|prior\s+to"
     r"|on\s+the\s+(?:sidelines|margins)\s+of"
-    r"|(?:a|one|two|three|four|five|six|\d+)\s+(?:days?|weeks?)\s+(?:before|ahead\s+of))"
+    r"|(?:a|one|two|three|four|five|six|\d+)\s+(?:days?|weeks?)\s+(?:before|ahead\s+of)"
+    r"|hours\s+(?:before|ahead\s+of))"
     # Words of the clause: no clause punctuation, and a full stop only inside a word (2.75) or
     # after an initial (U.S.).
     rf"(?:\s+(?:[^\s,;:!?()\[\].]|\.(?=\w)|(?<=\b[A-Z])\.)+){{1,{CONTEXT_WORDS}}}",
@@ -544,12 +548,20 @@ def event_profile(title: str | None, text: str | None) -> EventProfile:
     gist = _gist(title_words, body_words)
     people: tuple[frozenset[str], ...] = ()
     opening: frozenset[str] = frozenset()
+    acts: frozenset[str] = frozenset()
+    end = _first_sentence_end(body, body_words)
+    sentence = body[: body_words[end - 1][0] + len(body_words[end - 1][1])] if end else ""
+    if script == "latn":
+        acts = happenings(without_context(title + "\n" + sentence))
     if gist:
-        end = _first_sentence_end(body, body_words)
-        people = tuple(frozenset(_with_cross_keys(name)) for name in _lead_people(body_words[:end]))
+        # Whom the sentence names to place itself in time ("hours before his talks with President
+        # Donald Trump") is not whom it says met.
+        spans = [match.span() for match in _CONTEXT_CLAUSE.finditer(sentence)]
+        own_words = [(offset, word) for offset, word in body_words[:end] if not any(x <= offset < y for x, y in spans)]
+        people = tuple(frozenset(_with_cross_keys(name)) for name in _lead_people(own_words))
         opening = frozenset(_with_cross_keys(headline.union(term for index, term in body_terms if index < end)))
     return EventProfile(
-        headline, frozenset(keys), title_sequence(title), runs, context, script, cross, gist, people, opening
+        headline, frozenset(keys), title_sequence(title), runs, context, script, cross, gist, people, opening, acts
     )
 
 
@@ -655,6 +667,7 @@ def profile_to_json(profile: EventProfile) -> dict:
         "gist": sorted(profile.gist),
         "people": [sorted(name) for name in profile.people],
         "lead": sorted(profile.lead),
+        "acts": sorted(profile.acts),
     }
 
 
@@ -665,7 +678,7 @@ def profile_from_json(data: dict) -> EventProfile:
     # stored before scripts were compared have no "script" (read from the headline) and no "cross"
     # (an English one is then matched through its terms, a Hindi one not at all); those stored
     # before gists have no "gist": no gist check; those stored before lead people have no "people"
-    # and no "lead": no people check.
+    # and no "lead": no people check; those stored before happenings have no "acts": no such check.
     return EventProfile(
         frozenset(data["headline"]),
         frozenset(data["keys"]),
@@ -677,6 +690,7 @@ def profile_from_json(data: dict) -> EventProfile:
         frozenset(data.get("gist") or ()),
         tuple(frozenset(name) for name in data.get("people") or ()),
         frozenset(data.get("lead") or ()),
+        frozenset(data.get("acts") or ()),
     )
 
 
@@ -765,7 +779,9 @@ def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = 
     specific figure (7.7, 825, not a year) counting FIGURE_BONUS more than a word, or when
     their headlines are one template with different slots, or each names someone the other does
     not (`names_conflict`), or both are full reports that open on different happenings
-    (`gist_conflict`) or on meetings of different people (`people_conflict`). A term one report
+    (`gist_conflict`) or on meetings of different people (`people_conflict`), or their leads name
+    kinds of happening that cannot be one (`happenings.happenings_differ`: an award and talks, a
+    speech and a signing). A term one report
     names only as its context ("ahead of the 2+2 dialogue") and the other as its own is not
     shared. An English and a Hindi report are compared by `cross_event_score` instead. Compare
     with `STORY_THRESHOLD`."""
@@ -783,6 +799,7 @@ def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = 
         or names_conflict(a, b)
         or gist_conflict(a, b)
         or people_conflict(a, b)
+        or happenings_differ(a.acts, b.acts)
     ):
         return 0.0
     return (

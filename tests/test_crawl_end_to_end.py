@@ -305,6 +305,28 @@ def test_full_reports_of_a_ministers_talks_and_a_call_on_the_prime_minister_the_
     )
 
 
+def test_a_ministers_address_to_the_community_the_evening_a_pact_is_signed_alerts_as_its_own_event(
+    tmp_path, newsweb, receiver
+):
+    # A defence industry roadmap is signed in the morning of a minister's visit; that evening he
+    # addresses the Indian community, and the report of the address recaps the signing: the same
+    # minister, city, roadmap, drones and 14 firms. Its lead says a speech happened, the signing
+    # reports' leads that a document was signed: two developments. A second outlet's report of
+    # the signing joins the signing.
+    _two_developments(
+        tmp_path,
+        newsweb,
+        receiver,
+        "feeds/canberra.rss",
+        "canberra-desk",
+        topics=topic_toml("visit", "Australia"),
+        story="India, Australia sign",
+        joins="Roadmap signed",
+        apart="India and Australia are partners",
+        alert="partners by choice",
+    )
+
+
 def test_an_article_that_cannot_be_stored_is_retried_and_the_batch_around_it_keeps_its_term_counts(
     tmp_path, newsweb, receiver
 ):

@@ -450,6 +450,21 @@ def test_a_call_on_another_leader_is_told_apart_from_a_story_seed_read_back_from
     assert call != talks and other == call
 
 
+def test_an_address_is_told_apart_from_a_signing_story_seed_read_back_from_the_database(tmp_path):
+    # What a report's headline and first sentence say happened is kept with its stored profile:
+    # the address, crawled after the signing's report was stored, is compared with the signing its
+    # lead named, and another outlet's report of the signing, crawled between, joins the signing.
+    start = datetime(2024, 10, 10, 1, tzinfo=UTC)
+    signing, other, address = _crawled_apart(
+        tmp_path,
+        start,
+        (*_page("canberra/defence-industry-roadmap-signed.html"), 0),
+        (*_page("canberra/drones-and-spares-roadmap.html"), 2),
+        (*_page("canberra/partners-by-choice.html"), 5),
+    )
+    assert other == signing and address != signing
+
+
 ZELENSKYY_MEETING = (
     "Modi meets Zelenskyy in Hiroshima, says India will do everything it can to end the war",
     "Prime Minister Narendra Modi met Ukrainian President Volodymyr Zelenskyy in Hiroshima on Saturday, their first"
@@ -492,3 +507,27 @@ def test_reports_of_one_meeting_that_spell_a_name_differently_in_their_first_sen
     start = datetime(2023, 5, 20, 6, tzinfo=UTC)
     first, second = _crawled_apart(tmp_path, start, (*ZELENSKYY_MEETING, 0), (*ZELENSKY_MEETING, 2))
     assert second == first
+
+
+QUAD_SUMMIT = (
+    "Quad leaders meet in Wilmington, launch cancer moonshot and maritime surveillance initiative",
+    "The leaders of India, the United States, Japan and Australia met for the Quad summit in Wilmington,"
+    " Delaware, on Saturday and launched a cancer moonshot to fight cervical cancer in the Indo-Pacific and a"
+    " maritime surveillance initiative to track dark ships across the region. The Wilmington Declaration they"
+    " adopted called the Quad a force for good, and India will host the grouping's summit next year.",
+)
+QUAD_ADDRESS = (
+    "'Quad is here to stay', Modi tells Wilmington summit as leaders launch cancer moonshot",
+    "Addressing the Quad summit in Wilmington on Saturday, Prime Minister Narendra Modi said the grouping was"
+    " here to stay, to assist, to partner and to complement, and welcomed the cancer moonshot and the maritime"
+    " surveillance initiative the four leaders launched. India will host the Quad summit next year, he said,"
+    " as the Wilmington Declaration was adopted.",
+)
+
+
+def test_an_address_to_a_summit_and_a_report_of_the_summits_meeting_are_one_story(tmp_path):
+    # One lead says the leaders met, the other that one of them addressed them: at a summit these
+    # are the same happening, and the address joins the summit's story.
+    start = datetime(2024, 9, 21, 18, tzinfo=UTC)
+    summit, address = _crawled_apart(tmp_path, start, (*QUAD_SUMMIT, 0), (*QUAD_ADDRESS, 1))
+    assert address == summit

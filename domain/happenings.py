@@ -1,0 +1,64 @@
+"""What kind of thing a report's lead says happened: talks, an award, an address, a signing, a
+visit to a place. Reports of one trip share its names and recap each other; their leads say
+which of the trip's happenings each is about ("held talks with", "conferred the Order of the Nile
+on", "addressing the Indian community", "toured the plant").
+
+English copy only; a lead in another language names no happening, and is never told apart by it.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Each kind, and the words of a lead that say it happened. Words that only name the setting
+# ("guard of honour", "addressing reporters", "a sign of") are not a happening, and the clauses
+# that place a report in time ("hours before his talks with ...") are left out by the caller.
+SUMMIT = "summit"
+_KINDS: dict[str, re.Pattern[str]] = {
+    "talks": re.compile(
+        r"\b(?:met|meets?|meeting|talks|discuss(?:ed|es|ing)?|discussions?|conversation|call(?:ed|s)?\s+on"
+        r"|(?:phone|telephone)\s+call|spoke\s+(?:with|to|by\s+phone)|dialogue|counterparts?|hosted)\b",
+        re.IGNORECASE,
+    ),
+    "award": re.compile(
+        r"\b(?:conferr?(?:ed|ing|s|ment)?|decorated|bestow(?:ed|s)?)\b"
+        r"|\bOrder\s+of\b"
+        r"|\b(?:highest|civilian|top|state|international)\s+(?:civilian\s+|state\s+)?(?:honou?r|award)s?\b",
+    ),
+    "address": re.compile(
+        r"\b(?:address(?:ed|es|ing)?|speaking\s+(?:at|to)|spoke\s+(?:at|to))\s+(?:\S+\s+){0,5}?"
+        r"(?:community|diaspora|gathering|rally|session|summit|conference|parliament|congress|assembly|nation"
+        r"|students|audience|event|forum|lawmakers|sitting|crowd|plenary|convention|university|institute"
+        r"|ceremony|meeting|business|leaders|dialogue|people)\b"
+        r"|\b(?:his|her|an|the|keynote|inaugural)\s+(?:address|speech)\b|\b(?:speech|rally|diaspora|lecture|keynote)\b",
+        re.IGNORECASE,
+    ),
+    "signing": re.compile(
+        r"\b(?:signed|signing|inked|inks?|inking)\b|(?<!\ba\s)\bsigns?\b(?!\s+of\b)"
+        r"|\bexchanged?\s+(?:\S+\s+){0,3}?(?:mous?|agreements|pacts|documents)\b",
+        re.IGNORECASE,
+    ),
+    SUMMIT: re.compile(r"\b(?:summit|plenary|session)\b", re.IGNORECASE),
+    "visit": re.compile(r"\b(?:visited|toured|tour\s+of|paid\s+(?:homage|tribute)|laid\s+a\s+wreath)\b", re.IGNORECASE),
+}
+
+# Kinds that happen together: talks end in a signing, and a lead may say either. A summit is not a
+# kind but a setting: its talks and its addresses are one happening (`happenings_differ`).
+_TOGETHER = frozenset({frozenset({"talks", "signing"})})
+
+
+def happenings(lead: str) -> frozenset[str]:
+    """The kinds of happening `lead` (a headline, a first sentence) says took place."""
+    return frozenset(kind for kind, pattern in _KINDS.items() if pattern.search(lead))
+
+
+def happenings_differ(a: frozenset[str], b: frozenset[str]) -> bool:
+    """True when two leads each name a happening and no kind of one can be a kind of the other:
+    an award against talks, an address against a signing. Leads that name none say nothing, and
+    two that both name a summit may tell its talks and its addresses: one meeting."""
+    if SUMMIT in a and SUMMIT in b:
+        return False
+    a, b = a - {SUMMIT}, b - {SUMMIT}
+    if not a or not b or a & b:
+        return False
+    return not any(frozenset({x, y}) in _TOGETHER for x in a for y in b)
