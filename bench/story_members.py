@@ -4,6 +4,7 @@ measured on the labelled sets, with the rules tried against it.
     .venv/bin/python bench/story_members.py --floor 0.2 --floor 0.1
     .venv/bin/python bench/story_members.py --cohesion 0.6 --reanchor --lead 35
     .venv/bin/python bench/story_members.py --labels bench/labels/corpus_events.jsonl --corpus DIR
+    .venv/bin/python bench/story_members.py --events tests/labelled/long.jsonl --floor 0.1
 
 Each crawl order of `bench_stories.py` is replayed in memory: a report joins the story whose first
 report, published within the story window, scores highest at or above the threshold (term weights
@@ -132,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--labels", type=Path, default=EVENTS)
     parser.add_argument("--corpus", type=Path, help="the shared corpus (for --labels of corpus feed entries)")
+    parser.add_argument("--events", type=Path, help="the labelled reports (default events.jsonl; long.jsonl)")
     parser.add_argument("--orders", type=int, default=5, help="seeded shuffles besides oldest and newest first")
     parser.add_argument("--floor", type=float, action="append", default=[], help="also replay members voting above F")
     parser.add_argument("--extend", type=float, metavar="D", help="also replay stories extended up to D days")
@@ -139,7 +141,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reanchor", action="store_true", help="also replay earlier reports re-anchoring")
     parser.add_argument("--lead", type=int, action="append", default=[], metavar="L", help="also replay leads of L")
     args = parser.parse_args(argv)
-    reports = load(args.labels) if args.labels == EVENTS else corpus_labelled(args.labels, args.corpus or CORPUS)
+    if args.labels == EVENTS:
+        reports = load(args.events or EVENTS)
+    else:
+        reports = corpus_labelled(args.labels, args.corpus or CORPUS)
     events = {r["event"] for r in reports}
     rules = [Rule("first report only")]
     rules += [Rule(f"members vote above {floor}", floor=floor) for floor in args.floor]
