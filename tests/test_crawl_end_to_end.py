@@ -327,6 +327,27 @@ def test_a_ministers_address_to_the_community_the_evening_a_pact_is_signed_alert
     )
 
 
+def test_a_ministers_talks_with_his_counterpart_the_evening_a_deal_is_signed_alert_as_their_own_event(
+    tmp_path, newsweb, receiver
+):
+    # A shipbuilding arrangement is signed in the morning of a minister's visit, and two outlets
+    # report it, naming its signatories. That evening he meets his counterpart, and the report of
+    # the meeting recaps the signing: the same minister, city, yards and six ships. Talks may end
+    # in a signing, but these reports of the signing never name the man he met: two developments.
+    _two_developments(
+        tmp_path,
+        newsweb,
+        receiver,
+        "feeds/seoul.rss",
+        "seoul-desk",
+        topics=topic_toml("visit", "Seoul OR Korea"),
+        story="India, South Korea sign",
+        joins="Arrangement signed",
+        apart="Rajnath Singh, Kim Yong-hyun",
+        alert="review defence cooperation",
+    )
+
+
 def test_an_article_that_cannot_be_stored_is_retried_and_the_batch_around_it_keeps_its_term_counts(
     tmp_path, newsweb, receiver
 ):

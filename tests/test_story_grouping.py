@@ -465,6 +465,22 @@ def test_an_address_is_told_apart_from_a_signing_story_seed_read_back_from_the_d
     assert other == signing and address != signing
 
 
+def test_talks_are_told_apart_from_a_signing_story_seed_read_back_from_the_database(tmp_path):
+    # Whom a short report's first sentence says met is kept with its stored profile too: the
+    # minister's talks with his counterpart and a signing whose reports never name the counterpart
+    # stay apart, whichever was stored first and read back by a later crawl.
+    start = datetime(2024, 11, 14, 1, tzinfo=UTC)
+    signed = (*_page("seoul/shipbuilding-arrangement-signed.html"), 0)
+    other = (*_page("seoul/fleet-support-ships-deal.html"), 2)
+    talks = (*_page("seoul/singh-kim-review-cooperation.html"), 7)
+    (tmp_path / "signing-first").mkdir()
+    stories = _crawled_apart(tmp_path / "signing-first", start, signed, other, talks)
+    assert stories[1] == stories[0] and stories[2] != stories[0]
+    (tmp_path / "talks-first").mkdir()
+    stories = _crawled_apart(tmp_path / "talks-first", start, talks, signed, other)
+    assert stories[1] != stories[0] and stories[2] == stories[1]
+
+
 ZELENSKYY_MEETING = (
     "Modi meets Zelenskyy in Hiroshima, says India will do everything it can to end the war",
     "Prime Minister Narendra Modi met Ukrainian President Volodymyr Zelenskyy in Hiroshima on Saturday, their first"
