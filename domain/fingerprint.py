@@ -480,9 +480,8 @@ class EventProfile:
     and, to compare an English with a Hindi report, its script and its cross-script keys: the
     keys (`translit.cross_keys`) of an English report's terms, of a Hindi report's headline and lead
     words; what its headline and first sentence say happened (`happenings.happenings`: talks, an
-    award, an address, a signing, a visit) and, for an English report, the people its first
-    sentence names (`_lead_people`); and, for a full report, its gist (`_gist`) and the names of
-    its headline and first sentence."""
+    award, an address, a signing, a visit); and, for a full report, its gist (`_gist`) and the
+    people and names of its headline and first sentence (`_lead_people`)."""
 
     headline: frozenset[str]
     keys: frozenset[str]
@@ -492,7 +491,7 @@ class EventProfile:
     script: str = "latn"  # "deva" for a report written mostly in Devanagari (Hindi)
     cross: frozenset[str] = frozenset()  # keys that match names across scripts (translit.cross_keys)
     gist: frozenset[str] = frozenset()  # a full report's words of what happened (`_gist`); empty for a short text
-    people: tuple[frozenset[str], ...] = ()  # the people an English report's first sentence names (`_lead_people`)
+    people: tuple[frozenset[str], ...] = ()  # the people a full report's first sentence names (`_lead_people`)
     lead: frozenset[str] = frozenset()  # the names of its headline and first sentence, with their cross keys
     acts: frozenset[str] = frozenset()  # what its headline and first sentence say happened (`happenings`)
 
@@ -554,13 +553,12 @@ def event_profile(title: str | None, text: str | None) -> EventProfile:
     sentence = body[: body_words[end - 1][0] + len(body_words[end - 1][1])] if end else ""
     if script == "latn":
         acts = happenings(without_context(title + "\n" + sentence))
-    if script == "latn":
+    if gist:
         # Whom the sentence names to place itself in time ("hours before his talks with President
         # Donald Trump") is not whom it says met.
         spans = [match.span() for match in _CONTEXT_CLAUSE.finditer(sentence)]
         own_words = [(offset, word) for offset, word in body_words[:end] if not any(x <= offset < y for x, y in spans)]
         people = tuple(frozenset(_with_cross_keys(name)) for name in _lead_people(own_words))
-    if gist:
         opening = frozenset(_with_cross_keys(headline.union(term for index, term in body_terms if index < end)))
     return EventProfile(
         headline, frozenset(keys), title_sequence(title), runs, context, script, cross, gist, people, opening, acts
@@ -639,27 +637,9 @@ def people_conflict(a: EventProfile, b: EventProfile) -> bool:
     each names someone of whom the other's headline and first sentence name no word: Jaishankar's
     talks with Blinken and Modi's meeting with Blinken the same evening, whoever their later
     paragraphs recap. Reports of one meeting open on the same two people."""
-    if not a.gist or not b.gist or len(a.people) < LEAD_PEOPLE or len(b.people) < LEAD_PEOPLE:
+    if len(a.people) < LEAD_PEOPLE or len(b.people) < LEAD_PEOPLE:
         return False
     return any(b.lead.isdisjoint(name) for name in a.people) and any(a.lead.isdisjoint(name) for name in b.people)
-
-
-def talks_apart_from_signing(a: EventProfile, b: EventProfile) -> bool:
-    """True when one lead says talks were held, and not that anything was signed, with someone the
-    other report, whose lead says something was signed and not that talks were held, never names:
-    Rajnath Singh's meeting with Lloyd Austin that evening and the supply arrangement signed that
-    morning, whose reports name its signatories and never Austin. Talks that end in a signing name
-    the same people in both (`happenings_differ` lets talks and a signing be one happening)."""
-    return _met_unnamed(a, b) or _met_unnamed(b, a)
-
-
-def _met_unnamed(talks: EventProfile, signing: EventProfile) -> bool:
-    if not ("talks" in talks.acts and "signing" not in talks.acts):
-        return False
-    if not ("signing" in signing.acts and "talks" not in signing.acts):
-        return False
-    named = _with_cross_keys(signing.terms.union(*signing.runs))
-    return any(named.isdisjoint(name) for name in talks.people)
 
 
 def gist_conflict(a: EventProfile, b: EventProfile) -> bool:
@@ -801,8 +781,7 @@ def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = 
     not (`names_conflict`), or both are full reports that open on different happenings
     (`gist_conflict`) or on meetings of different people (`people_conflict`), or their leads name
     kinds of happening that cannot be one (`happenings.happenings_differ`: an award and talks, a
-    speech and a signing), or one tells of talks with someone the other, a signing, never names
-    (`talks_apart_from_signing`). A term one report
+    speech and a signing, talks and a signing). A term one report
     names only as its context ("ahead of the 2+2 dialogue") and the other as its own is not
     shared. An English and a Hindi report are compared by `cross_event_score` instead. Compare
     with `STORY_THRESHOLD`."""
@@ -821,7 +800,6 @@ def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = 
         or gist_conflict(a, b)
         or people_conflict(a, b)
         or happenings_differ(a.acts, b.acts)
-        or talks_apart_from_signing(a, b)
     ):
         return 0.0
     return (

@@ -42,23 +42,27 @@ _KINDS: dict[str, re.Pattern[str]] = {
     "visit": re.compile(r"\b(?:visited|toured|tour\s+of|paid\s+(?:homage|tribute)|laid\s+a\s+wreath)\b", re.IGNORECASE),
 }
 
-# Kinds that happen together: talks end in a signing, and a lead may say either. A summit is not a
-# kind but a setting: its talks and its addresses are one happening (`happenings_differ`).
-_TOGETHER = frozenset({frozenset({"talks", "signing"})})
+# A clause that places the lead's happening beside a meeting ("conferred ... as the two leaders
+# met", "GE clinches the engine deal as Biden and Modi meet") says when, not what happened.
+_AS_THEY_MET = re.compile(
+    r"\b(?:as|when|while)\s+[^,.;:\n]{0,60}?\b(?:met|meets?|held\s+talks|holds?\s+talks)\b[^,.;:\n]*",
+    re.IGNORECASE,
+)
 
 
 def happenings(lead: str) -> frozenset[str]:
-    """The kinds of happening `lead` (a headline, a first sentence) says took place."""
+    """The kinds of happening `lead` (a headline, a first sentence) says took place, leaving out a
+    meeting it names only to say when ("as the two leaders met")."""
+    lead = _AS_THEY_MET.sub(" ", lead)
     return frozenset(kind for kind, pattern in _KINDS.items() if pattern.search(lead))
 
 
 def happenings_differ(a: frozenset[str], b: frozenset[str]) -> bool:
-    """True when two leads each name a happening and no kind of one can be a kind of the other:
-    an award against talks, an address against a signing. Leads that name none say nothing, and
-    two that both name a summit may tell its talks and its addresses: one meeting."""
+    """True when two leads each name a happening and share no kind: an award against talks, an
+    address against a signing, talks against the signing of a pact. Leads that name none say
+    nothing, a lead that says talks were held and a pact signed may be either's, and two that both
+    name a summit may tell its talks and its addresses: one meeting."""
     if SUMMIT in a and SUMMIT in b:
         return False
     a, b = a - {SUMMIT}, b - {SUMMIT}
-    if not a or not b or a & b:
-        return False
-    return not any(frozenset({x, y}) in _TOGETHER for x in a for y in b)
+    return bool(a) and bool(b) and not a & b

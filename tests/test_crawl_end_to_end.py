@@ -331,9 +331,9 @@ def test_a_ministers_talks_with_his_counterpart_the_evening_a_deal_is_signed_ale
     tmp_path, newsweb, receiver
 ):
     # A shipbuilding arrangement is signed in the morning of a minister's visit, and two outlets
-    # report it, naming its signatories. That evening he meets his counterpart, and the report of
-    # the meeting recaps the signing: the same minister, city, yards and six ships. Talks may end
-    # in a signing, but these reports of the signing never name the man he met: two developments.
+    # report it. That evening he meets his counterpart, and the report of the meeting recaps the
+    # signing: the same minister, city, yards and six ships. Its lead says talks were held, the
+    # signing reports' leads that an arrangement was signed: two developments.
     _two_developments(
         tmp_path,
         newsweb,

@@ -466,9 +466,8 @@ def test_an_address_is_told_apart_from_a_signing_story_seed_read_back_from_the_d
 
 
 def test_talks_are_told_apart_from_a_signing_story_seed_read_back_from_the_database(tmp_path):
-    # Whom a short report's first sentence says met is kept with its stored profile too: the
-    # minister's talks with his counterpart and a signing whose reports never name the counterpart
-    # stay apart, whichever was stored first and read back by a later crawl.
+    # The minister's talks with his counterpart and the signing that morning stay apart, whichever
+    # was stored first and read back by a later crawl, and the signing's other report joins it.
     start = datetime(2024, 11, 14, 1, tzinfo=UTC)
     signed = (*_page("seoul/shipbuilding-arrangement-signed.html"), 0)
     other = (*_page("seoul/fleet-support-ships-deal.html"), 2)
@@ -547,3 +546,48 @@ def test_an_address_to_a_summit_and_a_report_of_the_summits_meeting_are_one_stor
     start = datetime(2024, 9, 21, 18, tzinfo=UTC)
     summit, address = _crawled_apart(tmp_path, start, (*QUAD_SUMMIT, 0), (*QUAD_ADDRESS, 1))
     assert address == summit
+
+
+ENGINE_SIGNED = (
+    "GE Aerospace signs pact with HAL to build F414 fighter jet engines in India",
+    "GE Aerospace signed a memorandum of understanding with Hindustan Aeronautics Limited in Washington on"
+    " Thursday to build F414 engines for the Tejas Mk2 light combat aircraft in India, in what the company called"
+    " a milestone for the two countries' defence ties. The deal still needs the approval of the US Congress.",
+)
+ENGINE_AS_THEY_MEET = (
+    "As Biden and Modi meet, GE clinches deal to make F414 fighter jet engines with HAL",
+    "GE Aerospace clinched a deal on Thursday to make F414 engines with Hindustan Aeronautics Limited for the"
+    " Tejas Mk2 light combat aircraft, as President Joe Biden and Prime Minister Narendra Modi held talks at the"
+    " White House. The memorandum of understanding with HAL still needs the approval of the US Congress.",
+)
+
+
+def test_a_deal_reported_as_clinched_while_the_leaders_met_joins_the_signing_story(tmp_path):
+    # "As Biden and Modi meet" says when the deal was clinched, not that this report is of their
+    # talks: it joins the signing's story, not a story of talks of its own.
+    start = datetime(2023, 6, 22, 14, tzinfo=UTC)
+    signed, clinched = _crawled_apart(tmp_path, start, (*ENGINE_SIGNED, 0), (*ENGINE_AS_THEY_MEET, 1))
+    assert clinched == signed
+
+
+TOKYO_TALKS = (
+    "Modi, Kishida hold talks in Tokyo; review defence and high-speed rail cooperation",
+    "Prime Minister Narendra Modi held talks with Japanese Prime Minister Fumio Kishida in Tokyo on Monday,"
+    " reviewing defence cooperation, the Mumbai-Ahmedabad high-speed rail project and the target of five trillion"
+    " yen of Japanese investment in India.",
+)
+TOKYO_PACTS = (
+    "India, Japan sign six agreements after Modi-Kishida talks in Tokyo",
+    "India and Japan signed six agreements in Tokyo on Monday, on semiconductors, clean energy and the"
+    " Mumbai-Ahmedabad high-speed rail project, after talks between Prime Minister Narendra Modi and Fumio"
+    " Kishida, and reaffirmed the target of five trillion yen of Japanese investment in India.",
+)
+
+
+def test_agreements_signed_at_the_end_of_talks_join_the_talks_story(tmp_path):
+    # A lead that says talks were held and agreements signed at them may be the talks' report or
+    # the signing's: it joins the talks' story. A lead of talks alone and one of a signing alone
+    # are two developments (the shipbuilding arrangement and the minister's talks in Seoul).
+    start = datetime(2023, 3, 20, 6, tzinfo=UTC)
+    talks, pacts = _crawled_apart(tmp_path, start, (*TOKYO_TALKS, 0), (*TOKYO_PACTS, 2))
+    assert pacts == talks
