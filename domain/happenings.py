@@ -12,7 +12,8 @@ import re
 
 # Each kind, and the words of a lead that say it happened. Words that only name the setting
 # ("guard of honour", "addressing reporters", "a sign of") are not a happening, and the clauses
-# that place a report in time ("hours before his talks with ...") are left out by the caller.
+# that place a report in time ("hours before his talks with ...") are left out by the caller. A
+# summit is not a kind but a setting: its talks and its addresses are one happening.
 SUMMIT = "summit"
 _KINDS: dict[str, re.Pattern[str]] = {
     "talks": re.compile(
