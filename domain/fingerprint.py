@@ -549,17 +549,17 @@ def event_profile(title: str | None, text: str | None) -> EventProfile:
     people: tuple[frozenset[str], ...] = ()
     opening: frozenset[str] = frozenset()
     acts: frozenset[str] = frozenset()
-    end = _first_sentence_end(body, body_words)
-    sentence = body[: body_words[end - 1][0] + len(body_words[end - 1][1])] if end else ""
-    if script == "latn":
+    if script == "latn":  # a gist, its people and the kinds of happening are read from English copy only
+        end = _first_sentence_end(body, body_words)
+        sentence = body[: body_words[end - 1][0] + len(body_words[end - 1][1])] if end else ""
         acts = happenings(without_context(title + "\n" + sentence))
-    if gist:
-        # Whom the sentence names to place itself in time ("hours before his talks with President
-        # Donald Trump") is not whom it says met.
-        spans = [match.span() for match in _CONTEXT_CLAUSE.finditer(sentence)]
-        own_words = [(offset, word) for offset, word in body_words[:end] if not any(x <= offset < y for x, y in spans)]
-        people = tuple(frozenset(_with_cross_keys(name)) for name in _lead_people(own_words))
-        opening = frozenset(_with_cross_keys(headline.union(term for index, term in body_terms if index < end)))
+        if gist:
+            # Whom the sentence names to place itself in time ("hours before his talks with
+            # President Donald Trump") is not whom it says met.
+            spans = [match.span() for match in _CONTEXT_CLAUSE.finditer(sentence)]
+            own_words = [(at, word) for at, word in body_words[:end] if not any(x <= at < y for x, y in spans)]
+            people = tuple(frozenset(_with_cross_keys(name)) for name in _lead_people(own_words))
+            opening = frozenset(_with_cross_keys(headline.union(term for index, term in body_terms if index < end)))
     return EventProfile(
         headline, frozenset(keys), title_sequence(title), runs, context, script, cross, gist, people, opening, acts
     )

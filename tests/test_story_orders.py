@@ -40,9 +40,12 @@ SETTINGS = alert_settings(max_age=0, max_per_cycle=10_000)
 CRAWLED_FROM = datetime(2026, 12, 1, tzinfo=UTC)
 
 
+def _all_reports() -> list[dict]:
+    return [json.loads(line) for line in EVENTS.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def _reports() -> list[dict]:
-    reports = [json.loads(line) for line in EVENTS.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [r for r in reports if r["event"] in CHOSEN or r["id"] in CHOSEN]
+    return [r for r in _all_reports() if r["event"] in CHOSEN or r["id"] in CHOSEN]
 
 
 def _crawl(tmp_path: Path, ordered: list[dict], cycle: int = 7) -> Counter:
@@ -151,10 +154,6 @@ def test_an_event_reported_in_english_and_in_hindi_alerts_once_whatever_the_craw
         assert {r["lang"] for r in reports if r["event"] == event} == {"en", "hi"}
     alerts = _crawl(tmp_path, _orders(reports)[order])
     assert {event: alerts[event] for event in sorted(BILINGUAL_CHOSEN) if alerts[event] != 1} == {}
-
-
-def _all_reports() -> list[dict]:
-    return [json.loads(line) for line in EVENTS.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 @pytest.mark.parametrize("order", list(_orders(_all_reports())))
