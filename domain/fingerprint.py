@@ -37,8 +37,9 @@ from functools import lru_cache
 import numpy as np
 from datasketch import MinHash
 
-from newswatch.domain.happenings import happenings, happenings_differ
+from newswatch.domain.happenings import happenings, happenings_differ, without_meeting_named_for_time
 from newswatch.domain.translit import ACRONYM, code, cross_keys, is_devanagari, skeleton
+from newswatch.domain.weekdays import days_differ, lead_day
 
 NUM_PERM = 128  # MinHash permutations; 4 bytes each in a stored signature
 SEED = 1  # fixes the permutations, so signatures stay comparable across processes and runs
@@ -494,6 +495,7 @@ class EventProfile:
     people: tuple[frozenset[str], ...] = ()  # the people a full report's first sentence names (`_lead_people`)
     lead: frozenset[str] = frozenset()  # the names of its headline and first sentence, with their cross keys
     acts: frozenset[str] = frozenset()  # what its headline and first sentence say happened (`happenings`)
+    day: str = ""  # the weekday its first sentence says that happened (`weekdays.lead_day`)
 
     @property
     def terms(self) -> frozenset[str]:
@@ -549,10 +551,12 @@ def event_profile(title: str | None, text: str | None) -> EventProfile:
     people: tuple[frozenset[str], ...] = ()
     opening: frozenset[str] = frozenset()
     acts: frozenset[str] = frozenset()
+    day = ""
     if script == "latn":  # a gist, its people and the kinds of happening are read from English copy only
         end = _first_sentence_end(body, body_words)
         sentence = body[: body_words[end - 1][0] + len(body_words[end - 1][1])] if end else ""
         acts = happenings(without_context(title + "\n" + sentence))
+        day = lead_day(without_meeting_named_for_time(without_context(sentence)))
         if gist:
             # Whom the sentence names to place itself in time ("hours before his talks with
             # President Donald Trump") is not whom it says met.
@@ -561,7 +565,7 @@ def event_profile(title: str | None, text: str | None) -> EventProfile:
             people = tuple(frozenset(_with_cross_keys(name)) for name in _lead_people(own_words))
             opening = frozenset(_with_cross_keys(headline.union(term for index, term in body_terms if index < end)))
     return EventProfile(
-        headline, frozenset(keys), title_sequence(title), runs, context, script, cross, gist, people, opening, acts
+        headline, frozenset(keys), title_sequence(title), runs, context, script, cross, gist, people, opening, acts, day
     )
 
 
@@ -668,6 +672,7 @@ def profile_to_json(profile: EventProfile) -> dict:
         "people": [sorted(name) for name in profile.people],
         "lead": sorted(profile.lead),
         "acts": sorted(profile.acts),
+        "day": profile.day,
     }
 
 
@@ -678,7 +683,8 @@ def profile_from_json(data: dict) -> EventProfile:
     # stored before scripts were compared have no "script" (read from the headline) and no "cross"
     # (an English one is then matched through its terms, a Hindi one not at all); those stored
     # before gists have no "gist": no gist check; those stored before lead people have no "people"
-    # and no "lead": no people check; those stored before happenings have no "acts": no such check.
+    # and no "lead": no people check; those stored before happenings have no "acts", and those
+    # stored before lead days no "day": no such check.
     return EventProfile(
         frozenset(data["headline"]),
         frozenset(data["keys"]),
@@ -691,6 +697,7 @@ def profile_from_json(data: dict) -> EventProfile:
         tuple(frozenset(name) for name in data.get("people") or ()),
         frozenset(data.get("lead") or ()),
         frozenset(data.get("acts") or ()),
+        data.get("day") or "",
     )
 
 
@@ -800,6 +807,7 @@ def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = 
         or gist_conflict(a, b)
         or people_conflict(a, b)
         or happenings_differ(a.acts, b.acts)
+        or days_differ(a.day, b.day)
     ):
         return 0.0
     return (

@@ -51,10 +51,15 @@ _AS_THEY_MET = re.compile(
 )
 
 
+def without_meeting_named_for_time(lead: str) -> str:
+    """`lead` without a clause that names a meeting only to say when ("as the two leaders met")."""
+    return _AS_THEY_MET.sub(" ", lead)
+
+
 def happenings(lead: str) -> frozenset[str]:
     """The kinds of happening `lead` (a headline, a first sentence) says took place, leaving out a
     meeting it names only to say when ("as the two leaders met")."""
-    lead = _AS_THEY_MET.sub(" ", lead)
+    lead = without_meeting_named_for_time(lead)
     return frozenset(kind for kind, pattern in _KINDS.items() if pattern.search(lead))
 
 

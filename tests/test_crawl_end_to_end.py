@@ -348,6 +348,27 @@ def test_a_ministers_talks_with_his_counterpart_the_evening_a_deal_is_signed_ale
     )
 
 
+def test_a_dialogue_held_the_day_after_a_forum_of_the_same_ministers_alerts_as_its_own_event(
+    tmp_path, newsweb, receiver
+):
+    # Two ministers co-chair a business forum on Thursday, and two outlets report it. On Friday
+    # they hold a dialogue of their own, and its report recaps the forum: the same two people,
+    # city, chip supply chains and visas. The leads say their happenings took place on different
+    # days: two developments.
+    _two_developments(
+        tmp_path,
+        newsweb,
+        receiver,
+        "feeds/commerce.rss",
+        "commerce-desk",
+        topics=topic_toml("visit", "Raimondo OR Goyal"),
+        story="Goyal, Raimondo revive",
+        joins="Chief executives seek",
+        apart="India, US hold Commercial Dialogue",
+        alert="Commercial Dialogue",
+    )
+
+
 def test_an_article_that_cannot_be_stored_is_retried_and_the_batch_around_it_keeps_its_term_counts(
     tmp_path, newsweb, receiver
 ):

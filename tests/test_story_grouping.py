@@ -591,3 +591,47 @@ def test_agreements_signed_at_the_end_of_talks_join_the_talks_story(tmp_path):
     start = datetime(2023, 3, 20, 6, tzinfo=UTC)
     talks, pacts = _crawled_apart(tmp_path, start, (*TOKYO_TALKS, 0), (*TOKYO_PACTS, 2))
     assert pacts == talks
+
+
+FORUM = (
+    "Goyal, Raimondo co-chair India-US CEO Forum in New Delhi",
+    "Commerce Minister Piyush Goyal and US Commerce Secretary Gina Raimondo on Thursday co-chaired the India-US"
+    " CEO Forum in New Delhi, where chief executives pressed for semiconductor supply chains and faster visas.",
+)
+DIALOGUE = (
+    "Goyal, Raimondo hold India-US Commercial Dialogue in New Delhi",
+    "Piyush Goyal and Gina Raimondo on Friday held the India-US Commercial Dialogue in New Delhi, a session on"
+    " semiconductor supply chains, export controls and faster visas.",
+)
+SATELLITE_DUE = (
+    "NASA-ISRO NISAR radar satellite to lift off from Sriharikota on Wednesday",
+    "ISRO chairman V Narayanan said on Monday that the NASA-ISRO NISAR radar satellite will lift off on the"
+    " GSLV-F16 from Sriharikota on Wednesday, the first joint earth observation mission of the two agencies.",
+)
+SATELLITE_UP = (
+    "GSLV-F16 launches NASA-ISRO NISAR radar satellite from Sriharikota",
+    "The GSLV-F16 on Wednesday launched the NASA-ISRO NISAR radar satellite from Sriharikota, the first joint"
+    " earth observation mission of the two agencies.",
+)
+SATELLITE_HAILED = (
+    "NASA hails NISAR radar satellite launch with ISRO from Sriharikota",
+    "NASA on Thursday hailed the launch of the NASA-ISRO NISAR radar satellite on the GSLV-F16 from"
+    " Sriharikota, the first joint earth observation mission of the two agencies.",
+)
+
+
+def test_a_dialogue_the_day_after_a_forum_of_the_same_ministers_is_another_story_whichever_is_stored_first(tmp_path):
+    # The same two ministers, city and subjects: the leads say Thursday and Friday.
+    start = datetime(2023, 3, 9, 8, tzinfo=UTC)
+    forum, dialogue = _crawled_apart(tmp_path / "forum-first", start, (*FORUM, 0), (*DIALOGUE, 26))
+    assert dialogue != forum
+    dialogue, forum = _crawled_apart(tmp_path / "dialogue-first", start, (*DIALOGUE, 26), (*FORUM, 28))
+    assert forum != dialogue
+
+
+def test_a_launch_announced_monday_and_hailed_thursday_is_one_story_with_the_launch(tmp_path):
+    # The day a lead says something was said, the day it says something will happen and the day
+    # of a reaction are not the day of the happening: all three reports are of the launch.
+    start = datetime(2025, 7, 28, 6, tzinfo=UTC)
+    due, up, hailed = _crawled_apart(tmp_path, start, (*SATELLITE_DUE, 0), (*SATELLITE_UP, 50), (*SATELLITE_HAILED, 70))
+    assert up == due and hailed == due
