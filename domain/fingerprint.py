@@ -481,8 +481,9 @@ class EventProfile:
     and, to compare an English with a Hindi report, its script and its cross-script keys: the
     keys (`translit.cross_keys`) of an English report's terms, of a Hindi report's headline and lead
     words; what its headline and first sentence say happened (`happenings.happenings`: talks, an
-    award, an address, a signing, a visit); and, for a full report, its gist (`_gist`) and the
-    people and names of its headline and first sentence (`_lead_people`)."""
+    award, an address, a signing, a visit) and on what day of the week (`weekdays.lead_day`); and,
+    for a full report, its gist (`_gist`) and the people and names of its headline and first
+    sentence (`_lead_people`)."""
 
     headline: frozenset[str]
     keys: frozenset[str]
@@ -788,7 +789,8 @@ def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = 
     not (`names_conflict`), or both are full reports that open on different happenings
     (`gist_conflict`) or on meetings of different people (`people_conflict`), or their leads name
     kinds of happening that cannot be one (`happenings.happenings_differ`: an award and talks, a
-    speech and a signing, talks and a signing). A term one report
+    speech and a signing, talks and a signing) or say it took place on different days of the week
+    (`weekdays.days_differ`: the forum on Thursday, the dialogue on Friday). A term one report
     names only as its context ("ahead of the 2+2 dialogue") and the other as its own is not
     shared. An English and a Hindi report are compared by `cross_event_score` instead. Compare
     with `STORY_THRESHOLD`."""
