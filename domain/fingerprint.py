@@ -37,7 +37,7 @@ from functools import lru_cache
 import numpy as np
 from datasketch import MinHash
 
-from newswatch.domain.happenings import happenings, happenings_differ, without_meeting_named_for_time
+from newswatch.domain.happenings import SUMMIT, happenings, happenings_differ, without_meeting_named_for_time
 from newswatch.domain.translit import ACRONYM, code, cross_keys, is_devanagari, skeleton
 from newswatch.domain.weekdays import days_differ, lead_day
 
@@ -655,6 +655,15 @@ def gist_conflict(a: EventProfile, b: EventProfile) -> bool:
     return 2 * len(a.gist & b.gist) < GIST_SHARE * (len(a.gist) + len(b.gist))
 
 
+def day_conflict(a: EventProfile, b: EventProfile) -> bool:
+    """True when two leads say their happenings took place on different days of the week
+    (`weekdays.days_differ`) and one of them says what kind of happening it was (talks, an award,
+    an address, a signing, a visit): one trip's forum on Thursday and its dialogue on Friday. Two
+    leads that name no kind may tell one event day by day (the earthquake on Friday, the rescue
+    on Saturday)."""
+    return days_differ(a.day, b.day) and bool((a.acts | b.acts) - {SUMMIT})
+
+
 def _mostly_devanagari(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and sum(1 for c in letters if "\u0900" <= c <= "\u097f") > len(letters) / 2
@@ -809,7 +818,7 @@ def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = 
         or gist_conflict(a, b)
         or people_conflict(a, b)
         or happenings_differ(a.acts, b.acts)
-        or days_differ(a.day, b.day)
+        or day_conflict(a, b)
     ):
         return 0.0
     return (

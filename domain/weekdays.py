@@ -3,7 +3,8 @@ feed summaries name it ("held talks in New Delhi on Monday", "on Tuesday signed"
 of one trip's developments name the trip's days: the CEO forum on Thursday and the commercial
 dialogue on Friday, the intelligence chiefs' conclave on Sunday and the defence minister's
 meeting on Monday. Two reports whose leads say their happenings took place on different days
-report different developments.
+report different developments when one of them says what kind of happening it was
+(`fingerprint.day_conflict`).
 
 Reports within a story window are under a week apart, so a weekday names one date there. A day
 that says something other than when the happening took place is not the lead's day:

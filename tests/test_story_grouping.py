@@ -593,12 +593,12 @@ def test_agreements_signed_at_the_end_of_talks_join_the_talks_story(tmp_path):
     assert pacts == talks
 
 
-FORUM = (
+CEO_FORUM = (
     "Goyal, Raimondo co-chair India-US CEO Forum in New Delhi",
     "Commerce Minister Piyush Goyal and US Commerce Secretary Gina Raimondo on Thursday co-chaired the India-US"
     " CEO Forum in New Delhi, where chief executives pressed for semiconductor supply chains and faster visas.",
 )
-DIALOGUE = (
+COMMERCIAL_DIALOGUE = (
     "Goyal, Raimondo hold India-US Commercial Dialogue in New Delhi",
     "Piyush Goyal and Gina Raimondo on Friday held the India-US Commercial Dialogue in New Delhi, a session on"
     " semiconductor supply chains, export controls and faster visas.",
@@ -623,9 +623,9 @@ SATELLITE_HAILED = (
 def test_a_dialogue_the_day_after_a_forum_of_the_same_ministers_is_another_story_whichever_is_stored_first(tmp_path):
     # The same two ministers, city and subjects: the leads say Thursday and Friday.
     start = datetime(2023, 3, 9, 8, tzinfo=UTC)
-    forum, dialogue = _crawled_apart(tmp_path / "forum-first", start, (*FORUM, 0), (*DIALOGUE, 26))
+    forum, dialogue = _crawled_apart(tmp_path / "forum-first", start, (*CEO_FORUM, 0), (*COMMERCIAL_DIALOGUE, 26))
     assert dialogue != forum
-    dialogue, forum = _crawled_apart(tmp_path / "dialogue-first", start, (*DIALOGUE, 26), (*FORUM, 28))
+    dialogue, forum = _crawled_apart(tmp_path / "dialogue-first", start, (*COMMERCIAL_DIALOGUE, 26), (*CEO_FORUM, 28))
     assert forum != dialogue
 
 
@@ -635,3 +635,23 @@ def test_a_launch_announced_monday_and_hailed_thursday_is_one_story_with_the_lau
     start = datetime(2025, 7, 28, 6, tzinfo=UTC)
     due, up, hailed = _crawled_apart(tmp_path, start, (*SATELLITE_DUE, 0), (*SATELLITE_UP, 50), (*SATELLITE_HAILED, 70))
     assert up == due and hailed == due
+
+
+QUAKE_FRIDAY = (
+    "Magnitude 7.7 earthquake strikes central Myanmar, hundreds feared dead",
+    "A magnitude 7.7 earthquake struck central Myanmar near Mandalay on Friday, collapsing buildings and a bridge,"
+    " and shaking Bangkok, where a high-rise under construction fell.",
+)
+QUAKE_RESCUE_SATURDAY = (
+    "Rescuers dig through rubble in Mandalay after 7.7 earthquake",
+    "Rescuers in Mandalay on Saturday dug through the rubble of buildings felled by the magnitude 7.7 earthquake in"
+    " central Myanmar, as the junta appealed for international aid.",
+)
+
+
+def test_the_next_days_report_of_an_earthquake_joins_its_story(tmp_path):
+    # Friday's quake and Saturday's rescue: the leads name different days but no kind of
+    # happening (talks, an award, an address, a signing, a visit); one event told day by day.
+    start = datetime(2025, 3, 28, 8, tzinfo=UTC)
+    quake, rescue = _crawled_apart(tmp_path, start, (*QUAKE_FRIDAY, 0), (*QUAKE_RESCUE_SATURDAY, 24))
+    assert rescue == quake
