@@ -553,7 +553,7 @@ def event_profile(title: str | None, text: str | None) -> EventProfile:
     opening: frozenset[str] = frozenset()
     acts: frozenset[str] = frozenset()
     day = ""
-    if script == "latn":  # a gist, its people and the kinds of happening are read from English copy only
+    if script == "latn":  # a gist, its people, the kinds of happening and its day: English copy only
         end = _first_sentence_end(body, body_words)
         sentence = body[: body_words[end - 1][0] + len(body_words[end - 1][1])] if end else ""
         acts = happenings(without_context(title + "\n" + sentence))
@@ -799,7 +799,7 @@ def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = 
     (`gist_conflict`) or on meetings of different people (`people_conflict`), or their leads name
     kinds of happening that cannot be one (`happenings.happenings_differ`: an award and talks, a
     speech and a signing, talks and a signing) or say it took place on different days of the week
-    (`weekdays.days_differ`: the forum on Thursday, the dialogue on Friday). A term one report
+    (`day_conflict`: the forum on Thursday, the dialogue on Friday). A term one report
     names only as its context ("ahead of the 2+2 dialogue") and the other as its own is not
     shared. An English and a Hindi report are compared by `cross_event_score` instead. Compare
     with `STORY_THRESHOLD`."""

@@ -32,7 +32,10 @@ _SAID_ON = re.compile(
     re.IGNORECASE,
 )
 _WILL_ON = re.compile(
-    rf"\b(?:will|would|to\s+be|set\s+to|due\s+to|is\s+to|are\s+to|scheduled|expected)\b(?:(?!\b{_SAYING}\b)(?:[^.;]|\.(?=\d))){{0,120}}?\b{_DAY}\b",
+    r"\b(?:will|would|to\s+be|set\s+to|due\s+to|is\s+to|are\s+to|scheduled|expected)\b"
+    # up to the day, within the sentence (a full stop only inside a figure: $2.75 billion) and
+    # not past a verb of saying ("will not send troops, Sitharaman said on Tuesday after talks")
+    rf"(?:(?!\b{_SAYING}\b)(?:[^.;]|\.(?=\d))){{0,120}}?\b{_DAY}\b",
     re.IGNORECASE,
 )
 _FOLLOW_UP = re.compile(
