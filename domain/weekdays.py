@@ -11,9 +11,9 @@ that says something other than when the happening took place is not the lead's d
 - when someone said it ("the ministry said on Monday"), unless what was said followed the
   happening that day ("Abe said on Monday after talks with Modi");
 - when something will happen ("will be launched by Wednesday", "set to meet on Friday");
-- a day named to refer to another happening ("after Thursday's talks");
 - any day of a lead that reacts to or follows up an earlier happening ("India on Tuesday
-  welcomed the designation", "a day after the attack"), or that names two days ("the countdown
+  welcomed the designation", "a day after the attack", "released a fact sheet on Thursday's
+  talks"), or that names two days ("the countdown
   began on Tuesday; the rocket lifts off on Wednesday").
 
 English copy only; a lead in another language names no day.
@@ -25,7 +25,7 @@ import re
 
 _DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _SAYING = r"(?:said|says|say|confirmed|announced|told|stated|added)"
-_WEEKDAY = re.compile(rf"\b({_DAY})\b(?!['’]s)")
+_WEEKDAY = re.compile(rf"\b({_DAY})\b")
 _SAID_ON = re.compile(
     rf"\b(?:{_SAYING}|told\s+\w+)\s+(?:on\s+|late\s+|early\s+)?{_DAY}\b"
     r"(?!\s*,?\s+(?:after|following|at\s+the\s+end\s+of|during)\b)",
@@ -40,7 +40,7 @@ _WILL_ON = re.compile(
 )
 _FOLLOW_UP = re.compile(
     r"\b(?:welcome[ds]?|hail(?:ed|s)?|hits?\s+back|reacted|responded|condemned|slammed|critici[sz]ed"
-    r"|(?:a|one|two|three|\d+)\s+days?\s+after|hours\s+after|a\s+week\s+after)\b",
+    rf"|(?:a|one|two|three|\d+)\s+days?\s+after|hours\s+after|a\s+week\s+after|{_DAY}['’]s)\b",
     re.IGNORECASE,
 )
 

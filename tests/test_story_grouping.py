@@ -655,3 +655,23 @@ def test_the_next_days_report_of_an_earthquake_joins_its_story(tmp_path):
     start = datetime(2025, 3, 28, 8, tzinfo=UTC)
     quake, rescue = _crawled_apart(tmp_path, start, (*QUAKE_FRIDAY, 0), (*QUAKE_RESCUE_SATURDAY, 24))
     assert rescue == quake
+
+
+WHITE_HOUSE_TALKS = (
+    "Modi, Biden hold talks at White House on jet engines and chips",
+    "Prime Minister Narendra Modi and President Joe Biden on Thursday held talks at the White House on defence,"
+    " jet engines and semiconductors.",
+)
+FACT_SHEET_ON_THE_TALKS = (
+    "White House releases fact sheet on Modi-Biden talks",
+    "The White House on Saturday released a fact sheet on Thursday's talks between President Joe Biden and Prime"
+    " Minister Narendra Modi, listing the jet engines and semiconductors agreed.",
+)
+
+
+def test_a_fact_sheet_released_two_days_after_the_talks_it_recounts_joins_their_story(tmp_path):
+    # "On Saturday released a fact sheet on Thursday's talks": a lead that names another day's
+    # happening follows it up, whatever day it was released.
+    start = datetime(2023, 6, 22, 16, tzinfo=UTC)
+    talks, sheet = _crawled_apart(tmp_path, start, (*WHITE_HOUSE_TALKS, 0), (*FACT_SHEET_ON_THE_TALKS, 44))
+    assert sheet == talks
