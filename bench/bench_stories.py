@@ -119,20 +119,21 @@ def background(folder: Path, labelled: list[dict]) -> list[dict]:
     return sorted(found, key=lambda r: (r["published"], r["url"]))
 
 
-def corpus_labelled(labels: Path, folder: Path) -> list[dict]:
-    """The reports of a label file of corpus feed entries (bench/labels/corpus_events.jsonl), with
+def corpus_labelled(labels: Path | list[Path], folder: Path) -> list[dict]:
+    """The reports of label files of corpus feed entries (bench/labels/corpus_events*.jsonl), with
     their titles, texts and dates read from the corpus; all held out (labelled, never tuned on)."""
     items = feed_items(folder)
-    reports = []
-    for number, line in enumerate(labels.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        label = json.loads(line)
-        item = items.get(label["url"])
-        if item is None:
-            raise SystemExit(f"{labels}:{number}: {label['url']} is not in {folder}'s feeds")
-        same = sum(1 for r in reports if r["event"] == label["event"]) + 1
-        reports.append({**item, "id": f"{label['event']}-{same}", "event": label["event"], "held_out": True})
+    reports: list[dict] = []
+    for path in [labels] if isinstance(labels, Path) else labels:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            label = json.loads(line)
+            item = items.get(label["url"])
+            if item is None:
+                raise SystemExit(f"{path}:{number}: {label['url']} is not in {folder}'s feeds")
+            same = sum(1 for r in reports if r["event"] == label["event"]) + 1
+            reports.append({**item, "id": f"{label['event']}-{same}", "event": label["event"], "held_out": True})
     return reports
 
 
@@ -261,8 +262,9 @@ def main() -> None:
     parser.add_argument(
         "--labels",
         type=Path,
+        nargs="+",
         metavar="FILE",
-        help="crawl the corpus feed entries this file labels (bench/labels/corpus_events.jsonl) instead; needs --corpus",
+        help="crawl the corpus feed entries these files label (bench/labels/corpus_events*.jsonl) instead; needs --corpus",
     )
     parser.add_argument("--corpus", type=Path, metavar="DIR", help="the corpus folder (feeds/, pages/) --labels names")
     parser.add_argument(
