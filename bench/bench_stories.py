@@ -121,8 +121,10 @@ def background(folder: Path, labelled: list[dict]) -> list[dict]:
 
 def corpus_labelled(labels: Path | list[Path], folder: Path) -> list[dict]:
     """The reports of label files of corpus feed entries (bench/labels/corpus_events*.jsonl), with
-    their titles, texts and dates read from the corpus; all held out (labelled, never tuned on)."""
+    their titles, texts and dates read from the corpus. Entries that tests/labelled/events.jsonl
+    also holds (tuned on) are not held out; the others are (labelled, never tuned on)."""
     items = feed_items(folder)
+    tuned = {report["url"] for report in load()}
     reports: list[dict] = []
     for path in [labels] if isinstance(labels, Path) else labels:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -133,7 +135,8 @@ def corpus_labelled(labels: Path | list[Path], folder: Path) -> list[dict]:
             if item is None:
                 raise SystemExit(f"{path}:{number}: {label['url']} is not in {folder}'s feeds")
             same = sum(1 for r in reports if r["event"] == label["event"]) + 1
-            reports.append({**item, "id": f"{label['event']}-{same}", "event": label["event"], "held_out": True})
+            held_out = label["url"] not in tuned
+            reports.append({**item, "id": f"{label['event']}-{same}", "event": label["event"], "held_out": held_out})
     return reports
 
 
