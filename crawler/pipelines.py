@@ -107,7 +107,9 @@ def finish(article: Article, topics) -> Prepared:
 
     print_ = fingerprint.fingerprint(article.text, article.title) if article.text else None
     matches, below = assess(article, topics)
-    return Prepared(article, matches, print_, fingerprint.event_profile(article.title, article.text), below=below)
+    return Prepared(
+        article, matches, print_, fingerprint.event_profile(article.title, article.text, article.outlet), below=below
+    )
 
 
 _worker_topics: list = []  # set in each worker process by _start_worker

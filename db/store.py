@@ -569,7 +569,7 @@ def save_article(
         row.story_id = original[0].story_id or original[0].id
         row.similarity = round(original[1], 4)
     else:
-        profile = profile or fingerprint.event_profile(article.title, article.text)
+        profile = profile or fingerprint.event_profile(article.title, article.text, article.outlet)
         row.story_id = _find_story(session, article, profile, fingerprint.STORY_THRESHOLD, lookup)
         if row.story_id is not None:
             row.story_id, rivals = _settle_template_rivals(session, profile, row.story_id, lookup)
@@ -625,17 +625,22 @@ def _settle_template_rivals(
         return story_id, []
     weights = recent.terms.weights(session, profile.terms)
     members = session.execute(
-        select(Article.id, Article.title)
+        select(Article.id, Article.title, Article.outlet)
         .where(Article.story_id == story_id, Article.id != story_id, Article.duplicate_of.is_(None))
         .order_by(Article.id.desc())
         .limit(TEMPLATE_RIVALS)
     ).all()
     rival_ids = [
         member_id
-        for member_id, title in members
+        for member_id, title, outlet in members
         if fingerprint.template_conflict(
             profile,
-            fingerprint.EventProfile(frozenset(), frozenset(), fingerprint.title_sequence(title or "")),
+            fingerprint.EventProfile(
+                frozenset(),
+                frozenset(),
+                fingerprint.title_sequence(title or ""),
+                house=fingerprint.outlet_house(outlet),
+            ),
             weights,
         )
     ]
@@ -646,7 +651,7 @@ def _settle_template_rivals(
         return None, []
     mine = fingerprint.event_score(profile, seed, weights)
     rivals = [
-        (rival, fingerprint.event_profile(rival.title, rival.text))
+        (rival, fingerprint.event_profile(rival.title, rival.text, rival.outlet))
         for rival in session.scalars(select(Article).where(Article.id.in_(rival_ids)))
     ]
     if any(rival.text is None or fingerprint.event_score(p, seed, weights) >= mine for rival, p in rivals):

@@ -481,9 +481,10 @@ class EventProfile:
     and, to compare an English with a Hindi report, its script and its cross-script keys: the
     keys (`translit.cross_keys`) of an English report's terms, of a Hindi report's headline and lead
     words; what its headline and first sentence say happened (`happenings.happenings`: talks, an
-    award, an address, a signing, a visit) and on what day of the week (`weekdays.lead_day`); and,
-    for a full report, its gist (`_gist`) and the people and names of its headline and first
-    sentence (`_lead_people`)."""
+    award, an address, a signing, a visit) and on what day of the week (`weekdays.lead_day`); for
+    a full report, its gist (`_gist`) and the people and names of its headline and first sentence
+    (`_lead_people`); and the outlet that published it, when known (`house`), whose headline
+    templates are its own."""
 
     headline: frozenset[str]
     keys: frozenset[str]
@@ -497,6 +498,7 @@ class EventProfile:
     lead: frozenset[str] = frozenset()  # the names of its headline and first sentence, with their cross keys
     acts: frozenset[str] = frozenset()  # what its headline and first sentence say happened (`happenings`)
     day: str = ""  # the weekday its first sentence says that happened (`weekdays.lead_day`)
+    house: str = ""  # the outlet that published it, casefolded; "" when not known
 
     @property
     def terms(self) -> frozenset[str]:
@@ -526,7 +528,7 @@ def without_context(text: str) -> str:
     return _CONTEXT_CLAUSE.sub("", text)
 
 
-def event_profile(title: str | None, text: str | None) -> EventProfile:
+def event_profile(title: str | None, text: str | None, outlet: str | None = None) -> EventProfile:
     title, text = title or "", text or ""
     nfkc_title, title_words, body, body_words = _split(title, text)
     keys, runs, body_terms = _terms_and_runs(nfkc_title, title_words, body, body_words)
@@ -566,8 +568,25 @@ def event_profile(title: str | None, text: str | None) -> EventProfile:
             people = tuple(frozenset(_with_cross_keys(name)) for name in _lead_people(own_words))
             opening = frozenset(_with_cross_keys(headline.union(term for index, term in body_terms if index < end)))
     return EventProfile(
-        headline, frozenset(keys), title_sequence(title), runs, context, script, cross, gist, people, opening, acts, day
+        headline,
+        frozenset(keys),
+        title_sequence(title),
+        runs,
+        context,
+        script,
+        cross,
+        gist,
+        people,
+        opening,
+        acts,
+        day,
+        outlet_house(outlet),
     )
+
+
+def outlet_house(outlet: str | None) -> str:
+    """An outlet's name as `EventProfile.house` keeps it: spaces collapsed, casefolded."""
+    return " ".join((outlet or "").split()).casefold()
 
 
 def _gist(title_words: list[tuple[int, str]], body_words: list[tuple[int, str]]) -> frozenset[str]:
@@ -683,6 +702,7 @@ def profile_to_json(profile: EventProfile) -> dict:
         "lead": sorted(profile.lead),
         "acts": sorted(profile.acts),
         "day": profile.day,
+        "house": profile.house,
     }
 
 
@@ -693,8 +713,8 @@ def profile_from_json(data: dict) -> EventProfile:
     # stored before scripts were compared have no "script" (read from the headline) and no "cross"
     # (an English one is then matched through its terms, a Hindi one not at all); those stored
     # before gists have no "gist": no gist check; those stored before lead people have no "people"
-    # and no "lead": no people check; those stored before happenings have no "acts", and those
-    # stored before lead days no "day": no such check.
+    # and no "lead": no people check; those stored before happenings have no "acts", those
+    # stored before lead days no "day", and those stored before houses no "house": no such check.
     return EventProfile(
         frozenset(data["headline"]),
         frozenset(data["keys"]),
@@ -708,6 +728,7 @@ def profile_from_json(data: dict) -> EventProfile:
         frozenset(data.get("lead") or ()),
         frozenset(data.get("acts") or ()),
         data.get("day") or "",
+        data.get("house") or "",
     )
 
 
@@ -760,7 +781,12 @@ def template_conflict(a: EventProfile, b: EventProfile, weights: TermWeights) ->
     content words ("Readout of President Biden's Meeting with Prime Minister ...", "Presidential
     Message on ...", "India, US sign ...") and then each names something of its own, with nothing
     distinctive in common. Different slots in one template are different events, however much the
-    rest of the two releases repeats the same boilerplate."""
+    rest of the two releases repeats the same boilerplate. Two headlines of one outlet (`house`)
+    need less: each slot says more of its own, in distinctive words, than the slots share ("President
+    Trump Delivers Largest Drop in Violent Crime ..." and "... Largest Prescription Drug Price Drop
+    ..." share "drop"). Different outlets' headlines of one event often open alike ("US Congress
+    clears ..."), but one outlet does not headline the same event twice on one opening with
+    different slots."""
     x, y = a.title, b.title
     run = 0
     while run < min(len(x), len(y)) and x[run] == y[run]:
@@ -768,11 +794,15 @@ def template_conflict(a: EventProfile, b: EventProfile, weights: TermWeights) ->
     if run < TEMPLATE_RUN:
         return False
     rest_a, rest_b = set(x[run:]), set(y[run:])
-    return (
-        any(weights.distinctive(t) for t in rest_a)
-        and any(weights.distinctive(t) for t in rest_b)
-        and not any(weights.distinctive(t) for t in rest_a & rest_b)
-    )
+    shared = _distinctive_weight(rest_a & rest_b, weights)
+    own_a, own_b = _distinctive_weight(rest_a - rest_b, weights), _distinctive_weight(rest_b - rest_a, weights)
+    if a.house and a.house == b.house:
+        return own_a > shared and own_b > shared
+    return own_a > 0 and own_b > 0 and shared == 0
+
+
+def _distinctive_weight(terms: AbstractSet[str], weights: TermWeights) -> float:
+    return sum(weights(term) for term in terms if weights.distinctive(term))
 
 
 def names_conflict(a: EventProfile, b: EventProfile) -> bool:

@@ -369,6 +369,25 @@ def test_a_dialogue_held_the_day_after_a_forum_of_the_same_ministers_alerts_as_i
     )
 
 
+def test_two_releases_of_one_office_on_one_headline_template_alert_as_two_events(tmp_path, newsweb, receiver):
+    # A governor's office headlines every release "Governor Alvarez Delivers Largest ...", and
+    # its texts repeat the governor, the state and the thanks. The crime figures and the drug
+    # prices share the template's words and "drop" in both slots; a newspaper's report of the
+    # crime figures joins the crime release.
+    _two_developments(
+        tmp_path,
+        newsweb,
+        receiver,
+        "feeds/releases.rss",
+        "westland",
+        topics=topic_toml("westland", "Westland"),
+        story="Governor Alvarez Delivers Largest Drop in Violent Crime",
+        joins="Violent crime in Westland fell",
+        apart="Governor Alvarez Delivers Largest Prescription Drug Price Drop",
+        alert="Prescription Drug",
+    )
+
+
 def test_an_article_that_cannot_be_stored_is_retried_and_the_batch_around_it_keeps_its_term_counts(
     tmp_path, newsweb, receiver
 ):

@@ -36,7 +36,7 @@ DRONES = (
 )
 
 
-def _store(sessions, recent, number, title, text, when, matches=()):
+def _store(sessions, recent, number, title, text, when, matches=(), outlet=None):
     article = Article(
         url=f"http://news.test/{number}",
         canonical_url=f"http://news.test/{number}",
@@ -45,6 +45,7 @@ def _store(sessions, recent, number, title, text, when, matches=()):
         text=text,
         fetched_at=when,
         published_at=when,
+        outlet=outlet,
     )
     with sessions.begin() as session:
         return save_article(session, article, list(matches), when, recent=recent).row.story_id
@@ -675,3 +676,52 @@ def test_a_fact_sheet_released_two_days_after_the_talks_it_recounts_joins_their_
     start = datetime(2023, 6, 22, 16, tzinfo=UTC)
     talks, sheet = _crawled_apart(tmp_path, start, (*WHITE_HOUSE_TALKS, 0), (*FACT_SHEET_ON_THE_TALKS, 44))
     assert sheet == talks
+
+
+# Two outlets' headlines of one investment, opening on the same words and going on differently.
+CHIP_PLANT = (
+    "Lumen Semiconductor to invest $640 million in Odisha to set up a new chip packaging and test facility",
+    "Lumen Semiconductor will invest $640 million in a chip packaging and test facility at Bhubaneswar in "
+    "Odisha, the company said. The state government will provide land and power, and the plant is expected "
+    "to employ 3,000 people by 2028.",
+)
+CHIP_PLANT_WIRE = (
+    "Lumen Semiconductor to invest up to $640 million in India chip packaging and assembly plant",
+    "US memory chip maker Lumen Semiconductor said it would invest up to $640 million in a chip packaging "
+    "and assembly plant in India, its first factory in the country, with production to start in 2027.",
+)
+
+
+def test_two_outlets_headlining_one_investment_on_the_same_opening_words_report_one_event(tmp_path):
+    # One outlet's two headlines opening alike and going on differently would be two slots of its
+    # template (two releases); two outlets' headlines of one event often open alike.
+    sessions = _sessions(tmp_path)
+    recent = RecentStories()
+    when = datetime(2026, 6, 2, 9, tzinfo=UTC)
+    first = _store(sessions, recent, 1, *CHIP_PLANT, when, outlet="Business Line")
+    second = _store(sessions, recent, 2, *CHIP_PLANT_WIRE, when + timedelta(hours=2), outlet="Wire Asia")
+    assert second == first
+
+
+CRIME_RELEASE = (
+    "Governor Alvarez Delivers Largest Drop in Violent Crime in State History",
+    "Governor Maria Alvarez today announced that violent crime across the State of Westland fell by 19 percent "
+    "last year, the largest drop since records began. Governor Alvarez thanked the state's police officers.",
+)
+DRUG_PRICE_RELEASE = (
+    "Governor Alvarez Delivers Largest Prescription Drug Price Drop in Two Decades",
+    "Governor Maria Alvarez today announced that prescription drug prices paid by the State of Westland's "
+    "health plan fell by 11 percent, the largest drop in two decades. Governor Alvarez thanked the state's "
+    "pharmacists.",
+)
+
+
+def test_a_release_crawled_later_on_its_office_s_template_is_told_from_the_stored_one(tmp_path):
+    # The stored release is read back from the database by a later crawl: which office published
+    # it is kept with it.
+    sessions = _sessions(tmp_path)
+    when = datetime(2026, 8, 18, 15, tzinfo=UTC)
+    office = "Office of Governor Alvarez"
+    crime = _store(sessions, RecentStories(), 1, *CRIME_RELEASE, when, outlet=office)
+    drugs = _store(sessions, RecentStories(), 2, *DRUG_PRICE_RELEASE, when + timedelta(days=1), outlet=office)
+    assert drugs != crime
