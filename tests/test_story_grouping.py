@@ -51,12 +51,13 @@ def _store(sessions, recent, number, title, text, when, matches=(), outlet=None)
         return save_article(session, article, list(matches), when, recent=recent).row.story_id
 
 
-def _crawled_apart(tmp_path, start, *reports):
+def _crawled_apart(tmp_path, start, *reports, outlet=None):
     """Story ids of (title, text, hours after `start`) reports, stored in this order, each by a
-    crawl of its own: a later crawl reads the earlier ones back from the database."""
+    crawl of its own: a later crawl reads the earlier ones back from the database. All of them
+    published by `outlet`, when given."""
     sessions = _sessions(tmp_path)
     return [
-        _store(sessions, RecentStories(), number, title, text, start + timedelta(hours=hours))
+        _store(sessions, RecentStories(), number, title, text, start + timedelta(hours=hours), outlet=outlet)
         for number, (title, text, hours) in enumerate(reports, 1)
     ]
 
@@ -719,9 +720,8 @@ DRUG_PRICE_RELEASE = (
 def test_a_release_crawled_later_on_its_office_s_template_is_told_from_the_stored_one(tmp_path):
     # The stored release is read back from the database by a later crawl: which office published
     # it is kept with it.
-    sessions = _sessions(tmp_path)
-    when = datetime(2026, 8, 18, 15, tzinfo=UTC)
-    office = "Office of Governor Alvarez"
-    crime = _store(sessions, RecentStories(), 1, *CRIME_RELEASE, when, outlet=office)
-    drugs = _store(sessions, RecentStories(), 2, *DRUG_PRICE_RELEASE, when + timedelta(days=1), outlet=office)
+    start = datetime(2026, 8, 18, 15, tzinfo=UTC)
+    crime, drugs = _crawled_apart(
+        tmp_path, start, (*CRIME_RELEASE, 0), (*DRUG_PRICE_RELEASE, 24), outlet="Office of Governor Alvarez"
+    )
     assert drugs != crime
