@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 # follow-ups of the next days in its story).
 STORY_WINDOW = timedelta(days=3)
 STORY_CANDIDATES = 400
+# A fact sheet and the action it summarises (an order, a proclamation, a policy) are posted by one
+# office together: the White House's within seconds to minutes of each other.
+COMPANION_WINDOW = timedelta(hours=1)
+COMPANION_MIN_SHARED = 2.0  # what a fact sheet shares with its action: a word of both headlines, or two
 TEMPLATE_RIVALS = 200  # the latest reports of a story a new one is checked against for template slots
 TERM_LENGTH = 100  # longer event terms (a run of digits, a URL) are not counted
 MAX_BACKOFF = 86400.0
@@ -380,6 +384,11 @@ class RecentStories:
                 self._order.move_to_end(i)
         self.terms.need(session, (t for i in missing if i in self.index for t in self.index.profiles[i].terms))
 
+    def moment(self, article_id: int) -> datetime | None:
+        """When a seed `seeds` returned was published (fetched, when its date is not known)."""
+        seed = self._seeds.get(article_id)
+        return None if seed is None else seed[0]
+
     def add_seed(self, article_id: int, moment: datetime, matched: bool) -> None:
         """A story seed this writer has just added (in the open transaction)."""
         self._seeds[article_id] = (moment, matched)
@@ -512,7 +521,35 @@ def _find_story(
     recent.load(session, ids)
     weights = recent.terms.weights(session, profile.terms)
     best = recent.index.best(profile, ids, threshold, weights)
-    return None if best is None else best[0]  # type: ignore[return-value]  # RecentStories keys its index by article id
+    if best is None:
+        return _companion(profile, article.published_at or article.fetched_at, ids, recent, weights)
+    return best[0]  # type: ignore[return-value]  # RecentStories keys its index by article id
+
+
+def _companion(
+    profile: EventProfile, moment: datetime, ids: Sequence[int], recent: RecentStories, weights: TermWeights
+) -> int | None:
+    """The story seed among `ids` that is the other half of a fact sheet and its action
+    (`fingerprint.companion_weight`): published by the same office within COMPANION_WINDOW of
+    `moment`, sharing the most, at least COMPANION_MIN_SHARED, of what the office's other seeds
+    among `ids` do not carry; the nearest in time of equals."""
+    from newswatch.domain import fingerprint
+
+    if not profile.house:
+        return None
+    office = {i: p for i in ids if (p := recent.index.profiles.get(i)) is not None and p.house == profile.house}
+    carried = Counter(term for seed in office.values() for term in seed.terms)
+    found: tuple[float, timedelta, int] | None = None
+    for seed_id, seed in office.items():
+        seed_moment = recent.moment(seed_id)
+        if seed_moment is None or abs(seed_moment - moment) > COMPANION_WINDOW:
+            continue
+        elsewhere = {term for term in seed.terms & profile.terms if carried[term] > 1}
+        shared = fingerprint.companion_weight(profile, seed, weights, elsewhere)
+        if shared >= COMPANION_MIN_SHARED:
+            candidate = (-shared, abs(seed_moment - moment), seed_id)
+            found = candidate if found is None or candidate < found else found
+    return None if found is None else found[2]
 
 
 def save_article(

@@ -10,7 +10,9 @@ Two questions, two tools:
   places, figures), each weighed by how rare it is among stored reports (`TermWeights`), so that
   what two reports share only counts when it is distinctive for them, not the words every outlet,
   readout or fact sheet carries; and two headlines that fill one template with different names
-  ("Readout of ...'s Meeting with X" / "... with Y") are different events.
+  ("Readout of ...'s Meeting with X" / "... with Y") are different events. A fact sheet and the
+  action it summarises share few words; `companion_weight` tells them by the action's headline
+  words the fact sheet carries (the store checks that one office posted them together).
 
 Everything here is pure: no database, no configuration. The dedup numbers (`NUM_PERM`, `BANDS`,
 `ROWS`, `SHINGLE_WORDS`, `DUPLICATE_THRESHOLD`) come from `bench/bench_dedup.py`, the event ones
@@ -816,6 +818,33 @@ def names_conflict(a: EventProfile, b: EventProfile) -> bool:
 def _unshared_headline_names(a: EventProfile, b: EventProfile) -> list[tuple[str, ...]]:
     """The names of `a`'s text (`runs`) whose last word is in its headline and of which `b` names no word."""
     return [run for run in a.runs if run[-1] in a.headline and b.terms.isdisjoint(run)]
+
+
+def is_fact_sheet(profile: EventProfile) -> bool:
+    """True when the headline opens "Fact Sheet:", a government's summary of an action it
+    publishes beside the action's own text."""
+    return profile.title[:2] == ("fact", "sheet")
+
+
+def companion_weight(
+    a: EventProfile, b: EventProfile, weights: TermWeights, elsewhere: AbstractSet[str] = frozenset()
+) -> float:
+    """What a fact sheet and another release of the same outlet (`house`) share that says they are
+    one action, 0 for any other pair: the distinctive words (`TermWeights.distinctive`) of the
+    action's headline that the fact sheet carries, those of both headlines counting twice. Not
+    counted: the fact sheet's subject and verb (the MAX_RUN words after "Fact Sheet:", "President
+    Donald J. Trump Launches"), which every fact sheet of the office opens with, titles, and the
+    terms of `elsewhere` (what the office's other releases of those days carry: its country, its
+    president), which are not the pair's own. A proclamation, order or policy and its fact sheet
+    are written for different readers ("Adjusting Imports of Unmanned Aircraft Systems and ...
+    Components ...", "... Imposing Tariffs on Drones and Their Parts and Components") and share
+    too little for `event_score`; the caller checks that they were published together."""
+    if not a.house or a.house != b.house or is_fact_sheet(a) == is_fact_sheet(b):
+        return 0.0
+    sheet, action = (a, b) if is_fact_sheet(a) else (b, a)
+    subject = set(sheet.title[2 : 2 + MAX_RUN])
+    shared = (action.headline & sheet.terms) - subject - _TITLES - (a.context ^ b.context) - elsewhere
+    return _distinctive_weight(shared, weights) + _distinctive_weight(shared & sheet.headline, weights)
 
 
 def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = None) -> float:

@@ -496,3 +496,31 @@ def test_short_article_pages_alert_and_pages_showing_one_notice_are_not_copies(t
     assert "Photo of the day" not in stored
     assert "too little article text" in briefs["error"] and "need 200" in briefs["error"]
     assert "photo-of-the-day" in briefs["error"]
+
+
+def test_a_fact_sheet_posted_with_its_proclamation_does_not_alert_as_another_event(tmp_path, newsweb, receiver):
+    # An office posts each action with its fact sheet a minute apart, two actions in three
+    # minutes. The drone proclamation and its fact sheet are written for different readers and
+    # share little ("components", the tariff); each fact sheet joins its own action, not the other
+    # action posted beside it.
+    _, stored = _crawl_feed(
+        tmp_path,
+        newsweb,
+        receiver,
+        "feeds/actions.rss",
+        "westland-actions",
+        topics=topic_toml("westland", "drones OR unmanned OR navy OR shipbuilding"),
+    )
+    assert len(stored) == 4 and all(a["topics"] for a in stored)
+    drones, drone_sheet, navy, navy_sheet = _starting(
+        stored,
+        "Adjusting Imports",
+        "Fact Sheet: President Elena Ruiz Bolsters",
+        "Rebuilding",
+        "Fact Sheet: President Elena Ruiz Rebuilds",
+    )
+    assert drone_sheet["story_id"] == drones["story_id"]
+    assert navy_sheet["story_id"] == navy["story_id"]
+    assert drones["story_id"] != navy["story_id"]
+    alerted = sorted(post["title"] for post in receiver.posts)
+    assert len(alerted) == 2, alerted

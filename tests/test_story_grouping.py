@@ -725,3 +725,54 @@ def test_a_release_crawled_later_on_its_office_s_template_is_told_from_the_store
         tmp_path, start, (*CRIME_RELEASE, 0), (*DRUG_PRICE_RELEASE, 24), outlet="Office of Governor Alvarez"
     )
     assert drugs != crime
+
+
+# An office's proclamation and the fact sheet it posts beside it, headlines only (as the White
+# House's feed lists them): they share one word, "components".
+DRONE_PROCLAMATION = ("Adjusting Imports of Unmanned Aircraft Systems and Their Components into Westland", "")
+DRONE_FACT_SHEET = (
+    "Fact Sheet: President Elena Ruiz Bolsters National Security by Imposing Tariffs on Drones and Their Components",
+    "",
+)
+OFFICE = "Office of the President of Westland"
+
+
+def test_a_fact_sheet_joins_the_proclamation_posted_beside_it_whichever_is_crawled_first(tmp_path):
+    start = datetime(2026, 8, 13, 21, tzinfo=UTC)
+    for name, reports in (
+        ("proclamation-first", [(*DRONE_PROCLAMATION, 0), (*DRONE_FACT_SHEET, 0.01)]),
+        ("fact-sheet-first", [(*DRONE_FACT_SHEET, 0.01), (*DRONE_PROCLAMATION, 0)]),
+    ):
+        (tmp_path / name).mkdir()
+        first, second = _crawled_apart(tmp_path / name, start, *reports, outlet=OFFICE)
+        assert second == first, name
+
+
+def test_a_fact_sheet_posted_hours_after_an_action_of_its_office_is_its_own_story(tmp_path):
+    # A fact sheet comes out with its action, within minutes; hours later it is about another one.
+    start = datetime(2026, 8, 13, 21, tzinfo=UTC)
+    first, second = _crawled_apart(tmp_path, start, (*DRONE_PROCLAMATION, 0), (*DRONE_FACT_SHEET, 3), outlet=OFFICE)
+    assert second != first
+
+
+def test_a_fact_sheet_of_another_office_does_not_join_a_proclamation_posted_beside_it(tmp_path):
+    start = datetime(2026, 8, 13, 21, tzinfo=UTC)
+    sessions = _sessions(tmp_path)
+    proclamation = _store(sessions, RecentStories(), 1, *DRONE_PROCLAMATION, start, outlet=OFFICE)
+    other = _store(sessions, RecentStories(), 2, *DRONE_FACT_SHEET, start, outlet="Office of the Governor of Eastland")
+    assert other != proclamation
+
+
+def test_a_fact_sheet_sharing_only_the_office_s_country_with_an_action_beside_it_is_its_own_story(tmp_path):
+    # Every release of the office names its country. A fact sheet of a mining deal posted a minute
+    # after a steel proclamation shares "Westland" with it, in both headlines, and nothing else.
+    start = datetime(2026, 8, 13, 21, tzinfo=UTC)
+    message, steel, mining = _crawled_apart(
+        tmp_path,
+        start,
+        ("Presidential Message on Westland Farmers Week", "", 0),
+        ("Adjusting Imports of Steel into Westland", "", 0.5),
+        ("Fact Sheet: President Elena Ruiz Secures Billions in Investments for Westland Mining", "", 0.52),
+        outlet=OFFICE,
+    )
+    assert len({message, steel, mining}) == 3
