@@ -35,6 +35,9 @@ STORY_CANDIDATES = 400
 # A fact sheet and the action it summarises (an order, a proclamation, a policy) are posted by one
 # office together: the White House's within seconds to minutes of each other.
 COMPANION_WINDOW = timedelta(hours=1)
+# Terms in more of an outlet's story seeds than this are its house vocabulary for its own reports
+# (`_best_seed`; bench/README.md, tenth pass: 1 and 2 split one outlet's reports of one event).
+HOUSE_COMMON = 3
 COMPANION_MIN_SHARED = 2.0  # what a fact sheet shares with its action: a word of both headlines, or two
 TEMPLATE_RIVALS = 200  # the latest reports of a story a new one is checked against for template slots
 TERM_LENGTH = 100  # longer event terms (a run of digits, a URL) are not counted
@@ -520,10 +523,39 @@ def _find_story(
         return None
     recent.load(session, ids)
     weights = recent.terms.weights(session, profile.terms)
-    best = recent.index.best(profile, ids, threshold, weights)
+    best = _best_seed(profile, ids, threshold, recent, weights)
     if best is None:
         return _companion(profile, article.published_at or article.fetched_at, ids, recent, weights)
-    return best[0]  # type: ignore[return-value]  # RecentStories keys its index by article id
+    return best[0]
+
+
+def _best_seed(
+    profile: EventProfile, ids: Sequence[int], threshold: float, recent: RecentStories, weights: TermWeights
+) -> tuple[int, float] | None:
+    """The seed among `ids` with the best `event_score` at or above `threshold`, and that score.
+    Against seeds of the report's own outlet (`house`), the terms more than HOUSE_COMMON of that
+    outlet's seeds among `ids` carry weigh nothing: an office or a paper names its president, its
+    city, its beat in most of its headlines ("President Trump Delivers ...", "President Trump's
+    Trade Agenda ..."), and two of its reports sharing those words are not one event for it.
+    Another outlet's report sharing them still counts them."""
+    house = profile.house
+    same = [i for i in ids if house and i in recent.index and recent.index.profiles[i].house == house]
+    if not same:
+        return recent.index.best(profile, ids, threshold, weights)  # type: ignore[return-value]
+    carried = Counter(term for i in same for term in recent.index.profiles[i].terms)
+    vocabulary = [term for term, count in carried.items() if count > HOUSE_COMMON]
+    mine = set(same)
+    others = [i for i in ids if i not in mine]
+    found = [
+        best
+        for best in (
+            recent.index.best(profile, others, threshold, weights),
+            recent.index.best(profile, same, threshold, weights.without(vocabulary)),
+        )
+        if best is not None
+    ]
+    # The higher score; of equals, the newer seed, as `EventIndex.best` picks among `ids`.
+    return max(found, key=lambda best: (best[1], best[0])) if found else None  # type: ignore[return-value]
 
 
 def _companion(

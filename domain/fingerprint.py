@@ -774,6 +774,13 @@ class TermWeights:
     def total(self, terms: Iterable[str]) -> float:
         return sum(self(term) for term in terms)
 
+    def without(self, terms: Iterable[str]) -> TermWeights:
+        """These weights, with `terms` weighing 0."""
+        weights = TermWeights(self.documents, self.frequency)
+        weights._cache = dict(self._cache)
+        weights._cache.update(dict.fromkeys(terms, 0.0))
+        return weights
+
     def distinctive(self, term: str) -> bool:
         return self(term) >= 0.5
 

@@ -776,3 +776,22 @@ def test_a_fact_sheet_sharing_only_the_office_s_country_with_an_action_beside_it
         outlet=OFFICE,
     )
     assert len({message, steel, mining}) == 3
+
+
+def test_two_releases_of_an_office_sharing_only_what_most_of_its_headlines_say_are_two_events(tmp_path):
+    # The office names its president in nearly every headline. The crime figures and the trade
+    # agenda share "President Ruiz" and the country, which in two outlets' reports would be a lot;
+    # from this office it is what it always says.
+    start = datetime(2026, 8, 17, 9, tzinfo=UTC)
+    stories = _crawled_apart(
+        tmp_path,
+        start,
+        ("President Ruiz Signs Order Expanding Rural Broadband", "", 0),
+        ("President Ruiz Welcomes Lawmakers to Mark Harbour Day", "", 3),
+        ("President Ruiz's Cabinet Champions Westland First Successes Nationwide", "", 6),
+        ("First Lady Ana Ruiz Opens Children's Reading Rooms", "", 9),
+        ("President Ruiz Delivers the Largest Drop in Violent Crime in Westland History", "", 12),
+        ("President Ruiz's Trade Agenda Is Rebuilding the Westland Auto Industry", "", 15),
+        outlet=OFFICE,
+    )
+    assert len(set(stories)) == 6
