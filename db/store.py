@@ -523,34 +523,51 @@ def _find_story(
         return None
     recent.load(session, ids)
     weights = recent.terms.weights(session, profile.terms)
-    best = _best_seed(profile, ids, threshold, recent, weights)
+    office = _Office.of(profile, ids, recent)
+    best = _best_seed(profile, ids, threshold, recent, weights, office)
     if best is None:
-        return _companion(profile, article.published_at or article.fetched_at, ids, recent, weights)
+        return _companion(profile, article.published_at or article.fetched_at, office, recent, weights)
     return best[0]
 
 
+@dataclass
+class _Office:
+    """The story seeds among a lookup's candidates that the report's own outlet published, by id,
+    and how many of them carry each term."""
+
+    seeds: dict[int, EventProfile]
+    carried: Counter
+
+    @classmethod
+    def of(cls, profile: EventProfile, ids: Sequence[int], recent: RecentStories) -> _Office:
+        house = profile.house
+        seeds = {i: p for i in ids if house and (p := recent.index.profiles.get(i)) is not None and p.house == house}
+        return cls(seeds, Counter(term for seed in seeds.values() for term in seed.terms))
+
+
 def _best_seed(
-    profile: EventProfile, ids: Sequence[int], threshold: float, recent: RecentStories, weights: TermWeights
+    profile: EventProfile,
+    ids: Sequence[int],
+    threshold: float,
+    recent: RecentStories,
+    weights: TermWeights,
+    office: _Office,
 ) -> tuple[int, float] | None:
     """The seed among `ids` with the best `event_score` at or above `threshold`, and that score.
-    Against seeds of the report's own outlet (`house`), the terms more than HOUSE_COMMON of that
-    outlet's seeds among `ids` carry weigh nothing: an office or a paper names its president, its
-    city, its beat in most of its headlines ("President Trump Delivers ...", "President Trump's
-    Trade Agenda ..."), and two of its reports sharing those words are not one event for it.
-    Another outlet's report sharing them still counts them."""
-    house = profile.house
-    same = [i for i in ids if house and i in recent.index and recent.index.profiles[i].house == house]
-    if not same:
+    Against seeds of the report's own outlet (`office`), the terms more than HOUSE_COMMON of them
+    carry weigh nothing: an office or a paper names its president, its city, its beat in most of
+    its headlines ("President Trump Delivers ...", "President Trump's Trade Agenda ..."), and two
+    of its reports sharing those words are not one event for it. Another outlet's report sharing
+    them still counts them."""
+    if not office.seeds:
         return recent.index.best(profile, ids, threshold, weights)  # type: ignore[return-value]
-    carried = Counter(term for i in same for term in recent.index.profiles[i].terms)
-    vocabulary = [term for term, count in carried.items() if count > HOUSE_COMMON]
-    mine = set(same)
-    others = [i for i in ids if i not in mine]
+    vocabulary = [term for term, count in office.carried.items() if count > HOUSE_COMMON]
+    others = [i for i in ids if i not in office.seeds]
     found = [
         best
         for best in (
             recent.index.best(profile, others, threshold, weights),
-            recent.index.best(profile, same, threshold, weights.without(vocabulary)),
+            recent.index.best(profile, list(office.seeds), threshold, weights.without(vocabulary)),
         )
         if best is not None
     ]
@@ -559,24 +576,20 @@ def _best_seed(
 
 
 def _companion(
-    profile: EventProfile, moment: datetime, ids: Sequence[int], recent: RecentStories, weights: TermWeights
+    profile: EventProfile, moment: datetime, office: _Office, recent: RecentStories, weights: TermWeights
 ) -> int | None:
-    """The story seed among `ids` that is the other half of a fact sheet and its action
-    (`fingerprint.companion_weight`): published by the same office within COMPANION_WINDOW of
-    `moment`, sharing the most, at least COMPANION_MIN_SHARED, of what the office's other seeds
-    among `ids` do not carry; the nearest in time of equals."""
+    """The seed of the report's own outlet (`office`) that is the other half of a fact sheet and
+    its action (`fingerprint.companion_weight`): published within COMPANION_WINDOW of `moment`,
+    sharing the most, at least COMPANION_MIN_SHARED, of what the outlet's other seeds do not
+    carry; the nearest in time of equals."""
     from newswatch.domain import fingerprint
 
-    if not profile.house:
-        return None
-    office = {i: p for i in ids if (p := recent.index.profiles.get(i)) is not None and p.house == profile.house}
-    carried = Counter(term for seed in office.values() for term in seed.terms)
     found: tuple[float, timedelta, int] | None = None
-    for seed_id, seed in office.items():
+    for seed_id, seed in office.seeds.items():
         seed_moment = recent.moment(seed_id)
         if seed_moment is None or abs(seed_moment - moment) > COMPANION_WINDOW:
             continue
-        elsewhere = {term for term in seed.terms & profile.terms if carried[term] > 1}
+        elsewhere = {term for term in seed.terms & profile.terms if office.carried[term] > 1}
         shared = fingerprint.companion_weight(profile, seed, weights, elsewhere)
         if shared >= COMPANION_MIN_SHARED:
             candidate = (-shared, abs(seed_moment - moment), seed_id)
