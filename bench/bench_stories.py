@@ -226,12 +226,18 @@ def crawl(
 
 def explain_join(session, recent: store.RecentStories, article: Article, seed: int, reported: dict) -> tuple:
     """Why a report joined the story of `seed`: the seed's report id (or article id, if not a
-    labelled report), their event score and shared terms, with the weights the lookup used."""
-    profile = fingerprint.event_profile(article.title, article.text)
+    labelled report), their event score and shared terms, with the weights the lookup used (its
+    outlet's house vocabulary weighing nothing against the outlet's own seeds). A score under the
+    threshold is a fact sheet joined to its action (`store._companion`)."""
+    profile = fingerprint.event_profile(article.title, article.text, article.outlet)
     seed_profile = recent.index.profiles.get(seed)
     if seed_profile is None:  # a copy of a stored report: no event score decided it
         return reported.get(seed, seed), 1.0, []
     weights = recent.terms.weights(session, profile.terms)
+    if profile.house and profile.house == seed_profile.house:
+        ids = recent.seeds(session, article.fetched_at, article.published_at or article.fetched_at)
+        office = store._Office.of(profile, ids, recent)
+        weights = weights.without([t for t, count in office.carried.items() if count > store.HOUSE_COMMON])
     shared = sorted(((t, weights(t)) for t in profile.terms & seed_profile.terms), key=lambda p: (-p[1], p[0]))
     return reported.get(seed, seed), fingerprint.event_score(profile, seed_profile, weights), shared
 
