@@ -822,9 +822,31 @@ def names_conflict(a: EventProfile, b: EventProfile) -> bool:
     return bool(_unshared_headline_names(a, b)) and bool(_unshared_headline_names(b, a))
 
 
+# Countries a report may name by their initials or short names: "U.S." for the United States.
+_COUNTRY_NAMES = {
+    "us": ("united", "state", "america"),
+    "usa": ("united", "state", "america"),
+    "america": ("united", "state"),
+    "american": ("united", "state", "america"),
+    "uk": ("united", "kingdom", "britain"),
+    "britain": ("united", "kingdom"),
+    "british": ("united", "kingdom", "britain"),
+    "uae": ("united", "arab", "emirate"),
+    "eu": ("european", "union"),
+}
+
+
+def _named(terms: frozenset[str]) -> frozenset[str]:
+    """`terms` with the words of the full names of the countries they name by initials or short name."""
+    extra = [word for term in terms & _COUNTRY_NAMES.keys() for word in _COUNTRY_NAMES[term]]
+    return terms.union(extra) if extra else terms
+
+
 def _unshared_headline_names(a: EventProfile, b: EventProfile) -> list[tuple[str, ...]]:
-    """The names of `a`'s text (`runs`) whose last word is in its headline and of which `b` names no word."""
-    return [run for run in a.runs if run[-1] in a.headline and b.terms.isdisjoint(run)]
+    """The names of `a`'s text (`runs`) whose last word is in its headline and of which `b` names no
+    word, a country counting as named by its initials ("United States", "U.S.")."""
+    named = _named(b.terms)
+    return [run for run in a.runs if run[-1] in a.headline and named.isdisjoint(run)]
 
 
 def is_fact_sheet(profile: EventProfile) -> bool:

@@ -795,3 +795,25 @@ def test_two_releases_of_an_office_sharing_only_what_most_of_its_headlines_say_a
         outlet=OFFICE,
     )
     assert len(set(stories)) == 6
+
+
+def test_a_release_naming_the_united_states_and_a_report_writing_u_s_are_one_call(tmp_path):
+    # The office's headline names the United States and the wire's the White House: two names the
+    # other's headline lacks, which tell two meetings apart. But "U.S." is the United States.
+    office = (
+        "Telephone conversation between Prime Minister and President of the United States of America",
+        "Prime Minister Shri Narendra Modi spoke today with President of the United States of America, "
+        "H.E. Mr. Joseph R. Biden. President Biden conveyed solidarity with India during the second wave "
+        "of COVID-19 and offered oxygen concentrators, vaccine raw material and therapeutics. Prime "
+        "Minister thanked him and sought the free flow of vaccine raw material.",
+    )
+    wire = (
+        "White House says Biden offered Modi oxygen and vaccine material in phone call",
+        "President Joe Biden told Indian Prime Minister Narendra Modi in a phone call on Monday that the "
+        "U.S. would send oxygen concentrators, vaccine raw material and therapeutics as India battles a "
+        "second wave of COVID-19, the White House said.",
+    )
+    start = datetime(2021, 4, 26, 14, tzinfo=UTC)
+    for first, second in ((office, wire), (wire, office)):
+        stories = _crawled_apart(tmp_path / first[0][:5], start, (*first, 0), (*second, 3))
+        assert stories[0] == stories[1]
