@@ -114,11 +114,22 @@ def test_crawl_fetches_a_source_backing_off_unless_told_to_respect_the_backoff(t
         assert "3 sources: 2 fetched, 0 failed, 1 skipped (backing off" in polite.stdout
 
 
-def test_demo_names_no_database_path_it_deletes_and_counts_in_words(tmp_path):
+def test_demo_alerts_each_of_its_two_events_once_per_topic_and_names_no_database_path(tmp_path):
     result = run_newswatch("demo", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "demo.db" not in result.stdout and "newswatch-demo-" not in result.stdout
     assert "5 articles stored, 1 wire copy recognised" in result.stdout
+    # The TRUST launch (its wire copy folded in) and the fab's partner deal two days later are two
+    # events, as the README's sample output shows: one alert each for both built-in topics.
+    alerted = sorted(line for line in result.stdout.splitlines() if line.startswith("[") and "] " in line)
+    assert alerted == sorted(
+        f"[{topic}] {title}"
+        for topic in ("icet", "india-us")
+        for title in (
+            "India and US launch TRUST to succeed iCET, with chips and jet engines at its core",
+            "Semiconductor fab in Gujarat gets US partner as TRUST talks conclude",
+        )
+    )
 
 
 def _at(columns: int, *args: str, config) -> str:
