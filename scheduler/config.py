@@ -629,6 +629,7 @@ def validate(data: dict, label: str, path: Path | None, check_targets: bool = Tr
     _check_unique(settings.sources, "sources", label)
     _check_unique(settings.topics, "topics", label)
     _check_queries(settings.topics, label)
+    _check_database(settings.database.url, label)
     _check_cluster(settings, label)
     if check_targets:
         check_alert_targets(settings.alerts, label, path)
@@ -651,6 +652,26 @@ def _check_unique(entries: list, key: str, label: str) -> None:
         if entry.name in seen:
             raise ConfigError(label, f"{key}[{index}].name", f"duplicate name {entry.name!r}")
         seen.add(entry.name)
+
+
+def _check_database(url: str, label: str) -> None:
+    """A database URL SQLAlchemy can read, naming a kind of database it knows. Whether its driver
+    is installed and the server answers is found when it is opened."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigError(label, "database.url", f"{mask_url(url)!r} is not a SQLAlchemy database URL") from None
+    try:
+        parsed.get_dialect()
+    except NoSuchModuleError:
+        raise ConfigError(
+            label,
+            "database.url",
+            f"unknown kind of database {parsed.drivername!r}: newswatch stores in sqlite or postgresql",
+        ) from None
 
 
 def _check_cluster(settings: Settings, label: str) -> None:

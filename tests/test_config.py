@@ -66,6 +66,19 @@ def test_unusable_alert_url_stops_sending_commands_but_not_reading_ones(tmp_path
         assert "alerts.urls[0]" in result.stderr and "Pw@" not in result.stderr
 
 
+def test_a_database_url_naming_no_known_database_is_a_configuration_error(tmp_path):
+    for url, problem in (
+        ("nosuchdb://host/news", "unknown kind of database 'nosuchdb'"),
+        ("a file name, not a URL", "is not a SQLAlchemy database URL"),
+    ):
+        path = tmp_path / "bad.toml"
+        path.write_text(f'[database]\nurl = "{url}"\n')
+        for command in (("articles",), ("crawl",)):
+            result = run_newswatch(*command, config=path)
+            assert result.returncode == 2, (command, result.stderr)
+            assert f"{path}: database.url: " in result.stderr and problem in result.stderr
+
+
 def test_invalid_toml_is_a_configuration_error(tmp_path):
     path = tmp_path / "bad.toml"
     path.write_text("[crawl\n")
