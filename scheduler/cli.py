@@ -239,9 +239,9 @@ def _check_name(ctx: click.Context, kind: str, name: str | None, conn=None) -> N
 
 
 def _unknown(kind: str, name: str, known: list[str]) -> str:
-    from newswatch.scheduler.config_files import did_you_mean
+    from newswatch.scheduler.config_files import unknown_name
 
-    return f"unknown {kind} {name!r}{did_you_mean(name, known)}; configured {kind}s: {', '.join(known) or 'none'}"
+    return unknown_name(kind, name, known)
 
 
 def runtime_errors(command):

@@ -64,3 +64,8 @@ def did_you_mean(word: str, choices: list[str]) -> str:
     """ " (did you mean 'x'?)" when one of `choices` is close to `word`, else ""."""
     close = difflib.get_close_matches(word, choices, n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def unknown_name(kind: str, name: str, known: list[str]) -> str:
+    """Why `name` cannot be used as a `kind` ("topic", "source"), the configured ones being `known`."""
+    return f"unknown {kind} {name!r}{did_you_mean(name, known)}; configured {kind}s: {', '.join(known) or 'none'}"

@@ -304,6 +304,20 @@ def test_json_api_answers_bad_parameters_with_a_400_and_the_reason(client):
     assert client.get("/api/articles/987654").status == 404
 
 
+def test_json_api_refuses_a_topic_or_source_the_configuration_does_not_name_as_the_cli_does(crawled, client):
+    for path, flag, words in (
+        ("/api/articles?topic=icte", "--topic", "unknown topic 'icte' (did you mean 'icet'?); configured topics: icet"),
+        ("/api/stories?topic=icte", "--topic", "unknown topic 'icte' (did you mean 'icet'?); configured topics: icet"),
+        ("/api/articles?source=nosuch", "--source", "unknown source 'nosuch'; configured sources: "),
+    ):
+        answer = client.get(path)
+        assert answer.status == 400 and words in answer.json()["error"], (path, answer.body)
+        command = "stories" if "stories" in path else "articles"
+        refused = run_newswatch(command, flag, path.rsplit("=", 1)[1], "--json", config=crawled.config)
+        assert refused.returncode == 2 and words in refused.stderr
+    assert client.get("/api/stories?topic=icet").status == 200
+
+
 def test_bad_page_parameters_answer_with_one_clear_message(client):
     answer = client.get("/?since=whenever")
     assert answer.status == 400 and "since: invalid time" in answer.body

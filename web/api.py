@@ -8,6 +8,7 @@ from starlette.responses import JSONResponse, Response
 
 from newswatch.db import feedback, reading
 from newswatch.domain.query import QueryError
+from newswatch.scheduler.config_files import unknown_name
 from newswatch.web import queries
 from newswatch.web.params import BadInput, int_param, since_param
 from newswatch.web.site import Site, now
@@ -19,6 +20,20 @@ def _site(request: Request) -> Site:
 
 def _json(data, status: int = 200) -> JSONResponse:
     return JSONResponse(data, status_code=status)
+
+
+def _filters(request: Request, conn) -> tuple[str | None, str | None]:
+    """The ?topic= and ?source= of a listing, each a configured name (or one stored matches or
+    articles still carry) or None. Another name is a 400 naming the configured ones, as
+    `newswatch articles --topic` exits 2, not an empty list that reads as "nothing happened"."""
+    options = _site(request).options
+    chosen = []
+    for kind, known in (("topic", [t.name for t in options.topics]), ("source", [s.name for s in options.sources])):
+        name = request.query_params.get(kind, "").strip() or None
+        if name is not None and name not in known and not reading.name_is_stored(conn, kind, name):
+            raise BadInput(unknown_name(kind, name, known))
+        chosen.append(name)
+    return chosen[0], chosen[1]
 
 
 def api(handler):
@@ -41,10 +56,11 @@ def list_articles(request: Request) -> Response:
     since = since_param(request, "since", now())
     limit = int_param(request, "limit", 50, 1, 5000)
     with _site(request).engine.connect() as conn:
+        topic, source = _filters(request, conn)
         rows = reading.list_articles(
             conn,
-            topic=params.get("topic") or None,
-            source=params.get("source") or None,
+            topic=topic,
+            source=source,
             since=since,
             matched_only=params.get("all") != "1",
             limit=limit,
@@ -86,13 +102,11 @@ def search(request: Request) -> Response:
 @api
 def list_stories(request: Request) -> Response:
     """`newswatch stories --json`: ?topic=T&source=S&since=2d&limit=N"""
-    params = request.query_params
     since = since_param(request, "since", now())
     limit = int_param(request, "limit", 30, 1, 1000)
     with _site(request).engine.connect() as conn:
-        ids = queries.story_ids(
-            conn, topic=params.get("topic") or None, source=params.get("source") or None, since=since, limit=limit
-        )
+        topic, source = _filters(request, conn)
+        ids = queries.story_ids(conn, topic=topic, source=source, since=since, limit=limit)
         found = queries.stories(conn, ids)
     return _json([story.record() for story in found])
 
