@@ -35,7 +35,9 @@ class AlertPlanner(Protocol):
         """Plan the alerts of a newly stored article; how many will be sent on their own."""
         ...
 
-    def finish(self, session: Session, now: datetime) -> None: ...
+    def finish(self, session: Session, now: datetime) -> int:
+        """End the cycle: the alerts over its cap go out as one summary; how many those were."""
+        ...
 
 
 @dataclass(frozen=True)

@@ -214,7 +214,7 @@ class ArticlePipeline:
         self.writer.shutdown(wait=True)
         if context is not None and context.alerting is not None:
             with context.sessions.begin() as session:
-                context.alerting.finish(session, datetime.now(UTC))
+                context.report.folded += context.alerting.finish(session, datetime.now(UTC))
         if self.workers_ready is not None:
             await asyncio.wait([self.workers_ready])
         with self.lock:

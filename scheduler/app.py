@@ -121,11 +121,15 @@ class AlertWiring:
         row.alert_note = "; ".join(note for note in (earlier, added) if note) or None
         return sum(1 for alert in planned if alert.kind in ("instant", "update"))
 
-    def finish(self, session: Session, now: datetime) -> None:
+    def finish(self, session: Session, now: datetime) -> int:
+        """End the cycle: the alerts over its cap go out as one summary; how many those were."""
         from newswatch.alerts.policy import finish_cycle
 
-        if self.enabled:
-            finish_cycle(session, self.budget, self.targets, self.settings, now)
+        if not self.enabled:
+            return 0
+        folded = len(self.budget.folded)
+        finish_cycle(session, self.budget, self.targets, self.settings, now)
+        return folded
 
 
 def alert_wiring(config: Config, enabled: bool = True) -> AlertWiring:

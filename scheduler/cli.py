@@ -529,6 +529,8 @@ def _print_cycle(report: CycleReport, sent: SendReport | None, wide: bool) -> No
         f"; {plural(report.stored, 'new article')}, {report.matched} matched, "
         f"{plural(report.duplicates, 'copy', 'copies')}, {plural(report.alerts_planned, 'alert')}"
     )
+    if report.folded:
+        line += f" and {report.folded} more folded into one summary (alerts.max_per_cycle)"
     pending = sum(o.pending for o in report.sources.values())
     if pending:
         line += f", {plural(pending, 'page')} left for a later cycle (`newswatch sources --pages`)"

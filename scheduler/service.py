@@ -96,20 +96,22 @@ def crawl_child(
     failed = report.failed_sources
     if failed:
         log.warning(
-            "cycle failed sources=%s stored=%d matched=%d alerts=%d error=%s",
+            "cycle failed sources=%s stored=%d matched=%d alerts=%d folded=%d error=%s",
             ",".join(source_names),
             report.stored,
             report.matched,
             report.alerts_planned,
+            report.folded,
             failed[0].summary_error,
         )
     else:
         log.info(
-            "cycle done sources=%s stored=%d matched=%d alerts=%d",
+            "cycle done sources=%s stored=%d matched=%d alerts=%d folded=%d",
             ",".join(source_names),
             report.stored,
             report.matched,
             report.alerts_planned,
+            report.folded,
         )
     # Pages left over for want of room in this cycle: the service runs the next one soon.
     done.send(("done", sum(len(o.deferred) for o in report.sources.values())))

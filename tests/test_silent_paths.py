@@ -149,7 +149,10 @@ def test_the_per_cycle_cap_says_the_alert_went_into_the_summary(tmp_path, newswe
     config = write_config(
         tmp_path / "n.toml", newsweb, [receiver.apprise_url], sources=sources, extra="max_per_cycle = 1"
     )
-    _crawl(config)
+    crawled = _crawl(config)
+    # The summary counts the folded alert beside the one sent at once: two notifications went out.
+    assert "1 alert and 1 more folded into one summary (alerts.max_per_cycle); sent 2," in crawled.stdout
+    assert len(receiver.posts) == 2
     articles = _by_title(config)
     reasons = [_shown(config, articles[title]["id"])["alert"] for title in (FUND[0], ENGINES[0])]
     assert reasons[0].startswith("icet: alerted (alert #")
