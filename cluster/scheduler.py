@@ -6,6 +6,10 @@ sources to a task), and on their own timers alert sending, source health, retent
 digest on the send queue. Every heartbeat it looks for workers no longer seen and hands their
 crawls and alert claims to the others. Due times live in the database (`sources.next_run_at`),
 not in the scheduler, so a scheduler taking over carries on where the last one stopped.
+
+A scheduler that cannot reach the broker does not lead: it could queue nothing. It lets go of
+the lease (or does not take it) and says so in one line, so that a scheduler on another machine
+that reaches the broker leads meanwhile; it contends again once the broker answers.
 """
 
 from __future__ import annotations
@@ -54,11 +58,49 @@ class ClusterScheduler:
         self.timers: dict[str, float] = {}  # job -> monotonic time it is due
         self.intervals: dict[str, float] = {}
         self.next_digest: datetime | None = None
+        self.broker_error: str | None = None  # why the broker could not be reached, last time it was tried
+
+    # The broker ---------------------------------------------------------------------------
+
+    def broker_reachable(self) -> bool:
+        """Whether the broker answers now; says so in one line when that changes."""
+        try:
+            with self.app.connection_for_write() as connection:
+                connection.ensure_connection(max_retries=0)
+        except Exception as exc:
+            self._broker_failed(exc)
+            return False
+        if self.broker_error is not None:
+            log.info("broker reachable again node=%s", self.node.name)
+            self.broker_error = None
+        return True
+
+    def _broker_failed(self, exc: Exception) -> None:
+        problem = f"{type(exc).__name__}: {exc}"
+        if problem != self.broker_error:
+            log.warning("cannot reach the broker node=%s error=%s", self.node.name, problem)
+        self.broker_error = problem
+
+    def _is_broker_error(self, exc: Exception) -> bool:
+        from kombu.exceptions import OperationalError
+
+        return isinstance(exc, (OperationalError, *self.app.connection_for_write().connection_errors))
 
     # Leadership ---------------------------------------------------------------------------
 
     def contend(self) -> None:
-        """Take or renew the lease; follow when another scheduler holds it."""
+        """Take or renew the lease; follow when another scheduler holds it, or when the broker
+        does not answer (letting go of the lease if this one held it)."""
+        if not self.broker_reachable():
+            if self.leading:
+                log.warning("scheduler gives up the lead: it cannot reach the broker node=%s", self.node.name)
+                self.leading = False
+                try:
+                    with self.sessions.begin() as session:
+                        lease.release(session, lease.SCHEDULER, self.node.name)
+                except Exception as exc:
+                    log.warning("could not release the scheduler lease: %s", exc)
+            return
         asked = time.monotonic()
         try:
             with self.sessions.begin() as session:
@@ -121,11 +163,13 @@ class ClusterScheduler:
             if now >= due:
                 self.timers[job] = now + self.intervals[job]
                 self._run_timed(job)
+        # A digest the broker could not take is put on the queue once it answers again.
         if self.next_digest is not None and _now() >= self.next_digest:
-            self.next_digest = self._digest_after(_now())
-            self.publish(DIGEST)
+            if self._run_timed("digest") or self.broker_error is None:
+                self.next_digest = self._digest_after(_now())
 
-    def _run_timed(self, job: str) -> None:
+    def _run_timed(self, job: str) -> bool:
+        """Run one of the leader's timed jobs; False when it failed (said in the log)."""
         try:
             if job == "send":
                 # One send task waiting is enough: workers busy for a while must not find a pile.
@@ -135,10 +179,17 @@ class ClusterScheduler:
                 self.recover_lost()
             elif job == "heartbeat":
                 self.service.record_leadership()
+            elif job == "digest":
+                self.publish(DIGEST)
             else:
                 self.publish({"health": HEALTH, "retention": RETENTION}[job])
-        except Exception:
-            log.exception("scheduler job failed job=%s", job)
+        except Exception as exc:
+            if self._is_broker_error(exc):
+                self._broker_failed(exc)
+            else:
+                log.exception("scheduler job failed job=%s", job)
+            return False
+        return True
 
     def publish(self, task: str, args: list | None = None, producer=None) -> None:
         self.app.send_task(task, args=args or [], queue=self.queues.for_task(task), producer=producer)
@@ -158,8 +209,11 @@ class ClusterScheduler:
                     total += len(due)
                     if len(due) < DUE_PER_QUERY:
                         break
-        except Exception:
-            log.exception("putting due crawls on the queue failed")
+        except Exception as exc:
+            if self._is_broker_error(exc):
+                self._broker_failed(exc)  # the crawls are due again at the next tick
+            else:
+                log.exception("putting due crawls on the queue failed")
         if total:
             log.info("crawls queued sources=%d", total)
         return total

@@ -31,11 +31,11 @@ SERVICE = '[service]\nheartbeat = "1s"\nsend_every = "1s"\ncrawl_timeout = "30s"
 
 
 @contextmanager
-def redis_server(folder: Path) -> Iterator[str]:
-    """A redis-server of the test's own on 127.0.0.1; yields its URL."""
+def redis_server(folder: Path, port: int | None = None) -> Iterator[str]:
+    """A redis-server of the test's own on 127.0.0.1 (on `port`, else a free one); yields its URL."""
     binary = shutil.which("redis-server") or "/usr/bin/redis-server"
     folder.mkdir(parents=True, exist_ok=True)
-    port = free_port()
+    port = port or free_port()
     log = open(folder / "redis.log", "w")  # noqa: SIM115 (the server writes to it until it stops)
     server = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(folder)],

@@ -21,7 +21,8 @@ from tests.cluster_helpers import (
     unit_command,
     wait_for,
 )
-from tests.conftest import json_lines, run_newswatch, write_config
+from tests.conftest import NEWSWATCH, json_lines, run_newswatch, write_config
+from tests.services import free_port
 from tests.test_service import _NEW_STORY
 
 pytestmark = needs_postgres
@@ -249,6 +250,59 @@ def test_leading_scheduler_killed_another_takes_over_and_a_new_report_alerts(
     assert codes == {other: 0, "w1": 0}, cluster.logs()
     assert _posted(receiver, "INDUS-X summit") == 1
     assert "scheduler leads" in cluster.log(other)
+
+
+def test_a_scheduler_that_cannot_reach_the_broker_does_not_lead_and_says_so_once(
+    tmp_path, newsweb, receiver, broker, database
+):
+    # s1 runs on a machine cut off from the broker, and starts first: it must not hold the lead,
+    # or nothing would be queued for anyone. s2 reaches the broker and leads; crawls go on.
+    sources = (
+        f'[[sources]]\nname = "ledger"\ntype = "feed"\nurl = "{newsweb.url("feeds/national.rss")}"\ninterval = "5s"\n'
+    )
+    config = cluster_config(tmp_path / "n.toml", newsweb, database, broker, [receiver.apprise_url], sources)
+    cut_off = tmp_path / "cut-off.toml"
+    cut_off.write_text(config.read_text().replace(broker, f"redis://127.0.0.1:{free_port()}/0"))
+    with Cluster(config) as cluster:
+        cluster.start("s1", argv=[NEWSWATCH, "--config", str(cut_off), "run"])
+        assert wait_for(lambda: "cannot reach the broker" in cluster.log("s1")), cluster.logs()
+        cluster.start("s2", "run")
+        cluster.start("w1", "worker")
+        assert wait_for(lambda: _posted(receiver, "jet engine co-production") >= 1, deadline=90), cluster.logs()
+        assert cluster.leader() == "s2"
+        codes = cluster.stop_all()
+    assert codes == {"s1": 0, "s2": 0, "w1": 0}, cluster.logs()
+    cut_log = cluster.log("s1")
+    assert "scheduler leads" not in cut_log
+    assert cut_log.count("cannot reach the broker node=") == 1 and "Traceback" not in cut_log, cut_log
+
+
+def test_a_leader_whose_broker_goes_down_gives_up_the_lead_and_crawls_resume_when_it_is_back(
+    tmp_path, newsweb, receiver, database
+):
+    port = free_port()
+    sources = (
+        f'[[sources]]\nname = "ledger"\ntype = "feed"\nurl = "{newsweb.url("feeds/national.rss")}"\ninterval = "5s"\n'
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    config = cluster_config(tmp_path / "n.toml", newsweb, database, url, [receiver.apprise_url], sources)
+    with Cluster(config) as cluster:
+        with redis_server(tmp_path / "redis", port):
+            cluster.start("s1", "run")
+            cluster.start("w1", "worker")
+            assert wait_for(lambda: cluster.leader() == "s1"), cluster.logs()
+            assert wait_for(lambda: _posted(receiver, "jet engine co-production") == 1, deadline=90), cluster.logs()
+        # The broker is down: the leader lets go of the lead, in one line and no traceback.
+        assert wait_for(lambda: cluster.leader() is None, deadline=60), cluster.logs()
+        assert "scheduler gives up the lead: it cannot reach the broker" in cluster.log("s1")
+        with redis_server(tmp_path / "redis-again", port):
+            assert wait_for(lambda: cluster.leader() == "s1", deadline=60), cluster.logs()
+            _publish(newsweb, "feeds/national.rss", "/news/indus-x-start-up-fund.html", _NEW_STORY, "INDUS-X fund")
+            assert wait_for(lambda: _posted(receiver, "INDUS-X summit") == 1, deadline=120), cluster.logs()
+            codes = cluster.stop_all()
+    assert codes == {"s1": 0, "w1": 0}, cluster.logs()
+    log = cluster.log("s1")
+    assert "broker reachable again" in log and "Traceback" not in log, log
 
 
 def test_crawl_task_of_a_lost_worker_is_redelivered_by_the_broker_after_its_visibility_timeout(
