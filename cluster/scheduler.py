@@ -164,9 +164,9 @@ class ClusterScheduler:
                 self.timers[job] = now + self.intervals[job]
                 self._run_timed(job)
         # A digest the broker could not take is put on the queue once it answers again.
-        if self.next_digest is not None and _now() >= self.next_digest:
-            if self._run_timed("digest") or self.broker_error is None:
-                self.next_digest = self._digest_after(_now())
+        due = self.next_digest is not None and _now() >= self.next_digest
+        if due and (self._run_timed("digest") or self.broker_error is None):
+            self.next_digest = self._digest_after(_now())
 
     def _run_timed(self, job: str) -> bool:
         """Run one of the leader's timed jobs; False when it failed (said in the log)."""
