@@ -65,9 +65,13 @@ CRAWLED_FROM = datetime(2026, 12, 1, tzinfo=UTC)  # after every report in the se
 
 
 def load(path: Path = EVENTS) -> list[dict]:
+    """The labelled reports of a JSON Lines file; a report without `held_out` is held out, one
+    without `set` is of the one set "all"."""
     reports = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     for report in reports:
         report["published"] = datetime.fromisoformat(report["published_at"]).astimezone(UTC)
+        report.setdefault("held_out", True)
+        report.setdefault("set", "all")
     return reports
 
 
@@ -286,6 +290,11 @@ def main() -> None:
     parser.add_argument(
         "--topic", choices=("icet",), help="match with this built-in topic; count only the events it matches"
     )
+    parser.add_argument(
+        "--per-set",
+        action="store_true",
+        help="the reports carry a `set`: crawl each set into a database of its own (a young store), in each order",
+    )
     parser.add_argument("--json", type=Path, help="write the results here")
     args = parser.parse_args()
 
@@ -305,11 +314,18 @@ def main() -> None:
     if args.topic:
         print(f"topic {args.topic}: {len(in_scope)} events have a report it matches; only they are counted")
     print(f"{'order':<16} {'split':<9} {'events':>6} {'recall':>7} {'alerts/event':>13} {'s':>6}")
-    for name, ordered in orders(reports, args.orders).items():
+    sets = sorted({r.get("set", "all") for r in reports})
+    groups = [[r for r in reports if r.get("set", "all") == name] for name in sets]
+    for name in orders(reports, args.orders):
         begin = time.perf_counter()
-        with tempfile.TemporaryDirectory() as folder:
-            joins: dict = {}
-            alerted = crawl(ordered, Path(folder), args.cycle, stored, joins if args.explain else None, matches)
+        joins: dict = {}
+        alerted: dict[str, int] = {}
+        for group in groups if args.per_set else [reports]:
+            with tempfile.TemporaryDirectory() as folder:
+                ordered = orders(group, args.orders)[name]
+                alerted.update(
+                    crawl(ordered, Path(folder), args.cycle, stored, joins if args.explain else None, matches)
+                )
         seconds = time.perf_counter() - begin
         results[name] = {}
         for split, chosen in (
