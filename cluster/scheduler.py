@@ -14,6 +14,7 @@ that reaches the broker leads meanwhile; it contends again once the broker answe
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import signal
@@ -81,10 +82,15 @@ class ClusterScheduler:
             log.warning("cannot reach the broker node=%s error=%s", self.node.name, problem)
         self.broker_error = problem
 
-    def _is_broker_error(self, exc: Exception) -> bool:
+    @functools.cached_property
+    def _broker_errors(self) -> tuple[type[BaseException], ...]:
+        """What a publish raises when the broker does not answer: kombu's wrapper and the transport's own."""
         from kombu.exceptions import OperationalError
 
-        return isinstance(exc, (OperationalError, *self.app.connection_for_write().connection_errors))
+        return (OperationalError, *self.app.connection_for_write().connection_errors)
+
+    def _is_broker_error(self, exc: Exception) -> bool:
+        return isinstance(exc, self._broker_errors)
 
     # Leadership ---------------------------------------------------------------------------
 
