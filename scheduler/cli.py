@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from newswatch.scheduler.config_files import ConfigError
+from newswatch.scheduler.config_files import ConfigError, unknown_name
 from newswatch.scheduler.wording import plural
 
 if TYPE_CHECKING:
@@ -235,13 +235,7 @@ def _check_name(ctx: click.Context, kind: str, name: str | None, conn=None) -> N
 
         if reading.name_is_stored(conn, kind, name):
             return
-    raise Usage(_unknown(kind, name, known))
-
-
-def _unknown(kind: str, name: str, known: list[str]) -> str:
-    from newswatch.scheduler.config_files import unknown_name
-
-    return unknown_name(kind, name, known)
+    raise Usage(unknown_name(kind, name, known))
 
 
 def runtime_errors(command):
@@ -1283,7 +1277,7 @@ def topics_suggest(ctx, topic: str, since: str, limit: int, as_json: bool, wide:
     compiled = compile_topics(config.topic_specs())
     chosen = next((t for t in compiled if t.name == topic), None)
     if chosen is None:
-        raise Usage(_unknown("topic", topic, [t.name for t in compiled]))
+        raise Usage(unknown_name("topic", topic, [t.name for t in compiled]))
     since_at = _since(since)
     with _articles_db(ctx).connect() as conn:
         rows = reading.recent_texts(conn, since_at, SUGGEST_ARTICLES)
@@ -1331,7 +1325,7 @@ def topics_evaluate(ctx, topic: str | None, as_json: bool) -> None:
     names = [t.name for t in _config(ctx, reading=True).settings.topics]
     if topic is not None:
         if topic not in names:
-            raise Usage(_unknown("topic", topic, names))
+            raise Usage(unknown_name("topic", topic, names))
         names = [topic]
     with _sessions(ctx, reading=True)() as session:
         evaluations = evaluate(session.connection(), names)
