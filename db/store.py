@@ -196,28 +196,32 @@ class TermCounts:
 
     Counts are written in one statement per transaction: call `flush` before committing (a writer
     that does not, like one report stored on its own, counts at once with `save_article`'s
-    default). The weights handed out (`weights`) are fixed per transaction: the reports of one batch
-    do not change each other's weights, which spares recomputing them for every article."""
+    default). The weights handed out (`weights`) count every report stored so far, this
+    transaction's included: the first crawl of a new database is weighed by what it has stored,
+    not by the empty store it began with."""
 
     def __init__(self) -> None:
         self.counts: dict[str, int] = {}
         self.documents: int | None = None
         self._weights: TermWeights | None = None
         self._pending: Counter = Counter()
-        # What each `count` of this transaction added (terms, and those of them already in
-        # `counts`), so that an article whose savepoint rolls back is uncounted (`undo`).
-        self._journal: list[tuple[frozenset[str], tuple[str, ...]]] = []
+        # What each `count` of this transaction added, so that an article whose savepoint rolls
+        # back is uncounted (`undo`).
+        self._journal: list[frozenset[str]] = []
 
     def need(self, session: Session, terms: Iterable[str]) -> None:
-        """Read the counts of `terms` not at hand (one query per 500)."""
+        """Read the counts of `terms` not at hand (one query per 500), with what this transaction
+        has counted and not yet written."""
         if self.documents is None:
-            self.documents = session.scalar(select(TermCount.reports).where(TermCount.term == "")) or 0
+            stored = session.scalar(select(TermCount.reports).where(TermCount.term == "")) or 0
+            self.documents = stored + self._pending[""]
+            self._weights = None
         missing = [t for t in dict.fromkeys(terms) if t not in self.counts and 0 < len(t) <= TERM_LENGTH]
         for start in range(0, len(missing), 500):
             chunk = missing[start : start + 500]
-            self.counts.update(dict.fromkeys(chunk, 0))
+            self.counts.update((term, self._pending[term]) for term in chunk)
             self.counts.update(
-                (term, reports)
+                (term, reports + self._pending[term])
                 for term, reports in session.execute(
                     select(TermCount.term, TermCount.reports).where(TermCount.term.in_(chunk))
                 )
@@ -246,12 +250,12 @@ class TermCounts:
         terms = frozenset(t for t in terms if 0 < len(t) <= TERM_LENGTH)
         self._pending.update(terms)
         self._pending[""] += 1
-        known = tuple(term for term in terms if term in self.counts)
-        for term in known:
+        for term in terms.intersection(self.counts):
             self.counts[term] += 1
         if self.documents is not None:
             self.documents += 1
-        self._journal.append((terms, known))
+        self._journal.append(terms)
+        self._weights = None
 
     def mark(self) -> int:
         """A point to `undo` to: before storing one report in a savepoint."""
@@ -261,14 +265,15 @@ class TermCounts:
         """Uncount the reports counted since `mark` (their savepoint rolled back); what the
         transaction counted before stays, to be written at `flush`."""
         while len(self._journal) > mark:
-            terms, known = self._journal.pop()
+            terms = self._journal.pop()
             self._pending.subtract(terms)
             self._pending[""] -= 1
-            for term in known:
+            for term in terms:  # read before or after it was counted, a count at hand includes it
                 if term in self.counts:
                     self.counts[term] -= 1
             if self.documents is not None:
                 self.documents -= 1
+            self._weights = None
         self._pending = +self._pending  # drop the terms back at zero
 
     def flush(self, session: Session) -> None:

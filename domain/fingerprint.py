@@ -16,11 +16,12 @@ Two questions, two tools:
 
 Everything here is pure: no database, no configuration. The dedup numbers (`NUM_PERM`, `BANDS`,
 `ROWS`, `SHINGLE_WORDS`, `DUPLICATE_THRESHOLD`) come from `bench/bench_dedup.py`, the event ones
-(`STORY_THRESHOLD`, `MIN_SHARED`, `TEMPLATE_RUN`, `SMOOTHING`, `COMMON_SHARE`) from
-`bench/bench_stories.py` on the tuned part of tests/labelled/events.jsonl (checked on the held-out
-feed entries of bench/labels/corpus_events.jsonl); change them only with
-their measurements, and note that changing `NUM_PERM`, `BANDS`, `ROWS`, `SHINGLE_WORDS`, `SEED` or
-`normalise_text` invalidates stored signatures and band keys (re-fingerprint the stored texts).
+(`STORY_THRESHOLD`, `MIN_SHARED`, `TEMPLATE_RUN`, `SMOOTHING`, `SUM_SMOOTHING`, `COMMON_SHARE`)
+from `bench/bench_stories.py` on the tuned part of tests/labelled/events.jsonl (checked on the
+held-out feed entries of bench/labels/corpus_events.jsonl, and every labelled set with
+`bench/stories_all.py`); change them only with their measurements, and note that changing
+`NUM_PERM`, `BANDS`, `ROWS`, `SHINGLE_WORDS`, `SEED` or `normalise_text` invalidates stored
+signatures and band keys (re-fingerprint the stored texts).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ SHINGLE_WORDS = 4  # words per shingle
 BANDS = 42  # LSH bands of ROWS signature values each; the last NUM_PERM - BANDS * ROWS values
 ROWS = 3  # are used for similarity only. Candidate odds at similarity s: 1 - (1 - s**ROWS)**BANDS
 DUPLICATE_THRESHOLD = 0.4  # estimated Jaccard at or above which a text is a copy
-STORY_THRESHOLD = 0.24  # event_score at or above which two reports cover one event (bench/README.md, seventh pass)
+STORY_THRESHOLD = 0.22  # event_score at or above which two reports cover one event (bench/README.md, twelfth pass)
 MIN_SHARED = 2.5  # what two reports of one event share weighs more than two distinctive things (a name is one)
 FIGURE_BONUS = 0.5  # a specific figure both share (7.7, 825, 29.24; not a year) counts this much more than a word
 CROSS_MIN_SHARED = 4.0  # what an English and a Hindi report must share, names matched by their skeletons
@@ -64,7 +65,8 @@ LEAD_SENTENCE_WORDS = 40  # a full report's first sentence, cut at this many wor
 LEAD_PEOPLE = 2  # a first sentence naming this many people is about them: one meets the other
 MAX_RUN = 4  # words of a name run at most ("Defence Minister Rajnath Singh")
 TEMPLATE_RUN = 3  # headlines opening with this many content words in common may be one template
-SMOOTHING = 100  # term weights count this many stored reports more, none of them carrying the term
+SMOOTHING = 10  # term weights count this many stored reports more, none of them carrying the term
+SUM_SMOOTHING = 100  # and this many in the rules that weigh what two reports share against a fixed sum
 COMMON_SHARE = 0.1  # a term in more of the stored reports than this starts losing weight
 _COMMON_RARITY = math.log(1 / COMMON_SHARE)
 # Words official releases and outlets put on many unrelated headlines: they weigh little from the
@@ -749,22 +751,30 @@ class TermWeights:
     `documents` stored reports carry it (`frequency`, a term -> count mapping).
 
     Only common terms are discounted: a term in at most COMMON_SHARE of the reports weighs 1, one
-    in every report 0, logarithmically in between. `SMOOTHING` reports are counted as if they
+    in every report 0, logarithmically in between. `smoothing` reports are counted as if they
     lacked the term, so that a young store (a few reports about one event) does not take the
-    event's own names for common words. House-style words of official releases and outlets'
-    headlines (readout, fact sheet, video...) weigh little from the start."""
+    event's own names for common words; SMOOTHING is low enough that the first crawl of a busy
+    few days learns that India and the United States are in every report. House-style words of
+    official releases and outlets' headlines (readout, fact sheet, video...) weigh little from the
+    start. The rules that count shared things against a fixed sum (`MIN_SHARED`,
+    `cross_event_score`, `companion_weight`) weigh by `for_sums`, smoothed by SUM_SMOOTHING."""
 
-    __slots__ = ("_cache", "documents", "frequency")
+    __slots__ = ("_cache", "_sums", "_zero", "documents", "frequency", "smoothing")
 
-    def __init__(self, documents: int = 0, frequency=None) -> None:
+    def __init__(
+        self, documents: int = 0, frequency=None, smoothing: int = SMOOTHING, zero: frozenset[str] = frozenset()
+    ) -> None:
         self.documents = documents
         self.frequency = frequency if frequency is not None else {}
-        self._cache: dict[str, float] = {}
+        self.smoothing = smoothing
+        self._zero = zero
+        self._cache: dict[str, float] = dict.fromkeys(zero, 0.0)
+        self._sums: TermWeights | None = self if smoothing == SUM_SMOOTHING else None
 
     def __call__(self, term: str) -> float:
         weight = self._cache.get(term)
         if weight is None:
-            rarity = math.log((self.documents + SMOOTHING) / (self.frequency.get(term, 0) + 1))
+            rarity = math.log((self.documents + self.smoothing) / (self.frequency.get(term, 0) + 1))
             weight = min(1.0, max(0.0, rarity / _COMMON_RARITY))
             if term in HOUSE_STYLE:
                 weight *= HOUSE_STYLE_WEIGHT
@@ -776,10 +786,15 @@ class TermWeights:
 
     def without(self, terms: Iterable[str]) -> TermWeights:
         """These weights, with `terms` weighing 0."""
-        weights = TermWeights(self.documents, self.frequency)
-        weights._cache = dict(self._cache)
-        weights._cache.update(dict.fromkeys(terms, 0.0))
-        return weights
+        return TermWeights(self.documents, self.frequency, self.smoothing, self._zero.union(terms))
+
+    def for_sums(self) -> TermWeights:
+        """These weights smoothed by SUM_SMOOTHING (never lower than these): what the rules that
+        weigh shared things against a fixed sum were measured with, where a name weighs about 1
+        until a store holds a few hundred reports."""
+        if self._sums is None:
+            self._sums = TermWeights(self.documents, self.frequency, SUM_SMOOTHING, self._zero)
+        return self._sums
 
     def distinctive(self, term: str) -> bool:
         return self(term) >= 0.5
@@ -870,6 +885,7 @@ def companion_weight(
     too little for `event_score`; the caller checks that they were published together."""
     if not a.house or a.house != b.house or is_fact_sheet(a) == is_fact_sheet(b):
         return 0.0
+    weights = weights.for_sums()
     sheet, action = (a, b) if is_fact_sheet(a) else (b, a)
     subject = set(sheet.title[2 : 2 + MAX_RUN])
     shared = (action.headline & sheet.terms) - subject - _TITLES - (a.context ^ b.context) - elsewhere
@@ -879,8 +895,9 @@ def companion_weight(
 def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = None) -> float:
     """How strongly two reports look like coverage of one event (0..1): the mean of two weighted
     Dice coefficients, headline content words and key terms, each term weighed by `weights`
-    (rarity among stored reports). 0 when what they share weighs less than MIN_SHARED, the words
-    of one name run counting once ("Donald Trump" and "US" are two things, not three) and a
+    (rarity among stored reports). 0 when what they share weighs less than MIN_SHARED (weighed by
+    `TermWeights.for_sums`), the words of one name run counting once ("Donald Trump" and "US"
+    are two things, not three) and a
     specific figure (7.7, 825, not a year) counting FIGURE_BONUS more than a word, or when
     their headlines are one template with different slots, or each names someone the other does
     not (`names_conflict`), or both are full reports that open on different happenings
@@ -898,7 +915,8 @@ def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = 
     # one event: the meet "ahead of the 2+2 dialogue" and the dialogue itself share those words.
     unlike = a.context ^ b.context
     shared = (a.terms & b.terms) - unlike
-    weight = _run_weight(shared, weights, a.runs + b.runs) + _figure_bonus(shared, weights)
+    sums = weights.for_sums()
+    weight = _run_weight(shared, sums, a.runs + b.runs) + _figure_bonus(shared, sums)
     if (
         weight < MIN_SHARED
         or template_conflict(a, b, weights)
@@ -923,8 +941,8 @@ def cross_event_score(latin: EventProfile, deva: EventProfile, weights: TermWeig
     (weighed by rarity) that the Hindi report carries; 0 unless what they share weighs
     CROSS_MIN_SHARED things (a name in several words counting once, a specific figure
     FIGURE_BONUS more), or CROSS_FEW_SHARED when the score is CROSS_FEW_SCORE or more (short
-    reports name few things)."""
-    weights = weights or TermWeights()
+    reports name few things). Weighed by `TermWeights.for_sums`."""
+    weights = (weights or TermWeights()).for_sums()
     names: dict[str, tuple[str, ...]] = {}
     matchable = set()  # terms with a skeleton; any short word has acronym letters, which only count when found
     own = latin.terms - latin.context
@@ -1006,10 +1024,12 @@ class EventIndex:
         order wins; None if none reaches the threshold."""
         weights = weights or TermWeights()
         # Only keys sharing enough weight can score: a term of weight 0 (in nearly every report)
-        # never adds to what two reports share, so its postings are not walked.
+        # never adds to what two reports share, so its postings are not walked. Summed by the
+        # weights MIN_SHARED and CROSS_FEW_SHARED are measured with (`TermWeights.for_sums`).
+        sums = weights.for_sums()
         shared: Counter = Counter()
         for term in profile.terms:
-            weight = weights(term)
+            weight = sums(term)
             if weight > 0:
                 if _specific_figure(term):
                     weight *= 1 + FIGURE_BONUS
