@@ -417,6 +417,7 @@ def crawl(
     specs = select_sources(config, sources)
     sessions = _sessions(ctx)
     _tell_of_other_crawls(sessions)
+    _tell_of_no_topics(config)
     context = cycle_context(
         config, sessions, specs, alerts=not no_alerts, forced=sources, ignore_backoff=not respect_backoff
     )
@@ -469,6 +470,17 @@ def _crawl_left_over(ctx: click.Context, config, report: CycleReport, alerts: bo
         report.absorb(later)
         if not any(o.stored or o.failed for o in later.sources.values()):
             return
+
+
+def _tell_of_no_topics(config: Config) -> None:
+    """A file's `[[topics]]` are all its topics: one without any stores articles and never
+    alerts, which a user who expected the built-in topics should hear about."""
+    if not config.settings.topics:
+        click.echo(
+            f"newswatch: {config.label} has no [[topics]]: articles are stored, none matches a topic or alerts "
+            "(`newswatch init FILE` writes a file with the built-in topics to copy them from)",
+            err=True,
+        )
 
 
 def _tell_of_other_crawls(sessions: sessionmaker[Session]) -> None:
@@ -1044,6 +1056,7 @@ def run(ctx, grace: float) -> None:
     config = _config(ctx)
     sessions = _sessions(ctx)
     level, fmt = _service_logging(ctx, config)
+    _tell_of_no_topics(config)
     web = None
     try:
         web = _background_web(config) if config.settings.web.listen else None

@@ -114,6 +114,18 @@ def test_crawl_fetches_a_source_backing_off_unless_told_to_respect_the_backoff(t
         assert "3 sources: 2 fetched, 0 failed, 1 skipped (backing off" in polite.stdout
 
 
+def test_a_config_file_without_topics_says_that_nothing_will_match_or_alert(tmp_path):
+    with NewsWeb(SITE) as web:
+        bare = write_config(tmp_path / "bare.toml", web, topics="")
+        crawled = run_newswatch("crawl", config=bare)
+        assert crawled.returncode == 0, crawled.stderr
+        assert "bare.toml has no [[topics]]: articles are stored, none matches a topic or alerts" in crawled.stderr
+        assert "newswatch init FILE" in crawled.stderr
+        assert json_lines(run_newswatch("articles", "--all", "--json", config=bare).stdout)  # stored all the same
+        with_topics = write_config(tmp_path / "topics.toml", web)
+        assert "[[topics]]" not in run_newswatch("crawl", "--no-alerts", config=with_topics).stderr
+
+
 def test_demo_alerts_each_of_its_two_events_once_per_topic_and_names_no_database_path(tmp_path):
     result = run_newswatch("demo", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
