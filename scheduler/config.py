@@ -148,7 +148,9 @@ class AlertsConfig(_Strict):
         strict=True, default=20, ge=1, le=10_000, description="instant alerts per cycle; the rest fold into one summary"
     )
     updates: bool = Field(
-        strict=True, default=False, description="alert again when an alerted story gets a new report (not a copy)"
+        strict=True,
+        default=False,
+        description="alert again, as an update, for every new report (not a copy) of an alerted story",
     )
     retry_limit: int = Field(
         strict=True, default=8, ge=1, le=100, description="attempts per delivery before it is marked failed"
