@@ -32,7 +32,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
@@ -40,6 +40,7 @@ from functools import lru_cache
 import numpy as np
 from datasketch import MinHash
 
+from newswatch.domain.common_terms import COMMON_TERMS
 from newswatch.domain.happenings import SUMMIT, happenings, happenings_differ, without_meeting_named_for_time
 from newswatch.domain.translit import ACRONYM, code, cross_keys, is_devanagari, skeleton
 from newswatch.domain.weekdays import days_differ, lead_day
@@ -50,7 +51,7 @@ SHINGLE_WORDS = 4  # words per shingle
 BANDS = 42  # LSH bands of ROWS signature values each; the last NUM_PERM - BANDS * ROWS values
 ROWS = 3  # are used for similarity only. Candidate odds at similarity s: 1 - (1 - s**ROWS)**BANDS
 DUPLICATE_THRESHOLD = 0.4  # estimated Jaccard at or above which a text is a copy
-STORY_THRESHOLD = 0.22  # event_score at or above which two reports cover one event (bench/README.md, twelfth pass)
+STORY_THRESHOLD = 0.20  # event_score at or above which two reports cover one event (bench/README.md, twelfth pass)
 MIN_SHARED = 2.5  # what two reports of one event share weighs more than two distinctive things (a name is one)
 FIGURE_BONUS = 0.5  # a specific figure both share (7.7, 825, 29.24; not a year) counts this much more than a word
 CROSS_MIN_SHARED = 4.0  # what an English and a Hindi report must share, names matched by their skeletons
@@ -754,27 +755,37 @@ class TermWeights:
     in every report 0, logarithmically in between. `smoothing` reports are counted as if they
     lacked the term, so that a young store (a few reports about one event) does not take the
     event's own names for common words; SMOOTHING is low enough that the first crawl of a busy
-    few days learns that India and the United States are in every report. House-style words of
+    few days learns that India and the United States are in every report. Of those imagined
+    reports, the shares of `prior` carry its terms (COMMON_TERMS: India, Modi, minister... in
+    reports about India and the United States), so that a new store of two reports does not
+    take those for what two developments have in common. House-style words of
     official releases and outlets' headlines (readout, fact sheet, video...) weigh little from the
     start. The rules that count shared things against a fixed sum (`MIN_SHARED`,
     `cross_event_score`, `companion_weight`) weigh by `for_sums`, smoothed by SUM_SMOOTHING."""
 
-    __slots__ = ("_cache", "_sums", "_zero", "documents", "frequency", "smoothing")
+    __slots__ = ("_cache", "_prior", "_sums", "_zero", "documents", "frequency", "smoothing")
 
     def __init__(
-        self, documents: int = 0, frequency=None, smoothing: int = SMOOTHING, zero: frozenset[str] = frozenset()
+        self,
+        documents: int = 0,
+        frequency=None,
+        smoothing: int = SMOOTHING,
+        zero: frozenset[str] = frozenset(),
+        prior: Mapping[str, float] = COMMON_TERMS,
     ) -> None:
         self.documents = documents
         self.frequency = frequency if frequency is not None else {}
         self.smoothing = smoothing
         self._zero = zero
+        self._prior = prior
         self._cache: dict[str, float] = dict.fromkeys(zero, 0.0)
-        self._sums: TermWeights | None = self if smoothing == SUM_SMOOTHING else None
+        self._sums: TermWeights | None = self if smoothing == SUM_SMOOTHING and not prior else None
 
     def __call__(self, term: str) -> float:
         weight = self._cache.get(term)
         if weight is None:
-            rarity = math.log((self.documents + self.smoothing) / (self.frequency.get(term, 0) + 1))
+            assumed = self.smoothing * self._prior.get(term, 0.0)
+            rarity = math.log((self.documents + self.smoothing) / (self.frequency.get(term, 0) + assumed + 1))
             weight = min(1.0, max(0.0, rarity / _COMMON_RARITY))
             if term in HOUSE_STYLE:
                 weight *= HOUSE_STYLE_WEIGHT
@@ -786,14 +797,14 @@ class TermWeights:
 
     def without(self, terms: Iterable[str]) -> TermWeights:
         """These weights, with `terms` weighing 0."""
-        return TermWeights(self.documents, self.frequency, self.smoothing, self._zero.union(terms))
+        return TermWeights(self.documents, self.frequency, self.smoothing, self._zero.union(terms), self._prior)
 
     def for_sums(self) -> TermWeights:
-        """These weights smoothed by SUM_SMOOTHING (never lower than these): what the rules that
-        weigh shared things against a fixed sum were measured with, where a name weighs about 1
-        until a store holds a few hundred reports."""
+        """These weights smoothed by SUM_SMOOTHING, none of the imagined reports carrying a term
+        (never lower than these): what the rules that weigh shared things against a fixed sum
+        were measured with, where a name weighs about 1 until a store holds a few hundred reports."""
         if self._sums is None:
-            self._sums = TermWeights(self.documents, self.frequency, SUM_SMOOTHING, self._zero)
+            self._sums = TermWeights(self.documents, self.frequency, SUM_SMOOTHING, self._zero, {})
         return self._sums
 
     def distinctive(self, term: str) -> bool:

@@ -243,3 +243,13 @@ def test_indexed_story_lookup_finds_what_comparing_every_report_finds():
         found += expected is not None
     assert len(index) == len(live)
     assert 30 < found < 370  # both outcomes were exercised
+
+
+def test_the_common_terms_a_new_database_assumes_are_what_the_labelled_sets_give():
+    # domain/common_terms.py is written from tests/labelled by bench/common_terms.py, with the
+    # terms event_profile finds today: a change to stemming or names must rewrite it.
+    root = Path(__file__).resolve().parents[1]
+    checked = subprocess.run(
+        [sys.executable, str(root / "bench" / "common_terms.py"), "--check"], capture_output=True, text=True
+    )
+    assert checked.returncode == 0, checked.stderr
