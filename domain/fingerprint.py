@@ -66,8 +66,8 @@ LEAD_SENTENCE_WORDS = 40  # a full report's first sentence, cut at this many wor
 LEAD_PEOPLE = 2  # a first sentence naming this many people is about them: one meets the other
 MAX_RUN = 4  # words of a name run at most ("Defence Minister Rajnath Singh")
 TEMPLATE_RUN = 3  # headlines opening with this many content words in common may be one template
-SMOOTHING = 10  # term weights count this many stored reports more, none of them carrying the term
-SUM_SMOOTHING = 100  # and this many in the rules that weigh what two reports share against a fixed sum
+SMOOTHING = 10  # term weights count this many stored reports more, carrying COMMON_TERMS at their shares
+SUM_SMOOTHING = 100  # and this many, carrying nothing, in the rules that weigh shared terms against a fixed sum
 COMMON_SHARE = 0.1  # a term in more of the stored reports than this starts losing weight
 _COMMON_RARITY = math.log(1 / COMMON_SHARE)
 # Words official releases and outlets put on many unrelated headlines: they weigh little from the
@@ -758,10 +758,10 @@ class TermWeights:
     few days learns that India and the United States are in every report. Of those imagined
     reports, the shares of `prior` carry its terms (COMMON_TERMS: India, Modi, minister... in
     reports about India and the United States), so that a new store of two reports does not
-    take those for what two developments have in common. House-style words of
-    official releases and outlets' headlines (readout, fact sheet, video...) weigh little from the
-    start. The rules that count shared things against a fixed sum (`MIN_SHARED`,
-    `cross_event_score`, `companion_weight`) weigh by `for_sums`, smoothed by SUM_SMOOTHING."""
+    take those for what two developments have in common. House-style words of official
+    releases and outlets' headlines (readout, fact sheet, video...) weigh little from the start.
+    The rules that count shared things against a fixed sum (`MIN_SHARED`, `cross_event_score`,
+    `companion_weight`) weigh by `for_sums`, smoothed by SUM_SMOOTHING."""
 
     __slots__ = ("_cache", "_prior", "_sums", "_zero", "documents", "frequency", "smoothing")
 
@@ -906,19 +906,18 @@ def companion_weight(
 def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = None) -> float:
     """How strongly two reports look like coverage of one event (0..1): the mean of two weighted
     Dice coefficients, headline content words and key terms, each term weighed by `weights`
-    (rarity among stored reports). 0 when what they share weighs less than MIN_SHARED (weighed by
-    `TermWeights.for_sums`), the words of one name run counting once ("Donald Trump" and "US"
-    are two things, not three) and a
-    specific figure (7.7, 825, not a year) counting FIGURE_BONUS more than a word, or when
-    their headlines are one template with different slots, or each names someone the other does
-    not (`names_conflict`), or both are full reports that open on different happenings
-    (`gist_conflict`) or on meetings of different people (`people_conflict`), or their leads name
-    kinds of happening that cannot be one (`happenings.happenings_differ`: an award and talks, a
-    speech and a signing, talks and a signing) or say it took place on different days of the week
-    (`day_conflict`: the forum on Thursday, the dialogue on Friday). A term one report
-    names only as its context ("ahead of the 2+2 dialogue") and the other as its own is not
-    shared. An English and a Hindi report are compared by `cross_event_score` instead. Compare
-    with `STORY_THRESHOLD`."""
+    (rarity among stored reports). 0 when what they share weighs less than MIN_SHARED (weighed
+    by `TermWeights.for_sums`), the words of one name run counting once ("Donald Trump" and "US"
+    are two things, not three) and a specific figure (7.7, 825, not a year) counting
+    FIGURE_BONUS more than a word, or when their headlines are one template with different
+    slots, or each names someone the other does not (`names_conflict`), or both are full reports
+    that open on different happenings (`gist_conflict`) or on meetings of different people
+    (`people_conflict`), or their leads name kinds of happening that cannot be one
+    (`happenings.happenings_differ`: an award and talks, a speech and a signing, talks and a
+    signing) or say it took place on different days of the week (`day_conflict`: the forum on
+    Thursday, the dialogue on Friday). A term one report names only as its context ("ahead of
+    the 2+2 dialogue") and the other as its own is not shared. An English and a Hindi report are
+    compared by `cross_event_score` instead. Compare with `STORY_THRESHOLD`."""
     weights = weights or TermWeights()
     if a.script != b.script:
         return cross_event_score(*((a, b) if b.script == "deva" else (b, a)), weights)
