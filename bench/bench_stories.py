@@ -211,11 +211,18 @@ def crawl(
         recent = store.RecentStories()
         alerting = AlertWiring(SETTINGS, [], {TOPIC.name: TOPIC}, CycleBudget.for_settings(SETTINGS))
         with sessions.begin() as session:
-            for offset, report in enumerate(ordered[start : start + cycle]):
-                fetched = CRAWLED_FROM + timedelta(seconds=start + offset)
-                article = _article(report, fetched, outlet=report["outlet"])
+            batch = [
+                (report, _article(report, CRAWLED_FROM + timedelta(seconds=start + offset), outlet=report["outlet"]))
+                for offset, report in enumerate(ordered[start : start + cycle])
+            ]
+            profiles = [fingerprint.event_profile(article.title, article.text, article.outlet) for _, article in batch]
+            recent.expect(session, profiles)
+            for (report, article), profile in zip(batch, profiles):
+                fetched = article.fetched_at
                 with session.begin_nested():
-                    saved, _ = store_and_plan(session, article, matches(report), fetched, recent, alerting)
+                    saved, _ = store_and_plan(
+                        session, article, matches(report), fetched, recent, alerting, profile=profile
+                    )
                 reported[saved.row.id] = report["id"]
                 if joins is not None and saved.row.story_id != saved.row.id:
                     joins[report["id"]] = explain_join(session, recent, article, saved.row.story_id, reported)

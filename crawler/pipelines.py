@@ -354,8 +354,7 @@ class ArticlePipeline:
         try:
             with context.sessions.begin() as session:
                 begin_write(session)
-                # The stored counts of every term of the batch, read at once.
-                recent.terms.need(session, (t for p, _ in batch if p.profile is not None for t in p.profile.terms))
+                recent.expect(session, [p.profile for p, _ in batch if p.profile is not None])
                 for prepared, now in batch:
                     article = prepared.article
                     mark = recent.mark()

@@ -197,8 +197,9 @@ class TermCounts:
     Counts are written in one statement per transaction: call `flush` before committing (a writer
     that does not, like one report stored on its own, counts at once with `save_article`'s
     default). The weights handed out (`weights`) count every report stored so far, this
-    transaction's included: the first crawl of a new database is weighed by what it has stored,
-    not by the empty store it began with."""
+    transaction's included, and the reports of its batch still to come (`foresee`): each report
+    of a new database's first crawl is weighed by everything that crawl brought, not by the empty
+    store it began with or by the few reports stored before it."""
 
     def __init__(self) -> None:
         self.counts: dict[str, int] = {}
@@ -208,20 +209,23 @@ class TermCounts:
         # What each `count` of this transaction added, so that an article whose savepoint rolls
         # back is uncounted (`undo`).
         self._journal: list[frozenset[str]] = []
+        # The reports of this transaction's batch not stored yet (`foresee`), counted ahead.
+        self._foreseen: Counter = Counter()
+        self._foreseen_terms: Counter = Counter()
 
     def need(self, session: Session, terms: Iterable[str]) -> None:
         """Read the counts of `terms` not at hand (one query per 500), with what this transaction
         has counted and not yet written."""
         if self.documents is None:
             stored = session.scalar(select(TermCount.reports).where(TermCount.term == "")) or 0
-            self.documents = stored + self._pending[""]
+            self.documents = stored + self._pending[""] + self._foreseen_terms[""]
             self._weights = None
         missing = [t for t in dict.fromkeys(terms) if t not in self.counts and 0 < len(t) <= TERM_LENGTH]
         for start in range(0, len(missing), 500):
             chunk = missing[start : start + 500]
-            self.counts.update((term, self._pending[term]) for term in chunk)
+            self.counts.update((term, self._pending[term] + self._foreseen_terms[term]) for term in chunk)
             self.counts.update(
-                (term, reports + self._pending[term])
+                (term, reports + self._pending[term] + self._foreseen_terms[term])
                 for term, reports in session.execute(
                     select(TermCount.term, TermCount.reports).where(TermCount.term.in_(chunk))
                 )
@@ -236,6 +240,11 @@ class TermCounts:
             self._weights = TermWeights(self.documents or 0, self.counts)
         return self._weights
 
+    @property
+    def unwritten(self) -> bool:
+        """Whether this transaction counted or foresaw reports it has not written (`flush`)."""
+        return bool(self._pending or self._foreseen)
+
     def new_transaction(self) -> None:
         self._weights = None
 
@@ -244,6 +253,42 @@ class TermCounts:
         self.counts, self.documents, self._weights = {}, None, None
         self._pending.clear()
         self._journal.clear()
+        self._foreseen.clear()
+        self._foreseen_terms.clear()
+
+    def foresee(self, batch: Iterable[Iterable[str]]) -> None:
+        """The terms of the reports this transaction is about to store: count them now, so that
+        each report of a batch (a first crawl's, say) is weighed by the whole batch, not by the
+        reports the batch happened to store before it. Each report is uncounted again when it
+        `arrive`s, and counted for good if it is stored as an original."""
+        for terms in batch:
+            terms = frozenset(t for t in terms if 0 < len(t) <= TERM_LENGTH)
+            self._foreseen[terms] += 1
+            self._add_ahead(terms, 1)
+
+    def arrive(self, terms: Iterable[str]) -> None:
+        """A foreseen report is about to be stored: it no longer counts ahead."""
+        terms = frozenset(t for t in terms if 0 < len(t) <= TERM_LENGTH)
+        if self._foreseen[terms] > 0:
+            self._foreseen[terms] -= 1
+            self._add_ahead(terms, -1)
+
+    def _add_ahead(self, terms: frozenset[str], step: int) -> None:
+        self._foreseen_terms.update(dict.fromkeys(terms, step))
+        self._foreseen_terms[""] += step
+        for term in terms.intersection(self.counts):
+            self.counts[term] += step
+        if self.documents is not None:
+            self.documents += step
+        self._weights = None
+
+    def _settle(self) -> None:
+        """Uncount the foreseen reports that never arrived."""
+        for terms, times in list(self._foreseen.items()):
+            for _ in range(times):
+                self._add_ahead(terms, -1)
+        self._foreseen.clear()
+        self._foreseen_terms = +self._foreseen_terms
 
     def count(self, terms: Iterable[str]) -> None:
         """One more stored report carries `terms`: count it here, and in the table at `flush`."""
@@ -278,6 +323,7 @@ class TermCounts:
 
     def flush(self, session: Session) -> None:
         """Write the counts of this transaction's reports (in it)."""
+        self._settle()
         if self._pending:
             _count_terms(session, self._pending)
             self._pending.clear()
@@ -348,7 +394,26 @@ class RecentStories:
         self._fresh: set[int] = set()  # added by this writer, not read back yet
         self._read_up_to = 0  # the highest seed id read from the database
         self._oldest: datetime | None = None  # seeds fetched before this were not read (but by window)
-        self._transaction: object = None
+        self._transaction: object = None  # the transaction that last read seeds (`_refresh`)
+        self._began: object = None  # the transaction that last began here (`_begin`)
+
+    def expect(self, session: Session, profiles: Sequence[EventProfile]) -> None:
+        """The reports a transaction is about to store: read the stored counts of all their terms
+        at once, and count them ahead (`TermCounts.foresee`); `save_article`, given each one's
+        profile, takes it out again as it stores it."""
+        self._begin(session)
+        self.terms.need(session, (t for profile in profiles for t in profile.terms))
+        self.terms.foresee(profile.terms for profile in profiles)
+
+    def _begin(self, session: Session) -> None:
+        """The first call in a transaction: seeds and counts of an earlier transaction not known
+        to be committed are dropped (read back if they were). Within one transaction they stand,
+        and the counts of its reports are still to be written at `flush`."""
+        transaction = session.get_transaction()
+        if transaction is not self._began:
+            self.forget_fresh()
+            self.terms.new_transaction()
+            self._began = transaction
 
     def add(self, article_id: int, profile: EventProfile) -> None:
         self.index.add(article_id, profile)
@@ -434,7 +499,7 @@ class RecentStories:
             self._seeds.pop(article_id, None)
             self.index.remove(article_id)
             self._order.pop(article_id, None)
-        if self._fresh:
+        if self._fresh or self.terms.unwritten:
             self.terms.forget()
         self._fresh = set()
 
@@ -489,12 +554,7 @@ class RecentStories:
             # An hour more than needed: the pages of one batch were fetched seconds apart, and
             # each a little earlier than the last would read everything again.
             self._read_up_to, self._oldest = 0, earliest - timedelta(hours=1)
-        if not same:
-            # Seeds and counts of an earlier transaction not known to be committed: dropped (read
-            # back below if they were). Within one transaction they stand, and the counts of its
-            # reports are still to be written at `flush`.
-            self.forget_fresh()
-            self.terms.new_transaction()
+        self._begin(session)
         keep = 2 * STORY_CANDIDATES
         matched = select(TopicMatch.id).where(TopicMatch.article_id == Article.id).exists()
         query = (
@@ -623,6 +683,8 @@ def save_article(
     # The savepoint below must sit inside a real transaction: SQLite's driver would otherwise
     # start one at the SAVEPOINT and commit it at its RELEASE, whatever the caller does next.
     begin_write(session)
+    if recent is not None and profile is not None:
+        recent.terms.arrive(profile.terms)
     existing = session.scalars(select(Article).where(Article.canonical_url == article.canonical_url)).first()
     if existing is not None:
         return Saved(existing, False)

@@ -116,3 +116,84 @@ def test_first_crawl_of_a_busy_day_alerts_each_development_once(tmp_path, newswe
     assert stories[QUANTUM_AGAIN[0]] == stories[QUANTUM[0]]
     alerted = Counter(post["title"].split("] ", 1)[1] for post in receiver.posts)
     assert sorted(alerted.values()) == [1] * 6 and len(alerted) == 6
+
+
+# A day of TRUST, the initiative that took over from iCET in 2025: every report names it, and
+# most a department and research. The two published first share those words and little else.
+SIXG = (
+    "Bharat 6G Alliance and Next G Alliance sign research MoU",
+    [
+        "The Bharat 6G Alliance and America's Next G Alliance signed a memorandum on Friday to pool research on "
+        "6G radio standards, the Department of Telecommunications said in New Delhi.",
+        "The agreement is the first telecom outcome of TRUST, the India-US initiative that took over from iCET, "
+        "and sets up joint test beds in Bengaluru and Dallas for Open RAN equipment.",
+        "Indian and American research teams will share spectrum trial data from next year.",
+    ],
+)
+QUANTUM_FUND = (
+    "India, US set up quantum coordination mechanism with 20 million dollar research fund",
+    [
+        "India's Department of Science and Technology and the US National Science Foundation on Friday set up a "
+        "quantum coordination mechanism with a 20 million dollar fund for joint research, the department said in "
+        "New Delhi.",
+        "Officials said the mechanism, agreed under TRUST, the successor to iCET, will back research teams at IIT "
+        "Madras and American universities working on quantum sensors.",
+        "The first calls for proposals open in March.",
+    ],
+)
+TRUST_DAY = [
+    (
+        "Shield Aero and Avantel to co-produce drone parts in Hyderabad",
+        "Shield Aero of the United States and Avantel will co-produce drone flight controllers in Hyderabad, a "
+        "deal officials said was made possible by TRUST, the initiative that took over from iCET.",
+        "Exports of the parts to American buyers begin in 2027.",
+    ),
+    (
+        "Indus Biologics licenses RSV vaccine from Novagen for Ahmedabad plant",
+        "Indus Biologics will make Novagen's RSV vaccine at its Ahmedabad plant under a licence signed on Friday, "
+        "the first health deal under TRUST, which replaced iCET.",
+        "The vaccine will be supplied to South Asian markets from 2027.",
+    ),
+    (
+        "ISRO and NASA fix launch date for NISAR follow-on satellite",
+        "The Indian Space Research Organisation and NASA agreed on Friday to launch the follow-on to the NISAR "
+        "earth-observation satellite from Sriharikota in 2028, the space department said, citing the space track "
+        "of TRUST, the successor to iCET.",
+        "The satellite will map glaciers and crop cycles every six days.",
+    ),
+    (
+        "Micron's Sanand chip plant ships first memory modules to Texas",
+        "Micron shipped the first memory modules assembled at its Sanand plant in Gujarat to a customer in Texas "
+        "on Friday, a milestone officials tied to TRUST, the initiative that took over from iCET.",
+        "The plant employs 1,400 people and will double its output next year.",
+    ),
+    (
+        "US lifts licence rule on AI chips for Indian data centres",
+        "The US Commerce Department on Friday lifted the licence requirement for advanced AI chips shipped to "
+        "Indian data centres, citing commitments India made under TRUST, which replaced iCET.",
+        "Reliance and Yotta had both asked for the change, and university research labs welcomed it.",
+    ),
+]
+
+
+def test_names_every_report_of_a_first_crawl_carries_do_not_join_its_developments(tmp_path, newsweb, receiver):
+    """Each report of the crawl is weighed by all the reports it brings, not by those stored before
+    it: the 6G MoU and the quantum fund, published first, share TRUST, iCET, a department and
+    research, words the crawl shows to be in every report, and are two developments."""
+    others = [(f"d{n}", (title, [lead, tail]), 200 - 20 * n) for n, (title, lead, tail) in enumerate(TRUST_DAY)]
+    sources = publish(newsweb, "wire", [("sixg", SIXG, 300), *others[:3]]) + publish(
+        newsweb, "daily", [("quantum", QUANTUM_FUND, 290), *others[3:]]
+    )
+    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], sources=sources)
+    result = run_newswatch("crawl", config=config)
+    assert result.returncode == 0, result.stderr
+
+    stories = {
+        a["title"]: a["story_id"]
+        for a in json_lines(run_newswatch("articles", "--all", "--json", config=config).stdout)
+    }
+    assert len(stories) == 7
+    assert stories[SIXG[0]] != stories[QUANTUM_FUND[0]], "the 6G MoU and the quantum fund were joined"
+    assert len(set(stories.values())) == 7
+    alerted = Counter(post["title"].split("] ", 1)[1] for post in receiver.posts)
+    assert len(alerted) == 7 and set(alerted.values()) == {1}
