@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
+from newswatch.db.joins import join_record
 from newswatch.db.reading import iso
 from newswatch.domain.items import SourceSpec
 from newswatch.domain.redact import mask_text, mask_url
@@ -102,6 +103,7 @@ def article_detail(conn, row) -> dict:
 
     data = reading.article_json(row, reading.matches_of(conn, [row.id])[row.id], with_text=True)
     data["alert"] = reading.alert_line(conn, row)
+    data["joined"] = join_record(conn, row)
     data["copies"] = [
         {"id": c.id, "source": c.source, "url": c.url, "similarity": c.similarity}
         for c in reading.copies_of(conn, row.id)

@@ -730,7 +730,7 @@ def save_article(
         # Another writer stored the same canonical URL between our check and our insert.
         existing = session.scalars(select(Article).where(Article.canonical_url == article.canonical_url)).one()
         return Saved(existing, False)
-    moved = [rival for rival, rival_profile in rivals if _detach(session, rival, rival_profile, lookup)]
+    moved = [rival for rival, rival_profile in rivals if detach(session, rival, rival_profile, lookup)]
     detached = [rival for rival, _ in rivals if rival not in moved]
     if row.story_id is None:
         row.story_id = row.id
@@ -808,23 +808,30 @@ def _settle_template_rivals(
     return story_id, rivals
 
 
-def _detach(session: Session, row: Article, profile: EventProfile, recent: RecentStories) -> bool:
+def detach(session: Session, row: Article, profile: EventProfile, recent: RecentStories) -> bool:
     """Make a stored report (and its copies) a story of its own, a seed later reports compare with.
     The alerts it made for the story it leaves go with it (their keys name the new story); returns
     whether there were any."""
     from newswatch.domain import fingerprint
 
-    left = row.story_id
-    row.story_id = row.id
     row.event_terms = fingerprint.profile_to_json(profile)
-    session.execute(update(Article).where(Article.duplicate_of == row.id).values(story_id=row.id))
-    alerts = list(session.scalars(select(Alert).where(Alert.article_id == row.id, Alert.story_id == left)))
-    for alert in alerts:
-        alert.story_id = row.id
-        if alert.key.endswith(f":story:{left}"):
-            alert.key = alert.key[: -len(str(left))] + str(row.id)
+    moved = move_to_story(session, row, row.id)
     recent.add(row.id, profile)
     recent.add_seed(row.id, row.published_at or row.fetched_at, bool(row.matches))
+    return moved
+
+
+def move_to_story(session: Session, row: Article, story_id: int) -> bool:
+    """Put a stored report and its copies in story `story_id`, with the alerts it made for the
+    story it leaves (their keys name the new story); returns whether there were any."""
+    left = row.story_id
+    row.story_id = story_id
+    session.execute(update(Article).where(Article.duplicate_of == row.id).values(story_id=story_id))
+    alerts = list(session.scalars(select(Alert).where(Alert.article_id == row.id, Alert.story_id == left)))
+    for alert in alerts:
+        alert.story_id = story_id
+        if alert.key.endswith(f":story:{left}"):
+            alert.key = alert.key[: -len(str(left))] + str(story_id)
     return bool(alerts)
 
 

@@ -1150,6 +1150,22 @@ def _words(text: str) -> list[tuple[int, str]]:
     return words
 
 
+def written_as(terms: Iterable[str], *texts: str | None) -> dict[str, str]:
+    """How `texts` first write each of `terms` (an event term is a stemmed, folded word: "dalla"
+    is written "Dallas", "2p2" "2+2"); a term they never write is left out."""
+    wanted, found = set(terms), {}
+    for text in texts:
+        if not text:
+            continue
+        text = unicodedata.normalize("NFKC", text)
+        for offset, word in _words(text):
+            term = _stem(word.casefold())
+            if term in wanted and term not in found:
+                written = text[offset : offset + len(word)] if _FORMAT_TERM.match(term) else word
+                found[term] = written[:-2] if written.endswith(("'s", "’s")) else written
+    return found
+
+
 def _is_content_word(word: str) -> bool:
     if word in _STOPWORDS or word in _HINDI_STOPWORDS:
         return False

@@ -665,6 +665,13 @@ def _print_article(data: dict) -> None:
         console.print(f"{'authors':>14}: {escape(', '.join(data['authors']))}")
     if data.get("alert"):
         console.print(f"{'alert':>14}: {escape(data['alert'])}")
+    joined = data.get("joined")
+    if joined:
+        shares = ", ".join(joined["shares"]) or "nothing"
+        console.print(
+            f"{'joined':>14}: shares {escape(shares)} with #{joined['first_report']}, "
+            f"its story's first report (event score {joined['score']:.2f} now)"
+        )
     for topic in data["topics"]:
         console.print(
             f"\n[bold]matched {escape(topic['name'])}[/bold] (score {topic['score']:.2f}): "
@@ -1258,6 +1265,36 @@ def rematch(ctx, topic_names, with_alerts, as_json) -> None:
         from newswatch.scheduler.app import send_alerts
 
         send_alerts(config, _sessions(ctx), console=None if as_json else sys.stdout)
+
+
+@cli.command()
+@click.argument("article_ids", metavar="ID...", nargs=-1, required=True, type=COUNT)
+@click.option("--no-alert", is_flag=True, help="Move them, but plan no alert for the new story.")
+@json_option
+@click.pass_context
+@runtime_errors
+def split(ctx, article_ids, no_alert, as_json) -> None:
+    """Take reports out of a story they were wrongly joined to: they become a story of their own,
+    which alerts as a new story would (unless --no-alert). Name every report of the hidden
+    development; the earliest published is the new story's first report."""
+    from newswatch.db.split import SplitRefused
+    from newswatch.scheduler.app import send_alerts
+    from newswatch.scheduler.split import split_reports
+
+    config = _config(ctx)
+    sessions = _sessions(ctx)
+    try:
+        result = split_reports(config, sessions, article_ids, alert=not no_alert, now=_now())
+    except SplitRefused as exc:
+        raise Failure(str(exc)) from None
+    if as_json:
+        _emit_json([result])
+    else:
+        listed = ", ".join(f"#{a['id']} (left story {a['left_story']})" for a in result["articles"])
+        click.echo(f"story {result['story_id']}: {listed}")
+        click.echo(f"alert: {result['alert'] or 'none: it matches no topic'}")
+    if not no_alert:
+        send_alerts(config, sessions, console=None if as_json else sys.stdout)
 
 
 # topics -------------------------------------------------------------------------------------

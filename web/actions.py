@@ -154,6 +154,38 @@ async def send_feedback(request: Request) -> Response:
     return RedirectResponse(local_path(_text(form, "next"), f"/articles/{article_id}"), status_code=303)
 
 
+# splitting a story --------------------------------------------------------------------------
+
+
+async def split_out(request: Request) -> Response:
+    """Take one report out of the story it joined into a story of its own, which alerts as a new
+    story would (`newswatch split`), and send what is due."""
+    from newswatch.db.split import SplitRefused
+
+    site = _site(request)
+    form = await _form(request)
+    if isinstance(form, Response):
+        return form
+    article_id = request.path_params["article_id"]
+    split = site.options.split
+    if split is None:
+        return site.error(request, 404, "This web view was started without the configuration to split stories.")
+
+    def move() -> str | None:
+        try:
+            split(site.sessions, [article_id], True, now())
+        except SplitRefused as exc:
+            return str(exc)
+        if site.options.send_due is not None:
+            site.options.send_due()
+        return None
+
+    problem = await run_in_threadpool(move)
+    if problem:
+        return site.error(request, 409, problem[0].upper() + problem[1:] + ".")
+    return RedirectResponse(f"/articles/{article_id}", status_code=303)
+
+
 # alert deliveries ---------------------------------------------------------------------------
 
 

@@ -125,6 +125,7 @@ def routes() -> list:
         Route("/", pages.stories_page),
         Route("/stories/{story_id:id}", pages.story_page),
         Route("/articles/{article_id:id}", pages.article_page),
+        Route("/articles/{article_id:id}/split", actions.split_out, methods=["POST"]),
         Route("/search", pages.search_page),
         Route("/sources", pages.sources_page),
         Route("/alerts", pages.alerts_page),

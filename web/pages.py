@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from newswatch.db import feedback, reading
+from newswatch.db.joins import join_record
 from newswatch.domain.query import Document, QueryError, parse_query
 from newswatch.web import charts, highlight, queries, why
 from newswatch.web.params import BadInput, int_param, since_param, whole_number
@@ -139,6 +140,7 @@ def article_page(request: Request) -> Response:
         copies = reading.copies_of(conn, row.id)
         story = queries.stories(conn, [row.story_id])[0] if row.story_id is not None else None
         verdicts = feedback.verdicts(conn, [row.id])
+        joined = join_record(conn, row)
     doc = Document(row.title, row.text or "")
     places: list[highlight.Place] = []
     terms_seen: dict[str, set[str]] = {}
@@ -189,6 +191,8 @@ def article_page(request: Request) -> Response:
         others=others,
         story=story,
         unmatched=unmatched,
+        joined=joined,
+        can_split=site.options.split is not None,
     )
 
 

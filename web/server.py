@@ -7,6 +7,7 @@ use is one clear error, and `--port 0` (any free port) can say which port it got
 from __future__ import annotations
 
 import contextlib
+import functools
 import signal
 import socket
 import threading
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from newswatch.scheduler.config import Config
+from newswatch.scheduler.split import split_reports
 from newswatch.web.auth import is_loopback
 from newswatch.web.site import WebOptions
 
@@ -34,6 +36,7 @@ def options_from(config: Config, send_due: Callable[[], SendReport] | None = Non
         password=config.settings.web.password,
         alert_urls=tuple(config.settings.alerts.urls),
         send_due=send_due,
+        split=functools.partial(split_reports, config),
     )
 
 

@@ -34,6 +34,9 @@ class WebOptions:
     password: str | None = None
     alert_urls: tuple[str, ...] = ()  # only to scrub them out of delivery errors
     send_due: Callable[[], SendReport] | None = None  # sends what is due (after a retry), or None
+    # Splits reports into a story of their own and plans its alert (scheduler.split.split_reports
+    # bound to the configuration): (sessions, article ids, alert, now) -> its record; None: no button.
+    split: Callable[..., dict] | None = None
 
     def topic(self, name: str) -> TopicSpec | None:
         return next((t for t in self.topics if t.name == name), None)
