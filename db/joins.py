@@ -11,7 +11,9 @@ from sqlalchemy.engine import Connection
 
 SHOWN = 12  # shared terms named at most
 
-_seeds = table("articles", column("id", Integer), column("event_terms", JSON))
+_seeds = table(
+    "articles", column("id", Integer), column("title", Text), column("text", Text), column("event_terms", JSON)
+)
 _counts = table("term_counts", column("term", Text), column("reports", Integer))
 
 
@@ -23,16 +25,17 @@ def join_record(conn: Connection, row) -> dict | None:
 
     if row.story_id in (None, row.id) or row.duplicate_of is not None:
         return None
-    stored = conn.execute(select(_seeds.c.event_terms).where(_seeds.c.id == row.story_id)).scalar()
-    if not stored:
+    first = conn.execute(select(_seeds).where(_seeds.c.id == row.story_id)).first()
+    if first is None or not first.event_terms:
         return None
-    seed = fingerprint.profile_from_json(stored)
+    seed = fingerprint.profile_from_json(first.event_terms)
     profile = fingerprint.event_profile(row.title, row.text, row.outlet)
     terms = sorted(profile.terms | seed.terms)
     counts = dict(conn.execute(select(_counts.c.term, _counts.c.reports).where(_counts.c.term.in_(["", *terms]))).all())
     weights = fingerprint.TermWeights(counts.pop("", 0), counts)
-    shared = sorted((profile.terms & seed.terms) - (profile.context ^ seed.context), key=lambda t: (-weights(t), t))
-    words = fingerprint.written_as(shared[:SHOWN], row.title, row.text)
+    shared = sorted(fingerprint.shared_terms(profile, seed), key=lambda term: (-weights(term), term))
+    # An English and a Hindi report share the English one's terms: written as it writes them.
+    words = fingerprint.written_as(shared[:SHOWN], row.title, row.text, first.title, first.text)
     return {
         "first_report": row.story_id,
         "shares": [words.get(term, term) for term in shared[:SHOWN]],

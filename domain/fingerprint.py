@@ -953,6 +953,18 @@ def cross_event_score(latin: EventProfile, deva: EventProfile, weights: TermWeig
     FIGURE_BONUS more), or CROSS_FEW_SHARED when the score is CROSS_FEW_SCORE or more (short
     reports name few things). Weighed by `TermWeights.for_sums`."""
     weights = (weights or TermWeights()).for_sums()
+    shared, matchable, figures = _cross_shared(latin, deva)
+    weight = _run_weight(shared, weights, latin.runs) + _figure_bonus(shared, weights)
+    if weight < CROSS_FEW_SHARED:
+        return 0.0
+    told = weights.total(matchable | figures | shared)
+    score = weights.total(shared) / told if told else 0.0
+    return score if weight >= CROSS_MIN_SHARED or score >= CROSS_FEW_SCORE else 0.0
+
+
+def _cross_shared(latin: EventProfile, deva: EventProfile) -> tuple[AbstractSet[str], set[str], set[str]]:
+    """The English report's terms the Hindi report carries (by skeleton, letters or as they are),
+    those of its terms that have a skeleton, and its figures (`cross_event_score`)."""
     names: dict[str, tuple[str, ...]] = {}
     matchable = set()  # terms with a skeleton; any short word has acronym letters, which only count when found
     own = latin.terms - latin.context
@@ -971,12 +983,16 @@ def cross_event_score(latin: EventProfile, deva: EventProfile, weights: TermWeig
     shared = ((latin.terms & deva.terms) - latin.context - deva.context).union(
         *(names[key] for key in names.keys() & deva.cross)
     )
-    weight = _run_weight(shared, weights, latin.runs) + _figure_bonus(shared, weights)
-    if weight < CROSS_FEW_SHARED:
-        return 0.0
-    told = weights.total(matchable | figures | shared)
-    score = weights.total(shared) / told if told else 0.0
-    return score if weight >= CROSS_MIN_SHARED or score >= CROSS_FEW_SCORE else 0.0
+    return shared, matchable, figures
+
+
+def shared_terms(a: EventProfile, b: EventProfile) -> AbstractSet[str]:
+    """What two reports share, as `event_score` counts it: their common terms but those one names
+    only as its context; of an English and a Hindi report, the English report's terms the Hindi
+    report carries (`cross_event_score`)."""
+    if a.script != b.script:
+        return _cross_shared(*((a, b) if b.script == "deva" else (b, a)))[0]
+    return (a.terms & b.terms) - (a.context ^ b.context)
 
 
 def _figure(term: str) -> bool:

@@ -438,13 +438,17 @@ def test_a_hindi_report_of_an_alerted_english_story_joins_it_and_another_hindi_d
     # The Hindi report writes the English report's names in Devanagari (जीई एयरोस्पेस, बेंगलुरु,
     # तेजस) and gives the same figures: one development, one alert. A Hindi report of the same
     # day's phone call between the ministers is another development and alerts.
-    _, stored = _crawl_feed(tmp_path, newsweb, receiver, "feeds/bilingual.rss", "defence-desk")
+    config, stored = _crawl_feed(tmp_path, newsweb, receiver, "feeds/bilingual.rss", "defence-desk")
     assert len(stored) == 3 and all(a["topics"] for a in stored)
     english, hindi, call = _starting(stored, "HAL and GE", "एचएएल और जीई", "राजनाथ")
     assert hindi["language"] == "hi" and english["language"] == "en"
     assert hindi["duplicate_of"] is None
     assert hindi["story_id"] == english["story_id"]
     assert call["story_id"] != english["story_id"]
+    # `show` names what joined them: the English report's names the Hindi one writes in Devanagari.
+    [shown] = json_lines(run_newswatch("show", str(hindi["id"]), "--json", config=config).stdout)
+    assert shown["joined"]["first_report"] == english["id"]
+    assert {"HAL", "GE"} <= set(shown["joined"]["shares"]), shown["joined"]
     alerted = sorted(post["title"] for post in receiver.posts)
     assert len(alerted) == 2, alerted
     assert any("हेगसेथ" in title for title in alerted)
