@@ -378,6 +378,11 @@ class Service:
             setup_logging(level, fmt)
             self.log_level, self.log_format = level, fmt
         log.info("configuration reloaded from %s: sources=%d topics=%d", path, len(jobs), len(new.settings.topics))
+        if not new.settings.topics:
+            log.warning(
+                "configuration reload: %s has no [[topics]]: articles are stored, none matches a topic or alerts",
+                path,
+            )
         return True
 
     def _retire_dispatcher(self) -> None:

@@ -64,6 +64,23 @@ def test_sighup_applies_an_edited_file_whole_or_refuses_it_whole(tmp_path, newsw
         assert _stop(service) == 0
 
 
+def test_sighup_to_a_file_that_lost_its_topics_says_that_nothing_will_match_or_alert(tmp_path, newsweb):
+    sources = _fast_sources(newsweb, [("ledger", "feeds/national.rss")])
+    config = write_config(tmp_path / "n.toml", newsweb, [], extra=SERVICE, sources=sources)
+    service = _start(config)
+    try:
+        assert wait_for(lambda: newsweb.hits("/feeds/national.rss") >= 1)
+        assert "has no [[topics]]" not in _log(config)
+        text = config.read_text()
+        config.write_text(text[: text.index("[[topics]]")])
+        service.send_signal(signal.SIGHUP)
+        assert wait_for(lambda: "configuration reloaded" in _log(config), deadline=30), _log(config)
+        assert wait_for(lambda: "has no [[topics]]: articles are stored" in _log(config), deadline=10), _log(config)
+        assert service.poll() is None
+    finally:
+        assert _stop(service) == 0
+
+
 def test_a_second_run_on_the_same_database_refuses_to_start(tmp_path, newsweb):
     sources = _fast_sources(newsweb, [("ledger", "feeds/national.rss")])
     config = write_config(tmp_path / "n.toml", newsweb, [], extra=SERVICE, sources=sources)
