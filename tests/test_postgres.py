@@ -63,3 +63,24 @@ def test_one_service_per_postgres_database_too(postgres_config, tmp_path):
     finally:
         first.terminate()
         assert first.wait(timeout=30) == 0
+
+
+def test_split_takes_a_report_out_of_its_story_and_alerts_it_in_postgres_too(tmp_path, newsweb, receiver, postgres_url):
+    from tests.storyweb import FUND, publish
+    from tests.test_split import FUND_SECOND_ROUND
+
+    sources = publish(newsweb, "defence-wire", [("fund", FUND, 120), ("second", FUND_SECOND_ROUND, 60)])
+    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], sources=sources)
+    config.write_text(config.read_text().replace('url = "sqlite:///newswatch.db"', f'url = "{postgres_url}"'))
+    assert run_newswatch("crawl", config=config).returncode == 0
+    stored = {a["title"]: a for a in json_lines(run_newswatch("articles", "--all", "--json", config=config).stdout)}
+    fund, second = stored[FUND[0]], stored[FUND_SECOND_ROUND[0]]
+    assert second["story_id"] == fund["id"] and len(receiver.posts) == 1
+    [shown] = json_lines(run_newswatch("show", str(second["id"]), "--json", config=config).stdout)
+    assert shown["joined"]["first_report"] == fund["id"] and "iDEX" in shown["joined"]["shares"]
+
+    result = run_newswatch("split", str(second["id"]), config=config)
+    assert result.returncode == 0, result.stderr
+    after = {a["id"]: a for a in json_lines(run_newswatch("articles", "--all", "--json", config=config).stdout)}
+    assert after[second["id"]]["story_id"] == second["id"]
+    assert [post["title"].split("] ", 1)[1] for post in receiver.posts] == [FUND[0], FUND_SECOND_ROUND[0]]
