@@ -8,9 +8,13 @@ they start in milliseconds, and they never import Scrapy.
 
 Storing is batched: prepared articles wait in a queue that is written every `BATCH_SIZE` articles
 or `BATCH_SECONDS`, whichever comes first, by one writer thread, in one transaction with a
-savepoint per article. An article, its matches and its planned alerts are still committed
-together, one article that fails to store does not take the rest of its batch with it, and the
-event loop never waits for the database.
+savepoint per article. Each batch is weighed as a whole (`RecentStories.expect`): how common a
+term is counts every report of the batch, whatever order its pages arrived in. A young database
+(under `YOUNG_REPORTS` reports, a first crawl) learns most from that, so its cycles write when
+they end, up to `YOUNG_BATCH_SIZE` articles at a time: their alerts wait for the cycle's end.
+An article, its matches and its planned alerts are still committed together, one article that
+fails to store does not take the rest of its batch with it, and the event loop never waits for
+the database.
 """
 
 from __future__ import annotations
@@ -46,6 +50,10 @@ log = logging.getLogger("newswatch.pipeline")
 FUTURE_SLACK = timedelta(days=1)  # how far past its fetch an article's date may be (time zones)
 BATCH_SIZE = 50  # articles written per transaction at most
 BATCH_SECONDS = 0.5  # the longest a prepared article waits to be written
+# A database of fewer reports than this has not learnt yet which words every report carries:
+# its crawls write their articles together, YOUNG_BATCH_SIZE at a time, when the cycle ends.
+YOUNG_REPORTS = 200
+YOUNG_BATCH_SIZE = 500
 AUTO_MIN_PAGES = 16  # auto mode: fewer pages than this in a cycle are prepared in a thread
 _WORKER_MODULES = ["newswatch.crawler.pipelines", "newswatch.domain.fingerprint", "newswatch.db.store"]
 
@@ -173,6 +181,16 @@ def store_and_plan(
     return saved, planned
 
 
+def _stored_reports(context: CycleContext) -> int:
+    """How many original reports the database holds (the count term weights are taken from)."""
+    from sqlalchemy import select
+
+    from newswatch.db.models import TermCount
+
+    with context.sessions() as session:
+        return session.scalar(select(TermCount.reports).where(TermCount.term == "")) or 0
+
+
 class ArticlePipeline:
     def __init__(self, crawler) -> None:
         self.crawler = crawler
@@ -186,6 +204,7 @@ class ArticlePipeline:
         self.workers_ready: asyncio.Future | None = None
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="newswatch-writer")
         self.writing: list[asyncio.Future] = []
+        self.young = False  # the database is young: write at the cycle's end (`open_spider`)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -199,6 +218,7 @@ class ArticlePipeline:
 
     def open_spider(self) -> None:
         context = self._context = self.crawler.spider.context
+        self.young = _stored_reports(context) < YOUNG_REPORTS
         # Once there is work, get ready for it while the pages download: the store's fingerprint
         # module (numpy, datasketch) and, when the cycle has enough pages, the worker processes.
         context.when_claimed(1, lambda: _in_background(__import__, "newswatch.domain.fingerprint"))
@@ -292,9 +312,9 @@ class ArticlePipeline:
             raise DropItem(str(exc), log_level="DEBUG") from None
         prepared.key = item.key
         self.pending.append((prepared, datetime.now(UTC)))
-        if len(self.pending) >= BATCH_SIZE:
+        if len(self.pending) >= (YOUNG_BATCH_SIZE if self.young else BATCH_SIZE):
             self._flush()
-        elif self.timer is None:
+        elif self.timer is None and not self.young:
             self.timer = asyncio.get_running_loop().call_later(BATCH_SECONDS, self._flush)
         return item
 

@@ -5,8 +5,10 @@ developments stay apart although the store has nothing but that day to learn fro
 
 from __future__ import annotations
 
+import urllib.request
 from collections import Counter
 
+from newswatch.scheduler.newsweb import Fault
 from tests.conftest import json_lines, run_newswatch, write_config
 from tests.storyweb import publish
 
@@ -176,14 +178,19 @@ TRUST_DAY = [
 ]
 
 
+def _trust_day(newsweb) -> str:
+    """SIXG and QUANTUM_FUND, then TRUST_DAY, on two outlets (wire: d0-d2, daily: d3-d4)."""
+    others = [(f"d{n}", (title, [lead, tail]), 200 - 20 * n) for n, (title, lead, tail) in enumerate(TRUST_DAY)]
+    return publish(newsweb, "wire", [("sixg", SIXG, 300), *others[:3]]) + publish(
+        newsweb, "daily", [("quantum", QUANTUM_FUND, 290), *others[3:]]
+    )
+
+
 def test_names_every_report_of_a_first_crawl_carries_do_not_join_its_developments(tmp_path, newsweb, receiver):
     """Each report of the crawl is weighed by all the reports it brings, not by those stored before
     it: the 6G MoU and the quantum fund, published first, share TRUST, iCET, a department and
     research, words the crawl shows to be in every report, and are two developments."""
-    others = [(f"d{n}", (title, [lead, tail]), 200 - 20 * n) for n, (title, lead, tail) in enumerate(TRUST_DAY)]
-    sources = publish(newsweb, "wire", [("sixg", SIXG, 300), *others[:3]]) + publish(
-        newsweb, "daily", [("quantum", QUANTUM_FUND, 290), *others[3:]]
-    )
+    sources = _trust_day(newsweb)
     config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], sources=sources)
     result = run_newswatch("crawl", config=config)
     assert result.returncode == 0, result.stderr
@@ -197,3 +204,27 @@ def test_names_every_report_of_a_first_crawl_carries_do_not_join_its_development
     assert len(set(stories.values())) == 7
     alerted = Counter(post["title"].split("] ", 1)[1] for post in receiver.posts)
     assert len(alerted) == 7 and set(alerted.values()) == {1}
+
+
+def test_a_first_crawl_weighs_its_reports_together_however_slowly_its_pages_arrive(tmp_path, newsweb, receiver):
+    """A young database's crawl writes its reports together when it ends: the 6G MoU and the
+    quantum fund, whose outlet answers at once, are not stored on their own before the rest of
+    the day (from an outlet two seconds slower) shows that TRUST and iCET are in every report."""
+    others = [(f"d{n}", (title, [lead, tail]), 200 - 20 * n) for n, (title, lead, tail) in enumerate(TRUST_DAY)]
+    sources = publish(newsweb, "wire", [("sixg", SIXG, 300), ("quantum", QUANTUM_FUND, 290)])
+    sources += publish(newsweb, "daily", others)
+    with urllib.request.urlopen(newsweb.url("daily/feed.rss")) as answer:
+        feed = answer.read()
+    slow = Fault(status=200, delay=2.0, headers={"Content-Type": "application/rss+xml"}, body=feed)
+    newsweb.fail("daily/feed.rss", slow)
+    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], sources=sources)
+    result = run_newswatch("crawl", config=config)
+    assert result.returncode == 0, result.stderr
+
+    stories = {
+        a["title"]: a["story_id"]
+        for a in json_lines(run_newswatch("articles", "--all", "--json", config=config).stdout)
+    }
+    assert len(stories) == 7
+    assert stories[SIXG[0]] != stories[QUANTUM_FUND[0]], "the 6G MoU and the quantum fund were joined"
+    assert len(receiver.posts) == 7
