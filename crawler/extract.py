@@ -560,8 +560,11 @@ def extract_article(
     # Only a name the publisher gives itself: trafilatura falls back to the host name, which
     # would make every article of a site without og:site_name an outlet called "example.com:8080".
     outlet = (entry.outlet if entry else None) or info.site_name
-    if outlet is None and fallback.sitename and not re.fullmatch(r"[\w.-]+(:\d+)?", fallback.sitename):
-        outlet = fallback.sitename
+    # Nor the headline, which it takes for the site's name when the page's <title> is "headline |
+    # outlet" and nothing else names the site.
+    guessed = normalize_space(fallback.sitename or "")
+    if outlet is None and guessed and not re.fullmatch(r"[\w.-]+(:\d+)?", guessed):
+        outlet = None if guessed.casefold() == normalize_space(title or "").casefold() else guessed
     return Article(
         url=url,
         canonical_url=_usable_canonical(canonical, url) or url,

@@ -18,7 +18,7 @@ _counts = table("term_counts", column("term", Text), column("reports", Integer))
 
 
 def join_record(conn: Connection, row) -> dict | None:
-    """{"first_report", "shares", "score"} for a report (a `db.reading` row with its text) that
+    """{"first_report", "shares", "more", "score"} for a report (a `db.reading` row with its text) that
     joined another report's story; None for a story's first report, a copy (its original says
     why) or when the first report's terms are not stored."""
     from newswatch.domain import fingerprint
@@ -39,5 +39,6 @@ def join_record(conn: Connection, row) -> dict | None:
     return {
         "first_report": row.story_id,
         "shares": [words.get(term, term) for term in shared[:SHOWN]],
+        "more": max(0, len(shared) - SHOWN),  # shared terms not named
         "score": round(fingerprint.event_score(profile, seed, weights), 2),
     }

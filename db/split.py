@@ -19,7 +19,12 @@ from newswatch.db.store import RecentStories, detach, move_to_story
 
 
 class SplitRefused(ValueError):
-    """What was asked cannot be split; the message says why and what to ask instead."""
+    """What was asked cannot be split; the message says why and what to ask instead. `missing`:
+    the id that is not stored, when that is why."""
+
+    def __init__(self, message: str, missing: int | None = None) -> None:
+        super().__init__(message)
+        self.missing = missing
 
 
 @dataclass
@@ -41,9 +46,14 @@ def split_story(session: Session, article_ids: Sequence[int]) -> Split:
     for article_id in dict.fromkeys(article_ids):
         row = session.get(Article, article_id)
         if row is None:
-            raise SplitRefused(f"no article {article_id}; `newswatch articles --all` lists them")
+            raise SplitRefused(f"no article {article_id}", missing=article_id)
         if row.duplicate_of is not None:
             original = row.duplicate_of
+            if row.story_id == original:
+                raise SplitRefused(
+                    f"article {article_id} is a copy of #{original}, the first report of story {original}: "
+                    "it has no story to leave"
+                )
             raise SplitRefused(
                 f"article {article_id} is a copy of #{original}: split #{original}, its copies go with it"
             )

@@ -668,6 +668,8 @@ def _print_article(data: dict) -> None:
     joined = data.get("joined")
     if joined:
         shares = ", ".join(joined["shares"]) or "nothing"
+        if joined["more"]:
+            shares += f" and {joined['more']} more"
         console.print(
             f"{'joined':>14}: shares {escape(shares)} with #{joined['first_report']}, "
             f"its story's first report (event score {joined['score']:.2f} now)"
@@ -1282,17 +1284,20 @@ def split(ctx, article_ids, no_alert, as_json) -> None:
     from newswatch.scheduler.split import split_reports
 
     config = _config(ctx)
-    sessions = _sessions(ctx)
+    sessions = _sessions(ctx, reading=True)  # a database that does not exist has nothing to split
     try:
         result = split_reports(config, sessions, article_ids, alert=not no_alert, now=_now())
     except SplitRefused as exc:
+        if exc.missing is not None:
+            with sessions() as session:
+                raise Failure(_no_article(ctx, session.connection(), exc.missing)) from None
         raise Failure(str(exc)) from None
     if as_json:
         _emit_json([result])
     else:
         listed = ", ".join(f"#{a['id']} (left story {a['left_story']})" for a in result["articles"])
         click.echo(f"story {result['story_id']}: {listed}")
-        click.echo(f"alert: {result['alert'] or 'none: it matches no topic'}")
+        click.echo(f"alert: {result['alert']}")
     if not no_alert:
         send_alerts(config, sessions, console=None if as_json else sys.stdout)
 

@@ -29,12 +29,14 @@ def split_reports(
         done = split_story(session, article_ids)
         seed = done.seed
         if not alert:
-            seed.alert_note = f"not alerted: split from story {done.left[seed.id]} with alerts off"
+            told = "not alerted: split with alerts off"
         elif done.alerted:
-            seed.alert_note = f"not alerted again: the alert it made in story {done.left[seed.id]} moved with it"
+            told = "not alerted again: the alert it made there moved with it"
         else:
             wiring.plan(session, seed, now)
             wiring.finish(session, now)
+            told = seed.alert_note or "not alerted: it matches no topic"
+        seed.alert_note = f"split from story {done.left[seed.id]} by hand; {told}"
         for row in done.others:
             row.alert_note = f"not alerted: moved into story {seed.id} with #{seed.id}"
         moved = [{"id": row.id, "left_story": done.left[row.id]} for row in (seed, *done.others)]

@@ -251,3 +251,28 @@ def test_bot_check_page_of_a_dated_feed_item_is_not_stored_as_the_article():
     entry = FeedEntry(url=url, title="Chip plant gets final approval in Gujarat", published_at=FETCHED)
     with pytest.raises(NotAnArticle, match=r"too little article text \(\d+ characters, need 200\)"):
         extract_article(html, url, "ledger-world", FETCHED, entry=entry)
+
+
+def test_a_page_titled_headline_bar_outlet_does_not_get_its_headline_for_an_outlet():
+    # No og:site_name, and a <title> of "headline | outlet": trafilatura guesses the headline as
+    # the site's name. An outlet named like the article would show as its outlet in alerts and
+    # stories ("2 outlets: GE Aerospace, HAL ink ...") and make every report its own house.
+    headline = "GE Aerospace, HAL ink $1.2 billion pact for 113 F414 engines for Tejas Mk2"
+    paragraphs = "".join(
+        f"<p>{text}</p>"
+        for text in (
+            "GE Aerospace and Hindustan Aeronautics Limited signed a contract on Thursday for 113 F414 engines "
+            "to power the Tejas Mk2 fighter, with deliveries from 2029 and most parts made in Bengaluru.",
+            "The deal, worth about $1.2 billion, follows the co-production agreement India and the United "
+            "States announced under TRUST, the initiative that took over from iCET.",
+            "Officials said technology transfer would cover about 80 percent of the engine by value.",
+        )
+    )
+    page = (
+        f'<html lang="en"><head><meta charset="utf-8"><title>{headline} | tech-wire</title>'
+        '<meta property="article:published_time" content="2026-12-04T09:30:00+00:00"></head>'
+        f"<body><article><h1>{headline}</h1>{paragraphs}</article></body></html>"
+    ).encode()
+    article = extract_article(page, "http://127.0.0.1:8000/tech-wire/ge-hal.html", "tech-wire", FETCHED)
+    assert article.title == headline
+    assert article.outlet != headline

@@ -56,7 +56,7 @@ def test_a_split_out_report_becomes_its_own_story_and_alerts_once(tmp_path, news
     [outcome] = json_lines(result.stdout)
     assert outcome["story_id"] == second["id"]
     assert outcome["articles"] == [{"id": second["id"], "left_story": fund["story_id"]}]
-    assert "alerted (alert #" in outcome["alert"]
+    assert outcome["alert"].startswith(f"split from story {fund['id']} by hand; icet: alerted (alert #")
 
     after = {a["id"]: a for a in json_lines(run_newswatch("articles", "--all", "--json", config=config).stdout)}
     assert after[second["id"]]["story_id"] == second["id"]
@@ -106,9 +106,9 @@ def test_split_refuses_a_copy_a_first_report_and_an_unknown_id_and_changes_nothi
     assert copy["duplicate_of"] == original["id"]
 
     cases = {
-        str(copy["id"]): f"is a copy of #{original['id']}: split #{original['id']}",
+        str(copy["id"]): f"is a copy of #{original['id']}, the first report of story {original['id']}: it has no story",
         str(original["id"]): f"is the first report of story {original['id']}",
-        "999": "no article 999",
+        "999": "no article 999; the newest id is",
     }
     for article_id, reason in cases.items():
         result = run_newswatch("split", article_id, config=config)
@@ -138,6 +138,15 @@ def test_the_web_view_shows_what_a_report_joined_on_and_splits_it_out_with_its_a
         assert answer.status == 303 and answer.headers["location"] == f"/articles/{second['id']}"
         again = client.post(path, {"csrf_token": client.csrf_token(f"/articles/{second['id']}")})
         assert again.status == 409 and "first report of story" in html.unescape(again.body)
+        unknown = client.post("/articles/999/split", {"csrf_token": client.csrf_token(f"/articles/{second['id']}")})
+        assert unknown.status == 404
 
     assert _stored(config)[FUND_SECOND_ROUND[0]]["story_id"] == second["id"]
     assert [post["title"].split("] ", 1)[1] for post in receiver.posts] == [FUND[0], FUND_SECOND_ROUND[0]]
+
+
+def test_split_where_there_is_no_database_says_so_and_creates_none(tmp_path):
+    result = run_newswatch("split", "1", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "does not exist yet" in result.stderr and "newswatch crawl" in result.stderr
+    assert list(tmp_path.iterdir()) == []

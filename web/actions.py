@@ -171,18 +171,19 @@ async def split_out(request: Request) -> Response:
     if split is None:
         return site.error(request, 404, "This web view was started without the configuration to split stories.")
 
-    def move() -> str | None:
+    def move() -> tuple[int, str] | None:
         try:
             split(site.sessions, [article_id], True, now())
         except SplitRefused as exc:
-            return str(exc)
+            return (404 if exc.missing is not None else 409), str(exc)
         if site.options.send_due is not None:
             site.options.send_due()
         return None
 
     problem = await run_in_threadpool(move)
     if problem:
-        return site.error(request, 409, problem[0].upper() + problem[1:] + ".")
+        status, reason = problem
+        return site.error(request, status, reason[0].upper() + reason[1:] + ".")
     return RedirectResponse(f"/articles/{article_id}", status_code=303)
 
 
