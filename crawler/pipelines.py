@@ -10,8 +10,9 @@ Storing is batched: prepared articles wait in a queue that is written every `BAT
 or `BATCH_SECONDS`, whichever comes first, by one writer thread, in one transaction with a
 savepoint per article. Each batch is weighed as a whole (`RecentStories.expect`): how common a
 term is counts every report of the batch, whatever order its pages arrived in. A young database
-(under `YOUNG_REPORTS` reports, a first crawl) learns most from that, so its cycles write when
-they end, up to `YOUNG_BATCH_SIZE` articles at a time: their alerts wait for the cycle's end.
+(under `YOUNG_REPORTS` reports, a first crawl) learns most from that, so its crawl holds its
+articles until it ends or has `YOUNG_BATCH_SIZE` of them (their alerts wait that long), and
+writes in ordinary batches once the database holds `YOUNG_REPORTS`.
 An article, its matches and its planned alerts are still committed together, one article that
 fails to store does not take the rest of its batch with it, and the event loop never waits for
 the database.
@@ -51,7 +52,7 @@ FUTURE_SLACK = timedelta(days=1)  # how far past its fetch an article's date may
 BATCH_SIZE = 50  # articles written per transaction at most
 BATCH_SECONDS = 0.5  # the longest a prepared article waits to be written
 # A database of fewer reports than this has not learnt yet which words every report carries:
-# its crawls write their articles together, YOUNG_BATCH_SIZE at a time, when the cycle ends.
+# its crawls write their articles together when the cycle ends, or YOUNG_BATCH_SIZE at once.
 YOUNG_REPORTS = 200
 YOUNG_BATCH_SIZE = 500
 AUTO_MIN_PAGES = 16  # auto mode: fewer pages than this in a cycle are prepared in a thread
@@ -204,7 +205,7 @@ class ArticlePipeline:
         self.workers_ready: asyncio.Future | None = None
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="newswatch-writer")
         self.writing: list[asyncio.Future] = []
-        self.young = False  # the database is young: write at the cycle's end (`open_spider`)
+        self.stored = YOUNG_REPORTS  # reports in the database and handed to the writer (`open_spider`)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -218,7 +219,7 @@ class ArticlePipeline:
 
     def open_spider(self) -> None:
         context = self._context = self.crawler.spider.context
-        self.young = _stored_reports(context) < YOUNG_REPORTS
+        self.stored = _stored_reports(context)
         # Once there is work, get ready for it while the pages download: the store's fingerprint
         # module (numpy, datasketch) and, when the cycle has enough pages, the worker processes.
         context.when_claimed(1, lambda: _in_background(__import__, "newswatch.domain.fingerprint"))
@@ -312,9 +313,10 @@ class ArticlePipeline:
             raise DropItem(str(exc), log_level="DEBUG") from None
         prepared.key = item.key
         self.pending.append((prepared, datetime.now(UTC)))
-        if len(self.pending) >= (YOUNG_BATCH_SIZE if self.young else BATCH_SIZE):
+        young = self.stored < YOUNG_REPORTS  # until a batch has taught it what is common
+        if len(self.pending) >= (YOUNG_BATCH_SIZE if young else BATCH_SIZE):
             self._flush()
-        elif self.timer is None and not self.young:
+        elif self.timer is None and not young:
             self.timer = asyncio.get_running_loop().call_later(BATCH_SECONDS, self._flush)
         return item
 
@@ -354,6 +356,7 @@ class ArticlePipeline:
         batch, self.pending = self.pending, []
         if not batch:
             return
+        self.stored += len(batch)
         future = asyncio.get_running_loop().run_in_executor(self.writer, self._write, batch)
         future.add_done_callback(self._count)
         self.writing = [f for f in self.writing if not f.done()] + [future]
