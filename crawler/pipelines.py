@@ -182,16 +182,6 @@ def store_and_plan(
     return saved, planned
 
 
-def _stored_reports(context: CycleContext) -> int:
-    """How many original reports the database holds (the count term weights are taken from)."""
-    from sqlalchemy import select
-
-    from newswatch.db.models import TermCount
-
-    with context.sessions() as session:
-        return session.scalar(select(TermCount.reports).where(TermCount.term == "")) or 0
-
-
 class ArticlePipeline:
     def __init__(self, crawler) -> None:
         self.crawler = crawler
@@ -219,7 +209,10 @@ class ArticlePipeline:
 
     def open_spider(self) -> None:
         context = self._context = self.crawler.spider.context
-        self.stored = _stored_reports(context)
+        from newswatch.db.store import stored_reports
+
+        with context.sessions() as session:
+            self.stored = stored_reports(session)
         # Once there is work, get ready for it while the pages download: the store's fingerprint
         # module (numpy, datasketch) and, when the cycle has enough pages, the worker processes.
         context.when_claimed(1, lambda: _in_background(__import__, "newswatch.domain.fingerprint"))

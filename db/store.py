@@ -190,6 +190,11 @@ def _root(session: Session, row: Article) -> Article:
     return row
 
 
+def stored_reports(session: Session) -> int:
+    """How many original reports the database holds (term_counts' row of the empty term)."""
+    return session.scalar(select(TermCount.reports).where(TermCount.term == "")) or 0
+
+
 class TermCounts:
     """How many stored original reports carry each event term (table term_counts), read for the
     terms a writer needs and kept for its crawl cycle, and counted up as it stores reports.
@@ -217,8 +222,7 @@ class TermCounts:
         """Read the counts of `terms` not at hand (one query per 500), with what this transaction
         has counted and not yet written."""
         if self.documents is None:
-            stored = session.scalar(select(TermCount.reports).where(TermCount.term == "")) or 0
-            self.documents = stored + self._pending[""] + self._foreseen_terms[""]
+            self.documents = stored_reports(session) + self._pending[""] + self._foreseen_terms[""]
             self._weights = None
         missing = [t for t in dict.fromkeys(terms) if t not in self.counts and 0 < len(t) <= TERM_LENGTH]
         for start in range(0, len(missing), 500):
@@ -285,8 +289,7 @@ class TermCounts:
     def _settle(self) -> None:
         """Uncount the foreseen reports that never arrived."""
         for terms, times in list(self._foreseen.items()):
-            for _ in range(times):
-                self._add_ahead(terms, -1)
+            self._add_ahead(terms, -times)
         self._foreseen.clear()
         self._foreseen_terms = +self._foreseen_terms
 
