@@ -6,10 +6,13 @@ since the report was stored, so the score can differ a little from the one that 
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import JSON, Integer, Text, column, select, table
 from sqlalchemy.engine import Connection
 
-SHOWN = 12  # shared terms named at most
+SHOWN = 12  # shared names and words listed at most
+_POSSESSIVE = re.compile(r"['’]s\s+")
 
 _seeds = table(
     "articles", column("id", Integer), column("title", Text), column("text", Text), column("event_terms", JSON)
@@ -34,11 +37,29 @@ def join_record(conn: Connection, row) -> dict | None:
     counts = dict(conn.execute(select(_counts.c.term, _counts.c.reports).where(_counts.c.term.in_(["", *terms]))).all())
     weights = fingerprint.TermWeights(counts.pop("", 0), counts)
     shared = sorted(fingerprint.shared_terms(profile, seed), key=lambda term: (-weights(term), term))
+    names = _names(shared, profile.runs + seed.runs)
     # An English and a Hindi report share the English one's terms: written as it writes them.
-    words = fingerprint.written_as(shared[:SHOWN], row.title, row.text, first.title, first.text)
+    written = fingerprint.written_as(names, row.title, row.text, first.title, first.text)
+    # A run of capitalised words may hold two names: "Pentagon's Defense Innovation Unit".
+    shares = [part for name in names for part in _POSSESSIVE.split(written.get(name, " ".join(name))) if part]
     return {
         "first_report": row.story_id,
-        "shares": [words.get(term, term) for term in shared[:SHOWN]],
-        "more": max(0, len(shared) - SHOWN),  # shared terms not named
+        "shares": shares[:SHOWN],
+        "more": max(0, len(shares) - SHOWN),  # shared things not named
         "score": round(fingerprint.event_score(profile, seed, weights), 2),
     }
+
+
+def _names(shared: list[str], runs: tuple[tuple[str, ...], ...]) -> list[tuple[str, ...]]:
+    """`shared` (in its order), the words of the longest name run each is in whose words are all
+    shared, together and in the run's order: "Defense Innovation Unit", not three words."""
+    among, placed = set(shared), set[str]()
+    names: list[tuple[str, ...]] = []
+    for term in shared:
+        if term in placed:
+            continue
+        whole = [run for run in runs if term in run and among.issuperset(run)]
+        name = max(whole, key=len) if whole else (term,)
+        placed.update(name)
+        names.append(name)
+    return names

@@ -1166,19 +1166,25 @@ def _words(text: str) -> list[tuple[int, str]]:
     return words
 
 
-def written_as(terms: Iterable[str], *texts: str | None) -> dict[str, str]:
-    """How `texts` first write each of `terms` (an event term is a stemmed, folded word: "dalla"
-    is written "Dallas", "2p2" "2+2"); a term they never write is left out."""
-    wanted, found = set(terms), {}
+def written_as(names: Iterable[tuple[str, ...]], *texts: str | None) -> dict[tuple[str, ...], str]:
+    """How `texts` first write each of `names`, runs of event terms (a term is a stemmed, folded
+    word: "dalla" is written "Dallas", "2p2" "2+2"; ("pentagon", "defense") "Pentagon's Defense");
+    a name they never write in a row is left out."""
+    wanted, found = set(names), {}
+    longest = max((len(name) for name in wanted), default=0)
     for text in texts:
         if not text:
             continue
         text = unicodedata.normalize("NFKC", text)
-        for offset, word in _words(text):
-            term = _stem(word.casefold())
-            if term in wanted and term not in found:
-                written = text[offset : offset + len(word)] if _FORMAT_TERM.match(term) else word
-                found[term] = written[:-2] if written.endswith(("'s", "’s")) else written
+        words = _words(text)
+        terms = [_stem(word.casefold()) for _, word in words]
+        for start in range(len(words)):
+            for size in range(1, min(longest, len(words) - start) + 1):
+                name = tuple(terms[start : start + size])
+                if name in wanted and name not in found:
+                    (offset, _), (last, word) = words[start], words[start + size - 1]
+                    written = text[offset : last + len(word)]
+                    found[name] = written[:-2] if written.endswith(("'s", "’s")) else written
     return found
 
 

@@ -448,7 +448,7 @@ def test_a_hindi_report_of_an_alerted_english_story_joins_it_and_another_hindi_d
     # `show` names what joined them: the English report's names the Hindi one writes in Devanagari.
     [shown] = json_lines(run_newswatch("show", str(hindi["id"]), "--json", config=config).stdout)
     assert shown["joined"]["first_report"] == english["id"]
-    assert {"HAL", "GE"} <= set(shown["joined"]["shares"]), shown["joined"]
+    assert {"HAL", "GE Aerospace"} <= set(shown["joined"]["shares"]), shown["joined"]
     alerted = sorted(post["title"] for post in receiver.posts)
     assert len(alerted) == 2, alerted
     assert any("हेगसेथ" in title for title in alerted)

@@ -46,7 +46,7 @@ def test_a_split_out_report_becomes_its_own_story_and_alerts_once(tmp_path, news
     # `show` says what joined it: what it shares with the story's first report, the rarest first.
     [shown] = json_lines(run_newswatch("show", str(second["id"]), "--json", config=config).stdout)
     assert shown["joined"]["first_report"] == fund["id"] and shown["joined"]["score"] >= 0.2
-    assert {"iDEX", "INDUS", "Pentagon"} <= set(shown["joined"]["shares"]), shown["joined"]
+    assert {"iDEX", "INDUS", "Defense Innovation Unit"} <= set(shown["joined"]["shares"]), shown["joined"]
     assert "India" not in shown["joined"]["shares"][:3]
     text = run_newswatch("show", str(second["id"]), config=config).stdout
     assert f"with #{fund['id']}, its story's first report" in text
