@@ -93,6 +93,19 @@ CHIPS = (
 )
 
 
+def _first_crawl(tmp_path, newsweb, receiver, sources: str) -> tuple[dict[str, int], Counter]:
+    """`newswatch crawl` of `sources` into a new database: each article's story by its title, and
+    how many alerts each headline made."""
+    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], sources=sources)
+    result = run_newswatch("crawl", config=config)
+    assert result.returncode == 0, result.stderr
+    stories = {
+        a["title"]: a["story_id"]
+        for a in json_lines(run_newswatch("articles", "--all", "--json", config=config).stdout)
+    }
+    return stories, Counter(post["title"].split("] ", 1)[1] for post in receiver.posts)
+
+
 def test_first_crawl_of_a_busy_day_alerts_each_development_once(tmp_path, newsweb, receiver):
     sources = publish(
         newsweb,
@@ -103,20 +116,12 @@ def test_first_crawl_of_a_busy_day_alerts_each_development_once(tmp_path, newswe
         "daily",
         [("vaccines", VACCINES, 200), ("chips", CHIPS, 180), ("drones", DRONES_AGAIN, 120), ("q", QUANTUM_AGAIN, 90)],
     )
-    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], sources=sources)
-    result = run_newswatch("crawl", config=config)
-    assert result.returncode == 0, result.stderr
-
-    stories = {
-        a["title"]: a["story_id"]
-        for a in json_lines(run_newswatch("articles", "--all", "--json", config=config).stdout)
-    }
+    stories, alerted = _first_crawl(tmp_path, newsweb, receiver, sources)
     assert len(stories) == 8
     developments = [DRONES, OPEN_RAN, QUANTUM, SPACE, VACCINES, CHIPS]
     assert len({stories[title] for title, _ in developments}) == 6, "two developments were joined into one story"
     assert stories[DRONES_AGAIN[0]] == stories[DRONES[0]]
     assert stories[QUANTUM_AGAIN[0]] == stories[QUANTUM[0]]
-    alerted = Counter(post["title"].split("] ", 1)[1] for post in receiver.posts)
     assert sorted(alerted.values()) == [1] * 6 and len(alerted) == 6
 
 
@@ -188,18 +193,10 @@ def _trust_day(newsweb) -> str:
 
 def _crawl_seven_developments(tmp_path, newsweb, receiver, sources: str) -> None:
     """Crawl the TRUST day into a new database: seven stories, each alerting once."""
-    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], sources=sources)
-    result = run_newswatch("crawl", config=config)
-    assert result.returncode == 0, result.stderr
-
-    stories = {
-        a["title"]: a["story_id"]
-        for a in json_lines(run_newswatch("articles", "--all", "--json", config=config).stdout)
-    }
+    stories, alerted = _first_crawl(tmp_path, newsweb, receiver, sources)
     assert len(stories) == 7
     assert stories[SIXG[0]] != stories[QUANTUM_FUND[0]], "the 6G MoU and the quantum fund were joined"
     assert len(set(stories.values())) == 7
-    alerted = Counter(post["title"].split("] ", 1)[1] for post in receiver.posts)
     assert len(alerted) == 7 and set(alerted.values()) == {1}
 
 
