@@ -517,7 +517,7 @@ class EventProfile:
 # the summit.
 CONTEXT_WORDS = 8
 _CONTEXT_CLAUSE = re.compile(
-    r"\b(?:ahead\s+of|in\s+the\s+run[- ]up\s+to|on\s+the\s+eve\s+of|as\s+a\s+precursor\s+to|prior\s+to"
+    r"\b(?:ahead\s+of|in\s+the\s+run[- ]up\s+to|on\s+(?:the\s+)?eve\s+of|as\s+a\s+precursor\s+to|prior\s+to"
     r"|on\s+the\s+(?:sidelines|margins)\s+of"
     r"|(?:a|one|two|three|four|five|six|\d+)\s+(?:days?|weeks?)\s+(?:before|ahead\s+of)"
     r"|hours\s+(?:before|ahead\s+of))"

@@ -303,6 +303,20 @@ def test_a_stored_story_placed_ahead_of_another_event_is_not_joined_by_that_even
     assert _store(sessions, RecentStories(), 3, *pitch, start + timedelta(hours=2)) == meet
 
 
+
+def test_a_headline_placed_on_eve_of_another_event_without_the_article_is_not_joined_to_that_event(tmp_path):
+    # Headlines drop articles ("on eve of 2+2"): the clause still only places the pitch in time.
+    sessions = _sessions(tmp_path)
+    start = datetime(2023, 11, 8, 9, tzinfo=UTC)
+    dialogue = _store(sessions, RecentStories(), 1, *DIALOGUE, start + timedelta(days=1))
+    pitch = (
+        "INDUS-X start-ups pitch to venture funds on eve of 2+2 ministerial dialogue",
+        "Forty defence start-ups pitched to venture funds at the INDUS-X investors meet in New Delhi ahead of"
+        " the 2+2 ministerial dialogue. The Defense Innovation Unit said the INDUS-X network would fund new"
+        " challenges.",
+    )
+    assert _store(sessions, RecentStories(), 2, *pitch, start + timedelta(hours=20)) != dialogue
+
 ENGLISH_PLANT = (
     "Micron to invest up to $825 million in Gujarat chip assembly plant",
     "US memory chipmaker Micron Technology said on Thursday it would invest up to $825 million in a chip assembly"
