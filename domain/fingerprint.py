@@ -53,6 +53,7 @@ ROWS = 3  # are used for similarity only. Candidate odds at similarity s: 1 - (1
 DUPLICATE_THRESHOLD = 0.4  # estimated Jaccard at or above which a text is a copy
 STORY_THRESHOLD = 0.20  # event_score at or above which two reports cover one event (bench/README.md, twelfth pass)
 MIN_SHARED = 2.5  # what two reports of one event share weighs more than two distinctive things (a name is one)
+RARE_SHARED = 0.6  # two reports of one event share at least one term this rare (`TermWeights`): its own
 FIGURE_BONUS = 0.5  # a specific figure both share (7.7, 825, 29.24; not a year) counts this much more than a word
 CROSS_MIN_SHARED = 4.0  # what an English and a Hindi report must share, names matched by their skeletons
 CROSS_FEW_SHARED = 3.0  # or this much, when it is CROSS_FEW_SCORE of what the English report names
@@ -181,7 +182,7 @@ _STOPWORDS = frozenset(
     may might must not no yes it its it's this that these those there here he she they we you i
     him her them us me my our your their his hers theirs what which who whom whose when where why
     how all any both each few more most other some such only own same so than too very just also
-    says said say amid via vs new s t now get gets got one two""".split()
+    says said say amid via vs new s t now get gets got one two co""".split()
 )
 # The same for Hindi: postpositions, auxiliaries and pronouns that every Devanagari headline is
 # full of ("भारत और अमेरिका के बीच ... पर हुई बातचीत"), so two unrelated Hindi reports do not look
@@ -909,7 +910,9 @@ def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = 
     (rarity among stored reports). 0 when what they share weighs less than MIN_SHARED (weighed
     by `TermWeights.for_sums`), the words of one name run counting once ("Donald Trump" and "US"
     are two things, not three) and a specific figure (7.7, 825, not a year) counting
-    FIGURE_BONUS more than a word, or when their headlines are one template with different
+    FIGURE_BONUS more than a word, or when none of it weighs RARE_SHARED (India, the United
+    States, a minister and the initiative every report of a young store names are the topic,
+    not an event), or when their headlines are one template with different
     slots, or each names someone the other does not (`names_conflict`), or both are full reports
     that open on different happenings (`gist_conflict`) or on meetings of different people
     (`people_conflict`), or their leads name kinds of happening that cannot be one
@@ -929,6 +932,7 @@ def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = 
     weight = _run_weight(shared, sums, a.runs + b.runs) + _figure_bonus(shared, sums)
     if (
         weight < MIN_SHARED
+        or max(map(weights, shared), default=0.0) < RARE_SHARED
         or template_conflict(a, b, weights)
         or names_conflict(a, b)
         or gist_conflict(a, b)

@@ -219,3 +219,55 @@ def test_a_first_crawl_weighs_its_reports_together_however_slowly_its_pages_arri
     slow = Fault(status=200, delay=2.0, headers={"Content-Type": "application/rss+xml"}, body=feed)
     newsweb.fail("daily/feed.rss", slow)
     _crawl_seven_developments(tmp_path, newsweb, receiver, sources)
+
+
+# A young store's story of one TRUST development, told by two outlets, and a later development of
+# another track that shares only the frame with it: India, the United States, a minister, TRUST,
+# a co-something.
+MAGNETS = (
+    "India, US launch rare-earth magnet co-production venture under TRUST minerals track",
+    [
+        "India and the United States on Saturday launched a venture to co-produce rare-earth magnets in Odisha, "
+        "the first project of the critical minerals track of TRUST, the mines ministry said.",
+        "IREL (India) Limited and an American magnet maker backed by the Development Finance Corporation will "
+        "refine neodymium from Indian beach sands, Mines Minister G Kishan Reddy said.",
+    ],
+)
+MAGNETS_AGAIN = (
+    "Odisha to host IREL's rare-earth magnet plant with American partner",
+    [
+        "IREL (India) Limited will build a rare-earth magnet plant in Odisha with an American partner backed by "
+        "the US Development Finance Corporation, Mines Minister G Kishan Reddy said on Saturday.",
+        "The plant, launched under the TRUST minerals track of India and the United States, will refine "
+        "neodymium from beach sands.",
+    ],
+)
+NAVIGATION = (
+    "India and US to co-develop satellite navigation receivers under TRUST",
+    [
+        "India and the United States on Saturday agreed to co-develop satellite navigation receivers that use "
+        "both NavIC and GPS signals, under the TRUST initiative, the space department said.",
+        "Minister of State Jitendra Singh said Indian start-ups would build the receivers at a test range in "
+        "Ahmedabad with engineers from Colorado Springs.",
+    ],
+)
+
+
+def test_a_development_sharing_only_the_frame_with_a_young_stores_story_alerts(tmp_path, newsweb, receiver):
+    sources = publish(newsweb, "wire", [("magnets", MAGNETS, 240)])
+    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], sources=sources)
+    assert run_newswatch("crawl", config=config).returncode == 0
+    sources += publish(newsweb, "daily", [("magnets", MAGNETS_AGAIN, 180)])
+    write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], sources=sources)
+    assert run_newswatch("crawl", config=config).returncode == 0
+    publish(newsweb, "wire", [("magnets", MAGNETS, 240), ("navigation", NAVIGATION, 60)])
+    result = run_newswatch("crawl", config=config)
+    assert result.returncode == 0, result.stderr
+    stories = {
+        a["title"]: a["story_id"]
+        for a in json_lines(run_newswatch("articles", "--all", "--json", config=config).stdout)
+    }
+    assert stories[MAGNETS_AGAIN[0]] == stories[MAGNETS[0]]
+    assert stories[NAVIGATION[0]] != stories[MAGNETS[0]], "the navigation receivers joined the magnets' story"
+    alerted = Counter(post["title"].split("] ", 1)[1] for post in receiver.posts)
+    assert alerted == {MAGNETS[0]: 1, NAVIGATION[0]: 1}

@@ -303,7 +303,6 @@ def test_a_stored_story_placed_ahead_of_another_event_is_not_joined_by_that_even
     assert _store(sessions, RecentStories(), 3, *pitch, start + timedelta(hours=2)) == meet
 
 
-
 def test_a_headline_placed_on_eve_of_another_event_without_the_article_is_not_joined_to_that_event(tmp_path):
     # Headlines drop articles ("on eve of 2+2"): the clause still only places the pitch in time.
     sessions = _sessions(tmp_path)
@@ -316,6 +315,7 @@ def test_a_headline_placed_on_eve_of_another_event_without_the_article_is_not_jo
         " challenges.",
     )
     assert _store(sessions, RecentStories(), 2, *pitch, start + timedelta(hours=20)) != dialogue
+
 
 ENGLISH_PLANT = (
     "Micron to invest up to $825 million in Gujarat chip assembly plant",
