@@ -14,6 +14,8 @@ import subprocess
 import time
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from email.utils import format_datetime, parsedate_to_datetime
 
 import feedparser
 import pytest
@@ -223,6 +225,14 @@ def test_topic_feed_is_valid_atom_with_one_entry_per_story_linking_every_alerted
     assert client.get("/feeds/icet.atom").body == answer.body  # stable between requests
     etag = answer.headers["etag"]
     assert client.get("/feeds/icet.atom", headers={"If-None-Match": etag}).status == 304
+    # A reader that keeps only Last-Modified gets 304 too; an earlier date or a changed ETag does not.
+    modified = answer.headers["last-modified"]
+    assert client.get("/feeds/icet.atom", headers={"If-Modified-Since": modified}).status == 304
+    earlier = format_datetime(parsedate_to_datetime(modified) - timedelta(seconds=1), usegmt=True)
+    assert client.get("/feeds/icet.atom", headers={"If-Modified-Since": earlier}).status == 200
+    assert client.get("/feeds/icet.atom", headers={"If-Modified-Since": "yesterday"}).status == 200
+    stale = {"If-None-Match": '"old"', "If-Modified-Since": modified}
+    assert client.get("/feeds/icet.atom", headers=stale).status == 200
     assert not feedparser.parse(client.get("/feeds/all.atom").body).bozo
     assert client.get("/feeds/nope.atom").status == 404
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-from email.utils import format_datetime
+from email.utils import format_datetime, parsedate_to_datetime
 
 from markupsafe import Markup
 from starlette.requests import Request
@@ -87,9 +87,24 @@ def feed(request: Request) -> Response:
     headers = {"ETag": tag}
     if entries:
         headers["Last-Modified"] = format_datetime(max(e.updated for e in entries).astimezone(UTC), usegmt=True)
-    if tag in _tags(request.headers.get("if-none-match", "")):
+    if _unchanged(request, tag, headers.get("Last-Modified")):
         return Response(status_code=304, headers=headers)
     return Response(xml, media_type=ATOM_TYPE, headers=headers)
+
+
+def _unchanged(request: Request, tag: str, modified: str | None) -> bool:
+    """True when the reader has this version: its If-None-Match lists the ETag or, without that
+    header, its If-Modified-Since is no earlier than the newest entry (RFC 9110, 13.2.2)."""
+    listed = request.headers.get("if-none-match")
+    if listed is not None:
+        return tag in _tags(listed)
+    since = request.headers.get("if-modified-since")
+    if not since or modified is None:
+        return False
+    try:
+        return parsedate_to_datetime(modified) <= parsedate_to_datetime(since)
+    except (TypeError, ValueError):  # not an HTTP date: ignored, as RFC 9110 says
+        return False
 
 
 def _tags(header: str) -> set[str]:
