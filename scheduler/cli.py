@@ -1006,7 +1006,7 @@ def alerts_test(ctx, tag: str | None) -> None:
     sessions = _sessions(ctx)
     settings = alert_settings(config)
     with sessions.begin() as session:
-        test = make_test_alert(session, targets_from(settings), tag=tag, now=_now())
+        test = make_test_alert(session, targets_from(settings), tag=tag, now=_now(), settings=settings)
         test_id = test.id if test is not None else None
     # The test alone, at once: the backlog waits for `alerts send` or the service.
     report = send_alerts(config, sessions, console=sys.stdout, alert_ids=[test_id] if test_id else [])

@@ -86,6 +86,13 @@ def test_alerts_test_sends_a_notification(tmp_path, newsweb, receiver):
     assert len(receiver.posts) == 1 and "newswatch" in (receiver.posts[0]["title"] + receiver.posts[0]["message"])
 
 
+def test_a_test_notification_gives_its_time_in_the_alerts_time_zone(tmp_path, newsweb, receiver):
+    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], extra='timezone = "Asia/Kolkata"')
+    assert run_newswatch("alerts", "test", config=config).returncode == 0
+    [post] = receiver.posts
+    assert "IST" in post["message"] and "UTC" not in post["message"], post["message"]
+
+
 def test_alerts_test_to_a_dead_target_fails_with_exit_1(tmp_path, newsweb):
     config = write_config(tmp_path / "n.toml", newsweb, ["json://127.0.0.1:9/hook"])
     result = run_newswatch("alerts", "test", config=config)
