@@ -317,7 +317,7 @@ def _plan_topic(
     created.append(folded)
     return (
         f"{topic.name}: not alerted on its own: over alerts.max_per_cycle ({budget.max_per_cycle}) this cycle; "
-        f"listed in the cycle's summary (alert #{folded.id})"
+        + _folded_into(folded.id)
     )
 
 
@@ -360,7 +360,7 @@ def finish_cycle(
     routed = [target for target in targets if target.id in by_target]
     full, variants = _variants(by_target, folded, lambda items: render_summary(items, settings=settings))
     key = f"summary:{now.isoformat()}:{folded[0]['alert_id']}"
-    return _add_alert(
+    summary = _add_alert(
         session,
         key=key,
         kind="summary",
@@ -370,6 +370,18 @@ def finish_cycle(
         payload={"folded": [item["alert_id"] for item in folded]},
         variants=variants,
     )
+    # Each folded report's note named its folded row, which `newswatch alerts` does not list: it
+    # names the summary that was sent instead.
+    for item in folded:
+        row = session.get(Alert, item["alert_id"])
+        article = session.get(Article, row.article_id) if row is not None and row.article_id else None
+        if article is not None and article.alert_note:
+            article.alert_note = article.alert_note.replace(_folded_into(item["alert_id"]), _folded_into(summary.id))
+    return summary
+
+
+def _folded_into(alert_id: int) -> str:
+    return f"listed in the cycle's summary (alert #{alert_id})"
 
 
 def _as_topics(topics: Iterable[str | TopicAlerting]) -> list[TopicAlerting]:

@@ -157,6 +157,11 @@ def test_the_per_cycle_cap_says_the_alert_went_into_the_summary(tmp_path, newswe
     reasons = [_shown(config, articles[title]["id"])["alert"] for title in (FUND[0], ENGINES[0])]
     assert reasons[0].startswith("icet: alerted (alert #")
     assert reasons[1].startswith("icet: not alerted on its own: over alerts.max_per_cycle (1) this cycle")
+    # The alert it names is the summary that was sent, listed by `newswatch alerts`.
+    [summary] = [
+        a for a in json_lines(run_newswatch("alerts", "--json", config=config).stdout) if a["kind"] == "summary"
+    ]
+    assert reasons[1].endswith(f"listed in the cycle's summary (alert #{summary['alert_id']})"), reasons[1]
 
 
 def test_stories_mark_the_stories_that_alerted(tmp_path, newsweb, receiver):
