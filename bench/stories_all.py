@@ -36,6 +36,7 @@ def sets(corpus: Path | None) -> list[tuple[str, list[str]]]:
         ("bilingual.jsonl", ["--events", str(LABELLED / "bilingual.jsonl")]),
         ("releases.jsonl", ["--events", str(LABELLED / "releases.jsonl")]),
         ("young.jsonl, each set its own new store", ["--events", str(LABELLED / "young.jsonl"), "--per-set"]),
+        ("outside.jsonl, one crawl into a new store", ["--events", str(LABELLED / "outside.jsonl")]),
     ]
     if corpus is not None:
         first, second = str(LABELS / "corpus_events.jsonl"), str(LABELS / "corpus_events_2.jsonl")
