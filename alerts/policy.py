@@ -307,6 +307,7 @@ def _plan_topic(
     budget.folded.append(
         {
             "alert_id": folded.id,
+            "article_id": article_row.id,
             "topic": topic.name,
             "title": article_row.title,
             "url": article_row.url,
@@ -373,8 +374,7 @@ def finish_cycle(
     # Each folded report's note named its folded row, which `newswatch alerts` does not list: it
     # names the summary that was sent instead.
     for item in folded:
-        row = session.get(Alert, item["alert_id"])
-        article = session.get(Article, row.article_id) if row is not None and row.article_id else None
+        article = session.get(Article, item["article_id"])
         if article is not None and article.alert_note:
             article.alert_note = article.alert_note.replace(_folded_into(item["alert_id"]), _folded_into(summary.id))
     return summary

@@ -85,14 +85,15 @@ def feed(request: Request) -> Response:
     )
     tag = '"' + hashlib.sha256(xml.encode("utf-8")).hexdigest()[:32] + '"'
     headers = {"ETag": tag}
-    if entries:
-        headers["Last-Modified"] = format_datetime(max(e.updated for e in entries).astimezone(UTC), usegmt=True)
-    if _unchanged(request, tag, headers.get("Last-Modified")):
+    newest = max(e.updated for e in entries).astimezone(UTC).replace(microsecond=0) if entries else None
+    if newest is not None:
+        headers["Last-Modified"] = format_datetime(newest, usegmt=True)
+    if _unchanged(request, tag, newest):
         return Response(status_code=304, headers=headers)
     return Response(xml, media_type=ATOM_TYPE, headers=headers)
 
 
-def _unchanged(request: Request, tag: str, modified: str | None) -> bool:
+def _unchanged(request: Request, tag: str, modified: datetime | None) -> bool:
     """True when the reader has this version: its If-None-Match lists the ETag or, without that
     header, its If-Modified-Since is no earlier than the newest entry (RFC 9110, 13.2.2)."""
     listed = request.headers.get("if-none-match")
@@ -102,7 +103,7 @@ def _unchanged(request: Request, tag: str, modified: str | None) -> bool:
     if not since or modified is None:
         return False
     try:
-        return parsedate_to_datetime(modified) <= parsedate_to_datetime(since)
+        return modified <= parsedate_to_datetime(since)
     except (TypeError, ValueError):  # not an HTTP date: ignored, as RFC 9110 says
         return False
 
