@@ -356,7 +356,7 @@ class ArticlePipeline:
 
     def _write(self, batch: list[tuple[Prepared, datetime]]) -> tuple[list, list]:
         """Store a batch in one transaction, a savepoint per article (in the writer thread)."""
-        from newswatch.db.store import RecentStories, begin_write
+        from newswatch.db.store import RecentStories, begin_write, remember_link
 
         context = self.context
         if self.recent is None:
@@ -387,6 +387,8 @@ class ArticlePipeline:
                                 prepared.fingerprint,
                                 prepared.profile,
                             )
+                            # A link that led here from another URL is known from now on.
+                            remember_link(session, prepared.key or "", saved.row, now)
                     except Exception as exc:  # one article that can't be stored must not lose its batch
                         log.exception("storing failed source=%s url=%s", article.source, article.url)
                         recent.undo(mark)  # its story seed and term counts were rolled back, not the batch's

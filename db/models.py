@@ -236,6 +236,18 @@ class PendingPage(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class LinkAlias(Base):
+    """A listing's link to a stored article under another URL: a redirect (a feed's tracking
+    link), or a page whose canonical URL is not its link. The listing names the link again every
+    cycle; known here, it is not fetched again."""
+
+    __tablename__ = "link_aliases"
+
+    url: Mapped[str] = mapped_column(String(2000), primary_key=True)  # the listing URL, canonicalised
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class TermCount(Base):
     """How many stored original reports carry an event term (domain.fingerprint.TermWeights); the
     row with the empty term counts the reports."""

@@ -20,7 +20,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from newswatch.db import owners
-from newswatch.db.models import Alert, Article, Crawl, LshBand, PendingPage, Source, TermCount, TopicMatch
+from newswatch.db.models import (
+    Alert,
+    Article,
+    Crawl,
+    LinkAlias,
+    LshBand,
+    PendingPage,
+    Source,
+    TermCount,
+    TopicMatch,
+)
 from newswatch.domain import items
 from newswatch.domain.redact import mask_url
 
@@ -141,13 +151,28 @@ def begin_write(session: Session) -> None:
 
 
 def known_urls(session: Session, canonical_urls: Iterable[str]) -> set[str]:
-    """Which of `canonical_urls` are stored already."""
+    """Which of `canonical_urls` are stored already, as an article's URL or as a link that led to
+    one (`remember_link`)."""
     wanted = list(dict.fromkeys(canonical_urls))
     found: set[str] = set()
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
         found.update(session.scalars(select(Article.canonical_url).where(Article.canonical_url.in_(chunk))))
+        found.update(session.scalars(select(LinkAlias.url).where(LinkAlias.url.in_(chunk))))
     return found
+
+
+def remember_link(session: Session, link: str, row: Article, now: datetime) -> None:
+    """Note that the listing link `link` (canonicalised) led to the stored article `row` under
+    another URL: a redirect, or a page naming another canonical URL. `known_urls` then knows the
+    link, and the listing that names it every cycle does not fetch it again."""
+    if not link or link == row.canonical_url or session.get(LinkAlias, link) is not None:
+        return
+    try:
+        with session.begin_nested():
+            session.add(LinkAlias(url=link, article_id=row.id, created_at=now))
+    except IntegrityError:  # another writer noted it first
+        pass
 
 
 def _find_original(

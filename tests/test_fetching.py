@@ -130,3 +130,24 @@ def test_redirect_onto_a_private_address_is_refused():
             assert "refused" in str(exc)
         else:
             raise AssertionError(f"{target} was not refused")
+
+
+def test_a_feed_link_that_redirects_to_a_stored_article_is_not_fetched_again(tmp_path, newsweb):
+    # Feeds that send readers through a tracking redirect name the same redirect every cycle.
+    from tests.storyweb import ENGINES, FUND, publish
+
+    sources = publish(newsweb, "wire", [("engines", ENGINES, 60), ("fund", FUND, 30)])
+    newsweb.fail("/go/engines", Fault(status=301, headers={"Location": newsweb.url("wire/engines.html")}))
+    listing = newsweb.overrides["/wire/feed.rss"][0].decode()
+    newsweb.serve("/wire/feed.rss", listing.replace("/wire/engines.html", "/go/engines"), "application/rss+xml")
+    config = write_config(tmp_path / "n.toml", newsweb, sources=sources)
+    _crawl(config)
+    stored = json_lines(run_newswatch("articles", "--all", "--json", config=config).stdout)
+    assert {a["url"] for a in stored} == {newsweb.url("wire/engines.html"), newsweb.url("wire/fund.html")}
+    assert newsweb.hits("/go/engines") == 1 and newsweb.hits("/wire/engines.html") == 1
+    # The feed changes, so the next crawl reads it whole: the redirect is known and not followed.
+    changed = listing.replace("/wire/engines.html", "/go/engines").replace("<channel>", "<channel><!-- new -->")
+    newsweb.serve("/wire/feed.rss", changed, "application/rss+xml")
+    _crawl(config)
+    assert len(_feed_requests(newsweb, "wire/feed.rss")) == 2
+    assert newsweb.hits("/go/engines") == 1 and newsweb.hits("/wire/engines.html") == 1
