@@ -43,6 +43,10 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+# At a stop, how long before the end of the grace period a running crawl is asked to stop
+# (SIGTERM), to end its cycle; at most half the grace period.
+CHILD_STOP = 1.0
+
 # What a crawl child needs, imported once by the fork server (see Service.__init__).
 CRAWL_MODULES = [
     "scrapy.crawler",
@@ -515,13 +519,23 @@ class Service:
             child.join(2)
 
     def stop_children(self, grace: float) -> None:
+        """Let running crawls finish within `grace` seconds: until CHILD_STOP before its end they
+        run on, then they are asked to stop (SIGTERM), and those still running at its end are
+        killed. A crawl cut short loses nothing: what it had not stored is fetched next time."""
         deadline = time.monotonic() + grace
         with self.state.lock:
             children = list(self.state.children.values())
         for child in children:
+            child.join(max(0.0, deadline - min(CHILD_STOP, grace / 2) - time.monotonic()))
+        for child in children:
+            if child.is_alive():
+                child.terminate()
+        for child in children:
             child.join(max(0.0, deadline - time.monotonic()))
         for child in children:
-            self._stop_child(child, grace=2)
+            if child.is_alive():
+                child.kill()
+                child.join(1)
 
     def run_forever(self, grace: float = 20.0) -> int:
         """Run until SIGTERM/SIGINT; a second signal stops at once. Returns the exit status."""
