@@ -683,7 +683,8 @@ def gist_conflict(a: EventProfile, b: EventProfile) -> bool:
 def day_conflict(a: EventProfile, b: EventProfile) -> bool:
     """True when two leads say their happenings took place on different days of the week
     (`weekdays.days_differ`) and one of them says what kind of happening it was (talks, an award,
-    an address, a signing, a visit): one trip's forum on Thursday and its dialogue on Friday. Two
+    an address, a signing, a visit, a launch): one trip's forum on Thursday and its dialogue on
+    Friday; a programme's challenge launched on Monday and its finalists named on Wednesday. Two
     leads that name no kind may tell one event day by day (the earthquake on Friday, the rescue
     on Saturday)."""
     return days_differ(a.day, b.day) and bool((a.acts | b.acts) - {SUMMIT})

@@ -1,5 +1,5 @@
 """What kind of thing a report's lead says happened: talks, an award, an address, a signing, a
-visit to a place. Reports of one trip share its names and recap each other; their leads say
+visit to a place, a launch. Reports of one trip share its names and recap each other; their leads say
 which of the trip's happenings each is about ("held talks with", "conferred the Order of the Nile
 on", "addressing the Indian community", "toured the plant").
 
@@ -15,6 +15,7 @@ import re
 # that place a report in time ("hours before his talks with ...") are left out by the caller. A
 # summit is not a kind but a setting: its talks and its addresses are one happening.
 SUMMIT = "summit"
+LAUNCH = "launch"
 _KINDS: dict[str, re.Pattern[str]] = {
     "talks": re.compile(
         r"\b(?:met|meets?|meeting|talks|discuss(?:ed|es|ing)?|discussions?|conversation|call(?:ed|s)?\s+on"
@@ -39,6 +40,9 @@ _KINDS: dict[str, re.Pattern[str]] = {
         r"|\bexchanged?\s+(?:\S+\s+){0,3}?(?:mous?|agreements|pacts|documents)\b",
         re.IGNORECASE,
     ),
+    # A launch, an unveiling or an inauguration (the verb: "the launch of" names the setting of
+    # a countdown). It dates a development, but is told at talks, signings and summits alike.
+    LAUNCH: re.compile(r"\b(?:launch(?:ed|es|ing)|unveil(?:ed|s|ing)|inaugurat(?:ed|es|ing))\b", re.IGNORECASE),
     SUMMIT: re.compile(r"\b(?:summit|plenary|session)\b", re.IGNORECASE),
     "visit": re.compile(r"\b(?:visited|toured|tour\s+of|paid\s+(?:homage|tribute)|laid\s+a\s+wreath)\b", re.IGNORECASE),
 }
@@ -67,8 +71,9 @@ def happenings_differ(a: frozenset[str], b: frozenset[str]) -> bool:
     """True when two leads each name a happening and share no kind: an award against talks, an
     address against a signing, talks against the signing of a pact. Leads that name none say
     nothing, a lead that says talks were held and a pact signed may be either's, and two that both
-    name a summit may tell its talks and its addresses: one meeting."""
+    name a summit may tell its talks and its addresses: one meeting. A launch is no kind here:
+    the programme launched at talks is the talks' news."""
     if SUMMIT in a and SUMMIT in b:
         return False
-    a, b = a - {SUMMIT}, b - {SUMMIT}
+    a, b = a - {SUMMIT, LAUNCH}, b - {SUMMIT, LAUNCH}
     return bool(a) and bool(b) and not a & b

@@ -271,3 +271,31 @@ def test_a_development_sharing_only_the_frame_with_a_young_stores_story_alerts(t
     assert stories[NAVIGATION[0]] != stories[MAGNETS[0]], "the navigation receivers joined the magnets' story"
     alerted = Counter(post["title"].split("] ", 1)[1] for post in receiver.posts)
     assert alerted == {MAGNETS[0]: 1, NAVIGATION[0]: 1}
+
+
+# One programme's two developments, two days apart: a challenge launched on Monday, its
+# finalists named on Wednesday. Their reports share the programme, its agencies and its theme.
+CHALLENGE = (
+    "INDUS-X launches undersea sensing challenge for Indian and American start-ups",
+    [
+        "The India-US defence innovation bridge INDUS-X on Monday launched a challenge for start-ups building "
+        "undersea sensors, with prize money from India's iDEX and the Pentagon's Defense Innovation Unit.",
+        "Start-ups from both countries can apply until March, and the winners will test their sonar buoys "
+        "with the Indian Navy off Kochi, officials said.",
+    ],
+)
+FINALISTS = (
+    "INDUS-X picks ten finalists for sonar buoy trials with Indian Navy",
+    [
+        "INDUS-X on Wednesday named ten start-ups from India and the United States as finalists for sonar "
+        "buoy trials with the Indian Navy off Kochi, iDEX and the Defense Innovation Unit said.",
+        "The finalists, picked from 85 entries, will each receive grants to build prototypes by June.",
+    ],
+)
+
+
+def test_a_programmes_launch_and_its_next_step_two_days_later_alert_apart(tmp_path, newsweb, receiver):
+    sources = publish(newsweb, "wire", [("challenge", CHALLENGE, 2 * 24 * 60 + 60), ("finalists", FINALISTS, 60)])
+    stories, alerted = _first_crawl(tmp_path, newsweb, receiver, sources)
+    assert stories[CHALLENGE[0]] != stories[FINALISTS[0]], "the finalists joined the challenge's story"
+    assert alerted == {CHALLENGE[0]: 1, FINALISTS[0]: 1}
