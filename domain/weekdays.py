@@ -13,7 +13,8 @@ that says something other than when the happening took place is not the lead's d
 - when something will happen ("will be launched by Wednesday", "set to meet on Friday");
 - any day of a lead that reacts to or follows up an earlier happening ("India on Tuesday
   welcomed the designation", "a day after the attack", "released a fact sheet on Thursday's
-  talks"), or that names two days ("the countdown
+  talks"; not "hailed as", which describes: "began output on Friday, a milestone officials
+  hailed as ..."), or that names two days ("the countdown
   began on Tuesday; the rocket lifts off on Wednesday").
 
 English copy only; a lead in another language names no day.
@@ -39,7 +40,7 @@ _WILL_ON = re.compile(
     re.IGNORECASE,
 )
 _FOLLOW_UP = re.compile(
-    r"\b(?:welcome[ds]?|hail(?:ed|s)?|hits?\s+back|reacted|responded|condemned|slammed|critici[sz]ed"
+    r"\b(?:welcome[ds]?|hail(?:ed|s)?(?!\s+as\b)|hits?\s+back|reacted|responded|condemned|slammed|critici[sz]ed"
     rf"|(?:a|one|two|three|\d+)\s+days?\s+after|hours\s+after|a\s+week\s+after|{_DAY}['’]s)\b",
     re.IGNORECASE,
 )

@@ -673,6 +673,26 @@ def test_the_next_days_report_of_an_earthquake_joins_its_story(tmp_path):
     assert rescue == quake
 
 
+PLANT_OUTPUT = (
+    "Lumen starts chip packaging output at Odisha plant",
+    "Lumen Semiconductor began commercial output at its chip packaging plant in Bhubaneswar, Odisha, on Friday,"
+    " a milestone officials in New Delhi and Washington hailed as a result of India-US cooperation on chips.",
+)
+CHIP_PACT = (
+    "India, US sign chip design pact for Odisha and Assam",
+    "India and the United States on Saturday signed a chip pact that funds a design centre in Bhubaneswar,"
+    " Odisha, and a chip packaging line in Assam, officials said in New Delhi and Washington.",
+)
+
+
+def test_a_lead_that_says_its_milestone_was_hailed_as_one_still_names_its_day(tmp_path):
+    # "A milestone officials hailed as ..." describes Friday's output; it is no reaction to an
+    # earlier happening. Saturday's signing is another development.
+    start = datetime(2026, 12, 4, 6, tzinfo=UTC)
+    output, pact = _crawled_apart(tmp_path, start, (*PLANT_OUTPUT, 0), (*CHIP_PACT, 20))
+    assert pact != output
+
+
 WHITE_HOUSE_TALKS = (
     "Modi, Biden hold talks at White House on jet engines and chips",
     "Prime Minister Narendra Modi and President Joe Biden on Thursday held talks at the White House on defence,"
