@@ -44,8 +44,18 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-# Ids and limits fit the database's integers: a larger number is a usage error, not an overflow.
-COUNT = click.IntRange(1, 2**63 - 1)
+class _Count(click.IntRange):
+    """A whole number from 1 that fits the database's integers: a larger number is a usage error,
+    not an overflow. Named so that "abc" is "not a valid whole number", not an "integer range"."""
+
+    name = "whole number"
+
+    def _describe_range(self) -> str:
+        return "1<=x<2^63" if self.min == 1 and self.max == 2**63 - 1 else super()._describe_range()
+
+
+# Ids and limits.
+COUNT = _Count(1, 2**63 - 1)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

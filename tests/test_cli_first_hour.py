@@ -98,6 +98,9 @@ def test_show_of_a_missing_id_names_the_newest_and_how_to_list_them(crawled):
     result = run_newswatch("show", "999", config=crawled)
     assert result.returncode == 1
     assert f"no article 999; the newest id is {newest}; `newswatch articles --all` lists them" in result.stderr
+    # Not a number at all: a usage error that says what an id is.
+    result = run_newswatch("show", "abc", config=crawled)
+    assert result.returncode == 2 and "'abc' is not a valid whole number" in result.stderr, result.stderr
 
 
 def test_crawl_fetches_a_source_backing_off_unless_told_to_respect_the_backoff(tmp_path):
