@@ -1187,6 +1187,9 @@ def status(ctx, as_json: bool) -> None:
         _emit_json([record])
         return
     state = "running" if running else "not running"
+    alive = len(record["cluster"]["schedulers"]) if "cluster" in record else 0
+    if not running and alive:  # cluster mode: schedulers run, but none leads (the broker is down, say)
+        state = f"no scheduler leads ({plural(alive, 'scheduler')} seen in the last minute)"
     click.echo(f"service: {state}" + (f" (pid {record['pid']}, up {record['uptime_seconds']}s)" if running else ""))
     click.echo(f"last heartbeat: {record['heartbeat_at'] or '-'}")
     click.echo(f"last cycle: {record['last_cycle_at'] or '-'}")

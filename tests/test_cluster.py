@@ -295,6 +295,9 @@ def test_a_leader_whose_broker_goes_down_gives_up_the_lead_and_crawls_resume_whe
         # The broker is down: the leader lets go of the lead, in one line and no traceback.
         assert wait_for(lambda: cluster.leader() is None, deadline=60), cluster.logs()
         assert "scheduler gives up the lead: it cannot reach the broker" in cluster.log("s1")
+        # `status` does not call a scheduler that runs without the lead "not running".
+        shown = run_newswatch("status", config=config).stdout
+        assert "service: no scheduler leads (1 scheduler seen in the last minute)" in shown, shown
         with redis_server(tmp_path / "redis-again", port):
             assert wait_for(lambda: cluster.leader() == "s1", deadline=60), cluster.logs()
             _publish(newsweb, "feeds/national.rss", "/news/indus-x-start-up-fund.html", _NEW_STORY, "INDUS-X fund")
