@@ -35,14 +35,15 @@ class CrawlOrder:
 
 
 def take_due(
-    session: Session, now: datetime, excluded: Iterable[str], limit: int, stale_after: float
+    session: Session, now: datetime, configured: Iterable[str], limit: int, stale_after: float
 ) -> list[tuple[str, datetime]]:
-    """Up to `limit` due sources, the longest overdue first, with when each became due, marked
+    """Up to `limit` due sources of `configured` (the names of the scheduler's enabled sources),
+    the longest overdue first, with when each became due, marked
     queued at `now` (the caller commits, then publishes their tasks). A queued mark older
     than `stale_after` seconds is taken to be a lost task's (the broker lost it, or its
     scheduler died between marking and publishing). Rows another scheduler is marking are
     skipped, not waited for."""
-    excluded = list(excluded)
+    configured = list(configured)
     query = (
         select(Source.name, Source.next_run_at)
         .where(
@@ -53,8 +54,9 @@ def take_due(
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    if excluded:
-        query = query.where(Source.name.not_in(excluded))
+    # Only the scheduler's own sources: a row another configuration wrote (a command run with
+    # another file, a worker with a newer one) is not this cluster's to crawl.
+    query = query.where(Source.name.in_(configured))
     due = [(name, next_run or now) for name, next_run in session.execute(query)]
     if due:
         session.execute(

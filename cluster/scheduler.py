@@ -22,7 +22,6 @@ import threading
 import time
 from datetime import UTC, datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from newswatch.cluster import dispatch, lease, nodes
@@ -55,7 +54,7 @@ class ClusterScheduler:
         self.stopping = threading.Event()
         self.leading = False
         self.lease_until = 0.0  # monotonic: lead no longer than this without renewing
-        self.excluded: set[str] = set()
+        self.configured: frozenset[str] = frozenset()  # the enabled sources it queues (take_over)
         self.timers: dict[str, float] = {}  # job -> monotonic time it is due
         self.intervals: dict[str, float] = {}
         self.next_digest: datetime | None = None
@@ -124,14 +123,12 @@ class ClusterScheduler:
             self.leading = False
 
     def take_over(self) -> None:
-        from newswatch.db.models import Source
         from newswatch.db.store import sync_sources
 
         specs = self.config.source_specs()
         with self.sessions.begin() as session:
             sync_sources(session, specs)
-            configured = {spec.name for spec in specs if spec.enabled}
-            self.excluded = set(session.scalars(select(Source.name))) - configured
+            self.configured = frozenset(spec.name for spec in specs if spec.enabled)
             nodes.forget_old(session)
         now = time.monotonic()
         service = self.config.settings.service
@@ -151,7 +148,7 @@ class ClusterScheduler:
         }
         self.next_digest = self._digest_after(_now())
         self.leading = True
-        log.info("scheduler leads node=%s sources=%d", self.node.name, len(configured))
+        log.info("scheduler leads node=%s sources=%d", self.node.name, len(self.configured))
 
     def _digest_after(self, moment: datetime) -> datetime | None:
         from apscheduler.triggers.cron import CronTrigger
@@ -209,7 +206,7 @@ class ClusterScheduler:
                 while not self.stopping.is_set():
                     token = _now()
                     with self.sessions.begin() as session:
-                        due = dispatch.take_due(session, token, self.excluded, DUE_PER_QUERY, stale_after)
+                        due = dispatch.take_due(session, token, self.configured, DUE_PER_QUERY, stale_after)
                     # Published once the marks are committed: a worker claims a task by its mark.
                     self._publish_orders(dispatch.orders(due, token, self.cluster.batch), producer)
                     total += len(due)
@@ -268,6 +265,13 @@ class ClusterScheduler:
 
         signal.signal(signal.SIGTERM, _on_signal)
         signal.signal(signal.SIGINT, _on_signal)
+        # Every scheduler and worker holds the configuration: one process cannot change it alone.
+        signal.signal(
+            signal.SIGHUP,
+            lambda _signum, _frame: log.warning(
+                "configuration reload: not in cluster mode; restart every scheduler and worker to apply a changed file"
+            ),
+        )
         with self.sessions.begin() as session:
             nodes.register(session, self.node)
         log.info("scheduler started node=%s lease=%ss", self.node.name, int(self.cluster.lease))

@@ -120,6 +120,19 @@ class WorkerRuntime:
         if not claimed:
             log.info("crawl task is stale, its sources were queued again since sources=%s", ",".join(order.sources))
             return "stale"
+        # A source a scheduler with another configuration queued (an edited file applied to some
+        # processes only) is not this worker's: left to one that knows it, not failed here.
+        known = {spec.name for spec in self.config.source_specs()}
+        unknown = [name for name in claimed if name not in known]
+        if unknown:
+            log.warning(
+                "crawl task names sources this worker's configuration does not have, left alone sources=%s",
+                ",".join(unknown),
+            )
+            self._finish(unknown, "unknown", {})
+            claimed = [name for name in claimed if name in known]
+            if not claimed:
+                return "unknown"
         outcome, next_runs = "failed", {}
         try:
             with self.sessions() as session:

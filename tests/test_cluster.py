@@ -6,6 +6,7 @@ Polls with generous deadlines; asserts behaviour, never speed."""
 from __future__ import annotations
 
 import json
+import signal
 from pathlib import Path
 
 import pytest
@@ -443,3 +444,39 @@ def test_systemd_units_give_a_stopping_worker_longer_than_its_grace():
     grace = float(worker.split("--grace ")[1].split()[0])
     stop = float(worker.split("TimeoutStopSec=")[1].split()[0])
     assert stop > grace + 10 and "KillMode=mixed" in worker
+
+
+def test_a_source_only_another_configuration_names_is_not_queued_and_a_worker_without_it_leaves_it_alone(
+    tmp_path, newsweb, receiver, broker, database
+):
+    # `newswatch --config other.toml sources` writes the other file's sources into the shared
+    # database. A scheduler whose file lacks one does not queue it; a worker whose file lacks a
+    # source a scheduler queued says so in one line and leaves it, neither crashing nor failing it.
+    ledger = newsweb.url("feeds/national.rss")
+    sources = f'[[sources]]\nname = "ledger"\ntype = "feed"\nurl = "{ledger}"\ninterval = "5s"\n'
+    config = cluster_config(tmp_path / "n.toml", newsweb, database, broker, [receiver.apprise_url], sources)
+    other = tmp_path / "other.toml"
+    other.write_text(
+        config.read_text()
+        + f'\n[[sources]]\nname = "probe"\ntype = "feed"\nurl = "{newsweb.url("feeds/delhi.rss")}"\ninterval = "5s"\n'
+    )
+    with Cluster(config) as cluster:
+        cluster.start("s1", "run")
+        cluster.start("w1", "worker")
+        assert wait_for(lambda: cluster.leader() == "s1"), cluster.logs()
+        assert run_newswatch("sources", config=other).returncode == 0
+        polls = newsweb.hits("/feeds/national.rss")
+        assert wait_for(lambda: newsweb.hits("/feeds/national.rss") >= polls + 3), cluster.logs()
+        assert "probe" not in cluster.log("w1") and newsweb.hits("/feeds/delhi.rss") == 0, cluster.logs()
+        # A scheduler started with the other file leads now, and queues the probe to w1.
+        assert cluster.stop("s1") == 0
+        s2 = cluster.start("s2", argv=[NEWSWATCH, "--config", str(other), "run"])
+        assert wait_for(lambda: "left alone sources=probe" in cluster.log("w1"), deadline=60), cluster.logs()
+        # SIGHUP reloads nothing in cluster mode, and says so: the file is every process's.
+        s2.send_signal(signal.SIGHUP)
+        assert wait_for(lambda: "restart every scheduler and worker" in cluster.log("s2")), cluster.logs()
+        codes = cluster.stop_all()
+    assert codes == {"s2": 0, "w1": 0}, cluster.logs()
+    assert "Traceback" not in cluster.log("w1") and newsweb.hits("/feeds/delhi.rss") == 0
+    probe = {row["name"]: row for row in json_lines(run_newswatch("sources", "--json", config=other).stdout)}["probe"]
+    assert probe["status"] == "new" and not probe["error"], probe
