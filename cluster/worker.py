@@ -122,15 +122,14 @@ class WorkerRuntime:
             return "stale"
         # A source a scheduler with another configuration queued (an edited file applied to some
         # processes only) is not this worker's: left to one that knows it, not failed here.
-        known = {spec.name for spec in self.config.source_specs()}
-        unknown = [name for name in claimed if name not in known]
+        unknown = [name for name in claimed if name not in self.intervals]  # its configured sources
         if unknown:
             log.warning(
                 "crawl task names sources this worker's configuration does not have, left alone sources=%s",
                 ",".join(unknown),
             )
             self._finish(unknown, "unknown", {})
-            claimed = [name for name in claimed if name in known]
+            claimed = [name for name in claimed if name in self.intervals]
             if not claimed:
                 return "unknown"
         outcome, next_runs = "failed", {}
