@@ -172,6 +172,7 @@ _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _FORMAT = re.compile(r"(?<![\w+])(\d)\+(\d)(?![\w+])")  # "2+2": one word, not two 2s
 _FORMAT_TERM = re.compile(r"^\dp\d$")
+_DIGITS = re.compile(r"\d+")
 _SPECIFIC_FIGURE = re.compile(r"^\d+(?:[.,]\d+)+$|^\d{3,}$")
 # Characters after which a capital letter only says that a sentence, quote or clause begins.
 _SENTENCE_ENDS = frozenset(".!?:;\"“”'‘’([|–—-•")
@@ -690,6 +691,34 @@ def day_conflict(a: EventProfile, b: EventProfile) -> bool:
     return days_differ(a.day, b.day) and bool((a.acts | b.acts) - {SUMMIT})
 
 
+_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
+
+
+def _designations(profile: EventProfile) -> set[str]:
+    """The designations of letters and digits a headline names (F414, Mk2, G20, 6G; `translit.code`),
+    ordinals (13th) left out."""
+    found = {code(word) for word in profile.title}
+    return {word for word in found if word and not _ORDINAL.match(word)}
+
+
+def designation_conflict(a: EventProfile, b: EventProfile) -> bool:
+    """True when each headline names a designation of one family (the same letters around other
+    digits: F414 and F404, G7 and G20, 5G and 6G) that the other report does not name at all: the
+    F414's co-production contract and an F404 overhaul line are two developments of the same
+    engine makers, whatever else their reports share. A report naming both is about both."""
+    named_a, named_b = _designations(a), _designations(b)
+    if not named_a or not named_b:
+        return False
+    all_a, all_b = {code(term) for term in a.terms}, {code(term) for term in b.terms}
+    own_a = {_shape(word) for word in named_a - all_b}
+    own_b = {_shape(word) for word in named_b - all_a}
+    return not own_a.isdisjoint(own_b)
+
+
+def _shape(designation: str) -> str:
+    return _DIGITS.sub("#", designation)
+
+
 def _mostly_devanagari(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and sum(1 for c in letters if "\u0900" <= c <= "\u097f") > len(letters) / 2
@@ -919,9 +948,10 @@ def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = 
     (`people_conflict`), or their leads name kinds of happening that cannot be one
     (`happenings.happenings_differ`: an award and talks, a speech and a signing, talks and a
     signing) or say it took place on different days of the week (`day_conflict`: the forum on
-    Thursday, the dialogue on Friday). A term one report names only as its context ("ahead of
-    the 2+2 dialogue") and the other as its own is not shared. An English and a Hindi report are
-    compared by `cross_event_score` instead. Compare with `STORY_THRESHOLD`."""
+    Thursday, the dialogue on Friday), or their headlines name designations of one family that
+    the other report lacks (`designation_conflict`: F414 and F404). A term one report names only
+    as its context ("ahead of the 2+2 dialogue") and the other as its own is not shared. An
+    English and a Hindi report are compared by `cross_event_score` instead. Compare with `STORY_THRESHOLD`."""
     weights = weights or TermWeights()
     if a.script != b.script:
         return cross_event_score(*((a, b) if b.script == "deva" else (b, a)), weights)
@@ -940,6 +970,7 @@ def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = 
         or people_conflict(a, b)
         or happenings_differ(a.acts, b.acts)
         or day_conflict(a, b)
+        or designation_conflict(a, b)
     ):
         return 0.0
     return (

@@ -299,3 +299,41 @@ def test_a_programmes_launch_and_its_next_step_two_days_later_alert_apart(tmp_pa
     stories, alerted = _first_crawl(tmp_path, newsweb, receiver, sources)
     assert stories[CHALLENGE[0]] != stories[FINALISTS[0]], "the finalists joined the challenge's story"
     assert alerted == {CHALLENGE[0]: 1, FINALISTS[0]: 1}
+
+
+# Two developments of the same engine makers on one day, in one city: the contract for one engine
+# and an overhaul line for another. Their reports share HAL, GE, Tejas, Bengaluru and "engine";
+# the designations in their headlines differ.
+F414_CONTRACT = (
+    "HAL and GE sign contract to build F414 engines for Tejas Mk2 in Bengaluru",
+    [
+        "Hindustan Aeronautics and GE Aerospace on Thursday signed the contract to build F414 engines for the "
+        "Tejas Mk2 fighter at HAL's engine complex in Bengaluru, with most of the technology transferred.",
+        "The first India-built engines are due in 2029, the defence ministry said.",
+    ],
+)
+F414_CONTRACT_AGAIN = (
+    "F414 deal done: GE to transfer engine technology to HAL",
+    [
+        "GE Aerospace will transfer most of the F414 engine's technology to Hindustan Aeronautics under the "
+        "contract the two signed in Bengaluru on Thursday for the Tejas Mk2.",
+        "HAL said assembly would begin in 2028.",
+    ],
+)
+F404_LINE = (
+    "HAL and GE open F404 engine overhaul line in Bengaluru for Tejas fleet",
+    [
+        "Hindustan Aeronautics and GE Aerospace on Thursday opened a line in Bengaluru to overhaul the F404 "
+        "engines of the Tejas Mk1A fleet, cutting the time an engine spends away from 18 months to six.",
+        "The line will overhaul up to 30 engines a year, HAL said.",
+    ],
+)
+
+
+def test_developments_of_two_engines_by_the_same_makers_on_one_day_alert_apart(tmp_path, newsweb, receiver):
+    sources = publish(newsweb, "wire", [("f414", F414_CONTRACT, 300), ("f404", F404_LINE, 120)])
+    sources += publish(newsweb, "daily", [("f414", F414_CONTRACT_AGAIN, 200)])
+    stories, alerted = _first_crawl(tmp_path, newsweb, receiver, sources)
+    assert stories[F414_CONTRACT_AGAIN[0]] == stories[F414_CONTRACT[0]]
+    assert stories[F404_LINE[0]] != stories[F414_CONTRACT[0]], "the overhaul line joined the contract's story"
+    assert alerted == {F414_CONTRACT[0]: 1, F404_LINE[0]: 1}
