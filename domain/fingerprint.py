@@ -53,7 +53,7 @@ ROWS = 3  # are used for similarity only. Candidate odds at similarity s: 1 - (1
 DUPLICATE_THRESHOLD = 0.4  # estimated Jaccard at or above which a text is a copy
 STORY_THRESHOLD = 0.20  # event_score at or above which two reports cover one event (bench/README.md, twelfth pass)
 MIN_SHARED = 2.5  # what two reports of one event share weighs more than two distinctive things (a name is one)
-RARE_SHARED = 0.6  # two reports of one event share at least one term this rare (`TermWeights`): its own
+RARE_SHARED = 0.6  # two reports of one event share a name, figure or uncommon word this rare (`_rare_shared`)
 FIGURE_BONUS = 0.5  # a specific figure both share (7.7, 825, 29.24; not a year) counts this much more than a word
 CROSS_MIN_SHARED = 4.0  # what an English and a Hindi report must share, names matched by their skeletons
 CROSS_FEW_SHARED = 3.0  # or this much, when it is CROSS_FEW_SCORE of what the English report names
@@ -841,6 +841,10 @@ class TermWeights:
     def distinctive(self, term: str) -> bool:
         return self(term) >= 0.5
 
+    def usual(self, term: str) -> bool:
+        """True when the prior lists `term` among the words many such reports carry (COMMON_TERMS)."""
+        return term in self._prior
+
 
 def template_conflict(a: EventProfile, b: EventProfile, weights: TermWeights) -> bool:
     """True when two headlines share only a template: they open with the same TEMPLATE_RUN or more
@@ -940,18 +944,20 @@ def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = 
     (rarity among stored reports). 0 when what they share weighs less than MIN_SHARED (weighed
     by `TermWeights.for_sums`), the words of one name run counting once ("Donald Trump" and "US"
     are two things, not three) and a specific figure (7.7, 825, not a year) counting
-    FIGURE_BONUS more than a word, or when none of it weighs RARE_SHARED (India, the United
-    States, a minister and the initiative every report of a young store names are the topic,
-    not an event), or when their headlines are one template with different
-    slots, or each names someone the other does not (`names_conflict`), or both are full reports
-    that open on different happenings (`gist_conflict`) or on meetings of different people
+    FIGURE_BONUS more than a word, or when none of its names, figures and uncommon words weighs
+    RARE_SHARED (`_rare_shared`: India, the United States, a minister and the initiative every
+    report of a young store names are the topic, and a pact signed is its usual news, not an
+    event), or when their headlines are one template with different slots, or each names
+    someone the other does not (`names_conflict`), or both are full reports that open on
+    different happenings (`gist_conflict`) or on meetings of different people
     (`people_conflict`), or their leads name kinds of happening that cannot be one
     (`happenings.happenings_differ`: an award and talks, a speech and a signing, talks and a
     signing) or say it took place on different days of the week (`day_conflict`: the forum on
     Thursday, the dialogue on Friday), or their headlines name designations of one family that
     the other report lacks (`designation_conflict`: F414 and F404). A term one report names only
     as its context ("ahead of the 2+2 dialogue") and the other as its own is not shared. An
-    English and a Hindi report are compared by `cross_event_score` instead. Compare with `STORY_THRESHOLD`."""
+    English and a Hindi report are compared by `cross_event_score` instead. Compare with
+    `STORY_THRESHOLD`."""
     weights = weights or TermWeights()
     if a.script != b.script:
         return cross_event_score(*((a, b) if b.script == "deva" else (b, a)), weights)
@@ -963,7 +969,7 @@ def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = 
     weight = _run_weight(shared, sums, a.runs + b.runs) + _figure_bonus(shared, sums)
     if (
         weight < MIN_SHARED
-        or max(map(weights, shared), default=0.0) < RARE_SHARED
+        or not _rare_shared(shared, a.keys & b.keys, weights)
         or template_conflict(a, b, weights)
         or names_conflict(a, b)
         or gist_conflict(a, b)
@@ -976,6 +982,14 @@ def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = 
     return (
         _weighted_dice(a.headline, b.headline, weights, unlike) + _weighted_dice(a.keys, b.keys, weights, unlike)
     ) / 2
+
+
+def _rare_shared(shared: AbstractSet[str], named: AbstractSet[str], weights: TermWeights) -> bool:
+    """True when one of the `shared` terms weighs RARE_SHARED or more and is either a name or
+    figure both reports carry as a key term (`named`) or a word the prior does not list as common
+    in such reports (`TermWeights.usual`): two reports that "sign" a "pact" under one initiative
+    share its frame and a verb, two that announce "reciprocal" tariffs share their subject."""
+    return any(weights(term) >= RARE_SHARED for term in shared if term in named or not weights.usual(term))
 
 
 def cross_event_score(latin: EventProfile, deva: EventProfile, weights: TermWeights | None = None) -> float:

@@ -337,3 +337,42 @@ def test_developments_of_two_engines_by_the_same_makers_on_one_day_alert_apart(t
     assert stories[F414_CONTRACT_AGAIN[0]] == stories[F414_CONTRACT[0]]
     assert stories[F404_LINE[0]] != stories[F414_CONTRACT[0]], "the overhaul line joined the contract's story"
     assert alerted == {F414_CONTRACT[0]: 1, F404_LINE[0]: 1}
+
+
+# Two pacts of one day under one initiative, each named as India and the United States signing a
+# pact under TRUST: one for chips, one for 6G. What they share is the frame and the verb.
+CHIP_PACT = (
+    "India and US sign TRUST chips pact for Dholera design centre",
+    [
+        "India and the United States on Saturday signed a semiconductor pact under the TRUST initiative that "
+        "funds a chip design centre in Dholera and a packaging line in Assam, officials said in New Delhi.",
+        "The two governments will share the cost of $300 million over five years.",
+    ],
+)
+CHIP_PACT_AGAIN = (
+    "Dholera to get chip design centre under new India-US semiconductor pact",
+    [
+        "A chip design centre in Dholera and a packaging line in Assam will be built with $300 million from "
+        "India and the United States under the semiconductor pact signed on Saturday, the IT ministry said.",
+    ],
+)
+TELECOM_PACT = (
+    "India and US sign TRUST research pact on 6G standards",
+    [
+        "India and the United States on Saturday signed a research pact under the TRUST initiative to co-develop "
+        "6G telecom standards, linking the Bharat 6G Alliance with the Next G Alliance, the telecom ministry said.",
+        "Joint testbeds in Bengaluru and Boulder get $40 million over three years.",
+    ],
+)
+
+
+def test_two_pacts_sharing_only_the_frame_and_the_verb_alert_apart_in_a_first_crawl(tmp_path, newsweb, receiver):
+    others = [(f"d{n}", (title, [lead, tail]), 200 - 20 * n) for n, (title, lead, tail) in enumerate(TRUST_DAY)]
+    sources = publish(newsweb, "wire", [("chips", CHIP_PACT, 300), ("sixg", TELECOM_PACT, 280), *others[:3]])
+    sources += publish(newsweb, "daily", [("chips", CHIP_PACT_AGAIN, 250), *others[3:]])
+    stories, alerted = _first_crawl(tmp_path, newsweb, receiver, sources)
+    print("STORIES", stories)
+    assert stories[CHIP_PACT_AGAIN[0]] == stories[CHIP_PACT[0]]
+    assert stories[TELECOM_PACT[0]] != stories[CHIP_PACT[0]], "the 6G pact joined the chips pact's story"
+    assert alerted[CHIP_PACT[0]] == 1 and alerted[TELECOM_PACT[0]] == 1
+    assert len(alerted) == 7 and set(alerted.values()) == {1}
