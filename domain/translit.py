@@ -172,7 +172,8 @@ def skeleton(word: str) -> str:
 
 def cross_keys(word: str) -> tuple[str, ...]:
     """The keys that match `word` across scripts: its skeleton when it has MIN_CONSONANTS
-    consonants or more, and its letters as an acronym (a short Latin word, a Devanagari word that
+    consonants or more (and, when it holds a v, the same with b: Hindi writes Doval डोभाल, and
+    some Indian names are spelt either way), and its letters as an acronym (a short Latin word, a Devanagari word that
     spells letters out: HAL and एचएएल), and a designation's letters and digits (G20 and जी20);
     a figure is its own key."""
     designation = code(word)
@@ -184,6 +185,8 @@ def cross_keys(word: str) -> tuple[str, ...]:
     found = skeleton(word)
     if len(found) >= MIN_CONSONANTS:
         keys.append(found)
+        if "v" in found:
+            keys.append(found.replace("v", "b"))
     if is_devanagari(word):
         letters = acronym(word)
         if letters:

@@ -851,3 +851,22 @@ def test_a_release_naming_the_united_states_and_a_report_writing_u_s_are_one_cal
     for first, second in ((office, wire), (wire, office)):
         stories = _crawled_apart(tmp_path / first[0][:5], start, (*first, 0), (*second, 3))
         assert stories[0] == stories[1]
+
+
+ENGLISH_DIALOGUE = (
+    "Doval and Sullivan review iCET defence and space projects at Hyderabad House talks",
+    "National Security Adviser Ajit Doval and US National Security Advisor Jake Sullivan reviewed the defence"
+    " and space projects of iCET at Hyderabad House in New Delhi on Monday, officials said.",
+)
+HINDI_DIALOGUE = (
+    "डोभाल और सुलिवन ने हैदराबाद हाउस में आईसीईटी परियोजनाओं की समीक्षा की",
+    "राष्ट्रीय सुरक्षा सलाहकार अजीत डोभाल और अमेरिकी एनएसए जेक सुलिवन ने सोमवार को नई दिल्ली के हैदराबाद हाउस में"
+    " आईसीईटी की रक्षा और अंतरिक्ष परियोजनाओं की समीक्षा की।",
+)
+
+
+def test_a_hindi_report_writing_doval_with_bh_joins_the_english_story(tmp_path):
+    # Hindi writes Doval डोभाल: the English v is a Hindi bh, and their skeletons (dvl, dbl) differ.
+    start = datetime(2024, 6, 17, 10, tzinfo=UTC)
+    english, hindi = _crawled_apart(tmp_path, start, (*ENGLISH_DIALOGUE, 0), (*HINDI_DIALOGUE, 4))
+    assert hindi == english
