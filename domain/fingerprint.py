@@ -506,6 +506,7 @@ class EventProfile:
     acts: frozenset[str] = frozenset()  # what its headline and first sentence say happened (`happenings`)
     day: str = ""  # the weekday its first sentence says that happened (`weekdays.lead_day`)
     house: str = ""  # the outlet that published it, casefolded; "" when not known
+    places: frozenset[str] = frozenset()  # names it writes only as where something is (`_places`)
 
     @property
     def terms(self) -> frozenset[str]:
@@ -588,7 +589,27 @@ def event_profile(title: str | None, text: str | None, outlet: str | None = None
         acts,
         day,
         outlet_house(outlet),
+        _places(keys, title_words + body_words[:REPEAT_WORDS]),
     )
+
+
+# Words before a name that say it is where something is or goes: "in Hyderabad", "at Sanand".
+_PLACE_CUES = frozenset({"in", "at", "near", "from", "to"})
+
+
+def _places(keys: AbstractSet[str], words: list[tuple[int, str]]) -> frozenset[str]:
+    """The names among `keys` (not figures) that every time `words` write them follow a word of
+    _PLACE_CUES, or a name that does ("in New Delhi"): the cities, states and countries where a
+    report's happening takes place."""
+    cued: dict[str, bool] = {}
+    after_cue = False
+    for _, word in words:
+        term = _stem(word.casefold())
+        if term in keys and not _figure(term):
+            cued[term] = cued.get(term, True) and after_cue
+        else:
+            after_cue = word.casefold() in _PLACE_CUES
+    return frozenset(term for term, always in cued.items() if always)
 
 
 def outlet_house(outlet: str | None) -> str:
@@ -739,6 +760,7 @@ def profile_to_json(profile: EventProfile) -> dict:
         "acts": sorted(profile.acts),
         "day": profile.day,
         "house": profile.house,
+        "places": sorted(profile.places),
     }
 
 
@@ -750,7 +772,8 @@ def profile_from_json(data: dict) -> EventProfile:
     # (an English one is then matched through its terms, a Hindi one not at all); those stored
     # before gists have no "gist": no gist check; those stored before lead people have no "people"
     # and no "lead": no people check; those stored before happenings have no "acts", those
-    # stored before lead days no "day", and those stored before houses no "house": no such check.
+    # stored before lead days no "day", and those stored before houses no "house": no such check;
+    # those stored before places have no "places": their places count as names like any other.
     return EventProfile(
         frozenset(data["headline"]),
         frozenset(data["keys"]),
@@ -765,6 +788,7 @@ def profile_from_json(data: dict) -> EventProfile:
         frozenset(data.get("acts") or ()),
         data.get("day") or "",
         data.get("house") or "",
+        frozenset(data.get("places") or ()),
     )
 
 
@@ -969,7 +993,7 @@ def event_score(a: EventProfile, b: EventProfile, weights: TermWeights | None = 
     weight = _run_weight(shared, sums, a.runs + b.runs) + _figure_bonus(shared, sums)
     if (
         weight < MIN_SHARED
-        or not _rare_shared(shared, a.keys & b.keys, weights)
+        or not _rare_shared(shared - (a.places & b.places), a.keys & b.keys, weights)
         or template_conflict(a, b, weights)
         or names_conflict(a, b)
         or gist_conflict(a, b)
@@ -988,7 +1012,9 @@ def _rare_shared(shared: AbstractSet[str], named: AbstractSet[str], weights: Ter
     """True when one of the `shared` terms weighs RARE_SHARED or more and is either a name or
     figure both reports carry as a key term (`named`) or a word the prior does not list as common
     in such reports (`TermWeights.usual`): two reports that "sign" a "pact" under one initiative
-    share its frame and a verb, two that announce "reciprocal" tariffs share their subject."""
+    share its frame and a verb, two that announce "reciprocal" tariffs share their subject. The
+    caller leaves out the places both write only as places (`EventProfile.places`): two deals in
+    Hyderabad share a city."""
     return any(weights(term) >= RARE_SHARED for term in shared if term in named or not weights.usual(term))
 
 

@@ -376,3 +376,32 @@ def test_two_pacts_sharing_only_the_frame_and_the_verb_alert_apart_in_a_first_cr
     assert stories[TELECOM_PACT[0]] != stories[CHIP_PACT[0]], "the 6G pact joined the chips pact's story"
     assert alerted[CHIP_PACT[0]] == 1 and alerted[TELECOM_PACT[0]] == 1
     assert len(alerted) == 7 and set(alerted.values()) == {1}
+
+
+# A pact for a design centre in the city where, the same day, another deal puts a drone-parts line:
+# the city and the frame (India, the United States, TRUST) are all the two share.
+CENTRE_PACT = (
+    "India and US sign TRUST pact on chip design centre in Hyderabad",
+    [
+        "India and the United States on Saturday signed a pact under TRUST to fund a chip design centre in "
+        "Hyderabad with $120 million, officials said in New Delhi.",
+        "Engineers from both countries will design power chips for electric vehicles there.",
+    ],
+)
+CENTRE_PACT_AGAIN = (
+    "$120 million India-US chip design centre to come up in Hyderabad",
+    [
+        "A chip design centre in Hyderabad, funded with $120 million by India and the United States under the "
+        "pact signed on Saturday, will design power chips for electric vehicles, the IT ministry said.",
+    ],
+)
+
+
+def test_a_pact_and_a_deal_in_one_city_on_one_day_alert_apart_in_a_first_crawl(tmp_path, newsweb, receiver):
+    others = [(f"d{n}", (title, [lead, tail]), 200 - 20 * n) for n, (title, lead, tail) in enumerate(TRUST_DAY)]
+    sources = publish(newsweb, "wire", [("centre", CENTRE_PACT, 300), *others[:3]])
+    sources += publish(newsweb, "daily", [("centre", CENTRE_PACT_AGAIN, 250), *others[3:]])
+    stories, alerted = _first_crawl(tmp_path, newsweb, receiver, sources)
+    assert stories[CENTRE_PACT_AGAIN[0]] == stories[CENTRE_PACT[0]]
+    assert stories[TRUST_DAY[0][0]] != stories[CENTRE_PACT[0]], "the drone parts joined the design centre's story"
+    assert len(alerted) == 6 and set(alerted.values()) == {1}
