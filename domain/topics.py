@@ -51,6 +51,10 @@ TECH = (
     ' OR "advanced technolog*" OR "technology partnership" OR "technology cooperation"'
     ' OR "technology transfer" OR "transfer of technology" OR "tech transfer" OR "export control*"'
     ' OR "defence industr*" OR "defense industr*" OR "co produc*" OR "co develop*"'
+    # Cyber security, undersea cables, vaccines, civil nuclear energy and hypersonics: tracks of
+    # the partnership's 2025-2026 dialogues and project arrangements.
+    ' OR cybersecurity OR "cyber security" OR "cyber dialogue" OR "undersea cable*" OR "subsea cable*"'
+    ' OR vaccine* OR "civil nuclear" OR "small modular reactor*" OR hypersonic*'
     # Hindi: semiconductor, chip, AI, artificial intelligence, quantum, critical minerals
     # (महत्वपूर्ण खनिज, क्रिटिकल मिनरल), rare earth, biotechnology, NASA, ISRO, space, satellite,
     # telecom, jet engine, technology transfer, co-production and co-development (सह-उत्पादन,
@@ -61,7 +65,10 @@ TECH = (
     ' OR "दुर्लभ मृदा" OR "जैव प्रौद्योगिकी" OR बायोटेक* OR नासा OR इसरो OR अंतरिक्ष OR उपग्रह*'
     ' OR सैटेलाइट OR दूरसंचार OR टेलीकॉम OR "जेट इंजन*" OR "प्रौद्योगिकी हस्तांतरण" OR "तकनीक हस्तांतरण"'
     ' OR "टेक्नोलॉजी ट्रांसफर" OR "सह उत्पादन" OR "संयुक्त उत्पादन" OR "सह निर्माण" OR "को प्रॉडक्शन"'
-    ' OR "को प्रोडक्शन" OR "जॉइंट प्रॉडक्शन" OR "सह विकास" OR "संयुक्त विकास" OR "रक्षा उद्योग")'
+    ' OR "को प्रोडक्शन" OR "जॉइंट प्रॉडक्शन" OR "सह विकास" OR "संयुक्त विकास" OR "रक्षा उद्योग"'
+    # Hindi: cyber security, undersea cable, vaccine, civil nuclear.
+    ' OR "साइबर सुरक्षा" OR "समुद्री केबल*" OR "सबसी केबल*" OR वैक्सीन OR टीका OR टीके OR "असैन्य परमाणु"'
+    ' OR "नागरिक परमाणु")'
 )
 # Words that make a sentence about the two countries and a technology one about cooperation,
 # rather than about tariffs on it or a company's sales.
@@ -206,6 +213,22 @@ OR (("Pax Silica" OR "पैक्स सिलिका") WITH({INDIA}, within=
 OR "AI Opportunity Partnership"^3
 OR (("Minerals Security Partnership" OR "Strategic Trade Dialogue" OR (=FORGE EXCEPT(Bharat, within=1)))
       WITH({INDIA}, within=30))
+#    iDEX, India's defence innovation agency, with the Pentagon's Defense Innovation Unit: INDUS-X's
+#    challenges under their own names.
+OR ((iDEX OR "Innovations for Defence Excellence" OR आईडेक्स)
+      WITH("Defense Innovation Unit", "Defence Innovation Unit", =DIU, Pentagon, {USA}, पेंटागन, within=30))^3
+#    DRDO's project arrangements with US defence laboratories (hypersonics, materials, sensors).
+OR ((DRDO OR डीआरडीओ) WITH({USA}, AFRL, DARPA, "Research Laborator*", within=25)
+      WITH({COOPERATION}, "project arrangement*", "project agreement*", within=25))
+#    Civil nuclear energy: US reactor makers and their Indian sites and partners, and the
+#    Department of Energy's Part 810 authorisations.
+OR ((Westinghouse OR NuScale OR Holtec OR "Part 810" OR वेस्टिंगहाउस OR होल्टेक OR न्यूस्केल)
+      WITH({INDIA}, NPCIL, NTPC, Kovvada, "Mithi Virdi", कोव्वाडा, within=30))
+#    US export controls eased for India: licence rules dropped or relaxed, ITAR or the Bureau of
+#    Industry and Security.
+OR (("export control*" OR "export licen*" OR "Bureau of Industry and Security" OR =ITAR OR "निर्यात नियंत्रण")
+      WITH({INDIA}, within=20) WITH({USA}, within=30)
+      WITH(eas*, relax*, lift*, drop*, waiv*, exempt*, remov*, relief, loosen*, छूट, ढील, within=25))
 #    Export controls lifted for Indian entities (the Entity List removals of January 2025).
 #    The removal names the entities first, so "removed" may come many words before the list.
 OR ("Entity List" WITH(remov*, delist*, lift*, within=25) WITH({INDIA}, within=25))^2

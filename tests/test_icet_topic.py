@@ -261,6 +261,75 @@ def test_icet_topic_knows_the_hindi_names_of_the_drone_deal_and_supply_pact_and_
     assert (ICET.name in topic_names(title, text)) is on_topic
 
 
+@pytest.mark.parametrize(
+    "title, text, on_topic",
+    [
+        (
+            "iDEX, Pentagon's innovation unit open maritime sensing challenge",
+            "India's iDEX and the US Defense Innovation Unit on Monday opened a joint challenge for start-ups"
+            " building sensors that track submarines, with prize money from both.",
+            True,
+        ),
+        (
+            "DRDO, US lab to develop heat shields for hypersonic vehicles",
+            "The DRDO and the US Air Force Research Laboratory signed a project arrangement to jointly develop"
+            " ceramic heat shields, officials said in New Delhi.",
+            True,
+        ),
+        (
+            "Westinghouse, NPCIL sign engineering deal for Kovvada reactors",
+            "Westinghouse and the Nuclear Power Corporation of India signed an agreement for site engineering"
+            " of six AP1000 reactors at Kovvada in Andhra Pradesh.",
+            True,
+        ),
+        (
+            "US relaxes export licence rules for chip tools bound for India",
+            "The United States eased export licence requirements for chipmaking tools and drone parts shipped to"
+            " India, the Commerce Department said.",
+            True,
+        ),
+        (
+            "India, US hold cyber dialogue, sign pact on threat data",
+            "India and the United States held their cyber dialogue in New Delhi and signed a memorandum to share"
+            " data on cyber threats to power grids.",
+            True,
+        ),
+        (
+            "India and US to protect undersea cables together",
+            "India and the United States agreed to set up a joint working group on undersea cable security after"
+            " cuts in the Red Sea.",
+            True,
+        ),
+        (
+            "DRDO test-fires hypersonic missile off Odisha coast",
+            "The DRDO test-fired a long-range hypersonic missile from Abdul Kalam Island; the US and China have"
+            " tested similar weapons.",
+            False,
+        ),
+        (
+            "BIS relaxes licence rules for toy makers",
+            "The Bureau of Indian Standards eased licence rules for small toy makers in India, the consumer"
+            " affairs ministry said.",
+            False,
+        ),
+        (
+            "Westinghouse signs reactor deal with Poland",
+            "Westinghouse and Poland's state utility signed an engineering contract for three AP1000 reactors"
+            " near Gdansk.",
+            False,
+        ),
+        (
+            "Cyber fraud gang busted in Delhi, US victims named",
+            "Delhi Police arrested twelve people running a call centre that cheated American retirees, and will"
+            " share evidence with US investigators.",
+            False,
+        ),
+    ],
+)
+def test_icet_topic_takes_the_2026_dialogues_programmes_and_reactor_deals_not_look_alikes(title, text, on_topic):
+    assert (ICET.name in topic_names(title, text)) is on_topic
+
+
 def test_icet_match_names_the_terms_behind_it():
     [found] = match(
         article("Doval, Sullivan review iCET", "The iCET covers semiconductors and jet engines."),
