@@ -38,6 +38,7 @@ def sets(corpus: Path | None) -> list[tuple[str, list[str]]]:
         ("young.jsonl, each set its own new store", ["--events", str(LABELLED / "young.jsonl"), "--per-set"]),
         ("outside.jsonl, one crawl into a new store", ["--events", str(LABELLED / "outside.jsonl")]),
         ("blind.jsonl, one crawl into a new store", ["--events", str(LABELLED / "blind.jsonl")]),
+        ("week.jsonl, one crawl into a new store", ["--events", str(LABELLED / "week.jsonl")]),
     ]
     if corpus is not None:
         first, second = str(LABELS / "corpus_events.jsonl"), str(LABELS / "corpus_events_2.jsonl")

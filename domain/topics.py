@@ -51,10 +51,10 @@ TECH = (
     ' OR "advanced technolog*" OR "technology partnership" OR "technology cooperation"'
     ' OR "technology transfer" OR "transfer of technology" OR "tech transfer" OR "export control*"'
     ' OR "defence industr*" OR "defense industr*" OR "co produc*" OR "co develop*"'
-    # Cyber security, undersea cables, vaccines, civil nuclear energy and hypersonics: tracks of
+    # Cyber security, undersea cables, civil nuclear energy and hypersonics: tracks of
     # the partnership's 2025-2026 dialogues and project arrangements.
     ' OR cybersecurity OR "cyber security" OR "cyber dialogue" OR "undersea cable*" OR "subsea cable*"'
-    ' OR vaccine* OR "civil nuclear" OR "small modular reactor*" OR hypersonic*'
+    ' OR "civil nuclear" OR "small modular reactor*" OR hypersonic*'
     # Hindi: semiconductor, chip, AI, artificial intelligence, quantum, critical minerals
     # (महत्वपूर्ण खनिज, क्रिटिकल मिनरल), rare earth, biotechnology, NASA, ISRO, space, satellite,
     # telecom, jet engine, technology transfer, co-production and co-development (सह-उत्पादन,
@@ -66,8 +66,8 @@ TECH = (
     ' OR सैटेलाइट OR दूरसंचार OR टेलीकॉम OR "जेट इंजन*" OR "प्रौद्योगिकी हस्तांतरण" OR "तकनीक हस्तांतरण"'
     ' OR "टेक्नोलॉजी ट्रांसफर" OR "सह उत्पादन" OR "संयुक्त उत्पादन" OR "सह निर्माण" OR "को प्रॉडक्शन"'
     ' OR "को प्रोडक्शन" OR "जॉइंट प्रॉडक्शन" OR "सह विकास" OR "संयुक्त विकास" OR "रक्षा उद्योग"'
-    # Hindi: cyber security, undersea cable, vaccine, civil nuclear.
-    ' OR "साइबर सुरक्षा" OR "समुद्री केबल*" OR "सबसी केबल*" OR वैक्सीन OR टीका OR टीके OR "असैन्य परमाणु"'
+    # Hindi: cyber security, undersea cable, civil nuclear.
+    ' OR "साइबर सुरक्षा" OR "समुद्री केबल*" OR "सबसी केबल*" OR "असैन्य परमाणु"'
     ' OR "नागरिक परमाणु")'
 )
 # Words that make a sentence about the two countries and a technology one about cooperation,
