@@ -264,8 +264,11 @@ def _plan_topic(
     kind, key = "instant", f"instant:{topic.name}:story:{story}"
     earlier = _existing(session, key)
     if earlier is not None:
+        sent_as = f"alert #{earlier.id}"
+        if earlier.kind == "folded":  # the story's alert went out in a summary: name it, as `alerts` lists it
+            sent_as = _folded_into((earlier.payload or {}).get("summary") or earlier.id)
         joined = f"{topic.name}: not alerted: joined story {story}, already alerted for topic {topic.name}"
-        joined += f" (alert #{earlier.id}" + (f", article #{earlier.article_id})" if earlier.article_id else ")")
+        joined += f" ({sent_as}" + (f", article #{earlier.article_id})" if earlier.article_id else ")")
         if not settings.updates or earlier.kind not in INSTANT_KINDS or earlier.article_id == article_row.id:
             return joined
         kind, key = "update", f"update:{topic.name}:article:{article_row.id}"
@@ -371,12 +374,21 @@ def finish_cycle(
         payload={"folded": [item["alert_id"] for item in folded]},
         variants=variants,
     )
-    # Each folded report's note named its folded row, which `newswatch alerts` does not list: it
-    # names the summary that was sent instead.
+    # Each folded report's note, and the note of any report that joined its story this cycle, named
+    # its folded row, which `newswatch alerts` does not list: they name the summary that was sent
+    # instead, and so will later reports of the story (the folded row keeps the summary's id).
     for item in folded:
-        article = session.get(Article, item["article_id"])
-        if article is not None and article.alert_note:
-            article.alert_note = article.alert_note.replace(_folded_into(item["alert_id"]), _folded_into(summary.id))
+        row = session.get(Alert, item["alert_id"])
+        if row is None:
+            continue
+        row.payload = {**(row.payload or {}), "summary": summary.id}
+        stale = _folded_into(row.id)
+        joined = select(Article).where(Article.story_id == row.story_id, Article.alert_note.contains(stale))
+        reports: list[Article | None] = list(session.scalars(joined)) if row.story_id is not None else []
+        reports.append(session.get(Article, item["article_id"]))
+        for report in reports:
+            if report is not None and report.alert_note:
+                report.alert_note = report.alert_note.replace(stale, _folded_into(summary.id))
     return summary
 
 

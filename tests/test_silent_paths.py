@@ -162,6 +162,27 @@ def test_the_per_cycle_cap_says_the_alert_went_into_the_summary(tmp_path, newswe
         a for a in json_lines(run_newswatch("alerts", "--json", config=config).stdout) if a["kind"] == "summary"
     ]
     assert reasons[1].endswith(f"listed in the cycle's summary (alert #{summary['alert_id']})"), reasons[1]
+    # A later report of the folded story says it was told in that summary, not in a row no command lists.
+    sources += publish(newsweb, "daily", [("engines", ENGINES_REPORTED, 10)])
+    write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], sources=sources, extra="max_per_cycle = 1")
+    _crawl(config)
+    later = _by_title(config)[ENGINES_REPORTED[0]]
+    assert later["story_id"] == articles[ENGINES[0]]["story_id"]
+    note = _shown(config, later["id"])["alert"]
+    assert note.startswith(f"icet: not alerted: joined story {later['story_id']}, already alerted"), note
+    assert f"listed in the cycle's summary (alert #{summary['alert_id']})" in note, note
+    assert len(receiver.posts) == 2
+
+
+# Another outlet's own report of the engine deal (not a copy).
+ENGINES_REPORTED = (
+    "HAL to build F414 engines for Tejas Mk2 with GE, 80% of technology transferred",
+    [
+        "Hindustan Aeronautics will build F414 engines for the Tejas Mk2 with General Electric in Bengaluru after "
+        "the two signed their co-production contract, with 80 percent of the engine's technology transferred.",
+        "The first engines built in India are due in 2028, officials said, calling it the biggest iCET outcome.",
+    ],
+)
 
 
 def test_stories_mark_the_stories_that_alerted(tmp_path, newsweb, receiver):
