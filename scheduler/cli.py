@@ -675,6 +675,8 @@ def _print_article(data: dict) -> None:
         console.print(f"{'authors':>14}: {escape(', '.join(data['authors']))}")
     if data.get("alert"):
         console.print(f"{'alert':>14}: {escape(data['alert'])}")
+    elif not data["topics"]:
+        console.print(f"{'alert':>14}: not alerted: matched no topic (`newswatch rematch` after changing topics)")
     joined = data.get("joined")
     if joined:
         shares = ", ".join(joined["shares"]) or "nothing"

@@ -103,6 +103,15 @@ def test_show_of_a_missing_id_names_the_newest_and_how_to_list_them(crawled):
     assert result.returncode == 2 and "'abc' is not a valid whole number" in result.stderr, result.stderr
 
 
+def test_show_of_an_article_no_topic_matched_says_so(crawled):
+    articles = json_lines(run_newswatch("export", "--all", config=crawled).stdout)
+    unmatched = [a for a in articles if not a["topics"] and a["duplicate_of"] is None]
+    assert unmatched, "the fixture web has reports off every topic"
+    shown = run_newswatch("show", str(unmatched[0]["id"]), config=crawled, env={"COLUMNS": "200"})
+    assert shown.returncode == 0
+    assert "alert: not alerted: matched no topic (`newswatch rematch` after changing topics)" in shown.stdout
+
+
 def test_crawl_fetches_a_source_backing_off_unless_told_to_respect_the_backoff(tmp_path):
     with NewsWeb(SITE) as web:
         config = write_config(tmp_path / "newswatch.toml", web)
