@@ -185,10 +185,14 @@ TRUST_DAY = [
 
 def _trust_day(newsweb) -> str:
     """SIXG and QUANTUM_FUND, then TRUST_DAY, on two outlets (wire: d0-d2, daily: d3-d4)."""
+    return _beside_trust_day(newsweb, [("sixg", SIXG, 300)], [("quantum", QUANTUM_FUND, 290)])
+
+
+def _beside_trust_day(newsweb, wire: list, daily: list) -> str:
+    """The sources of `wire` and `daily` (publish's items), each outlet followed by its share of
+    TRUST_DAY (wire: d0-d2, daily: d3-d4)."""
     others = [(f"d{n}", (title, [lead, tail]), 200 - 20 * n) for n, (title, lead, tail) in enumerate(TRUST_DAY)]
-    return publish(newsweb, "wire", [("sixg", SIXG, 300), *others[:3]]) + publish(
-        newsweb, "daily", [("quantum", QUANTUM_FUND, 290), *others[3:]]
-    )
+    return publish(newsweb, "wire", [*wire, *others[:3]]) + publish(newsweb, "daily", [*daily, *others[3:]])
 
 
 def _crawl_seven_developments(tmp_path, newsweb, receiver, sources: str) -> None:
@@ -367,9 +371,8 @@ TELECOM_PACT = (
 
 
 def test_two_pacts_sharing_only_the_frame_and_the_verb_alert_apart_in_a_first_crawl(tmp_path, newsweb, receiver):
-    others = [(f"d{n}", (title, [lead, tail]), 200 - 20 * n) for n, (title, lead, tail) in enumerate(TRUST_DAY)]
-    sources = publish(newsweb, "wire", [("chips", CHIP_PACT, 300), ("sixg", TELECOM_PACT, 280), *others[:3]])
-    sources += publish(newsweb, "daily", [("chips", CHIP_PACT_AGAIN, 250), *others[3:]])
+    wire = [("chips", CHIP_PACT, 300), ("sixg", TELECOM_PACT, 280)]
+    sources = _beside_trust_day(newsweb, wire, [("chips", CHIP_PACT_AGAIN, 250)])
     stories, alerted = _first_crawl(tmp_path, newsweb, receiver, sources)
     print("STORIES", stories)
     assert stories[CHIP_PACT_AGAIN[0]] == stories[CHIP_PACT[0]]
@@ -398,9 +401,7 @@ CENTRE_PACT_AGAIN = (
 
 
 def test_a_pact_and_a_deal_in_one_city_on_one_day_alert_apart_in_a_first_crawl(tmp_path, newsweb, receiver):
-    others = [(f"d{n}", (title, [lead, tail]), 200 - 20 * n) for n, (title, lead, tail) in enumerate(TRUST_DAY)]
-    sources = publish(newsweb, "wire", [("centre", CENTRE_PACT, 300), *others[:3]])
-    sources += publish(newsweb, "daily", [("centre", CENTRE_PACT_AGAIN, 250), *others[3:]])
+    sources = _beside_trust_day(newsweb, [("centre", CENTRE_PACT, 300)], [("centre", CENTRE_PACT_AGAIN, 250)])
     stories, alerted = _first_crawl(tmp_path, newsweb, receiver, sources)
     assert stories[CENTRE_PACT_AGAIN[0]] == stories[CENTRE_PACT[0]]
     assert stories[TRUST_DAY[0][0]] != stories[CENTRE_PACT[0]], "the drone parts joined the design centre's story"
