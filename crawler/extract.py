@@ -72,6 +72,14 @@ _ERROR_TITLE = re.compile(
     re.IGNORECASE,
 )
 _BYLINE_PREFIX = re.compile(r"^\s*(by|written by|von|par|por)\s+", re.IGNORECASE)
+# trafilatura cuts a byline at " of " ("John Smith of Reuters" -> "John Smith"), which also cuts
+# the names of agencies and papers ("Press Trust of India" -> "Press Trust"). A cut name that
+# opens with "The" or carries one of these words is an organisation's, and is given back its rest.
+_ORGANISATION_WORDS = frozenset(
+    "press trust times news agency ministry department bureau office government council institute "
+    "university centre center embassy consulate commission board service services desk network "
+    "society association federation foundation bank chamber corporation company group".split()
+)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # The options trafilatura parses with: comments and processing instructions left in the tree
 # change what its extractor keeps.
@@ -286,6 +294,24 @@ def clean_authors(names: list[str]) -> list[str]:
             if name.casefold() not in {n.casefold() for n in cleaned}:
                 cleaned.append(name)
     return cleaned
+
+
+def uncut_organisations(names: list[str], page_text: str) -> list[str]:
+    """`names` with each organisation's name that trafilatura cut at " of " given back its rest as
+    the page writes it: "Press Trust" -> "Press Trust of India", "Ministry" -> "Ministry of External
+    Affairs". A person's name ("John Smith" of "John Smith of Reuters") is left as it is."""
+    restored = []
+    for name in names:
+        words = name.split()
+        if words and (words[0].casefold() == "the" or _ORGANISATION_WORDS.intersection(w.casefold() for w in words)):
+            written = re.search(
+                re.escape(name) + r"\s+of\s+((?:the\s+)?[A-Z][\w&.'’-]*(?:\s+(?:and\s+|&\s+)?[A-Z][\w&.'’-]*){0,5})",
+                page_text,
+            )
+            if written:
+                name = normalize_space(f"{name} of {written.group(1)}")
+        restored.append(name)
+    return restored
 
 
 def _meta_values(tree: lxml.html.HtmlElement) -> dict[str, list[str]]:
@@ -546,7 +572,9 @@ def extract_article(
     if updated is not None and published is not None and updated < published:
         updated = None
 
-    authors = info.authors or clean_authors([fallback.author] if fallback.author else [])
+    authors = info.authors or uncut_organisations(
+        clean_authors([fallback.author] if fallback.author else []), tree.text_content()
+    )
     if not authors and entry is not None:
         authors = list(entry.authors)
 

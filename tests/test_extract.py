@@ -276,3 +276,29 @@ def test_a_page_titled_headline_bar_outlet_does_not_get_its_headline_for_an_outl
     article = extract_article(page, "http://127.0.0.1:8000/tech-wire/ge-hal.html", "tech-wire", FETCHED)
     assert article.title == headline
     assert article.outlet != headline
+
+
+def _bylined_page(byline: str) -> str:
+    paragraphs = "".join(
+        f"<p>Paragraph {i} of the report on the engine deal that India and the United States signed on Monday.</p>"
+        for i in range(8)
+    )
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Engine deal signed | Wire</title>
+<meta property="og:type" content="article"><meta property="og:title" content="Engine deal signed">
+<meta property="article:published_time" content="2025-12-01T10:00:00+05:30"></head>
+<body><main><h1>Engine deal signed</h1><div class="byline">{byline} | <time>1 December 2025</time></div>
+<article>{paragraphs}</article></main></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        ("Press Trust of India", ["Press Trust of India"]),
+        ("The Times of India", ["The Times of India"]),
+        ("Ministry of External Affairs", ["Ministry of External Affairs"]),
+        ("By John Smith of Reuters", ["John Smith"]),
+    ],
+)
+def test_an_agency_byline_keeps_its_whole_name_and_a_reporter_loses_the_outlet(byline, authors):
+    article = extract_article(_bylined_page(byline), f"{SITE}/india/engine-deal-signed", "wire", FETCHED)
+    assert article.authors == authors
