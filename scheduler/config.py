@@ -413,12 +413,29 @@ class TopicConfig(_Strict):
         pattern=r"^[A-Za-z0-9_.-]+$",
         description="unique: letters, digits, - _ . (not `all`, which names every topic, nor dots alone)",
     )
-    query: str = Field(min_length=1, description="what to match, in the query language")
+    query: str = Field(
+        min_length=1,
+        description="what to match, in the query language (a built-in topic's name alone: its query)",
+    )
     alert: AlertMode = Field(
         "instant", description="instant: each new story; digest: grouped, on digest_cron; off: none"
     )
     min_score: float = Field(1.0, ge=0, allow_inf_nan=False, description="the score an article needs to be flagged")
     tags: list[str] = Field([], description="send only to the apprise targets with one of these tags; none: to all")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _builtin(cls, data: Any) -> Any:
+        """A table that names a built-in topic and gives no query is that topic, with the keys it
+        does set (`alert = "instant"` for india-us) over the built-in's."""
+        if not isinstance(data, dict) or "query" in data:
+            return data
+        builtin = next((topic for topic in _builtin_topics() if topic.name == data.get("name")), None)
+        if builtin is None:
+            return data
+        # As `newswatch init` writes it: the built-in's tags are not written, so that its alerts
+        # go to every target.
+        return {"query": builtin.query, "alert": builtin.alert, "min_score": builtin.min_score, **data}
 
     @field_validator("name")
     @classmethod
@@ -595,11 +612,20 @@ def _problem(error: ErrorDetails) -> str:
             return f"unknown key here: `{key}` goes at the top of the file, above the first [table]"
         return "unknown key" + did_you_mean(key, _known_keys(table))
     if error["type"] == "missing":
+        if tuple(error["loc"][:1]) == ("topics",) and error["loc"][-1] == "query":
+            names = ", ".join(topic.name for topic in _builtin_topics())
+            return f"required key is missing (only a topic named like a built-in one, {names}, may leave it out)"
         return "required key is missing"
     message = error["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
     return message
+
+
+def _builtin_topics():
+    from newswatch.domain.topics import BUILTIN_TOPICS
+
+    return BUILTIN_TOPICS
 
 
 def _known_keys(loc: tuple[Any, ...]) -> list[str]:

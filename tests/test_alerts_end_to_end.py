@@ -363,3 +363,27 @@ def test_show_says_a_digest_held_by_quiet_hours_has_not_been_delivered_yet(tmp_p
     config.write_text(config.read_text().replace(window, ""))
     assert "sent 1, failed 0" in run_newswatch("alerts", "send", config=config).stdout
     assert shown().endswith(f"its story is in digest alert #{digest['alert_id']}") and len(receiver.posts) == 1
+
+
+def test_a_built_in_topic_named_without_a_query_keeps_its_query_and_takes_the_alert_mode_given(
+    tmp_path, newsweb, receiver
+):
+    """`[[topics]] name = "india-us"` and `alert = "instant"`: the built-in digest topic alerts at
+    once, with its own query, without the user copying it out of `newswatch init`'s file."""
+    digest = write_config(
+        tmp_path / "digest.toml", newsweb, [receiver.apprise_url], topics='[[topics]]\nname = "india-us"\n'
+    )
+    assert run_newswatch("crawl", config=digest).returncode == 0
+    assert receiver.posts == []
+    matched = json_lines(run_newswatch("articles", "--topic", "india-us", "--json", config=digest).stdout)
+    assert matched
+
+    (tmp_path / "instant").mkdir()  # a database of its own
+    instant = write_config(
+        tmp_path / "instant" / "instant.toml",
+        newsweb,
+        [receiver.apprise_url],
+        topics='[[topics]]\nname = "india-us"\nalert = "instant"\n',
+    )
+    assert run_newswatch("crawl", config=instant).returncode == 0
+    assert receiver.posts and all("india-us" in post["title"] for post in receiver.posts)

@@ -32,6 +32,7 @@ GOOD_TOPIC = '[[topics]]\nname = "t"\nquery = "jet AND engine"\n'
         ('[alerts]\ntitle_template = "{{ title "\n', "alerts.title_template", "invalid template"),
         ('[alerts]\ndigest_cron = "every day"\n', "alerts.digest_cron", "cron"),
         ('[alerts]\nquiet_hours = "late"\n', "alerts.quiet_hours", "quiet hours"),
+        ('[[topics]]\nname = "chips"\n', "topics[0] (chips).query", "only a topic named like a built-in one"),
     ],
 )
 def test_bad_configuration_names_file_key_and_problem(tmp_path, text, key, problem):
