@@ -44,14 +44,16 @@ PERMANENT_STATUSES = frozenset({400, 401, 403, 404, 405, 406, 410, 414, 451})
 
 
 def is_permanent(failure: Failure) -> bool:
-    """Whether a failed request would fail the same way again (a 404, a refused address, robots.txt)
-    rather than for a passing reason (a time-out, a 5xx, a dropped connection)."""
+    """Whether a failed request would fail the same way again (a 404, a refused address, robots.txt,
+    a body over max_page_size) rather than for a passing reason (a time-out, a 5xx, a dropped connection)."""
     from scrapy.exceptions import IgnoreRequest
     from scrapy.spidermiddlewares.httperror import HttpError
 
     error = failure.value
     if isinstance(error, HttpError):
         return error.response.status in PERMANENT_STATUSES
+    if _TOO_BIG.search(str(error)) or _INFLATED_TOO_BIG.search(str(error)):
+        return True  # the page will be as large next time; a larger max_page_size reads it
     return isinstance(error, (IgnoreRequest, BlockedAddress))
 
 

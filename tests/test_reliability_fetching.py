@@ -129,3 +129,19 @@ def test_a_dead_server_is_one_reason_per_source_in_the_log_not_a_traceback(tmp_p
     assert "source failed source=gone" in result.stderr and "connection refused" in result.stderr
     source = json_lines(run_newswatch("sources", "--json", config=config).stdout)[0]
     assert source["status"] == "error" and source["error"] == "connection refused"
+
+
+def test_an_article_page_over_max_page_size_fails_for_good_at_once(tmp_path):
+    """A page over the limit will be over it on the next try too: it is not fetched again every
+    cycle for days before being given up (raise max_page_size to read it)."""
+    huge = ARTICLE.replace("</body>", "<p>" + "India " * 250_000 + "</p></body>").encode()  # 1.5 MB
+    with HostileWeb() as web:
+        web.serve("/feed.rss", _feed(web.url("huge.html"), web.url("story.html")), RSS)
+        web.serve("/huge.html", huge, "text/html; charset=utf-8")
+        web.serve("/story.html", ARTICLE)
+        config = _config(tmp_path, web, _sources(web, ledger="feed.rss"))
+        outcome = _crawl(config)
+    assert outcome["ledger"]["stored"] == 1 and outcome["ledger"]["failed"] == 1
+    [page] = _pages(config)
+    assert page["url"] == web.url("huge.html") and page["status"] == "failed", page
+    assert "larger than max_page_size (1 MB)" in page["reason"]
