@@ -147,7 +147,7 @@ def with_delivery_id(body: str, body_format: str, delivery_id: str) -> str:
 def reclaim(sessions: sessionmaker, now: datetime, settings: AlertSettings) -> tuple[int, int]:
     """Take back the claims of senders that are gone: their process died (on this host), or their
     claim is older than the lease. A delivery its target had accepted becomes 'sent'; the others
-    are due again at once, their attempts unchanged. Returns (sent, released)."""
+    are due again at once, the cut try counted in their attempts. Returns (sent, released)."""
     stale = _stale_before(now, settings)
     settled = released = 0
     with sessions.begin() as session:
@@ -162,10 +162,11 @@ def reclaim(sessions: sessionmaker, now: datetime, settings: AlertSettings) -> t
                 continue
             accepted = claim.sent_at is not None
             values = {"status": "sent", "error": None} if accepted else {"status": "pending", "next_attempt_at": None}
+            # The cut send was a try: the target may have the message (its delivery id tells a repeat).
             done = session.execute(
                 update(Delivery)
                 .where(Delivery.id == claim.id, Delivery.status == "sending", Delivery.claimed_at == claim.claimed_at)
-                .values(claimed_at=None, claimed_by=None, **values)
+                .values(claimed_at=None, claimed_by=None, attempts=Delivery.attempts + 1, **values)
                 .execution_options(synchronize_session=False)
             )
             if done.rowcount == 1:
@@ -402,9 +403,19 @@ class _Round:
                 )
             self._sent(row, claimed_at)
         elif outcome.stopped:
-            # Cut short by a shutdown, not by the target: due again at once, the try not counted.
+            # Cut short by a shutdown, not by the target: due again at once. The try is counted: the
+            # target may have the message, and `alerts` shows as many attempts as it got.
             error = scrub(outcome.error or "stopped", target.url)
-            _record(self.sessions, row.id, claimed_at, status="pending", next_attempt_at=None, error=error, **_FREE)
+            _record(
+                self.sessions,
+                row.id,
+                claimed_at,
+                status="pending",
+                next_attempt_at=None,
+                error=error,
+                attempts=row.attempts + 1,
+                **_FREE,
+            )
             self.report.deferred += 1
         else:
             self._failed(row, target, claimed_at, scrub(outcome.error or "the send failed", target.url), outcome)

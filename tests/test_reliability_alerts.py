@@ -9,6 +9,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import time
+from collections import Counter
 
 from sqlalchemy import create_engine, text
 
@@ -113,14 +114,18 @@ def test_sigterm_during_a_slow_send_ends_the_service_in_its_grace_period_and_the
         assert code == 0, config.with_suffix(".log").read_text()
         assert took < 30, f"the service took {took:.0f}s to stop"  # not the send's 120 s, nor 300
         left = _deliveries(config)
-        assert {d["status"] for d in left} == {"pending"} and all(d["attempts"] == 0 for d in left)
+        assert {d["status"] for d in left} == {"pending"}
+        assert sorted(d["attempts"] for d in left) == [0] * (len(left) - 1) + [1]  # the send cut short: one try
         silent.delay = 0
         sent = run_newswatch("alerts", "send", config=config)
     assert sent.returncode == 0, sent.stderr
     assert {d["status"] for d in _deliveries(config)} == {"sent"}
-    # Every alert arrived; the one cut short arrived again with the same delivery id.
+    # Every alert arrived; the one cut short arrived again with the same delivery id, and says
+    # it was tried twice.
     assert set(_ids(silent)) == {d["delivery_id"] for d in left}
     assert len(_ids(silent)) == len(left) + 1
+    twice = Counter(_ids(silent))
+    assert {d["delivery_id"]: d["attempts"] for d in _deliveries(config)} == twice
 
 
 def test_kill_9_during_slow_sends_loses_nothing_and_never_resends_an_accepted_alert(tmp_path, newsweb):
@@ -148,6 +153,9 @@ def test_kill_9_during_slow_sends_loses_nothing_and_never_resends_an_accepted_al
     # ...the silent one every alert, the one in flight at the kill twice, with the same id.
     silent_ids = {d["delivery_id"] for d in deliveries} - ids
     assert set(_ids(silent)) == silent_ids and len(_ids(silent)) == len(silent_ids) + 1
+    # `alerts` counts every try each target got.
+    got = Counter(_ids(silent)) + Counter(_ids(accepting))
+    assert {d["delivery_id"]: d["attempts"] for d in deliveries} == got
 
 
 def test_every_notification_carries_its_delivery_id_the_same_on_every_try(tmp_path):
