@@ -73,6 +73,9 @@ class WorkerRuntime:
         self.service = WorkerService(config, sessions, log_level, log_format, self.enqueue_send)
         self.intervals = {spec.name: spec.interval for spec in config.source_specs()}
         self.stopping = threading.Event()
+        # Set when the worker has finished: it says it is alive through its grace period too, or
+        # the scheduler would take a worker letting its crawls finish for a lost one.
+        self.finished = threading.Event()
         self._register_tasks()
 
     def enqueue_send(self) -> None:
@@ -174,7 +177,7 @@ class WorkerRuntime:
 
     def beat_until_stopped(self) -> None:
         every = self.config.settings.cluster.heartbeat
-        while not self.stopping.wait(every):
+        while not self.finished.wait(every):
             try:
                 with self.sessions.begin() as session:
                     nodes.beat(session, self.node)
@@ -228,6 +231,7 @@ def run_worker(
         worker.start()
     finally:
         runtime.stopping.set()
+        runtime.finished.set()
         try:
             with sessions.begin() as session:
                 nodes.stopped(session, node)

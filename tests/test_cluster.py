@@ -340,6 +340,28 @@ def test_crawl_task_of_a_lost_worker_is_redelivered_by_the_broker_after_its_visi
     assert len(urls) == len(paths) == len(set(urls))
 
 
+def test_a_worker_finishing_its_crawl_in_its_grace_period_is_not_taken_for_lost(tmp_path, broker, database):
+    """SIGTERM while a crawl runs: the worker lets it finish (its grace), saying it is alive all the
+    while. Taken for lost, its crawl would be queued again and its alert claims released while it
+    still worked on them."""
+    site = tmp_path / "site"
+    paths = write_bulk_site(site, feeds=1, per_feed=2)
+    with NewsWeb(site) as web:
+        _slow(web, site, paths, delay=8.0)  # eight heartbeats
+        config = cluster_config(tmp_path / "n.toml", web, database, broker, [], bulk_sources(web, 1, interval="1h"))
+        with Cluster(config) as cluster:
+            cluster.start("s1", "run")
+            cluster.start("w1", "worker", "--grace", "30")
+            assert wait_for(lambda: web.hits(paths[0]) + web.hits(paths[1]) >= 1), cluster.logs()
+            assert cluster.stop("w1") == 0, cluster.logs()
+            assert len(stored(config)) == len(paths)  # the crawl finished in the grace period
+            worker_stopped = cluster.log("w1")
+            assert "worker stopped" in worker_stopped, worker_stopped
+            codes = cluster.stop_all()
+    assert codes == {"s1": 0}, cluster.logs()
+    assert "worker lost" not in cluster.log("s1"), cluster.log("s1")
+
+
 def _database_rows(url: str, query: str) -> list:
     from sqlalchemy import create_engine, text
 
