@@ -1259,9 +1259,26 @@ def written_as(names: Iterable[tuple[str, ...]], *texts: str | None) -> dict[tup
                 name = tuple(terms[start : start + size])
                 if name in wanted and name not in found:
                     (offset, _), (last, word) = words[start], words[start + size - 1]
-                    written = text[offset : last + len(word)]
+                    written = text[offset : _written_end(text, last, word)]
                     found[name] = written[:-2] if written.endswith(("'s", "’s")) else written
     return found
+
+
+def _written_end(text: str, start: int, word: str) -> int:
+    """Where the word `_words` read as `word` at `start` ends in `text`: "91,000" is read "91000",
+    "U.S." "US", and the text's own spelling is longer."""
+    end = start + len(word)
+    if text[start:end] == word:
+        return end
+    end = start
+    while end < len(text) and text[end] != " " and text[end : end + 1].translate(_TOKEN_CHARS) != " ":
+        end += 1
+    while end > start:  # the sentence's full stop and commas are not the word's; "U.S." keeps its last dot
+        last = text[end - 1]
+        if last not in ",'’" and not (last == "." and text[start:end].count(".") == 1):
+            break
+        end -= 1
+    return end
 
 
 def _is_content_word(word: str) -> bool:

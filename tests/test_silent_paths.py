@@ -212,3 +212,37 @@ def test_a_report_published_months_before_a_crawled_story_is_its_own_story_and_a
     titles = [post["title"] for post in receiver.posts]
     assert len(titles) == 2
     assert any(FUND[0] in title for title in titles) and any(FUND_FOLLOW_UP[0] in title for title in titles)
+
+
+FAB_PILOT = (
+    "Tata Electronics rolls out first pilot wafers from Dholera fab",
+    [
+        "Tata Electronics said on Wednesday its ₹91,000-crore fab at Dholera has produced its first pilot "
+        "wafers on the 28-nanometre process, with U.S. toolmakers Applied Materials and Lam Research on site.",
+        "Commercial production at the Dholera fab is due in late 2027, the company said.",
+    ],
+)
+FAB_PILOT_AGAIN = (
+    "Dholera fab's first wafers: Tata's ₹91,000-crore plant reaches pilot output",
+    [
+        "The ₹91,000-crore Dholera fab of Tata Electronics has made its first pilot wafers, the company said, "
+        "a milestone for the plant that U.S. toolmakers Applied Materials and Lam Research helped equip.",
+        "Tata Electronics expects commercial output at Dholera in late 2027.",
+    ],
+)
+
+
+def test_what_a_joined_report_shares_is_named_as_the_text_writes_it(tmp_path, newsweb, receiver):
+    """A figure and an abbreviation the story lookup reads as 91000 and US are shown as written:
+    "₹91,000-crore" gives 91,000 (not 91,00), "U.S." gives U.S."""
+    sources = publish(newsweb, "chips-desk", [("pilot", FAB_PILOT, 90)])
+    sources += publish(newsweb, "business-wire", [("pilot-again", FAB_PILOT_AGAIN, 30)])
+    topics = topic_toml("fabs", "fab OR wafers")
+    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], sources=sources, topics=topics)
+    _crawl(config)
+    stored = _by_title(config)
+    first, again = stored[FAB_PILOT[0]], stored[FAB_PILOT_AGAIN[0]]
+    assert again["story_id"] == first["story_id"]
+    shares = _shown(config, again["id"])["joined"]["shares"]
+    assert "91,000" in shares, shares
+    assert all(term != "91,00" and not term.endswith(("U.", ",")) for term in shares), shares
