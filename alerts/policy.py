@@ -41,6 +41,7 @@ from newswatch.alerts.settings import AlertSettings, TopicAlerting
 from newswatch.alerts.targets import Target, targets_for
 from newswatch.db.models import Alert, Article, Delivery, TopicMatch
 from newswatch.db.reading import DIGEST_PENDING, DIGEST_TOLD, QUIET_HELD
+from newswatch.domain.happenings import foretold
 
 INSTANT_KINDS = ("instant", "update")
 
@@ -262,6 +263,7 @@ def _plan_topic(
     if topic.mode != "instant":
         return f"{topic.name}: not alerted: the topic is off"
     kind, key = "instant", f"instant:{topic.name}:story:{story}"
+    update_of = f"story {story}"
     earlier = _existing(session, key)
     if earlier is not None:
         sent_as = f"alert #{earlier.id}"
@@ -269,9 +271,15 @@ def _plan_topic(
             sent_as = _folded_into((earlier.payload or {}).get("summary") or earlier.id)
         joined = f"{topic.name}: not alerted: joined story {story}, already alerted for topic {topic.name}"
         joined += f" ({sent_as}" + (f", article #{earlier.article_id})" if earlier.article_id else ")")
-        if not settings.updates or earlier.kind not in INSTANT_KINDS or earlier.article_id == article_row.id:
+        if settings.updates and earlier.kind in INSTANT_KINDS and earlier.article_id != article_row.id:
+            kind, key = "update", f"update:{topic.name}:article:{article_row.id}"
+        elif _confirms(session, earlier, article_row):
+            # The story alerted on a preview ("Cabinet likely to clear ..."): the development itself
+            # ("Cabinet approves ...") is news of its own, told once as an update of the story.
+            kind, key = "update", f"update:{topic.name}:confirmed:story:{story}"
+            update_of = f"story {story}, whose {sent_as} was a preview of it"
+        else:
             return joined
-        kind, key = "update", f"update:{topic.name}:article:{article_row.id}"
         if _existing(session, key) is not None:
             return joined
     view = article_view(session, article_row, match)
@@ -290,7 +298,7 @@ def _plan_topic(
             session, key=key, kind=kind, rendered=rendered, targets=routed, now=now, payload=payload, **columns
         )
         created.append(alert)
-        what = "alerted" if kind == "instant" else f"alerted as an update of story {story}"
+        what = "alerted" if kind == "instant" else f"alerted as an update of {update_of}"
         if not routed:
             return f"{topic.name}: {what} (alert #{alert.id}), but no alert target takes the topic's tags"
         quiet = quiet_until(now, settings)
@@ -323,6 +331,18 @@ def _plan_topic(
         f"{topic.name}: not alerted on its own: over alerts.max_per_cycle ({budget.max_per_cycle}) this cycle; "
         + _folded_into(folded.id)
     )
+
+
+def _confirms(session: Session, earlier: Alert, article_row: Article) -> bool:
+    """True when the story's alert `earlier` came from a report whose headline foretold the
+    development (`happenings.foretold`) and `article_row`, published no earlier, reports it."""
+    if earlier.kind not in ("instant", "folded") or earlier.article_id in (None, article_row.id):
+        return False
+    preview = session.get(Article, earlier.article_id)
+    if preview is None or not foretold(preview.title or "") or foretold(article_row.title or ""):
+        return False
+    then, now = _utc(preview.published_at), _utc(article_row.published_at)
+    return then is None or now is None or now >= then
 
 
 def _duration(seconds: float) -> str:

@@ -25,7 +25,7 @@ installation does: reports it does not match are stored without a match (they ca
 or join stories), and the figures count only the events with at least one matching report.
 
 Printed per order and split: event recall (events with at least one alert / events), alerts per
-event (instant alerts / events), and the events that alerted more than once or never. `--explain`
+event (instant alerts, and the updates of stories that alerted on a preview, / events), and the events that alerted more than once or never. `--explain`
 also says, for each report of a never-alerted event, whose story it joined, its event score with
 that story's first report, and the terms they share with their weights at that moment.
 """
@@ -229,7 +229,7 @@ def crawl(
             recent.flush(session)
         recent.committed()
     with sessions() as session:  # the alerts each report made, including those that left a story later
-        for article_id in session.scalars(select(Alert.article_id).where(Alert.kind == "instant")):
+        for article_id in session.scalars(select(Alert.article_id).where(Alert.kind.in_(("instant", "update")))):
             alerted[reported[article_id]] += 1
     sessions.kw["bind"].dispose()
     return alerted

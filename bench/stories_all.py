@@ -39,6 +39,7 @@ def sets(corpus: Path | None) -> list[tuple[str, list[str]]]:
         ("outside.jsonl, one crawl into a new store", ["--events", str(LABELLED / "outside.jsonl")]),
         ("blind.jsonl, one crawl into a new store", ["--events", str(LABELLED / "blind.jsonl")]),
         ("week.jsonl, one crawl into a new store", ["--events", str(LABELLED / "week.jsonl")]),
+        ("chips.jsonl, one crawl into a new store", ["--events", str(LABELLED / "chips.jsonl")]),
     ]
     if corpus is not None:
         first, second = str(LABELS / "corpus_events.jsonl"), str(LABELS / "corpus_events_2.jsonl")

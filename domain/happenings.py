@@ -77,3 +77,26 @@ def happenings_differ(a: frozenset[str], b: frozenset[str]) -> bool:
         return False
     a, b = a - {SUMMIT, LAUNCH}, b - {SUMMIT, LAUNCH}
     return bool(a) and bool(b) and not a & b
+
+
+# A headline that says a development is coming, not that it came: "Cabinet likely to clear two
+# more chip units", "Dutch set to widen ASML export rules ..., sources say", "Rubio to visit New
+# Delhi for TRUST ministerial", "S. Korea, US to sign tech pact". Only verbs of a development that
+# will be reported when it happens: "BDL set to make Javelin parts after US nod" reports the nod,
+# "a move likely to irk China" a move.
+_COMING = (
+    r"(?:sign|ink|seal|clear|approve|announce|unveil|visit|meet|hold|widen|extend|launch|finali[sz]e|decide"
+    r"|award|impose|lift|ease|tighten|restrict|ban|issue|vote|review|consider|discuss|join|name|open|start|begin)"
+)
+_FORETOLD = re.compile(
+    rf"\b(?:set|likely|expected|poised|slated|scheduled|tipped)\s+to\s+{_COMING}\b"
+    r"|\bsources\s+(?:say|said)\b|\bmulls?\b|\bweighs\b(?!\s+in\b)|\bconsidering\b",
+    re.IGNORECASE,
+)
+# Headline style, names and their infinitive: "India to announce ...", "S. Korea, US to sign ...".
+_NAMES_TO = re.compile(rf"^(?:(?:[A-Z][\w.'’-]*|and|&)[\s,]+){{1,6}}to\s+(?i:{_COMING})\b")
+
+
+def foretold(headline: str) -> bool:
+    """True when `headline` says a development is expected (a preview), not that it happened."""
+    return bool(_FORETOLD.search(headline) or _NAMES_TO.match(headline))

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
+from newswatch.domain.happenings import foretold
 from tests.conftest import json_lines, run_newswatch, topic_toml, write_config
 from tests.storyweb import ENGINES, ENGINES_WIRE, FUND, FUND_FOLLOW_UP, publish
 from tests.webview import Client, WebCommand
@@ -246,3 +249,81 @@ def test_what_a_joined_report_shares_is_named_as_the_text_writes_it(tmp_path, ne
     shares = _shown(config, again["id"])["joined"]["shares"]
     assert "91,000" in shares, shares
     assert all(term != "91,00" and not term.endswith(("U.", ",")) for term in shares), shares
+
+
+CABINET_PREVIEW = (
+    "Cabinet likely to clear two more chip units on Friday",
+    [
+        "The Union Cabinet is likely to approve two more semiconductor units under the India Semiconductor "
+        "Mission on Friday, people aware of the matter said: a SiCSem silicon carbide fab in Bhubaneswar and "
+        "an ASIP Technologies assembly and test unit in Sri City.",
+        "The two projects together would bring an investment of ₹6,812 crore, the people said.",
+    ],
+)
+CABINET_DECISION = (
+    "Cabinet approves SiCSem's Bhubaneswar fab and ASIP's Sri City chip unit",
+    [
+        "The Union Cabinet on Friday approved two semiconductor units under the India Semiconductor Mission "
+        "with an investment of ₹6,812 crore: SiCSem's silicon carbide fab in Bhubaneswar and ASIP "
+        "Technologies' assembly and test unit in Sri City.",
+        "Electronics Minister Ashwini Vaishnaw said SiCSem's Bhubaneswar fab would be the first commercial "
+        "compound semiconductor fab in India.",
+    ],
+)
+CABINET_REACTION = (
+    "Industry hails Cabinet nod for SiCSem and ASIP chip units",
+    [
+        "Industry bodies welcomed the Union Cabinet's approval of SiCSem's silicon carbide fab in Bhubaneswar "
+        "and ASIP Technologies' unit in Sri City, two more semiconductor units under the India Semiconductor "
+        "Mission worth ₹6,812 crore.",
+        "The India Electronics and Semiconductor Association said the SiCSem fab would serve electric vehicles.",
+    ],
+)
+
+
+def test_a_story_that_alerted_on_a_preview_alerts_once_more_when_the_development_is_reported(
+    tmp_path, newsweb, receiver
+):
+    """ "Cabinet likely to clear ..." alerts; the decision itself, a day later, joins its story and is
+    news of its own: one update. A third report of the decision is not."""
+    topics = topic_toml("chips", "semiconductor*")
+    sources = publish(newsweb, "business-desk", [("preview", CABINET_PREVIEW, 1500)])
+    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], sources=sources, topics=topics)
+    _crawl(config)
+    assert [post["title"] for post in receiver.posts] == [f"[chips] {CABINET_PREVIEW[0]}"]
+
+    reports = [("preview", CABINET_PREVIEW, 1500), ("decision", CABINET_DECISION, 60)]
+    publish(newsweb, "business-desk", reports)
+    _crawl(config)
+    publish(newsweb, "business-desk", [*reports, ("reaction", CABINET_REACTION, 30)])
+    _crawl(config)
+    stored = _by_title(config)
+    preview, decision, reaction = (stored[t[0]] for t in (CABINET_PREVIEW, CABINET_DECISION, CABINET_REACTION))
+    assert preview["story_id"] == decision["story_id"] == reaction["story_id"]
+    assert [post["title"] for post in receiver.posts] == [
+        f"[chips] {CABINET_PREVIEW[0]}",
+        f"[chips] Update: {CABINET_DECISION[0]}",
+    ]
+    note = _shown(config, decision["id"])["alert"]
+    assert note.startswith(f"chips: alerted as an update of story {preview['story_id']}, whose alert #"), note
+    assert "was a preview of it" in note
+    assert "already alerted" in _shown(config, reaction["id"])["alert"]
+
+
+@pytest.mark.parametrize(
+    ("headline", "preview"),
+    [
+        ("Cabinet likely to clear two more chip units on Friday", True),
+        ("Dutch set to widen ASML export rules to China, sources say", True),
+        ("Rubio to visit New Delhi for TRUST ministerial; chips, defence on agenda", True),
+        ("S. Korea, US to sign tech cooperation pact on AI, quantum", True),
+        ("Cabinet approves two more semiconductor units", False),
+        ("Hyderabad's BDL set to make Javelin missile parts after US nod", False),
+        ("Modi becomes first Indian PM to visit Jaffna", False),
+        ("Blinken meets Dalai Lama's representative, a move likely to irk China", False),
+        ("India beat USA by seven wickets to seal Super Eight spot", False),
+        ("Rajnath Singh, Hegseth agree to sign 10-year defence framework", False),
+    ],
+)
+def test_a_headline_is_a_preview_when_it_says_the_development_is_coming(headline, preview):
+    assert foretold(headline) is preview
