@@ -273,7 +273,7 @@ def _plan_topic(
         joined += f" ({sent_as}" + (f", article #{earlier.article_id})" if earlier.article_id else ")")
         if settings.updates and earlier.kind in INSTANT_KINDS and earlier.article_id != article_row.id:
             kind, key = "update", f"update:{topic.name}:article:{article_row.id}"
-        elif _confirms(session, earlier, article_row):
+        elif settings.preview_updates and _confirms(session, earlier, article_row):
             # The story alerted on a preview ("Cabinet likely to clear ..."): the development itself
             # ("Cabinet approves ...") is news of its own, told once as an update of the story.
             kind, key = "update", f"update:{topic.name}:confirmed:story:{story}"

@@ -48,6 +48,8 @@ class AlertSettings:
     lease: float
     retry_cap: float  # the longest wait between two attempts
     send_timeout: float  # the longest one send may take: then its worker process is killed
+    # A story that alerted on a preview alerts once more, as an update, for the development itself.
+    preview_updates: bool = False
 
 
 def display_zone(settings=None) -> tzinfo | None:

@@ -25,7 +25,8 @@ installation does: reports it does not match are stored without a match (they ca
 or join stories), and the figures count only the events with at least one matching report.
 
 Printed per order and split: event recall (events with at least one alert / events), alerts per
-event (instant alerts, and the updates of stories that alerted on a preview, / events), and the events that alerted more than once or never. `--explain`
+event (instant alerts, and with `--preview-updates` the updates of stories that alerted on a
+preview, / events), and the events that alerted more than once or never. `--explain`
 also says, for each report of a never-alerted event, whose story it joined, its event score with
 that story's first report, and the terms they share with their weights at that moment.
 """
@@ -190,6 +191,7 @@ def crawl(
     stored: list[dict] = (),
     joins: dict | None = None,
     matches=None,
+    settings=SETTINGS,
 ) -> dict[str, int]:
     """Store `stored` (unmatched), then feed the reports in this order, each with `matches(report)`;
     returns instant alerts per report id. With `joins`, each report that joined another report's
@@ -209,7 +211,7 @@ def crawl(
             recent.flush(session)
     for start in range(0, len(ordered), cycle):
         recent = store.RecentStories()
-        alerting = AlertWiring(SETTINGS, [], {TOPIC.name: TOPIC}, CycleBudget.for_settings(SETTINGS))
+        alerting = AlertWiring(settings, [], {TOPIC.name: TOPIC}, CycleBudget.for_settings(settings))
         with sessions.begin() as session:
             batch = [
                 (report, _article(report, CRAWLED_FROM + timedelta(seconds=start + offset), outlet=report["outlet"]))
@@ -302,8 +304,14 @@ def main() -> None:
         action="store_true",
         help="the reports carry a `set`: crawl each set into a database of its own (a young store), in each order",
     )
+    parser.add_argument(
+        "--preview-updates",
+        action="store_true",
+        help="alerts.preview_updates on: a story that alerted on a preview alerts again for the development",
+    )
     parser.add_argument("--json", type=Path, help="write the results here")
     args = parser.parse_args()
+    settings = replace(SETTINGS, preview_updates=args.preview_updates)
 
     if args.labels and not args.corpus:
         parser.error("--labels needs --corpus")
@@ -331,7 +339,7 @@ def main() -> None:
             with tempfile.TemporaryDirectory() as folder:
                 ordered = orders(group, args.orders)[name]
                 alerted.update(
-                    crawl(ordered, Path(folder), args.cycle, stored, joins if args.explain else None, matches)
+                    crawl(ordered, Path(folder), args.cycle, stored, joins if args.explain else None, matches, settings)
                 )
         seconds = time.perf_counter() - begin
         results[name] = {}

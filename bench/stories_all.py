@@ -76,11 +76,15 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, metavar="DIR", help="the shared corpus: add its held-out feed sets")
     parser.add_argument("--orders", type=int, default=5, help="seeded shuffles besides oldest and newest first")
     parser.add_argument("--jobs", type=int, default=1, help="sets run at once")
+    parser.add_argument(
+        "--preview-updates", action="store_true", help="with alerts.preview_updates on (bench_stories.py)"
+    )
     args = parser.parse_args()
 
     chosen = sets(args.corpus)
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        results = list(pool.map(lambda item: run(item[1], args.orders), chosen))
+        extra = ["--preview-updates"] if args.preview_updates else []
+        results = list(pool.map(lambda item: run([*item[1], *extra], args.orders), chosen))
     print("| set | events | recall | alerts per event |")
     print("|---|---|---|---|")
     for (name, _), result in zip(chosen, results, strict=True):

@@ -63,6 +63,7 @@ def alert_settings(config: Config) -> AlertSettings:
         max_age=a.max_age,
         max_per_cycle=a.max_per_cycle,
         updates=a.updates,
+        preview_updates=a.preview_updates,
         retry_limit=a.retry_limit,
         retry_base=a.retry_base,
         rate_limit=a.rate_limit,

@@ -152,6 +152,11 @@ class AlertsConfig(_Strict):
         default=False,
         description="alert again, as an update, for every new report (not a copy) of an alerted story",
     )
+    preview_updates: bool = Field(
+        strict=True,
+        default=False,
+        description="a story that alerted on a preview (set to sign, likely to clear) alerts again when it happens",
+    )
     retry_limit: int = Field(
         strict=True, default=8, ge=1, le=100, description="attempts per delivery before it is marked failed"
     )

@@ -281,33 +281,45 @@ CABINET_REACTION = (
 )
 
 
-def test_a_story_that_alerted_on_a_preview_alerts_once_more_when_the_development_is_reported(
-    tmp_path, newsweb, receiver
-):
-    """ "Cabinet likely to clear ..." alerts; the decision itself, a day later, joins its story and is
-    news of its own: one update. A third report of the decision is not."""
+def _preview_then_decision(folder, newsweb, receiver, extra: str = ""):
+    """The preview crawled, then its decision, then a reaction to the decision, in three crawls:
+    the config, the three articles and the titles the receiver got."""
+    folder.mkdir()
     topics = topic_toml("chips", "semiconductor*")
     sources = publish(newsweb, "business-desk", [("preview", CABINET_PREVIEW, 1500)])
-    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], sources=sources, topics=topics)
+    hook = receiver.url(f"/{folder.name}")
+    config = write_config(folder / "n.toml", newsweb, [hook], sources=sources, topics=topics, extra=extra)
     _crawl(config)
-    assert [post["title"] for post in receiver.posts] == [f"[chips] {CABINET_PREVIEW[0]}"]
-
     reports = [("preview", CABINET_PREVIEW, 1500), ("decision", CABINET_DECISION, 60)]
     publish(newsweb, "business-desk", reports)
     _crawl(config)
     publish(newsweb, "business-desk", [*reports, ("reaction", CABINET_REACTION, 30)])
     _crawl(config)
     stored = _by_title(config)
-    preview, decision, reaction = (stored[t[0]] for t in (CABINET_PREVIEW, CABINET_DECISION, CABINET_REACTION))
-    assert preview["story_id"] == decision["story_id"] == reaction["story_id"]
-    assert [post["title"] for post in receiver.posts] == [
-        f"[chips] {CABINET_PREVIEW[0]}",
-        f"[chips] Update: {CABINET_DECISION[0]}",
-    ]
+    articles = tuple(stored[title] for title, _ in (CABINET_PREVIEW, CABINET_DECISION, CABINET_REACTION))
+    assert len({article["story_id"] for article in articles}) == 1
+    titles = [a["body"]["title"] for a in receiver.attempts if a["path"] == f"/{folder.name}"]
+    return config, articles, titles
+
+
+def test_a_story_that_alerted_on_a_preview_alerts_once_more_when_the_development_is_reported(
+    tmp_path, newsweb, receiver
+):
+    """With `alerts.preview_updates`, "Cabinet likely to clear ..." alerts and the decision itself,
+    a day later, joins its story and is news of its own: one update. A reaction to the decision is
+    not. Without it (the default), the story alerts once, as the contract says."""
+    config, (preview, decision, reaction), titles = _preview_then_decision(
+        tmp_path / "on", newsweb, receiver, extra="preview_updates = true\n"
+    )
+    assert titles == [f"[chips] {CABINET_PREVIEW[0]}", f"[chips] Update: {CABINET_DECISION[0]}"]
     note = _shown(config, decision["id"])["alert"]
     assert note.startswith(f"chips: alerted as an update of story {preview['story_id']}, whose alert #"), note
     assert "was a preview of it" in note
     assert "already alerted" in _shown(config, reaction["id"])["alert"]
+
+    config, (preview, decision, reaction), titles = _preview_then_decision(tmp_path / "off", newsweb, receiver)
+    assert titles == [f"[chips] {CABINET_PREVIEW[0]}"]
+    assert "already alerted" in _shown(config, decision["id"])["alert"]
 
 
 @pytest.mark.parametrize(
