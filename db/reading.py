@@ -129,12 +129,14 @@ class QuerySearch:
     scanned: int  # of those, the newest evaluated (at most the scan limit)
 
 
-def query_search(conn: Connection, query: Query, limit: int = 50, scan: int = 5000) -> QuerySearch:
-    """Articles matching a topic query (domain/query.py), best score first, then newest: the
-    full-text index narrows to the articles holding one of the words the query needs, and the
-    query is evaluated on the newest `scan` of those with the matcher topics use, so a search and
-    a topic with the same query agree. A query that needs no word (only NOTs) is evaluated on the
-    newest `scan` articles."""
+def query_search(
+    conn: Connection, query: Query, limit: int = 50, scan: int = 5000, least: float = 0.0
+) -> QuerySearch:
+    """Articles matching a topic query (domain/query.py) with a score of at least `least` (a
+    topic's min_score), best score first, then newest: the full-text index narrows to the
+    articles holding one of the words the query needs, and the query is evaluated on the newest
+    `scan` of those with the matcher topics use, so a search and a topic with the same query agree.
+    A query that needs no word (only NOTs) is evaluated on the newest `scan` articles."""
     from newswatch.db import fulltext
     from newswatch.domain.items import TopicSpec
     from newswatch.domain.matching import CompiledTopic, document_score
@@ -161,7 +163,7 @@ def query_search(conn: Connection, query: Query, limit: int = 50, scan: int = 50
         batch = chosen[start : start + 500]
         for row in conn.execute(select(a.id, a.title, a.text).where(a.id.in_(batch))):
             value = document_score(Document(row.title or "", row.text or ""), topic)
-            if value is not None:
+            if value is not None and value >= least:
                 scores[row.id] = value
     found = {row.id: row for row in conn.execute(select(*_LISTED).where(a.id.in_(list(scores))))} if scores else {}
     order = {article_id: rank for rank, article_id in enumerate(chosen)}

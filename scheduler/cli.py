@@ -705,13 +705,18 @@ def _print_article(data: dict) -> None:
 
 
 @cli.command()
-@click.argument("query")
+@click.argument("query", required=False)
+@click.option(
+    "--topic",
+    help="Search with this configured topic's query and min_score instead of QUERY: what the topic, "
+    "as the file has it now, flags among the stored articles.",
+)
 @click.option("--limit", type=COUNT, default=50, show_default=True)
 @json_option
 @wide_option
 @click.pass_context
 @runtime_errors
-def search(ctx, query: str, limit: int, as_json: bool, wide: bool) -> None:
+def search(ctx, query: str | None, topic: str | None, limit: int, as_json: bool, wide: bool) -> None:
     """Stored articles matching QUERY, written in the topic query language (title:word,
     "phrases", prefix*, AND/OR/NOT, NEAR/n...), best match first: a search finds what a topic with
     the same query matches. The newest 5000 articles holding one of the words the query needs
@@ -719,12 +724,20 @@ def search(ctx, query: str, limit: int, as_json: bool, wide: bool) -> None:
     from newswatch.db import reading
     from newswatch.domain.query import QueryError, parse_query
 
+    if (query is None) == (topic is None):
+        raise Usage("give a QUERY or --topic NAME (one of them)")
+    least = 0.0
+    if topic is not None:
+        _check_name(ctx, "topic", topic)
+        spec = next(t for t in _config(ctx, reading=True).topic_specs() if t.name == topic)
+        query, least = spec.query, spec.min_score
+    assert query is not None
     try:
         parsed = parse_query(query)
     except QueryError as exc:
         raise Usage(_query_error(query, exc)) from None
     with _articles_db(ctx).connect() as conn:
-        found = reading.query_search(conn, parsed, limit, scan=SEARCH_SCAN)
+        found = reading.query_search(conn, parsed, limit, scan=SEARCH_SCAN, least=least)
         rows = found.rows
         topic_matches = reading.matches_of(conn, [row.id for row in rows])
     if found.scanned < found.candidates:

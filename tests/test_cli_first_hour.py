@@ -244,6 +244,29 @@ def test_search_speaks_the_topic_query_language_and_agrees_with_a_topic(crawled,
     assert searched == topic and len(topic) >= 2
 
 
+def test_search_by_topic_name_finds_what_the_topic_as_edited_would_flag_before_a_rematch(crawled, tmp_path):
+    """A topic added to the file after the crawl: `search --topic` runs its query with its min_score
+    over the stored articles, and agrees with what `rematch` then flags."""
+    query = 'title:engine OR "INDUS-X"'
+    (tmp_path / "newswatch.db").write_bytes((crawled.parent / "newswatch.db").read_bytes())
+    config = tmp_path / "newswatch.toml"
+    topic = f"\n[[topics]]\nname = \"engines\"\nquery = '{query}'\nmin_score = 1.2\n"
+    config.write_text(crawled.read_text() + topic)
+    searched = {
+        a["id"] for a in json_lines(run_newswatch("search", "--topic", "engines", "--json", config=config).stdout)
+    }
+    anywhere = {a["id"] for a in json_lines(run_newswatch("search", query, "--json", config=config).stdout)}
+    assert searched < anywhere  # the min_score leaves out passing mentions
+    assert run_newswatch("rematch", "--topic", "engines", config=config).returncode == 0
+    flagged = json_lines(run_newswatch("articles", "--topic", "engines", "--json", config=config).stdout)
+    assert searched == {a["id"] for a in flagged} and searched
+
+    both = run_newswatch("search", "engine", "--topic", "engines", config=config)
+    assert both.returncode == 2 and "give a QUERY or --topic NAME" in both.stderr
+    wrong = run_newswatch("search", "--topic", "engnes", config=config)
+    assert wrong.returncode == 2 and "did you mean 'engines'?" in wrong.stderr
+
+
 def test_a_malformed_search_exits_2_pointing_at_the_problem(crawled):
     result = run_newswatch("search", '"unterminated', config=crawled)
     assert result.returncode == 2
