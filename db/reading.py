@@ -129,9 +129,7 @@ class QuerySearch:
     scanned: int  # of those, the newest evaluated (at most the scan limit)
 
 
-def query_search(
-    conn: Connection, query: Query, limit: int = 50, scan: int = 5000, least: float = 0.0
-) -> QuerySearch:
+def query_search(conn: Connection, query: Query, limit: int = 50, scan: int = 5000, least: float = 0.0) -> QuerySearch:
     """Articles matching a topic query (domain/query.py) with a score of at least `least` (a
     topic's min_score), best score first, then newest: the full-text index narrows to the
     articles holding one of the words the query needs, and the query is evaluated on the newest
