@@ -47,12 +47,24 @@ def drop_index(conn: Connection) -> None:
         conn.execute(text("DROP INDEX IF EXISTS ix_articles_fulltext"))
 
 
+def _apostrophe_splits(word: str) -> list[tuple[str, str]]:
+    """The two tokens the index may hold for a word the matcher reads whole: the matcher drops
+    apostrophes (O'Brien is "obrien", Qur'an "quran"), the index splits there ("o", "brien"). An
+    apostrophe sits near an end of a word: the splits with a part of at most three letters."""
+    if not word.isalpha() or len(word) < 3:
+        return []
+    cuts = sorted({*range(1, min(4, len(word))), *range(max(1, len(word) - 3), len(word))})
+    return [(word[:cut], word[cut:]) for cut in cuts]
+
+
 def _fts5_any(words: frozenset[str], prefixes: frozenset[str]) -> str:
     """An FTS5 expression matching a superset of the articles holding any of `words` or a word
     starting with one of `prefixes`. The index stems words (porter), which maps equal words to
     equal stems, but a prefix of a word need not be a prefix of its stem ("engine*" and the stem
-    "engin" of "engines"): a prefix is looked up by its first four characters."""
+    "engin" of "engines"): a prefix is looked up by its first four characters. A word is also
+    looked up as the two tokens an apostrophe splits it into ("o brien")."""
     parts = [f'"{w}"' for w in sorted(words)] + [f'"{p[:4]}"*' for p in sorted(prefixes)]
+    parts += [f'"{a} {b}"' for w in sorted(words) for a, b in _apostrophe_splits(w)]
     return " OR ".join(parts)
 
 
@@ -65,6 +77,7 @@ def candidate_ids(conn: Connection, words: frozenset[str], prefixes: frozenset[s
         )
     elif conn.dialect.name == "postgresql":
         terms = [f"'{w}'" for w in words] + [f"'{p}':*" for p in prefixes]
+        terms += [f"('{a}' <-> '{b}')" for w in words for a, b in _apostrophe_splits(w)]
         rows = conn.execute(
             text(f"SELECT id FROM articles WHERE {_PG_VECTOR} @@ to_tsquery('simple', :q)"), {"q": " | ".join(terms)}
         )

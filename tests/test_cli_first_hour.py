@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from newswatch.scheduler.newsweb import Fault, NewsWeb
-from tests.conftest import SITE, json_lines, run_newswatch, write_config
+from tests.conftest import SITE, json_lines, run_newswatch, topic_toml, write_config
 
 READING = (
     ("articles",),
@@ -306,3 +306,23 @@ def test_csv_export_has_a_score_and_terms_column_per_topic(crawled):
     matched = [r for r in rows if r["topics"]]
     assert matched and all(float(r["icet score"]) > 0 and r["icet terms"] for r in matched)
     assert all(r["icet score"] == "" for r in rows if not r["topics"])
+
+
+def test_search_finds_a_name_written_with_an_apostrophe_as_a_topic_matches_it(tmp_path, newsweb):
+    """O'Brien is one word, obrien, for the matcher; `search` finds the article as a topic would."""
+    from tests.storyweb import publish
+
+    visit = (
+        "Senator O'Brien tours the Vizag shipyard",
+        [
+            "Senator O'Brien toured the Visakhapatnam shipyard on Friday with officials of the navy.",
+            "The visit came a week after the two navies held drills in the Bay of Bengal.",
+        ],
+    )
+    sources = publish(newsweb, "port-desk", [("visit", visit, 60)])
+    config = write_config(tmp_path / "n.toml", newsweb, sources=sources, topics=topic_toml("ports", "obrien"))
+    assert run_newswatch("crawl", config=config).returncode == 0
+    [flagged] = json_lines(run_newswatch("articles", "--topic", "ports", "--json", config=config).stdout)
+    for query in ("obrien", "O'Brien", "title:obrien"):
+        found = json_lines(run_newswatch("search", query, "--json", config=config).stdout)
+        assert [a["id"] for a in found] == [flagged["id"]], query
