@@ -615,7 +615,7 @@ def _print_articles(rows, topic_matches: dict, empty: str, wide: bool) -> None:
     cells = []
     for row in rows:
         topics = ", ".join(f"{m.topic} {m.score:.2f}" for m in topic_matches[row.id]) or "-"
-        title = row.title + (f"  (copy of {row.duplicate_of})" if row.duplicate_of else "")
+        title = row.title + (f" (copy of {row.duplicate_of})" if row.duplicate_of else "")
         cells.append([str(row.id), _when(row.published_at or row.fetched_at), row.source, topics, title])
     _table(columns, cells, wide)
 

@@ -35,9 +35,10 @@ def _fixed_width(column: Column, cells: list[str], wide: bool = False) -> int:
     return min(natural, column.max_width) if column.max_width and not wide else natural
 
 
-def layout(columns: list[Column], rows: list[list[str]], width: int, wide: bool = False) -> tuple[list[int], int]:
-    """The indexes of the columns to show at `width` characters, and the width each flex column
-    gets (the width left over, shared evenly)."""
+def layout(columns: list[Column], rows: list[list[str]], width: int, wide: bool = False) -> tuple[list[int], int, int]:
+    """The indexes of the columns to show at `width` characters, the width each flex column gets
+    (the width left over, shared evenly), and the table's width: `width`, or with `wide`, as wide
+    as every column whole needs, however narrow the terminal (it wraps, or `less -S` scrolls)."""
     shown = list(range(len(columns)))
     cells = {i: [row[i] for row in rows] for i in shown}
 
@@ -47,6 +48,8 @@ def layout(columns: list[Column], rows: list[list[str]], width: int, wide: bool 
             for i in indexes
         )
 
+    if wide:
+        width = max(width, needed(shown))
     while not wide and needed(shown) > width:
         droppable = [i for i in shown if columns[i].drop > 0]
         if not droppable:
@@ -57,7 +60,7 @@ def layout(columns: list[Column], rows: list[list[str]], width: int, wide: bool 
     fixed = sum(_fixed_width(columns[i], cells[i], wide) for i in shown if not columns[i].flex)
     left = width - 1 - _EDGE * len(shown) - fixed
     share = max(left // len(flexible), 1) if flexible else 0
-    return shown, share
+    return shown, share, width
 
 
 def cut(text: str, width: int, lines: int) -> str:
@@ -77,7 +80,7 @@ def print_table(console, columns: list[Column], rows: list[list[str]], wide: boo
     from rich.table import Table
     from rich.text import Text
 
-    shown, share = layout(columns, rows, console.width, wide)
+    shown, share, width = layout(columns, rows, console.width, wide)
     table = Table(title=title)
     for i in shown:
         column = columns[i]
@@ -101,4 +104,15 @@ def print_table(console, columns: list[Column], rows: list[list[str]], wide: boo
                 cell = cut(cell, max(share, MIN_CUT), lines)
             cells.append(Text(cell))
         table.add_row(*cells)
+    if width > console.width:  # `wide`: drawn wider than the terminal, not squeezed into it
+        from rich.console import Console
+
+        console = Console(
+            file=console.file,
+            width=width,
+            highlight=False,
+            soft_wrap=True,
+            force_terminal=console.is_terminal,
+            color_system=console.color_system,
+        )
     console.print(table)

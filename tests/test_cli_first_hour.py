@@ -326,3 +326,15 @@ def test_search_finds_a_name_written_with_an_apostrophe_as_a_topic_matches_it(tm
     for query in ("obrien", "O'Brien", "title:obrien"):
         found = json_lines(run_newswatch("search", query, "--json", config=config).stdout)
         assert [a["id"] for a in found] == [flagged["id"]], query
+
+
+def test_wide_tables_at_80_columns_show_every_column_whole_wider_than_the_terminal(crawled):
+    """`--wide` keeps every column and every short cell whole: the table is as wide as that needs,
+    not squeezed into the terminal's 80 columns."""
+    everything = _headers(_at(250, "sources", config=crawled))
+    assert _headers(_at(80, "sources", "--wide", config=crawled)) == everything
+    alerts = _at(80, "alerts", "--wide", config=crawled)
+    assert _headers(alerts) == _headers(_at(250, "alerts", "--wide", config=crawled))
+    assert NOWHERE in alerts
+    delivery = json_lines(run_newswatch("alerts", "--json", config=crawled).stdout)[0]
+    assert any(line.split("│")[1].strip() == str(delivery["id"]) for line in _table_rows(alerts)), alerts
