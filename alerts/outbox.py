@@ -275,7 +275,7 @@ def send_due(
             )
             .join(Alert, Delivery.alert_id == Alert.id)
             .where(_due(started, settings))
-            .order_by(Alert.created_at, Delivery.id)
+            .order_by(Alert.id, Delivery.id)  # the order the alerts were planned in: storing order
             .limit(limit)
         )
         if target_ids is not None:
@@ -517,7 +517,7 @@ def list_deliveries(session: Session, status: str | None = None, limit: int = 50
         select(Delivery)
         .join(Alert, Delivery.alert_id == Alert.id)
         .options(joinedload(Delivery.alert))
-        .order_by(Alert.created_at.desc(), Delivery.id.desc())
+        .order_by(Alert.id.desc(), Delivery.id.desc())
         .limit(limit)
     )
     if status:

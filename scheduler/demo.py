@@ -55,7 +55,7 @@ def run_demo(echo) -> int:
         send_alerts(config, sessions, console=sys.stdout)
         with sessions() as session:
             rows = store.list_articles(session, matched_only=False, limit=None)
-            echo("\nStored articles:")
+            echo("Stored articles:")  # the last alert block ends in a blank line
             for row in rows:
                 topics = ", ".join(f"{m.topic} {m.score:.2f} [{', '.join(m.terms)}]" for m in row.matches)
                 copy = f" (copy of #{row.duplicate_of})" if row.duplicate_of else ""
