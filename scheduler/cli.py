@@ -1174,12 +1174,14 @@ def status(ctx, as_json: bool) -> None:
     """Whether the service runs (its heartbeat), uptime, last cycle, pending alerts."""
     from sqlalchemy import func, select
 
-    from newswatch.db.models import Delivery, ServiceState
+    from newswatch.db.models import Delivery, ServiceState, Source
 
     config = _config(ctx, reading=True)
     now = _now()
     with _sessions(ctx, reading=True)() as session:
         row = session.get(ServiceState, 1)
+        # By the service or by `newswatch crawl`, whichever fetched last.
+        last_fetch = session.scalar(select(func.max(Source.last_fetch_at)))
         pending = session.scalar(select(func.count()).select_from(Delivery).where(Delivery.status == "pending"))
         failed = session.scalar(select(func.count()).select_from(Delivery).where(Delivery.status == "failed"))
     stale_after = timedelta(seconds=3 * config.settings.service.heartbeat + 10)
@@ -1191,6 +1193,7 @@ def status(ctx, as_json: bool) -> None:
         "heartbeat_at": _iso(row.heartbeat_at) if row else None,
         "uptime_seconds": int((now - row.started_at).total_seconds()) if running and row.started_at else None,
         "last_cycle_at": _iso(row.last_cycle_at) if row else None,
+        "last_fetch_at": _iso(last_fetch),
         "stopped_at": _iso(row.stopped_at) if row else None,
         "pending_alerts": pending,
         "failed_alerts": failed,
@@ -1207,7 +1210,8 @@ def status(ctx, as_json: bool) -> None:
         state = f"no scheduler leads ({plural(alive, 'scheduler')} seen in the last minute)"
     click.echo(f"service: {state}" + (f" (pid {record['pid']}, up {record['uptime_seconds']}s)" if running else ""))
     click.echo(f"last heartbeat: {record['heartbeat_at'] or '-'}")
-    click.echo(f"last cycle: {record['last_cycle_at'] or '-'}")
+    click.echo(f"last cycle of the service: {record['last_cycle_at'] or '-'}")
+    click.echo(f"last fetch (service or `newswatch crawl`): {record['last_fetch_at'] or '-'}")
     click.echo(f"alerts pending: {pending}, failed: {failed}")
     if "cluster" in record:
         _print_cluster(record["cluster"])

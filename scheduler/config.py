@@ -288,14 +288,18 @@ class ClusterConfig(_Strict):
         examples=["redis://127.0.0.1:6379/0"],
     )
     queue: str = Field(
-        "newswatch", min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$", description="the Celery queue's name"
+        "newswatch",
+        min_length=1,
+        max_length=100,
+        pattern=r"^[A-Za-z0-9_.:-]+$",
+        description="prefix of the Celery queues' names (NAME.crawl, NAME.send)",
     )
     lease: Duration = Field(
         "15s",
         validate_default=True,
         ge=3,
         le=60,
-        description="the leading scheduler's lease; another takes over this long after it dies",
+        description="the leading scheduler's lease; another takes over within lease + lease/3 after it dies",
     )
     heartbeat: Duration = Field(
         "3s",

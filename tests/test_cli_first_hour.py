@@ -339,3 +339,13 @@ def test_wide_tables_at_80_columns_show_every_column_whole_wider_than_the_termin
     assert NOWHERE in alerts
     delivery = json_lines(run_newswatch("alerts", "--json", config=crawled).stdout)[0]
     assert any(line.split("│")[1].strip() == str(delivery["id"]) for line in _table_rows(alerts)), alerts
+
+
+def test_status_after_a_crawl_says_when_sources_were_last_fetched_though_no_service_ran(crawled):
+    [record] = json_lines(run_newswatch("status", "--json", config=crawled).stdout)
+    assert record["running"] is False and record["last_cycle_at"] is None
+    fetched = [s["last_fetch_at"] for s in json_lines(run_newswatch("sources", "--json", config=crawled).stdout)]
+    assert record["last_fetch_at"] == max(f for f in fetched if f)
+    shown = run_newswatch("status", config=crawled).stdout
+    assert "last cycle of the service: -" in shown
+    assert f"last fetch (service or `newswatch crawl`): {record['last_fetch_at']}" in shown
