@@ -166,7 +166,7 @@ class NewsSpider(scrapy.Spider):
             entries, children = self._entries(response, spec)
         except Exception as exc:  # every parser raises its own error type with a readable reason
             outcome.status, outcome.error = "error", _reason(exc)
-            self.logger.warning("listing failed source=%s url=%s error=%s", spec.name, response.url, outcome.error)
+            self.logger.info("listing failed source=%s url=%s error=%s", spec.name, response.url, outcome.error)
             yield from self._retries(spec, new=0)
             return
         outcome.status = "ok"
@@ -300,7 +300,7 @@ class NewsSpider(scrapy.Spider):
         outcome = self.context.report.source(spec.name)
         outcome.status, outcome.error = "error", describe_failure(failure)
         _note_retry_after(outcome, failure)
-        self.logger.warning("listing failed source=%s url=%s error=%s", spec.name, request.url, outcome.error)
+        self.logger.info("listing failed source=%s url=%s error=%s", spec.name, request.url, outcome.error)
         yield from self._retries(spec, new=0)
 
     # Articles --------------------------------------------------------------------------------

@@ -127,6 +127,9 @@ def test_a_dead_server_is_one_reason_per_source_in_the_log_not_a_traceback(tmp_p
     assert result.returncode == 0
     assert "Traceback" not in result.stderr and " error " not in result.stderr, result.stderr
     assert "source failed source=gone" in result.stderr and "connection refused" in result.stderr
+    assert [line for line in result.stderr.splitlines() if "source=gone" in line] == [
+        line for line in result.stderr.splitlines() if "source failed source=gone" in line
+    ]  # one line: the cycle's, not the listing's again
     source = json_lines(run_newswatch("sources", "--json", config=config).stdout)[0]
     assert source["status"] == "error" and source["error"] == "connection refused"
 
