@@ -1040,7 +1040,8 @@ def alerts_test(ctx, tag: str | None) -> None:
             give_up_untried(session, test_id, "not tried: the test was over before this target's turn")
     click.echo(f"test alert: {report.counts()}")
     if report.sent == 0:
-        raise Failure("the test notification was not delivered: " + "; ".join(report.errors or ["no target"]))
+        nobody = f"no target has the tag {tag!r}" if tag is not None and test_id is None else "no target"
+        raise Failure("the test notification was not delivered: " + "; ".join(report.errors or [nobody]))
 
 
 @alerts.command("retry")

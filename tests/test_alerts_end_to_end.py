@@ -86,6 +86,13 @@ def test_alerts_test_sends_a_notification(tmp_path, newsweb, receiver):
     assert len(receiver.posts) == 1 and "newswatch" in (receiver.posts[0]["title"] + receiver.posts[0]["message"])
 
 
+def test_a_test_to_a_tag_no_target_has_names_the_tag(tmp_path, newsweb, receiver):
+    config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url])
+    result = run_newswatch("alerts", "test", "--tag", "nosuch", config=config)
+    assert result.returncode == 1 and receiver.posts == []
+    assert "not delivered: no target has the tag 'nosuch'" in result.stderr, result.stderr
+
+
 def test_a_test_notification_gives_its_time_in_the_alerts_time_zone(tmp_path, newsweb, receiver):
     config = write_config(tmp_path / "n.toml", newsweb, [receiver.apprise_url], extra='timezone = "Asia/Kolkata"')
     assert run_newswatch("alerts", "test", config=config).returncode == 0
